@@ -1,0 +1,132 @@
+package io.forkpool.dispatch;
+
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.worker.Assignment;
+import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerPool;
+import io.forkpool.worker.WorkerSettings;
+import io.forkpool.worker.protocol.Message;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Feeds idle workers from the fair shard queue, one shard per worker at a time, and enforces
+ * each shard's deadline (a worker that stops answering, the tutorial's deadlock, is killed and
+ * its shard retried). Starts the worker pool with the application and stops it last.
+ */
+@Component
+public class Dispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final ShardSettings settings;
+    private final ShardQueue shards = new ShardQueue();
+    private final ResultAggregator aggregator;
+    private final WorkerPool pool;
+    private final AtomicLong tickets = new AtomicLong();
+    private final ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("shard-deadlines").factory());
+    private Thread dispatchThread;
+    private Thread aggregatorThread;
+    private volatile boolean running;
+
+    public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics) {
+        this.settings = settings;
+        this.aggregator = new ResultAggregator(shards, settings, metrics);
+        this.pool = new WorkerPool(workerSettings, aggregator::offer, metrics);
+        aggregator.attach(pool);
+        metrics.shardsQueued(shards, ShardQueue::queued);
+    }
+
+    /** Queues a job's shards; they go out in turn with every other job's. */
+    public void submit(ShardedWork work) {
+        shards.add(work);
+    }
+
+    public List<Worker> workers() {
+        return pool.workers();
+    }
+
+    public boolean isReady() {
+        return running && pool.isReady();
+    }
+
+    public long shardsQueued() {
+        return shards.queued();
+    }
+
+    @Override
+    public void start() {
+        aggregatorThread = Thread.ofPlatform().daemon().name("result-aggregator").start(aggregator);
+        pool.start();
+        running = true;
+        dispatchThread = Thread.ofPlatform().daemon().name("shard-dispatcher").start(this::dispatchLoop);
+        watchdog.scheduleWithFixedDelay(this::killOverdue, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        watchdog.shutdownNow();
+        if (dispatchThread != null) {
+            dispatchThread.interrupt();
+        }
+        pool.close();
+        if (aggregatorThread != null) {
+            aggregatorThread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Start before the web server takes requests; stop after it has stopped taking them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE / 2;
+    }
+
+    private void dispatchLoop() {
+        while (running) {
+            try {
+                Worker worker = pool.takeIdle();
+                ShardTask task = shards.take();
+                if (task.work().isFinished()) {
+                    pool.release(worker);
+                    continue;
+                }
+                task.work().dispatched();
+                long ticket = tickets.incrementAndGet();
+                long now = System.nanoTime();
+                var assignment = new Assignment(task, ticket, now, now + settings.timeout().toNanos());
+                if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
+                    shards.retry(task); // the worker died while idle: not this shard's fault
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("dispatcher failed on a shard; it goes on", e);
+            }
+        }
+    }
+
+    private void killOverdue() {
+        long now = System.nanoTime();
+        for (Worker worker : pool.workers()) {
+            Assignment held = worker.inFlight();
+            if (held != null && now - held.deadlineNanos() > 0) {
+                worker.kill("timeout", "shard " + ((ShardTask) held.work()).shard() + " passed its deadline of "
+                        + settings.timeout());
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.forkpool.dispatch;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The queue of shards, fair across jobs: jobs take turns, one shard each, so a tiny job submitted
+ * behind a huge one waits about one shard, not the whole huge job. Shards are made on demand
+ * from each job's cursor, so a job of a million shards costs one entry here. Retries go before
+ * their job's fresh shards.
+ */
+final class ShardQueue {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final ArrayDeque<Turn> rotation = new ArrayDeque<>();
+    private final Map<ShardedWork, Turn> turns = new HashMap<>();
+
+    /** A job's place in the rotation and the retries it owes. */
+    private record Turn(ShardedWork work, ArrayDeque<ShardTask> retries) {}
+
+    void add(ShardedWork work) {
+        lock.lock();
+        try {
+            turnOf(work);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void retry(ShardTask task) {
+        lock.lock();
+        try {
+            turnOf(task.work()).retries.addLast(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks until some job has a shard to hand out. */
+    ShardTask take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                Turn turn = rotation.pollFirst();
+                if (turn == null) {
+                    notEmpty.await();
+                    continue;
+                }
+                ShardTask task = next(turn);
+                if (task == null) {
+                    turns.remove(turn.work());
+                    continue;
+                }
+                rotation.addLast(turn);
+                return task;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shards waiting for a worker, over all jobs. */
+    long queued() {
+        lock.lock();
+        try {
+            long n = 0;
+            for (Turn turn : rotation) {
+                if (!turn.work().isFinished()) {
+                    n += turn.retries.size() + turn.work().shardsLeft();
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ShardTask next(Turn turn) {
+        if (turn.work().isFinished()) {
+            return null;
+        }
+        ShardTask retry = turn.retries.pollFirst();
+        if (retry != null) {
+            return retry;
+        }
+        int shard = turn.work().nextShard();
+        return shard < 0 ? null : new ShardTask(turn.work(), shard, 0);
+    }
+
+    private Turn turnOf(ShardedWork work) {
+        Turn turn = turns.get(work);
+        if (turn == null) {
+            turn = new Turn(work, new ArrayDeque<>());
+            turns.put(work, turn);
+            rotation.addLast(turn);
+            notEmpty.signal();
+        }
+        return turn;
+    }
+}

@@ -1,0 +1,27 @@
+package io.forkpool.dispatch;
+
+import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.Partial;
+
+/** What the dispatcher needs of a job: its shards to hand out and where their answers go. */
+public interface ShardedWork {
+
+    JobRequest request();
+
+    /** The next shard never handed out, or -1 when there is none or the job has ended. */
+    int nextShard();
+
+    /** Shards not yet handed out once. */
+    long shardsLeft();
+
+    boolean isFinished();
+
+    /** A shard of this job is going to a worker now. */
+    void dispatched();
+
+    /** A shard's answer; called once per arriving answer, from the aggregator thread only. */
+    void shardDone(int shard, Partial partial, long computeNanos);
+
+    /** A shard failed on its last allowed try: the job fails. */
+    void shardFailed(int shard, String problem);
+}

@@ -1,0 +1,124 @@
+package io.forkpool.job;
+
+import io.forkpool.kind.JobRequest;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The jobs resource: where a job comes in, and where its state is read. */
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+
+    static final Set<String> TYPES = Set.of("pi", "projectile", "dice", "sine", "smallest-multiple");
+
+    private final JobRunner runner;
+    private final JobStore store;
+    private final JobEvents events;
+
+    JobController(JobRunner runner, JobStore store, JobEvents events) {
+        this.runner = runner;
+        this.store = store;
+        this.events = events;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> submit(@RequestBody JobRequest request,
+            @RequestParam(name = "wait", required = false) Integer wait,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
+            throws InterruptedException {
+        if (wait != null && (wait < 0 || wait > 60)) {
+            throw new JobRejectedException.Invalid(
+                    List.of(new io.forkpool.kind.FieldError("wait", "must be between 0 and 60 seconds")));
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new JobRejectedException.Invalid(List.of(
+                    new io.forkpool.kind.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
+        }
+        Job job = runner.submit(request, idempotencyKey);
+        if (wait != null && wait > 0) {
+            try {
+                job.finished().get(wait, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // not finished in time: answer 202 with the job as it is
+            }
+        }
+        HttpStatus status = job.isFinished() && wait != null && wait > 0 ? HttpStatus.OK : HttpStatus.ACCEPTED;
+        return ResponseEntity.status(status).location(URI.create("/api/v1/jobs/" + job.id())).body(JobView.of(job));
+    }
+
+    @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobView get(@PathVariable String id) {
+        return JobView.of(find(id));
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    JobPage list(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        var errors = new java.util.ArrayList<io.forkpool.kind.FieldError>();
+        JobStatus wanted = null;
+        if (status != null) {
+            try {
+                wanted = JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add(new io.forkpool.kind.FieldError("status", "must be one of " + List.of(JobStatus.values())));
+            }
+        }
+        if (type != null && !TYPES.contains(type)) {
+            errors.add(new io.forkpool.kind.FieldError("type", "must be one of " + TYPES));
+        }
+        if (page < 0) {
+            errors.add(new io.forkpool.kind.FieldError("page", "must be 0 or more"));
+        }
+        if (size < 1 || size > 100) {
+            errors.add(new io.forkpool.kind.FieldError("size", "must be between 1 and 100"));
+        }
+        if (!errors.isEmpty()) {
+            throw new JobRejectedException.Invalid(errors);
+        }
+        JobStatus s = wanted;
+        var found = store.page(j -> (s == null || j.status() == s)
+                && (type == null || j.request().type().equals(type)), page, size);
+        return new JobPage(found.jobs().stream().map(JobView::of).toList(), page, size, found.total(),
+                (found.total() + size - 1) / size);
+    }
+
+    /** A page of jobs, newest first. */
+    record JobPage(List<JobView> content, int page, int size, long totalElements, long totalPages) {}
+
+    @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobView cancel(@PathVariable String id) {
+        return JobView.of(runner.cancel(id).orElseThrow(() -> notFound(id)));
+    }
+
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable String id) {
+        return events.follow(find(id));
+    }
+
+    private Job find(String id) {
+        return store.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static ResponseStatusException notFound(String id) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no job with id " + id);
+    }
+}

@@ -1,0 +1,89 @@
+package io.forkpool.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.ToDoubleFunction;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every meter of the contract (DESIGN.md, "Metrics") in one place, so names and tags cannot
+ * drift. No job id or shard index is ever a tag: that would make one time series per job.
+ */
+@Component
+public class ForkpoolMetrics {
+
+    public static final String[] WORKER_STATES = {"starting", "idle", "busy", "dead"};
+
+    private final MeterRegistry registry;
+
+    public ForkpoolMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void jobSubmitted(String type) {
+        Counter.builder("forkpool.jobs.submitted").description("Jobs accepted, by type")
+                .tag("type", type).register(registry).increment();
+    }
+
+    public void jobRejected(String reason) {
+        Counter.builder("forkpool.jobs.rejected").description("Jobs refused before they were queued")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void jobFinished(String type, String status, Duration duration) {
+        timer("forkpool.jobs.duration", "Submission to end of a job").tag("type", type).tag("status", status)
+                .register(registry).record(duration);
+    }
+
+    public void jobQueueWait(String type, Duration wait) {
+        timer("forkpool.jobs.queue.wait", "Submission to first shard dispatched").tag("type", type)
+                .register(registry).record(wait);
+    }
+
+    public void shardComputed(String type, long computeNanos, long units) {
+        timer("forkpool.shards.duration", "Compute time of one shard in its worker").tag("type", type)
+                .register(registry).record(Duration.ofNanos(computeNanos));
+        Counter.builder("forkpool.samples").description("Work units computed (samples, rolls, terms)")
+                .tag("type", type).register(registry).increment(units);
+    }
+
+    public void shardRetried(String reason) {
+        Counter.builder("forkpool.shards.retried").description("Shards sent again after a failed try")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void workerRestarted(String reason) {
+        Counter.builder("forkpool.workers.restarts").description("Workers replaced, by cause")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void workerSpawned(Duration took) {
+        timer("forkpool.workers.spawn", "Process start to the worker's hello").register(registry).record(took);
+    }
+
+    public <T> void jobsActive(T owner, ToDoubleFunction<T> active) {
+        Gauge.builder("forkpool.jobs.active", owner, active).description("Jobs queued or running")
+                .register(registry);
+    }
+
+    public <T> void shardsQueued(T owner, ToDoubleFunction<T> queued) {
+        Gauge.builder("forkpool.shards.queued", owner, queued).description("Shards waiting for a worker")
+                .register(registry);
+    }
+
+    /** One gauge per worker state; {@code count} answers for a state name of {@link #WORKER_STATES}. */
+    public <T> void workers(T owner, java.util.function.BiFunction<T, String, Integer> count) {
+        for (String state : WORKER_STATES) {
+            Gauge.builder("forkpool.workers", owner, o -> count.apply(o, state)).tag("state", state)
+                    .description("Worker processes by state").register(registry);
+        }
+    }
+
+    private static Timer.Builder timer(String name, String description) {
+        return Timer.builder(name).description(description).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1));
+    }
+}

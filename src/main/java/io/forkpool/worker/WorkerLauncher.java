@@ -1,0 +1,70 @@
+package io.forkpool.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+
+/**
+ * Builds the command line of a worker JVM: this JVM's own {@code java} and class path, so a
+ * worker runs exactly the code the service runs. Inside a Spring Boot fat jar the classes sit
+ * under BOOT-INF/, so there the worker starts through Boot's PropertiesLauncher with
+ * {@code loader.main} naming the worker's entry point.
+ */
+final class WorkerLauncher {
+
+    static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
+    private final WorkerSettings settings;
+    private final String java;
+    private final String classPath;
+    private final boolean fatJar;
+
+    WorkerLauncher(WorkerSettings settings) {
+        this.settings = settings;
+        this.java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        this.classPath = System.getProperty("java.class.path");
+        this.fatJar = isBootFatJar(classPath);
+    }
+
+    Process start(int id) throws IOException {
+        return new ProcessBuilder(command(id)).start();
+    }
+
+    List<String> command(int id) {
+        var command = new ArrayList<String>();
+        command.add(java);
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:-UsePerfData");
+        command.add("-Dforkpool.worker.id=" + id);
+        command.add("-Dforkpool.worker.warmup-ms=" + settings.warmup().toMillis());
+        command.addAll(settings.jvmOptions().stream().filter(o -> !o.isBlank()).toList());
+        command.add("-cp");
+        command.add(classPath);
+        if (fatJar) {
+            command.add("-Dloader.main=" + settings.mainClass());
+            command.add(BOOT_LAUNCHER);
+        } else {
+            command.add(settings.mainClass());
+        }
+        return command;
+    }
+
+    private static boolean isBootFatJar(String classPath) {
+        if (classPath == null || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")
+                || !Files.isRegularFile(Path.of(classPath))) {
+            return false;
+        }
+        try (var jar = new JarFile(classPath)) {
+            var manifest = jar.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

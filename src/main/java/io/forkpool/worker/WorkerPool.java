@@ -1,0 +1,199 @@
+package io.forkpool.worker;
+
+import io.forkpool.metrics.ForkpoolMetrics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed number of worker slots, each holding one live worker process or one on its way.
+ * Idle workers wait in a queue the dispatcher takes from, so shards only go to idle workers.
+ * A lost worker is replaced, with back-off while replacements keep failing.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+    private final WorkerSettings settings;
+    private final WorkerLauncher launcher;
+    private final Consumer<WorkerEvent> events;
+    private final ForkpoolMetrics metrics;
+    private final AtomicReferenceArray<Worker> slots;
+    private final int[] failedSpawns;
+    private final int[] generations;
+    private final LinkedBlockingQueue<Worker> idle = new LinkedBlockingQueue<>();
+    private final ScheduledExecutorService respawner =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    public WorkerPool(WorkerSettings settings, Consumer<WorkerEvent> events, ForkpoolMetrics metrics) {
+        this.settings = settings;
+        this.launcher = new WorkerLauncher(settings);
+        this.events = events;
+        this.metrics = metrics;
+        this.slots = new AtomicReferenceArray<>(settings.size());
+        this.failedSpawns = new int[settings.size()];
+        this.generations = new int[settings.size()];
+        metrics.workers(this, WorkerPool::count);
+    }
+
+    /** Starts every worker at once and waits until all said hello; failed slots retry in the background. */
+    public void start() {
+        var spawns = new ArrayList<CompletableFuture<?>>();
+        for (int slot = 0; slot < slots.length(); slot++) {
+            int s = slot;
+            spawns.add(CompletableFuture.runAsync(() -> spawn(s), Thread::startVirtualThread));
+        }
+        CompletableFuture.allOf(spawns.toArray(CompletableFuture[]::new)).join();
+        started = true;
+        log.info("worker pool ready: {} of {} workers up", count("idle") + count("busy"), slots.length());
+    }
+
+    /** Blocks until a worker is idle and hands it out; the caller must {@link Worker#send} to it. */
+    public Worker takeIdle() throws InterruptedException {
+        while (true) {
+            Worker worker = idle.take();
+            if (worker.state() == Worker.State.IDLE && slots.get(worker.id()) == worker) {
+                return worker;
+            }
+        }
+    }
+
+    /** A worker answered and may take the next shard. */
+    public void release(Worker worker) {
+        worker.markIdle();
+        if (worker.state() == Worker.State.IDLE && !closed) {
+            idle.add(worker);
+        }
+    }
+
+    /** Replaces a worker that is gone; counted by {@code reason}. */
+    public void replace(Worker lost, String reason) {
+        if (closed || slots.get(lost.id()) != lost) {
+            return;
+        }
+        metrics.workerRestarted(reason);
+        int slot = lost.id();
+        long delay = backoffMillis(slot);
+        respawner.schedule(() -> spawn(slot), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** True once started with at least one worker ready to take shards. */
+    public boolean isReady() {
+        return started && !closed && count("idle") + count("busy") > 0;
+    }
+
+    public int size() {
+        return slots.length();
+    }
+
+    public List<Worker> workers() {
+        var list = new ArrayList<Worker>(slots.length());
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                list.add(slots.get(i));
+            }
+        }
+        return list;
+    }
+
+    /** Live workers in a state named as in the metrics: starting, idle, busy or dead. */
+    public int count(String state) {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            Worker w = slots.get(i);
+            String s = w == null ? "dead" : w.state().name().toLowerCase(java.util.Locale.ROOT);
+            if (s.equals(state)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void spawn(int slot) {
+        if (closed) {
+            return;
+        }
+        long start = System.nanoTime();
+        Worker worker;
+        try {
+            int generation;
+            synchronized (generations) {
+                generation = slots.get(slot) == null && !started ? 0 : ++generations[slot];
+            }
+            worker = new Worker(slot, generation, launcher.start(slot));
+        } catch (IOException e) {
+            log.error("cannot start worker {}: {}", slot, e.getMessage());
+            retrySpawn(slot);
+            return;
+        }
+        slots.set(slot, worker);
+        worker.listen(events);
+        try {
+            worker.hello().get(settings.spawnTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            worker.kill("spawn", "no hello within " + settings.spawnTimeout());
+            return;
+        } catch (Exception e) {
+            log.warn("worker {} failed to start: {}", slot, e.getCause() == null ? e : e.getCause().getMessage());
+            return; // the reader reports it lost, which schedules the next try
+        }
+        synchronized (failedSpawns) {
+            failedSpawns[slot] = 0;
+        }
+        metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
+        if (closed) {
+            worker.close();
+        } else {
+            idle.add(worker);
+        }
+    }
+
+    private void retrySpawn(int slot) {
+        if (!closed) {
+            respawner.schedule(() -> spawn(slot), backoffMillis(slot), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private long backoffMillis(int slot) {
+        int failures;
+        synchronized (failedSpawns) {
+            failures = failedSpawns[slot]++;
+        }
+        long delay = settings.respawnBackoff().toMillis() << Math.min(failures, 20);
+        return Math.min(delay, settings.maxRespawnBackoff().toMillis());
+    }
+
+    /** Closes every worker's stdin, waits briefly for them to exit, then kills what is left. */
+    @Override
+    public void close() {
+        closed = true;
+        respawner.shutdownNow();
+        List<Worker> all = workers();
+        all.forEach(Worker::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Worker w : all) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !w.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+                    w.process().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                w.process().destroyForcibly();
+            }
+        }
+    }
+}

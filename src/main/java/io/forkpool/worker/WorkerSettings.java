@@ -1,0 +1,34 @@
+package io.forkpool.worker;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code forkpool.workers.*}: the pool of worker processes.
+ *
+ * @param count worker processes; 0 means one per core the JVM sees (a container's CPU limit)
+ * @param heap maximum heap of one worker (its kernels allocate almost nothing)
+ * @param spawnTimeout how long a new worker may take to say hello before it is killed
+ * @param warmup time a new worker spends running its kernels before it says hello
+ * @param mainClass the worker's entry point (tests swap in misbehaving ones)
+ * @param jvmOptions extra options for the worker JVMs
+ * @param respawnBackoff first delay before replacing a worker that died; doubles while respawns fail
+ * @param maxRespawnBackoff the longest such delay
+ */
+@ConfigurationProperties("forkpool.workers")
+public record WorkerSettings(
+        @DefaultValue("0") int count,
+        @DefaultValue("64m") String heap,
+        @DefaultValue("30s") Duration spawnTimeout,
+        @DefaultValue("300ms") Duration warmup,
+        @DefaultValue("io.forkpool.worker.child.WorkerMain") String mainClass,
+        @DefaultValue("") List<String> jvmOptions,
+        @DefaultValue("100ms") Duration respawnBackoff,
+        @DefaultValue("10s") Duration maxRespawnBackoff) {
+
+    public int size() {
+        return count > 0 ? count : Runtime.getRuntime().availableProcessors();
+    }
+}

@@ -56,6 +56,7 @@ class BodySizeLimit extends OncePerRequestFilter {
         if (request.getContentLengthLong() > max) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding("UTF-8");
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Request body too large\",\"status\":413,"
                     + "\"detail\":\"the body is larger than " + max + " bytes\"}");
             return;

@@ -54,8 +54,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return badRequest("The request is not valid", List.of(new FieldError(e.getName(), "must be a "
-                + (e.getRequiredType() == null ? "valid value" : e.getRequiredType().getSimpleName().toLowerCase()))));
+        return badRequest("The request is not valid", List.of(new FieldError(e.getName(), "must be "
+                + (e.getRequiredType() == int.class || e.getRequiredType() == Integer.class ? "an integer" : "a valid value"))));
     }
 
     @ExceptionHandler(Exception.class)

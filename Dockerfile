@@ -1,0 +1,72 @@
+# syntax=docker/dockerfile:1
+#
+# forkpool image: build the fat jar with the JDK, run it on the JRE in extracted form
+# with a JDK 25 AOT cache (JEP 483/514/515) made at image build time.
+#
+#   docker build -t forkpool:0.1.0 .
+#   docker run --rm -p 8080:8080 --cpus 2 forkpool:0.1.0
+#
+# Worker count: the service forks one worker JVM per core it sees. The JVM's container
+# support (on by default) makes Runtime.availableProcessors() follow the container's CPU
+# limit (docker --cpus, Kubernetes limits.cpu), so no flag is needed for that; set
+# FORKPOOL_WORKERS_COUNT to override it.
+
+# ---- build: compile and package the Spring Boot fat jar ------------------------------
+FROM eclipse-temurin:25-jdk AS build
+WORKDIR /src
+COPY --chmod=755 mvnw ./
+COPY .mvn .mvn
+COPY pom.xml ./
+COPY src src
+# The BuildKit cache mount keeps ~/.m2 (Maven, plugins, dependencies) between builds.
+# Then Boot 4's extracted layout: /app/app.jar (a thin jar whose manifest Class-Path
+# names lib/*.jar) + /app/lib/. The AOT cache works only with this form, not with
+# the nested jars of the fat jar.
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -DskipTests package \
+ && cp target/forkpool-*.jar /tmp/forkpool.jar \
+ && java -Djarmode=tools -jar /tmp/forkpool.jar extract --destination /app --application-filename app.jar
+
+# ---- runtime ------------------------------------------------------------------------
+FROM eclipse-temurin:25-jre
+# A fixed numeric non-root user, so Kubernetes' runAsNonRoot can verify it.
+RUN groupadd --system --gid 10001 forkpool \
+ && useradd --system --uid 10001 --gid forkpool --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin forkpool
+WORKDIR /app
+# Dependencies change less often than the application: separate layers.
+COPY --from=build /app/lib/ /app/lib/
+COPY --from=build /app/app.jar /app/app.jar
+COPY --chmod=755 docker/healthcheck.sh /app/healthcheck.sh
+
+# AOT cache training run (JEP 514 one-step: record at exit, then assemble).
+# spring.context.exit=onRefresh stops after the context is refreshed, before the
+# lifecycle starts: no port is bound and no worker pool is started. The cache is
+# tied to this JVM build and this class path, so it is made in the runtime image with
+# the same "-jar app.jar" from /app that the ENTRYPOINT uses. Workers run
+# "java -cp app.jar ..." from the same directory, the same class path, so the same
+# cache serves them too (it loads fine with their -Xmx64m and SerialGC).
+RUN FORKPOOL_WORKERS_COUNT=1 java -XX:AOTCacheOutput=/app/forkpool.aot \
+        -Dspring.context.exit=onRefresh -jar app.jar \
+ && test -s /app/forkpool.aot
+
+# Worker JVMs get the cache through forkpool.workers.jvm-options (an env var, so an
+# operator can still replace it; keep the AOT flag when you do).
+ENV FORKPOOL_WORKERS_JVMOPTIONS="-XX:AOTCache=/app/forkpool.aot"
+
+USER 10001:10001
+EXPOSE 8080
+
+# Healthy = readiness UP (worker pool started). bash /dev/tcp: this image has no curl/wget.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["/app/healthcheck.sh"]
+
+# Flags on the command line, not in JAVA_TOOL_OPTIONS (which every JVM in the container,
+# jcmd included, would pick up and announce on stderr).
+#  - AOTCache: faster start and warm-up; if the cache cannot be used the JVM runs without it.
+#  - MaxRAMPercentage=40: the service heap leaves room in the container's memory limit
+#    for the worker JVMs (each -Xmx64m plus ~60-90 MB native) and the service's own
+#    metaspace, code cache and thread stacks.
+#  - ExitOnOutOfMemoryError: die and be restarted rather than limp on.
+# exec form: java is PID 1 and gets SIGTERM directly (graceful shutdown, 30 s).
+ENTRYPOINT ["java", "-XX:AOTCache=/app/forkpool.aot", "-XX:MaxRAMPercentage=40", "-XX:+ExitOnOutOfMemoryError", "-jar", "app.jar"]

@@ -8,7 +8,7 @@ final class SmallestMultipleKernel {
     static final int BLOCK_SAMPLES = 1 << 16;
 
     /** About 15 ms per shard on one core (measured: ~2 ns per sample). */
-    static final int BLOCKS_PER_SHARD = 128;
+    static final int BLOCKS_PER_SHARD = 64;
 
     private SmallestMultipleKernel() {}
 

@@ -1,0 +1,99 @@
+package io.forkpool.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.kind.DiceRequest;
+import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.Partial;
+import io.forkpool.kind.PiRequest;
+import io.forkpool.kind.ProjectileRequest;
+import io.forkpool.kind.SineRequest;
+import io.forkpool.kind.SmallestMultipleRequest;
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The dispatcher with real worker processes: results must not depend on the pool. */
+class DispatcherTest {
+
+    static final List<JobRequest> JOBS = List.of(
+            new PiRequest(60_000_000L, 11L).withDefaults(0),
+            new DiceRequest(30_000_000L, 6, 12L).withDefaults(0),
+            new ProjectileRequest(5_000_000L, null, null, null, null, null, null, 13L).withDefaults(0),
+            new SineRequest(30.0, 100).withDefaults(0),
+            new SmallestMultipleRequest(3_000_000L, 7L, null, null, 14L).withDefaults(0));
+
+    static Dispatcher dispatcher(int workers) {
+        var settings = new WorkerSettings(workers, "64m", Duration.ofSeconds(30), Duration.ZERO,
+                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(1));
+        return new Dispatcher(settings, new ShardSettings(Duration.ofSeconds(30), 3),
+                new ForkpoolMetrics(new SimpleMeterRegistry()));
+    }
+
+    static List<Partial> runAll(Dispatcher dispatcher) throws Exception {
+        var works = JOBS.stream().map(RecordingWork::new).toList();
+        works.forEach(dispatcher::submit); // all at once: their shards interleave
+        var results = new ArrayList<Partial>();
+        for (var work : works) {
+            results.add(work.result.get(60, TimeUnit.SECONDS));
+            assertThat(work.answers()).isEqualTo(work.request().shardCount());
+        }
+        return results;
+    }
+
+    @Test
+    void sameJobsGiveIdenticalPartialsOnOneAndOnThreeWorkers() throws Exception {
+        List<Partial> one;
+        var single = dispatcher(1);
+        single.start();
+        try {
+            assertThat(single.workers()).hasSize(1);
+            one = runAll(single);
+        } finally {
+            single.stop();
+        }
+        var triple = dispatcher(3);
+        triple.start();
+        try {
+            assertThat(triple.workers()).hasSize(3).extracting(Worker::pid).doesNotHaveDuplicates();
+            List<Partial> three = runAll(triple);
+            assertThat(three).isEqualTo(one);
+            assertThat(triple.workers()).allSatisfy(w -> assertThat(w.shardsCompleted())
+                    .as("every worker took part").isPositive());
+        } finally {
+            triple.stop();
+        }
+        // And the pool's answer is the kernel's own: one shard after another in this JVM.
+        for (int i = 0; i < JOBS.size(); i++) {
+            var job = JOBS.get(i);
+            Partial local = null;
+            for (int s = 0; s < job.shardCount(); s++) {
+                local = local == null ? job.compute(s) : local.merge(job.compute(s));
+            }
+            assertThat(one.get(i)).as(job.type()).isEqualTo(local);
+        }
+    }
+
+    @Test
+    void stoppingThePoolEndsEveryWorkerProcess() throws Exception {
+        var dispatcher = dispatcher(2);
+        dispatcher.start();
+        var pids = dispatcher.workers().stream().map(Worker::pid).toList();
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
+        dispatcher.stop();
+        for (long pid : pids) {
+            var handle = ProcessHandle.of(pid);
+            if (handle.isPresent()) {
+                handle.get().onExit().get(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                .isNotEqualTo(java.util.Optional.of(true)));
+    }
+}

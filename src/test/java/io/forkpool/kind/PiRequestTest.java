@@ -1,0 +1,99 @@
+package io.forkpool.kind;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.forkpool.kind.JobResult.PiResult;
+import io.forkpool.kind.Partial.PiCount;
+import org.junit.jupiter.api.Test;
+
+class PiRequestTest {
+
+    private static final long SHARD = (long) PiKernel.BLOCK_SAMPLES * PiKernel.BLOCKS_PER_SHARD;
+
+    @Test
+    void estimatesPiWithinFiveStandardErrors() {
+        // inside ~ Binomial(n, π/4); the estimate 4·inside/n has sd 4·sqrt(p(1-p)/n) ≈ 5.2e-4 for
+        // n = 10^7. Outside 5 sd happens with probability 6e-7 for a correct kernel, while a bias
+        // of 0.1% in the generator or the test (e.g. < instead of ≤ does not matter, but a
+        // wrong square) would be caught.
+        long n = 10_000_000;
+        var result = (PiResult) Shards.run(new PiRequest(n, 20260501L));
+        double p = Math.PI / 4;
+        double sd = 4 * Math.sqrt(p * (1 - p) / n);
+        assertEquals(Math.PI, result.estimate(), 5 * sd);
+        assertEquals(n, result.samples());
+        assertEquals(4.0 * result.inside() / n, result.estimate());
+        assertEquals(sd, result.stdError(), sd * 0.01, "stdError uses the observed p ≈ π/4");
+        assertArrayEquals(new double[] {
+                    result.estimate() - 1.959963984540054 * result.stdError(),
+                    result.estimate() + 1.959963984540054 * result.stdError()},
+                result.ci95());
+    }
+
+    @Test
+    void finishComputesTheContractsFormulas() {
+        var result = (PiResult) new PiRequest(1000L, 1L).finish(new PiCount(750, 1000));
+        assertEquals(3.0, result.estimate());
+        double stdError = 4 * Math.sqrt(0.75 * 0.25 / 1000);
+        assertEquals(stdError, result.stdError(), 1e-15);
+        assertEquals(3.0 - 1.959963984540054 * stdError, result.ci95()[0], 1e-15);
+        assertEquals(3.0 + 1.959963984540054 * stdError, result.ci95()[1], 1e-15);
+    }
+
+    @Test
+    void sameSeedSameResultHoweverShardsAreMerged() {
+        var request = new PiRequest(2 * SHARD + 12_345, 7L);
+        assertEquals(3, request.shardCount());
+        var partials = Shards.computeAll(request);
+        Partial inOrder = Shards.mergeInOrder(partials);
+        for (long order = 0; order < 5; order++) {
+            assertEquals(inOrder, Shards.mergeShuffled(partials, order));
+        }
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(new PiRequest(2 * SHARD + 12_345, 7L))));
+        assertEquals(2 * SHARD + 12_345, ((PiCount) inOrder).samples());
+    }
+
+    @Test
+    void aShardIsTheSumOfItsBlocksSoAnyGroupingOfBlocksGivesTheSameCount() {
+        var request = new PiRequest(SHARD + 3 * PiKernel.BLOCK_SAMPLES + 10, 11L);
+        long byBlock = 0;
+        long blocks = Math.ceilDiv(request.samples(), PiKernel.BLOCK_SAMPLES);
+        for (long b = 0; b < blocks; b++) {
+            int n = (int) Math.min(PiKernel.BLOCK_SAMPLES, request.samples() - b * PiKernel.BLOCK_SAMPLES);
+            byBlock += PiKernel.inside(11L, b, n);
+        }
+        var merged = (PiCount) Shards.mergeInOrder(Shards.computeAll(request));
+        assertEquals(byBlock, merged.inside());
+    }
+
+    @Test
+    void differentSeedsGiveDifferentCounts() {
+        var a = (PiCount) new PiRequest(1_000_000L, 1L).compute(0);
+        var b = (PiCount) new PiRequest(1_000_000L, 2L).compute(0);
+        assertNotEquals(a.inside(), b.inside());
+    }
+
+    @Test
+    void shardUnitsAddUpAndTenToTheThirteenSamplesGiveAnIntShardCount() {
+        var request = new PiRequest(2 * SHARD + 12_345, 7L);
+        assertEquals(request.units(), Shards.totalShardUnits(request));
+        assertEquals(12_345, request.shardUnits(2));
+
+        var huge = new PiRequest(Limits.DEFAULT.maxSamples(), 1L);
+        int shards = huge.shardCount();
+        assertEquals(Math.ceilDiv(10_000_000_000_000L, SHARD), shards);
+        assertTrue(shards > 1000 && shards < 10_000_000, "shards: " + shards);
+        assertEquals(SHARD, huge.shardUnits(0));
+        assertEquals(10_000_000_000_000L - (shards - 1) * SHARD, huge.shardUnits(shards - 1));
+    }
+
+    @Test
+    void defaultsFillTheSeedOnlyWhenAbsent() {
+        assertEquals(new PiRequest(10L, 99L), new PiRequest(10L, null).withDefaults(99));
+        assertEquals(new PiRequest(10L, 5L), new PiRequest(10L, 5L).withDefaults(99));
+        assertEquals("pi", new PiRequest(10L, 5L).type());
+    }
+}

@@ -16,9 +16,8 @@ class PiRequestTest {
     @Test
     void estimatesPiWithinFiveStandardErrors() {
         // inside ~ Binomial(n, π/4); the estimate 4·inside/n has sd 4·sqrt(p(1-p)/n) ≈ 5.2e-4 for
-        // n = 10^7. Outside 5 sd happens with probability 6e-7 for a correct kernel, while a bias
-        // of 0.1% in the generator or the test (e.g. < instead of ≤ does not matter, but a
-        // wrong square) would be caught.
+        // n = 10^7. A correct kernel lands outside 5 sd with probability 6e-7; a bias of 0.1%
+        // (about 6 sd) from a flawed generator or inside test would fail.
         long n = 10_000_000;
         var result = (PiResult) Shards.run(new PiRequest(n, 20260501L));
         double p = Math.PI / 4;

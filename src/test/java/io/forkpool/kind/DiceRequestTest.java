@@ -1,0 +1,89 @@
+package io.forkpool.kind;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.forkpool.kind.JobResult.DiceResult;
+import io.forkpool.kind.Partial.Histogram;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class DiceRequestTest {
+
+    private static final long SHARD = (long) DiceKernel.BLOCK_ROLLS * DiceKernel.BLOCKS_PER_SHARD;
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 6, 20, 1000})
+    void countsLookLikeAFairDie(int faces) {
+        // Each count ~ Binomial(n, 1/faces); 5 sd bounds fail for a fair die with probability
+        // 6e-7 per face (under 6e-4 for all 1000 faces together). Under uniformity the p-value
+        // is itself uniform on [0, 1], so p < 1e-4 has probability 1e-4; a die biased by 1% on
+        // one face at n = 2·10^6, faces = 6, would give chi-square ≈ 13 and p ≈ 0.02, still
+        // passing, so the per-face bounds and the p-value check complement each other.
+        long n = 2_000_000;
+        var result = (DiceResult) Shards.run(new DiceRequest(n, faces, 424242L + faces));
+        assertEquals(faces, result.counts().length);
+        assertEquals(n, Arrays.stream(result.counts()).sum());
+        double p = 1.0 / faces;
+        double sd = Math.sqrt(n * p * (1 - p));
+        for (int face = 0; face < faces; face++) {
+            assertEquals(n * p, result.counts()[face], 5 * sd, "face " + (face + 1));
+            assertEquals((double) result.counts()[face] / n, result.frequencies()[face]);
+        }
+        assertTrue(result.pValue() > 1e-4, "p-value " + result.pValue());
+    }
+
+    @Test
+    void finishComputesChiSquareAndItsPValue() {
+        // Expected 20 per face: chi-square = (100 + 0 + 100) / 20 = 10 with 2 degrees of freedom,
+        // whose survival function is exp(-x/2): p = e^-5.
+        var result = (DiceResult) new DiceRequest(60L, 3, 1L).finish(new Histogram(new long[] {10, 20, 30}));
+        assertEquals(10.0, result.chiSquare(), 1e-12);
+        assertEquals(Math.exp(-5), result.pValue(), 1e-12);
+        assertArrayEquals(new long[] {10, 20, 30}, result.counts());
+        assertArrayEquals(new double[] {10 / 60.0, 20 / 60.0, 30 / 60.0}, result.frequencies());
+    }
+
+    @Test
+    void sameSeedSameCountsHoweverShardsAreMerged() {
+        var request = new DiceRequest(2 * SHARD + 999, 6, 3L);
+        var partials = Shards.computeAll(request);
+        assertEquals(3, partials.size());
+        Partial inOrder = Shards.mergeInOrder(partials);
+        for (long order = 0; order < 5; order++) {
+            assertEquals(inOrder, Shards.mergeShuffled(partials, order));
+        }
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(new DiceRequest(2 * SHARD + 999, 6, 3L))));
+    }
+
+    @Test
+    void aShardIsTheSumOfItsBlocks() {
+        var request = new DiceRequest(5L * DiceKernel.BLOCK_ROLLS + 3, 6, 4L);
+        long[] byBlock = new long[6];
+        for (long b = 0; b < 6; b++) {
+            DiceKernel.roll(4L, b, b < 5 ? DiceKernel.BLOCK_ROLLS : 3, byBlock);
+        }
+        assertEquals(new Histogram(byBlock), request.compute(0));
+    }
+
+    @Test
+    void differentSeedsGiveDifferentCounts() {
+        assertFalse(new DiceRequest(100_000L, 6, 1L).compute(0).equals(new DiceRequest(100_000L, 6, 2L).compute(0)));
+    }
+
+    @Test
+    void defaultsAndSharding() {
+        assertEquals(new DiceRequest(10L, 6, 8L), new DiceRequest(10L, null, null).withDefaults(8));
+        assertEquals(new DiceRequest(10L, 20, 1L), new DiceRequest(10L, 20, 1L).withDefaults(8));
+        assertEquals("dice", new DiceRequest(10L, 6, 1L).type());
+        var request = new DiceRequest(3 * SHARD - 1, 6, 1L);
+        assertEquals(3, request.shardCount());
+        assertEquals(request.units(), Shards.totalShardUnits(request));
+        int huge = new DiceRequest(Limits.DEFAULT.maxSamples(), 6, 1L).shardCount();
+        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), SHARD), huge);
+    }
+}

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.forkpool.kind.JobResult.DiceResult;
 import io.forkpool.kind.Partial.Histogram;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class DiceRequestTest {
 
@@ -21,9 +21,8 @@ class DiceRequestTest {
     void countsLookLikeAFairDie(int faces) {
         // Each count ~ Binomial(n, 1/faces); 5 sd bounds fail for a fair die with probability
         // 6e-7 per face (under 6e-4 for all 1000 faces together). Under uniformity the p-value
-        // is itself uniform on [0, 1], so p < 1e-4 has probability 1e-4; a die biased by 1% on
-        // one face at n = 2·10^6, faces = 6, would give chi-square ≈ 13 and p ≈ 0.02, still
-        // passing, so the per-face bounds and the p-value check complement each other.
+        // is itself uniform on [0, 1], so p < 1e-4 has probability 1e-4. A six-sided die 1%
+        // heavy on one face is 6 sd off at n = 2·10^6 (chi-square ≈ 40, p ≈ 1e-7): both fail.
         long n = 2_000_000;
         var result = (DiceResult) Shards.run(new DiceRequest(n, faces, 424242L + faces));
         assertEquals(faces, result.counts().length);

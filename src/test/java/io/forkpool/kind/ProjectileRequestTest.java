@@ -1,0 +1,146 @@
+package io.forkpool.kind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.forkpool.kind.JobResult.Bin;
+import io.forkpool.kind.JobResult.ProjectileResult;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProjectileRequestTest {
+
+    private static final long SHARD =
+            (long) ProjectileKernel.BLOCK_SAMPLES * ProjectileKernel.BLOCKS_PER_SHARD;
+
+    private static ProjectileRequest defaults(long samples) {
+        return (ProjectileRequest) new ProjectileRequest(samples, null, null, null, null, null, null, 2024L)
+                .withDefaults(0);
+    }
+
+    @Test
+    void defaultBinsSpanTheAnalyticMinimumAndMaximumRange() {
+        // min: 30° (farther from 45°) at 99 m/s: 99²·sin 60° / 9.81 = 865.23 m;
+        // max: 31° (nearer 45°) at 100 m/s: 100²·sin 62° / 9.81 = 900.05 m.
+        var result = (ProjectileResult) Shards.run(defaults(100_000));
+        assertEquals(20, result.bins().size());
+        assertEquals(865.23, result.bins().getFirst().from(), 0.005);
+        assertEquals(900.05, result.bins().getLast().to(), 0.005);
+        assertEquals(result.minRange(), result.bins().getFirst().from());
+        assertEquals(result.maxRange(), result.bins().getLast().to());
+        assertEquals(100_000, result.samples());
+        assertEquals(100_000, result.bins().stream().mapToLong(Bin::count).sum());
+        for (int i = 1; i < 20; i++) {
+            assertEquals(result.bins().get(i - 1).to(), result.bins().get(i).from(), "bins are contiguous");
+        }
+    }
+
+    static Stream<ProjectileRequest> intervals() {
+        return Stream.of(
+                defaults(2 * SHARD + 4321),
+                new ProjectileRequest(1_000_000L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 77L),
+                new ProjectileRequest(1_000_000L, 7, 50.0, 89.0, 1.0, 2.0, 9.81, 78L));
+    }
+
+    @ParameterizedTest
+    @MethodSource("intervals")
+    void histogramMatchesTheRangeDistribution(ProjectileRequest request) {
+        // Bin i's count ~ Binomial(n, p_i) with p_i = F(to) - F(from), F the range's CDF from a
+        // fine numeric integration. 5 sd per bin fails a correct kernel with probability 6e-7;
+        // the integration error (midpoint rule, 20000 angles, < 1e-6 in F) is added to the
+        // tolerance.
+        var result = (ProjectileResult) Shards.run(request);
+        long n = request.samples();
+        assertEquals(n, result.bins().stream().mapToLong(Bin::count).sum());
+        for (Bin bin : result.bins()) {
+            double p = rangeCdf(request, bin.to()) - rangeCdf(request, bin.from());
+            double tolerance = 5 * Math.sqrt(n * p * (1 - p)) + n * 2e-6;
+            assertEquals(n * p, bin.count(), tolerance, "bin " + bin);
+        }
+    }
+
+    /**
+     * P(range ≤ r) for angle ~ U[a1, a2] and speed ~ U[v1, v2]: for a fixed angle θ the range is
+     * at most r when v ≤ sqrt(r·g / sin 2θ), a uniform probability; average it over θ.
+     */
+    private static double rangeCdf(ProjectileRequest q, double r) {
+        int steps = 20_000;
+        double a1 = Math.toRadians(q.angleMinDeg());
+        double a2 = Math.toRadians(q.angleMaxDeg());
+        double h = (a2 - a1) / steps;
+        double sum = 0;
+        for (int i = 0; i < steps; i++) {
+            double sin2 = Math.sin(2 * (a1 + (i + 0.5) * h));
+            double vMax = Math.sqrt(r * q.gravity() / sin2);
+            sum += Math.clamp((vMax - q.speedMin()) / (q.speedMax() - q.speedMin()), 0.0, 1.0);
+        }
+        return sum / steps;
+    }
+
+    @Test
+    void aRangeAtTheMaximumGoesInTheLastBinAndOutliersAreClamped() {
+        var request = defaults(1);
+        var kernel = new ProjectileKernel(request);
+        double max = ProjectileKernel.range(31, 100, 9.81);
+        assertEquals(max, kernel.maxRange(), "the sample at (31°, 100 m/s) is the maximum, bit for bit");
+        assertEquals(19, kernel.binOf(max));
+        assertEquals(19, kernel.binOf(Math.nextUp(max)));
+        assertEquals(0, kernel.binOf(kernel.minRange()));
+        assertEquals(0, kernel.binOf(Math.nextDown(kernel.minRange())));
+        double width = (kernel.maxRange() - kernel.minRange()) / 20;
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i, kernel.binOf(kernel.minRange() + (i + 0.5) * width));
+        }
+    }
+
+    @Test
+    void anIntervalThroughFortyFiveDegreesPeaksAtSinNinety() {
+        var request = new ProjectileRequest(1L, 10, 40.0, 50.0, 20.0, 30.0, 10.0, 1L);
+        var kernel = new ProjectileKernel(request);
+        assertEquals(30.0 * 30.0 / 10.0, kernel.maxRange());
+        assertEquals(9, kernel.binOf(ProjectileKernel.range(45, 30, 10)));
+        // 40° and 50° are equally far from 45°: either gives the minimum.
+        assertEquals(20.0 * 20.0 * Math.sin(Math.toRadians(80)) / 10.0, kernel.minRange(), 1e-12);
+    }
+
+    @Test
+    void aDegenerateIntervalPutsEverySampleInTheLastBin() {
+        // max == min: the bins have zero width, and every sample is at the maximum.
+        var request = new ProjectileRequest(1000L, 5, 30.0, 30.0, 50.0, 50.0, 9.81, 1L);
+        var result = (ProjectileResult) Shards.run(request);
+        assertEquals(List.of(0L, 0L, 0L, 0L, 1000L), result.bins().stream().map(Bin::count).toList());
+        assertEquals(result.minRange(), result.maxRange());
+    }
+
+    @Test
+    void sameSeedSameHistogramHoweverShardsAreMerged() {
+        var request = defaults(2 * SHARD + 17);
+        var partials = Shards.computeAll(request);
+        assertEquals(3, partials.size());
+        Partial inOrder = Shards.mergeInOrder(partials);
+        for (long order = 0; order < 5; order++) {
+            assertEquals(inOrder, Shards.mergeShuffled(partials, order));
+        }
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(defaults(2 * SHARD + 17))));
+        var otherSeed = new ProjectileRequest(2 * SHARD + 17, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 2025L);
+        assertNotEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(otherSeed)));
+    }
+
+    @Test
+    void defaultsAndSharding() {
+        var filled = new ProjectileRequest(10L, null, null, null, null, null, null, null).withDefaults(5);
+        assertEquals(new ProjectileRequest(10L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 5L), filled);
+        var given = new ProjectileRequest(10L, 3, 1.0, 2.0, 3.0, 4.0, 5.0, 6L);
+        assertEquals(given, given.withDefaults(5));
+        assertEquals("projectile", given.type());
+        var request = defaults(2 * SHARD + 17);
+        assertEquals(request.units(), Shards.totalShardUnits(request));
+        int huge = defaults(Limits.DEFAULT.maxSamples()).shardCount();
+        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), SHARD), huge);
+        assertTrue(huge > 0);
+    }
+}

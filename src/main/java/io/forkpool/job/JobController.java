@@ -1,6 +1,11 @@
 package io.forkpool.job;
 
 import io.forkpool.kind.JobRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +45,26 @@ class JobController {
         this.events = events;
     }
 
+    @Operation(summary = "Submit a job", description = "Cuts the job into shards and runs them on the worker "
+            + "processes. 202 with Location at once; with ?wait=N (seconds, at most 60) 200 with the finished job "
+            + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job.")
+    @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
+    @ApiResponse(responseCode = "200", description = "finished within ?wait")
+    @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
+    @ApiResponse(responseCode = "503", description = "full or shutting down; retry after Retry-After seconds")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> submit(@RequestBody JobRequest request,
+    ResponseEntity<JobView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = JobRequest.class),
+            examples = {
+                @ExampleObject(name = "pi", value = "{\"type\":\"pi\",\"samples\":100000000,\"seed\":42}"),
+                @ExampleObject(name = "projectile", value = "{\"type\":\"projectile\",\"samples\":10000000,"
+                        + "\"bins\":20,\"angleMinDeg\":30,\"angleMaxDeg\":31,\"speedMin\":99,\"speedMax\":100,"
+                        + "\"gravity\":9.81}"),
+                @ExampleObject(name = "dice", value = "{\"type\":\"dice\",\"rolls\":10000000,\"faces\":6}"),
+                @ExampleObject(name = "sine", value = "{\"type\":\"sine\",\"x\":0.5,\"terms\":3}"),
+                @ExampleObject(name = "smallest-multiple", value = "{\"type\":\"smallest-multiple\","
+                        + "\"samples\":1000000,\"factor\":7,\"low\":1,\"high\":1000}")
+            })) @RequestBody JobRequest request,
             @RequestParam(name = "wait", required = false) Integer wait,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
             throws InterruptedException {

@@ -83,12 +83,12 @@ for (const object of objects) {
 const checked = report.map((entry, i) => ({ entry, object: objects[i] })).filter(({ entry }) => entry.module);
 if (checked.length > 0) {
   const lines = [];
-  const ranges = [];
+  const ranges = []; // [start, end) line numbers (0-based) of each object's literal
   checked.forEach(({ entry }, i) => lines.push(`import type { I${entry.kind} as T${i} } from "${entry.module}";`));
   checked.forEach(({ entry, object }, i) => {
-    const start = lines.length;
-    lines.push(`export const o${i}: T${i} = ${JSON.stringify(object, null, 2)};`);
-    ranges.push({ entry, start, end: lines.length + JSON.stringify(object, null, 2).split("\n").length });
+    const literal = `export const o${i}: T${i} = ${JSON.stringify(object, null, 2)};`.split("\n");
+    ranges.push({ entry, start: lines.length, end: lines.length + literal.length });
+    lines.push(...literal);
   });
   const fileName = path.join(here, "__rendered_manifests__.ts");
   const text = lines.join("\n") + "\n";

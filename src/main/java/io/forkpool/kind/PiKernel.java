@@ -5,7 +5,7 @@ final class PiKernel {
 
     static final int BLOCK_SAMPLES = 1 << 16;
 
-    /** About 15 ms per shard on one core (measured: ~1.1 ns per sample with xoshiro256++). */
+    /** 8.4M samples: about 16 ms per shard on one core (measured ~2 ns per sample). */
     static final int BLOCKS_PER_SHARD = 128;
 
     private PiKernel() {}

@@ -142,6 +142,10 @@ public final class Worker {
         String detail;
         try (var in = new BufferedInputStream(process.getInputStream(), 1 << 12)) {
             Message first = FrameCodec.read(in);
+            if (first == null) {
+                reason = "spawn";
+                throw new EOFException("exited before its hello");
+            }
             if (!(first instanceof Message.Hello(int version, long pid)) || version != Message.VERSION) {
                 throw new ProtocolException("expected hello version " + Message.VERSION + ", got " + first);
             }
@@ -171,8 +175,8 @@ public final class Worker {
             detail = "garbage from worker: " + e.getMessage();
             process.destroyForcibly();
         } catch (EOFException e) {
-            reason = "protocol";
-            detail = "truncated frame from worker: " + e.getMessage();
+            reason = reason.equals("spawn") ? reason : "protocol";
+            detail = reason.equals("spawn") ? e.getMessage() : "truncated frame from worker: " + e.getMessage();
             process.destroyForcibly();
         } catch (IOException e) {
             detail = "cannot read from worker: " + e.getMessage();

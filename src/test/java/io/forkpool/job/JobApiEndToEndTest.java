@@ -540,6 +540,27 @@ class JobApiEndToEndTest {
         assertThat(openApi.path("paths").path("/api/v1/jobs").has("post")).isTrue();
     }
 
+    @Test
+    void openApiHasAValidExamplePerKind() {
+        JsonNode openApi = Api.parse(api.get("/v3/api-docs").body());
+        JsonNode examples = openApi.path("paths").path("/api/v1/jobs").path("post").path("requestBody")
+                .path("content").path("application/json").path("examples");
+        var kinds = new HashSet<String>();
+        for (var example : examples.properties()) {
+            JsonNode value = example.getValue().path("value");
+            if (value.isString()) {
+                value = Api.parse(value.asString());
+            }
+            kinds.add(value.path("type").asString());
+            // each example is a job the service accepts as it stands
+            var posted = api.post("/api/v1/jobs", value.toString());
+            assertThat(posted.statusCode()).as("example %s: %s", example.getKey(), posted.body()).isEqualTo(202);
+            api.delete("/api/v1/jobs/" + Api.parse(posted.body()).path("id").asString());
+        }
+        assertThat(kinds).as("kinds of the examples in %s", examples)
+                .containsExactlyInAnyOrder("pi", "projectile", "dice", "sine", "smallest-multiple");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private JsonNode pollUntilFinal(String path) throws InterruptedException {

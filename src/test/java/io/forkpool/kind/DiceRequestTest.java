@@ -2,7 +2,7 @@ package io.forkpool.kind;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.forkpool.kind.JobResult.DiceResult;
@@ -56,7 +56,8 @@ class DiceRequestTest {
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(new DiceRequest(2 * SHARD + 999, 6, 3L))));
+        var again = new DiceRequest(2 * SHARD + 999, 6, 3L);
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(again)));
     }
 
     @Test
@@ -71,7 +72,7 @@ class DiceRequestTest {
 
     @Test
     void differentSeedsGiveDifferentCounts() {
-        assertFalse(new DiceRequest(100_000L, 6, 1L).compute(0).equals(new DiceRequest(100_000L, 6, 2L).compute(0)));
+        assertNotEquals(new DiceRequest(100_000L, 6, 1L).compute(0), new DiceRequest(100_000L, 6, 2L).compute(0));
     }
 
     @Test

@@ -51,6 +51,15 @@ class SineRequestTest {
     }
 
     @Test
+    void tinyXKeepsItsOwnDigits() {
+        // All terms below 1: the quantum follows the largest term down, so x itself survives
+        // (x³/6 is hundreds of orders of magnitude below x's last digit).
+        assertEquals(1e-300, run(1e-300, 5).approximation());
+        assertEquals(Double.MIN_VALUE, run(Double.MIN_VALUE, 3).approximation());
+        assertEquals(Math.sin(1e-5), run(1e-5, 4).approximation());
+    }
+
+    @Test
     void negativeXGivesTheNegatedSumAndZeroGivesZero() {
         assertEquals(-run(2.5, 7).approximation(), run(-2.5, 7).approximation());
         assertEquals(0.0, run(0.0, 20).approximation());

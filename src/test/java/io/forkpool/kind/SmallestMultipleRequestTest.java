@@ -44,7 +44,8 @@ class SmallestMultipleRequestTest {
 
     @Test
     void noMultipleInRangeGivesNull() {
-        var result = (SmallestMultipleResult) Shards.run(new SmallestMultipleRequest(100_000L, 2000L, 1L, 1000L, 1L));
+        var request = new SmallestMultipleRequest(100_000L, 2000L, 1L, 1000L, 1L);
+        var result = (SmallestMultipleResult) Shards.run(request);
         assertNull(result.smallest());
         assertEquals(0, result.multiples());
     }
@@ -55,7 +56,8 @@ class SmallestMultipleRequestTest {
         var ones = (SmallestMultipleResult) Shards.run(new SmallestMultipleRequest(1000L, 1L, 1L, 2L, 1L));
         assertEquals(1L, ones.smallest());
         assertEquals(1000, ones.multiples());
-        var none = (SmallestMultipleResult) Shards.run(new SmallestMultipleRequest(1000L, 1000L, 999L, 1000L, 1L));
+        var none = (SmallestMultipleResult)
+                Shards.run(new SmallestMultipleRequest(1000L, 1000L, 999L, 1000L, 1L));
         assertNull(none.smallest());
     }
 
@@ -68,8 +70,8 @@ class SmallestMultipleRequestTest {
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        assertEquals(inOrder, Shards.mergeInOrder(
-                Shards.computeAll(new SmallestMultipleRequest(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 9L))));
+        var again = new SmallestMultipleRequest(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 9L);
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(again)));
         var otherSeed = new SmallestMultipleRequest(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 10L);
         assertNotEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(otherSeed)));
     }

@@ -54,18 +54,24 @@ class ValidationTest {
                 bad(new ProjectileRequest(null, null, null, null, null, null, null, null), "samples"),
                 bad(new ProjectileRequest(-5L, 0, null, null, null, null, null, null), "samples", "bins"),
                 bad(new ProjectileRequest(5L, 1001, null, null, null, null, null, null), "bins"),
-                bad(new ProjectileRequest(5L, null, -1.0, 91.0, null, null, null, null), "angleMinDeg", "angleMaxDeg"),
-                bad(new ProjectileRequest(5L, null, NAN, INF, null, null, null, null), "angleMinDeg", "angleMaxDeg"),
+                bad(new ProjectileRequest(5L, null, -1.0, 91.0, null, null, null, null),
+                        "angleMinDeg", "angleMaxDeg"),
+                bad(new ProjectileRequest(5L, null, NAN, INF, null, null, null, null),
+                        "angleMinDeg", "angleMaxDeg"),
                 bad(new ProjectileRequest(5L, null, 60.0, 50.0, null, null, null, null), "angleMaxDeg"),
                 bad(new ProjectileRequest(5L, null, 40.0, null, null, null, null, null), "angleMinDeg"),
-                bad(new ProjectileRequest(5L, null, null, null, 0.0, 1e6 + 1, null, null), "speedMin", "speedMax"),
-                bad(new ProjectileRequest(5L, null, null, null, -INF, NAN, null, null), "speedMin", "speedMax"),
+                bad(new ProjectileRequest(5L, null, null, null, 0.0, 1e6 + 1, null, null),
+                        "speedMin", "speedMax"),
+                bad(new ProjectileRequest(5L, null, null, null, -INF, NAN, null, null),
+                        "speedMin", "speedMax"),
                 bad(new ProjectileRequest(5L, null, null, null, 200.0, 150.0, null, null), "speedMax"),
                 bad(new ProjectileRequest(5L, null, null, null, 150.0, null, null, null), "speedMin"),
                 bad(new ProjectileRequest(5L, null, null, null, null, null, 0.0, null), "gravity"),
                 bad(new ProjectileRequest(5L, null, null, null, null, null, 1000.5, null), "gravity"),
                 bad(new ProjectileRequest(5L, null, null, null, null, null, NAN, null), "gravity"),
-                bad(new ProjectileRequest(5L, null, null, null, null, 1e6, Double.MIN_VALUE, null), "gravity"),
+                // v²/g overflows: the bins would have no finite edges
+                bad(new ProjectileRequest(5L, null, null, null, null, 1e6, Double.MIN_VALUE, null),
+                        "gravity"),
                 // dice
                 bad(new DiceRequest(null, null, null), "rolls"),
                 bad(new DiceRequest(MAX + 1, 1, null), "rolls", "faces"),
@@ -106,7 +112,8 @@ class ValidationTest {
                 new PiRequest(null, null).validate(LIMITS));
         assertEquals(List.of(new FieldError("rolls", "must be between 1 and 1000")),
                 new DiceRequest(1001L, null, null).validate(new Limits(1000)));
-        assertEquals(List.of(new FieldError("speedMax", "must be a finite number greater than 0 and at most 1000000")),
+        assertEquals(
+                List.of(new FieldError("speedMax", "must be a finite number greater than 0 and at most 1000000")),
                 new ProjectileRequest(1L, null, null, null, null, 2e6, null, null).validate(LIMITS));
         assertEquals(List.of(new FieldError("x", "must be a finite number between -1000 and 1000")),
                 new SineRequest(NAN, 1).validate(LIMITS));

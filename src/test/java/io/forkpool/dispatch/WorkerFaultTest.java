@@ -1,0 +1,169 @@
+package io.forkpool.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.Partial;
+import io.forkpool.kind.PiRequest;
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Real worker processes that crash, hang, or talk garbage: every job still ends with the result
+ * of a fault-free run, or fails naming the shard, and the pool is whole again.
+ */
+class WorkerFaultTest {
+
+    /** About 40 shards; the reference is the kernel run shard by shard in this JVM. */
+    static final JobRequest JOB = new PiRequest(700_000_000L, 99L).withDefaults(0);
+    static final Partial REFERENCE = reference(JOB);
+
+    @TempDir
+    Path temp;
+
+    final MeterRegistry registry = new SimpleMeterRegistry();
+
+    Dispatcher dispatcher(String mainClass, Duration shardTimeout, int maxAttempts) {
+        var settings = new WorkerSettings(2, "64m", Duration.ofSeconds(30), Duration.ZERO, mainClass,
+                List.of("-Dfaulty.marker=" + temp.resolve("claimed")), Duration.ofMillis(50), Duration.ofMillis(500));
+        var dispatcher = new Dispatcher(settings, new ShardSettings(shardTimeout, maxAttempts),
+                new ForkpoolMetrics(registry));
+        dispatcher.start();
+        return dispatcher;
+    }
+
+    @Test
+    void aWorkerKilledMidShardIsReplacedAndTheResultIsUnchanged() throws Exception {
+        var dispatcher = dispatcher("io.forkpool.worker.child.WorkerMain", Duration.ofSeconds(30), 3);
+        try {
+            var work = new RecordingWork(JOB);
+            dispatcher.submit(work);
+            Worker victim = awaitBusyWorker(dispatcher);
+            long pid = victim.pid();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
+            assertThat(work.result.get(60, TimeUnit.SECONDS)).isEqualTo(REFERENCE);
+            assertThat(counter("forkpool.workers.restarts", "crash")).isEqualTo(1);
+            assertThat(counter("forkpool.shards.retried", "crash")).isEqualTo(1);
+            awaitWholePool(dispatcher, pid);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void aStoppedWorkerMissesItsDeadlineIsKilledAndItsShardRetried() throws Exception {
+        var dispatcher = dispatcher("io.forkpool.worker.child.WorkerMain", Duration.ofMillis(1500), 3);
+        try {
+            var work = new RecordingWork(JOB);
+            dispatcher.submit(work);
+            Worker victim = awaitBusyWorker(dispatcher);
+            long pid = victim.pid();
+            new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor(); // the tutorial's deadlock
+            assertThat(work.result.get(60, TimeUnit.SECONDS)).isEqualTo(REFERENCE);
+            assertThat(counter("forkpool.workers.restarts", "timeout")).isEqualTo(1);
+            assertThat(counter("forkpool.shards.retried", "timeout")).isEqualTo(1);
+            awaitWholePool(dispatcher, pid);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GarbageOnce, protocol", "TruncatedOnce, protocol"})
+    void aWorkerThatTalksGarbageIsReplacedAndNothingOfItIsMerged(String main, String reason) throws Exception {
+        var dispatcher = dispatcher("io.forkpool.dispatch.FaultyWorkers$" + main, Duration.ofSeconds(30), 3);
+        try {
+            var work = new RecordingWork(JOB);
+            dispatcher.submit(work);
+            assertThat(work.result.get(60, TimeUnit.SECONDS)).isEqualTo(REFERENCE);
+            assertThat(work.answers()).as("the bad answer was not merged").isEqualTo(JOB.shardCount());
+            assertThat(counter("forkpool.workers.restarts", reason)).isEqualTo(1);
+            awaitWholePool(dispatcher, -1);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void aWorkerThatDiesInItsHandshakeIsReplaced() throws Exception {
+        var dispatcher = dispatcher("io.forkpool.dispatch.FaultyWorkers$DiesInHandshakeOnce", Duration.ofSeconds(30), 3);
+        try {
+            awaitWholePool(dispatcher, -1);
+            assertThat(counter("forkpool.workers.restarts", "spawn")).isEqualTo(1);
+            var work = new RecordingWork(JOB);
+            dispatcher.submit(work);
+            assertThat(work.result.get(60, TimeUnit.SECONDS)).isEqualTo(REFERENCE);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    @Test
+    void aShardThatFailsOnEveryTryFailsItsJobNamingTheShard() throws Exception {
+        var dispatcher = dispatcher("io.forkpool.dispatch.FaultyWorkers$AlwaysCrashes", Duration.ofSeconds(30), 3);
+        try {
+            var work = new RecordingWork(new PiRequest(1000L, 1L).withDefaults(0));
+            dispatcher.submit(work);
+            String problem = work.failure.get(60, TimeUnit.SECONDS);
+            assertThat(problem).contains("shard 0").contains("3 times").contains("exit code 137");
+            assertThat(counter("forkpool.shards.retried", "crash")).isEqualTo(2);
+            awaitWholePool(dispatcher, -1);
+        } finally {
+            dispatcher.stop();
+        }
+    }
+
+    private double counter(String name, String reason) {
+        var c = registry.find(name).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static Worker awaitBusyWorker(Dispatcher dispatcher) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            for (Worker w : dispatcher.workers()) {
+                if (w.inFlight() != null && w.shardsCompleted() > 0) {
+                    return w;
+                }
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("no worker got busy");
+    }
+
+    /** Both slots hold a live, ready worker again, and the dead one is gone. */
+    private static void awaitWholePool(Dispatcher dispatcher, long deadPid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            var workers = dispatcher.workers();
+            if (workers.size() == 2 && workers.stream().allMatch(w -> w.state() == Worker.State.IDLE
+                    || w.state() == Worker.State.BUSY) && workers.stream().noneMatch(w -> w.pid() == deadPid)) {
+                if (deadPid < 0 || ProcessHandle.of(deadPid).map(ProcessHandle::isAlive).orElse(false) == false) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("pool not whole again: " + dispatcher.workers());
+    }
+
+    static Partial reference(JobRequest job) {
+        Partial sum = null;
+        for (int s = 0; s < job.shardCount(); s++) {
+            sum = sum == null ? job.compute(s) : sum.merge(job.compute(s));
+        }
+        return sum;
+    }
+}

@@ -80,7 +80,7 @@ public final class FrameCodec {
         int length = (b0 << 24) | (data.readUnsignedByte() << 16) | (data.readUnsignedByte() << 8)
                 | data.readUnsignedByte();
         if (length < 1 || length > MAX_FRAME) {
-            throw new ProtocolException("bad frame length " + length);
+            throw new ProtocolException("bad frame length " + length + ", bytes " + printable(length));
         }
         byte[] payload = data.readNBytes(length);
         if (payload.length < length) {
@@ -107,6 +107,16 @@ public final class FrameCodec {
             // The length said the frame was complete, so a short payload is garbage, not truncation.
             throw new ProtocolException("malformed frame: " + e.getMessage());
         }
+    }
+
+    /** The four length bytes as hex and as text: a stray println shows up readably in the log. */
+    private static String printable(int length) {
+        var text = new StringBuilder();
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            int b = (length >>> shift) & 0xff;
+            text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        return String.format("%08x '%s'", length, text);
     }
 
     private static void writeRequest(DataOutputStream out, JobRequest request) throws IOException {

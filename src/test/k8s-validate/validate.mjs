@@ -91,7 +91,7 @@ if (checked.length > 0) {
     lines.push(...literal);
   });
   const fileName = path.join(here, "__rendered_manifests__.ts");
-  const text = lines.join("\n") + "\n";
+  let text = lines.join("\n") + "\n";
   const options = {
     strict: true,
     noEmit: true,
@@ -107,22 +107,66 @@ if (checked.length > 0) {
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.readFile = (f) => (path.resolve(f) === fileName ? text : readFile(f));
-  host.fileExists = (f) => path.resolve(f) === fileName || fileExists(f);
-  host.getSourceFile = (f, lang, onError, create) =>
-    path.resolve(f) === fileName ? ts.createSourceFile(f, text, lang, true) : getSourceFile(f, lang, onError, create);
-  const program = ts.createProgram([fileName], options, host);
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  for (const d of diagnostics) {
+  const libraries = new Map(); // the .d.ts files parsed once for all rounds
+  const isOurs = (f) => path.resolve(f) === fileName;
+  host.readFile = (f) => (isOurs(f) ? text : readFile(f));
+  host.fileExists = (f) => isOurs(f) || fileExists(f);
+  host.getSourceFile = (f, lang, onError, create) => {
+    if (isOurs(f)) return ts.createSourceFile(f, text, lang, true);
+    if (!libraries.has(f)) libraries.set(f, getSourceFile(f, lang, onError, create));
+    return libraries.get(f);
+  };
+
+  const ownerOf = (d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, " ");
-    if (!d.file || path.resolve(d.file.fileName) !== fileName) {
-      fail(`type check setup: ${message}`);
-    }
+    if (!d.file || !isOurs(d.file.fileName)) fail(`type check setup: ${message}`);
     const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
     const owner = ranges.find((r) => line >= r.start && line < r.end);
     if (!owner) fail(`type check: ${message} (line ${line + 1})`);
-    const property = d.file.text.slice(d.start, d.start + (d.length ?? 0));
-    owner.entry.errors.push(`field: ${message}${property ? ` (at ${property})` : ""}`);
+    const at = d.file.text.slice(d.start, d.start + (d.length ?? 0));
+    return { owner, text: `field: ${message}${at ? ` (at ${at})` : ""}` };
+  };
+  const propertyAt = (sourceFile, position) => {
+    let found;
+    const visit = (node) => {
+      if (node.getStart(sourceFile) <= position && position < node.getEnd()) {
+        if (ts.isPropertyAssignment(node)) found = node;
+        ts.forEachChild(node, visit);
+      }
+    };
+    visit(sourceFile);
+    return found;
+  };
+
+  // TypeScript reports one unknown property per object literal. So each round turns the
+  // unknown properties it found into spreads (`...{"x": 1}`, which the check ignores) and
+  // checks again, until a round finds none: every misspelt field is reported at once.
+  const EXCESS_PROPERTY = new Set([2353, 2561]);
+  let program;
+  for (let round = 0; ; round++) {
+    program = ts.createProgram([fileName], options, host, program);
+    const diagnostics = ts.getPreEmitDiagnostics(program);
+    const excess = diagnostics.filter((d) => EXCESS_PROPERTY.has(d.code) && d.file && isOurs(d.file.fileName));
+    if (excess.length === 0 || round === 50) {
+      for (const d of diagnostics) {
+        const { owner, text: error } = ownerOf(d);
+        owner.entry.errors.push(error);
+      }
+      break;
+    }
+    const sourceFile = program.getSourceFile(fileName);
+    const edits = [];
+    for (const d of excess) {
+      const { owner, text: error } = ownerOf(d);
+      owner.entry.errors.push(error);
+      const property = propertyAt(sourceFile, d.start);
+      if (!property) fail(`type check: no property at ${d.start} for: ${error}`);
+      edits.push([property.getStart(sourceFile), property.getEnd()]);
+    }
+    edits.sort((a, b) => b[0] - a[0]);
+    for (const [from, to] of edits) {
+      text = text.slice(0, from) + "...{" + text.slice(from, to) + "}" + text.slice(to);
+    }
   }
 }
 

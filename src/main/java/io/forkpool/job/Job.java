@@ -25,6 +25,7 @@ public final class Job implements ShardedWork {
     private final BitSet merged;
     private final CompletableFuture<Job> finished = new CompletableFuture<>();
     private final Consumer<Job> onChange;
+    private final Integer timeoutSeconds;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
@@ -37,8 +38,9 @@ public final class Job implements ShardedWork {
     private String error;
 
     /** {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping. */
-    Job(String id, long sequence, JobRequest request, Consumer<Job> onChange) {
+    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> onChange) {
         this.id = id;
+        this.timeoutSeconds = timeoutSeconds;
         this.sequence = sequence;
         this.request = request;
         this.shardsTotal = request.shardCount();
@@ -57,6 +59,11 @@ public final class Job implements ShardedWork {
     @Override
     public JobRequest request() {
         return request;
+    }
+
+    /** The job's own deadline from submission, or null. */
+    public Integer timeoutSeconds() {
+        return timeoutSeconds;
     }
 
     public Instant submittedAt() {

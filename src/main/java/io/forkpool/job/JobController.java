@@ -7,6 +7,9 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -38,8 +41,10 @@ class JobController {
     private final JobRunner runner;
     private final JobStore store;
     private final JobEvents events;
+    private final ObjectMapper json;
 
-    JobController(JobRunner runner, JobStore store, JobEvents events) {
+    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json) {
+        this.json = json;
         this.runner = runner;
         this.store = store;
         this.events = events;
@@ -47,7 +52,8 @@ class JobController {
 
     @Operation(summary = "Submit a job", description = "Cuts the job into shards and runs them on the worker "
             + "processes. 202 with Location at once; with ?wait=N (seconds, at most 60) 200 with the finished job "
-            + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job.")
+            + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
+            + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out.")
     @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
     @ApiResponse(responseCode = "200", description = "finished within ?wait")
     @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
@@ -64,7 +70,7 @@ class JobController {
                 @ExampleObject(name = "sine", value = "{\"type\":\"sine\",\"x\":0.5,\"terms\":3}"),
                 @ExampleObject(name = "smallest-multiple", value = "{\"type\":\"smallest-multiple\","
                         + "\"samples\":1000000,\"factor\":7,\"low\":1,\"high\":1000}")
-            })) @RequestBody JobRequest request,
+            })) @RequestBody JsonNode body,
             @RequestParam(name = "wait", required = false) Integer wait,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
             throws InterruptedException {
@@ -76,7 +82,13 @@ class JobController {
             throw new JobRejectedException.Invalid(List.of(
                     new io.forkpool.kind.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
         }
-        Job job = runner.submit(request, idempotencyKey);
+        if (!(body instanceof ObjectNode fields)) {
+            throw new JobRejectedException.Invalid(
+                    List.of(new io.forkpool.kind.FieldError("body", "must be a JSON object with a type")));
+        }
+        Integer timeoutSeconds = timeoutSeconds(fields.remove("timeoutSeconds"));
+        JobRequest request = json.treeToValue(fields, JobRequest.class);
+        Job job = runner.submit(request, timeoutSeconds, idempotencyKey);
         if (wait != null && wait > 0) {
             try {
                 job.finished().get(wait, TimeUnit.SECONDS);
@@ -86,6 +98,18 @@ class JobController {
         }
         HttpStatus status = job.isFinished() && wait != null && wait > 0 ? HttpStatus.OK : HttpStatus.ACCEPTED;
         return ResponseEntity.status(status).location(URI.create("/api/v1/jobs/" + job.id())).body(JobView.of(job));
+    }
+
+    /** The job's own deadline, a field of every kind's body. */
+    private static Integer timeoutSeconds(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > 86_400) {
+            throw new JobRejectedException.Invalid(List.of(
+                    new io.forkpool.kind.FieldError("timeoutSeconds", "must be an integer between 1 and 86400")));
+        }
+        return value.asInt();
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -6,6 +6,9 @@ import io.forkpool.kind.Limits;
 import io.forkpool.metrics.ForkpoolMetrics;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -29,6 +32,8 @@ class JobRunner {
     private final RandomGenerator seeds = RandomGenerator.of("L64X128MixRandom");
     private final ConcurrentHashMap<String, Keyed> idempotencyKeys = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
+    private final ScheduledExecutorService deadlines =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
 
     private record Keyed(JobRequest request, String jobId) {}
 
@@ -42,7 +47,7 @@ class JobRunner {
     }
 
     /** Submits a job; with a key already used for the same body, returns that job instead. */
-    Job submit(JobRequest raw, String idempotencyKey) {
+    Job submit(JobRequest raw, Integer timeoutSeconds, String idempotencyKey) {
         var errors = raw.validate(new Limits(limits.maxSamples()));
         if (!errors.isEmpty()) {
             metrics.jobRejected("invalid");
@@ -75,12 +80,17 @@ class JobRunner {
             seed = seeds.nextLong();
         }
         var job = new Job(UUID.randomUUID().toString(), sequence.incrementAndGet(), raw.withDefaults(seed),
-                this::changed);
+                timeoutSeconds, this::changed);
         store.add(job);
         if (idempotencyKey != null) {
             idempotencyKeys.put(idempotencyKey, new Keyed(raw, job.id()));
         }
         metrics.jobSubmitted(raw.type());
+        if (timeoutSeconds != null) {
+            var timer = deadlines.schedule(() -> job.fail("timed out after " + timeoutSeconds + " s"),
+                    timeoutSeconds, TimeUnit.SECONDS);
+            job.finished().thenRun(() -> timer.cancel(false));
+        }
         dispatcher.submit(job);
         return job;
     }
@@ -91,9 +101,14 @@ class JobRunner {
         return job;
     }
 
-    /** Stops admitting jobs (shutdown). */
+    /** Stops admitting jobs (shutdown); later POSTs get 503. */
     void stopAccepting() {
         accepting = false;
+    }
+
+    /** Jobs queued or running now. */
+    int active() {
+        return active.get();
     }
 
     @Scheduled(fixedDelayString = "${forkpool.jobs.sweep-interval:10s}")

@@ -39,6 +39,10 @@ class JobStore {
         return new Page(matching.subList((int) from, (int) Math.min(from + size, matching.size())), matching.size());
     }
 
+    List<Job> unfinished() {
+        return byId.values().stream().filter(j -> !j.isFinished()).toList();
+    }
+
     /** Drops finished jobs past their retention, then the oldest finished beyond the count. */
     void expire() {
         var cutoff = java.time.Instant.now().minus(settings.retention());

@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A job as the API shows it (DESIGN.md, "HTTP API"). */
-record JobView(String id, String type, JobStatus status, JobRequest request, Progress progress, JobResult result,
+record JobView(String id, String type, JobStatus status, JobRequest request, Integer timeoutSeconds,
+        Progress progress, JobResult result,
         String error, Instant submittedAt, Instant startedAt, Instant finishedAt, Timings timings, Links links) {
 
     record Progress(int shardsDone, int shardsTotal) {}
@@ -18,7 +19,7 @@ record JobView(String id, String type, JobStatus status, JobRequest request, Pro
     static JobView of(Job job) {
         var s = job.snapshot();
         String self = "/api/v1/jobs/" + s.id();
-        return new JobView(s.id(), s.request().type(), s.status(), s.request(),
+        return new JobView(s.id(), s.request().type(), s.status(), s.request(), job.timeoutSeconds(),
                 new Progress(s.shardsDone(), s.shardsTotal()), s.result(), s.error(), s.submittedAt(),
                 s.startedAt(), s.finishedAt(),
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),

@@ -40,7 +40,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(JobRejectedException.Full.class)
     ResponseEntity<Object> full(JobRejectedException.Full e) {
-        var problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "The service is full", e.getMessage());
+        var problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage());
         problem.setProperty("reason", e.reason());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem);
@@ -50,6 +50,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> keyReused(JobRejectedException.KeyReused e) {
         return ResponseEntity.status(HttpStatus.CONFLICT)
                 .body(problem(HttpStatus.CONFLICT, "Idempotency-Key reused", e.getMessage()));
+    }
+
+    /** A JSON tree that does not bind to a job kind. */
+    @ExceptionHandler(JacksonException.class)
+    ResponseEntity<Object> unbindable(JacksonException e) {
+        return badRequest("The request body is not a valid job", List.of(describe(e)));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -14,9 +14,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -322,6 +327,38 @@ class JobApiEndToEndTest {
         assertThat(Api.parse(fresh.body()).path("id").asString()).isNotEqualTo(id);
     }
 
+    /**
+     * Fails today (about 3 rounds in 20 on a quiet host): JobRunner.submit checks the key
+     * (idempotencyKeys.get) and records it (idempotencyKeys.put) as two steps, so concurrent POSTs
+     * with one key and one body can each create a job. Remove {@code @Disabled} once fixed.
+     */
+    @Disabled("known bug: concurrent POSTs with one Idempotency-Key create several jobs (JobRunner.submit)")
+    @Test
+    void concurrentPostsWithOneIdempotencyKeyMakeOneJob() throws Exception {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 10; round++) {
+                String key = "race-" + UUID.randomUUID();
+                var start = new CountDownLatch(1);
+                var answers = new ArrayList<Future<HttpResponse<String>>>();
+                for (int i = 0; i < 32; i++) {
+                    answers.add(threads.submit(() -> {
+                        start.await();
+                        return api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":1000}",
+                                b -> b.header("Idempotency-Key", key));
+                    }));
+                }
+                start.countDown();
+                var ids = new HashSet<String>();
+                for (var answer : answers) {
+                    var response = answer.get(30, TimeUnit.SECONDS);
+                    assertThat(response.statusCode()).as(response.body()).isIn(200, 202);
+                    ids.add(Api.parse(response.body()).path("id").asString());
+                }
+                assertThat(ids).as("jobs made by 32 concurrent POSTs with key %s", key).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void deleteCancelsAHugeJobAndFreesEveryWorker() throws InterruptedException {
         var posted = api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":10000000000000}");
@@ -338,19 +375,7 @@ class JobApiEndToEndTest {
         assertThat(job.path("progress").path("shardsDone").intValue())
                 .isLessThan(job.path("progress").path("shardsTotal").intValue());
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        JsonNode workers;
-        while (true) {
-            workers = Api.parse(api.get("/api/v1/workers").body());
-            boolean allIdle = workers.size() == 2
-                    && StreamSupport.stream(workers.spliterator(), false)
-                            .allMatch(w -> w.path("state").asString().equals("idle"));
-            if (allIdle) {
-                break;
-            }
-            assertThat(System.nanoTime()).as("workers idle within 2 s of DELETE: %s", workers).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        awaitWorkersIdle(Duration.ofSeconds(2));
         assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status").asString()).isEqualTo("CANCELLED");
         // Still CANCELLED after the in-flight answers arrived, and the pool works on.
         api.runToSuccess("{\"type\":\"pi\",\"samples\":1000}");
@@ -465,7 +490,9 @@ class JobApiEndToEndTest {
     }
 
     @Test
-    void prometheusHasTheContractMetricsWithValuesAndNoJobIds() {
+    void prometheusHasTheContractMetricsWithValuesAndNoJobIds() throws InterruptedException {
+        // shards of jobs cancelled by other tests may still be computing: their samples count too
+        awaitWorkersIdle(Duration.ofSeconds(10));
         Map<String, Double> before = scrape();
         List<String> mine = new ArrayList<>();
         mine.add(api.runToSuccess("{\"type\":\"pi\",\"samples\":1000000}").path("id").asString());
@@ -541,7 +568,7 @@ class JobApiEndToEndTest {
     }
 
     @Test
-    void openApiHasAValidExamplePerKind() {
+    void openApiHasAValidExamplePerKind() throws InterruptedException {
         JsonNode openApi = Api.parse(api.get("/v3/api-docs").body());
         JsonNode examples = openApi.path("paths").path("/api/v1/jobs").path("post").path("requestBody")
                 .path("content").path("application/json").path("examples");
@@ -559,9 +586,26 @@ class JobApiEndToEndTest {
         }
         assertThat(kinds).as("kinds of the examples in %s", examples)
                 .containsExactlyInAnyOrder("pi", "projectile", "dice", "sine", "smallest-multiple");
+        awaitWorkersIdle(Duration.ofSeconds(10));
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Polls (bounded) until both workers are idle: no shard is in flight. */
+    private void awaitWorkersIdle(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
+            boolean allIdle = workers.size() == 2 && StreamSupport.stream(workers.spliterator(), false)
+                    .allMatch(w -> w.path("state").asString().equals("idle"));
+            if (allIdle) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("both workers idle within %s: %s", within, workers)
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
 
     private JsonNode pollUntilFinal(String path) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

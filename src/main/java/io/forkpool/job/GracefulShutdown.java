@@ -1,0 +1,73 @@
+package io.forkpool.job;
+
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * On SIGTERM, before the web server and the worker pool stop: refuse new jobs (503), give the
+ * running ones {@link JobSettings#shutdownGrace()} to finish, then fail what is left with
+ * "interrupted by shutdown" so no accepted job is left without an end. Readiness is already
+ * DOWN by then: Spring Boot refuses traffic as soon as the context starts closing.
+ */
+@Component
+class GracefulShutdown implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
+
+    private final JobRunner runner;
+    private final JobStore store;
+    private final JobSettings settings;
+    private volatile boolean running;
+
+    GracefulShutdown(JobRunner runner, JobStore store, JobSettings settings) {
+        this.runner = runner;
+        this.store = store;
+        this.settings = settings;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        runner.stopAccepting();
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        if (runner.active() > 0) {
+            log.info("shutting down: waiting up to {} for {} running job(s)", settings.shutdownGrace(), runner.active());
+        }
+        while (runner.active() > 0 && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int failed = 0;
+        for (Job job : store.unfinished()) {
+            if (job.fail("interrupted by shutdown")) {
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            log.warn("shutting down: {} job(s) failed as interrupted by shutdown", failed);
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server's graceful shutdown (DEFAULT_PHASE - 1024) and the pool. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 512;
+    }
+}

@@ -1,0 +1,172 @@
+package io.forkpool.web;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Optional API keys ({@code forkpool.security.api-keys}). With none configured (the default) this
+ * filter lets everything through. With keys configured, every request needs one of them, in
+ * {@code X-API-Key} or as {@code Authorization: Bearer <key>}, except the probes, the Prometheus
+ * scrape, Swagger UI and the OpenAPI document; anything else (the whole {@code /api/v1} API, other
+ * actuator endpoints, unknown paths) answers 401 {@code application/problem+json} with
+ * {@code WWW-Authenticate}. Closed by default rather than by listing the protected paths, so an
+ * encoded or oddly spelt path cannot slip past.
+ *
+ * <p>Keys are compared in constant time: both sides are hashed with SHA-256 and the digests
+ * compared with {@link MessageDigest#isEqual}, against every configured key without stopping at
+ * a match. No key is ever logged.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 50) // after the HTTP observation filter (401s are measured), before the body limit
+class ApiKeyFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "X-API-Key";
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    private final List<byte[]> keyDigests;
+
+    ApiKeyFilter(SecuritySettings settings) {
+        this.keyDigests = settings.apiKeys().stream().map(ApiKeyFilter::sha256).toList();
+        if (!keyDigests.isEmpty()) {
+            log.info("API keys on: {} key(s); health, Prometheus, Swagger UI and OpenAPI stay open",
+                    keyDigests.size());
+        }
+    }
+
+    /** Paths that never need a key: probes, scrapes and the API's documentation. */
+    static boolean open(String path) {
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/")
+                || path.equals("/actuator/prometheus")
+                || path.startsWith("/swagger-ui")
+                || path.startsWith("/v3/api-docs");
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return keyDigests.isEmpty() || open(path(request));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (valid(request.getHeader(HEADER)) | valid(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        log.debug("401 for {} {} from {}", request.getMethod(), path(request), request.getRemoteAddr());
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "ApiKey realm=\"forkpool\", header=\"" + HEADER + "\"");
+        response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"forkpool\"");
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                + "\"detail\":\"a valid API key is required, in the " + HEADER
+                + " header or as Authorization: Bearer <key>\",\"instance\":\"" + json(path(request)) + "\"}");
+    }
+
+    /** True if {@code presented} is one of the keys; the time taken does not depend on which, or how close. */
+    private boolean valid(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return false;
+        }
+        byte[] digest = sha256(presented);
+        boolean match = false;
+        for (byte[] key : keyDigests) {
+            match |= MessageDigest.isEqual(digest, key);
+        }
+        return match;
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.strip();
+        if (value.length() <= 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return null;
+        }
+        return value.substring(7).strip();
+    }
+
+    /** The decoded, normalised path the application sees (no context path, no path parameters). */
+    private static String path(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String json(String s) {
+        var out = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** With keys on, the OpenAPI document says so, and Swagger UI's Authorize button takes a key. */
+    @Component
+    static final class OpenApiSecurity implements OpenApiCustomizer {
+
+        private final boolean enabled;
+
+        OpenApiSecurity(SecuritySettings settings) {
+            this.enabled = settings.enabled();
+        }
+
+        @Override
+        public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
+            if (!enabled) {
+                return;
+            }
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            openApi.getComponents()
+                    .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                            .in(SecurityScheme.In.HEADER).name(HEADER))
+                    .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                            .scheme("bearer"));
+            openApi.addSecurityItem(new SecurityRequirement().addList("apiKey"));
+            openApi.addSecurityItem(new SecurityRequirement().addList("bearer"));
+        }
+    }
+}

@@ -68,5 +68,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 #    for the worker JVMs (each -Xmx64m plus ~60-90 MB native) and the service's own
 #    metaspace, code cache and thread stacks.
 #  - ExitOnOutOfMemoryError: die and be restarted rather than limp on.
-# exec form: java is PID 1 and gets SIGTERM directly (graceful shutdown, 30 s).
+# exec form: java is PID 1 and gets SIGTERM directly, which starts the graceful shutdown.
 ENTRYPOINT ["java", "-XX:AOTCache=/app/forkpool.aot", "-XX:MaxRAMPercentage=40", "-XX:+ExitOnOutOfMemoryError", "-jar", "app.jar"]

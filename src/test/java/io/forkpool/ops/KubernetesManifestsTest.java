@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,14 +141,18 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void terminationGraceOutlastsTheServicesOwnShutdownAndThePreStopPause() {
+    void terminationGraceOutlastsThePreStopPauseAndTheServicesWholeShutdown() {
         int grace = podSpec().path("terminationGracePeriodSeconds").asInt();
         List<String> preStop = strings(container().path("lifecycle").path("preStop").path("exec").path("command"));
         int pause = preStop.size() == 2 && preStop.get(0).equals("sleep") ? Integer.parseInt(preStop.get(1)) : 0;
+        JsonNode config = object("ConfigMap").path("data");
+        // Running jobs get forkpool.jobs.shutdown-grace, then the web server's graceful
+        // shutdown gets up to spring.lifecycle.timeout-per-shutdown-phase.
+        int jobs = seconds(config.path("FORKPOOL_JOBS_SHUTDOWNGRACE").asString());
+        int http = seconds(config.path("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE").asString());
 
-        assertThat(grace).isGreaterThan(SERVICE_SHUTDOWN_GRACE_SECONDS + pause);
-        assertThat(object("ConfigMap").path("data").path("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE").asString())
-                .isEqualTo(SERVICE_SHUTDOWN_GRACE_SECONDS + "s");
+        assertThat(http).isEqualTo(SERVICE_SHUTDOWN_GRACE_SECONDS);
+        assertThat(grace).isGreaterThan(SERVICE_SHUTDOWN_GRACE_SECONDS).isGreaterThan(pause + jobs + http);
     }
 
     @Test
@@ -258,9 +265,16 @@ class KubernetesManifestsTest {
         return StreamSupport.stream(nodes.spliterator(), false).map(JsonNode::asString).toList();
     }
 
+    /** A Spring duration in whole seconds ("20s", "1m"). */
+    private static int seconds(String duration) {
+        var m = Pattern.compile("(\\d+)(s|m)").matcher(duration);
+        assertThat(m.matches()).as("duration %s", duration).isTrue();
+        return Integer.parseInt(m.group(1)) * (m.group(2).equals("m") ? 60 : 1);
+    }
+
     private static String replaceOnce(String text, String from, String to) {
         assertThat(text).contains(from);
-        return text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+        return text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
     }
 
     private static String tool(String envVar, String name) {
@@ -296,7 +310,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static CompletableFuture<String> read(java.io.InputStream stream) {
+    private static CompletableFuture<String> read(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {
                 return new String(stream.readAllBytes(), StandardCharsets.UTF_8);

@@ -20,7 +20,6 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -97,7 +96,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (cause instanceof UnrecognizedPropertyException u) {
             return new FieldError(u.getPropertyName(), "is not a field of this job type");
         }
-        if (cause instanceof DatabindException d && !d.getPath().isEmpty()) {
+        // Parser errors (a number beyond a long) keep their path on JacksonException too.
+        if (cause instanceof JacksonException d && !d.getPath().isEmpty()) {
             String field = d.getPath().stream()
                     .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));

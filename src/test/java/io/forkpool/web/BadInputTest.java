@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -176,20 +175,11 @@ class BadInputTest {
                 row("PUT on jobs", "PUT", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10}", 405, null));
     }
 
-    /**
-     * Rows the service gets wrong today (found by this test; see the report). They answer a 400
-     * problem, but name the wrong field: remove {@code @Disabled} below once fixed.
-     */
+    /** Rows that once named the wrong field (a parser error's path; a JSON string read as a type id). */
     static Stream<Arguments> knownProblems() {
         return Stream.of(
-                // ProblemAdvice.describe reads the path only of a DatabindException; an out-of-range
-                // number fails in the parser (InputCoercionException, a StreamReadException) whose
-                // path Jackson 3 keeps on JacksonException: the answer says field "body" and
-                // "is not valid JSON" for valid JSON.
                 row("samples beyond a long", "POST", JOBS, JSON,
                         "{\"type\":\"pi\",\"samples\":100000000000000000000000}", 400, "samples"),
-                // A JSON string body is read as a type id: the answer says "type must be one of pi,
-                // ..." to a body that is the string "pi".
                 row("JSON string", "POST", JOBS, JSON, "\"pi\"", 400, "body"));
     }
 
@@ -216,7 +206,6 @@ class BadInputTest {
         check(method, path, contentType, body, status, field);
     }
 
-    @Disabled("known problems of main code: the wrong field is named; see knownProblems()")
     @Order(1)
     @ParameterizedTest
     @MethodSource("knownProblems")

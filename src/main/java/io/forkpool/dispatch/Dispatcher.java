@@ -14,20 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 /**
  * Feeds idle workers from the fair shard queue, one shard per worker at a time, and enforces
  * each shard's deadline (a worker that stops answering, the tutorial's deadlock, is killed and
- * its shard retried). Starts the worker pool with the application and stops it last.
+ * its shard retried). Starts the worker pool with the application and stops it last. The shards
+ * come from a {@link ShardTransport}: this JVM's queue, or a stream shared by replicas.
  */
-@Component
 public class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final ShardSettings settings;
-    private final ShardQueue shards = new ShardQueue();
+    private final ShardTransport shards;
     private final ResultAggregator aggregator;
     private final WorkerPool pool;
     private final AtomicLong tickets = new AtomicLong();
@@ -37,17 +36,27 @@ public class Dispatcher implements SmartLifecycle {
     private Thread aggregatorThread;
     private volatile boolean running;
 
+    /** A dispatcher with its own in-JVM queue (the embedded backend). */
     public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics) {
+        this(workerSettings, settings, metrics, new ShardQueue());
+    }
+
+    public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics,
+            ShardTransport shards) {
         this.settings = settings;
+        this.shards = shards;
         this.aggregator = new ResultAggregator(shards, settings, metrics);
         this.pool = new WorkerPool(workerSettings, aggregator::offer, metrics);
         aggregator.attach(pool);
-        metrics.shardsQueued(shards, ShardQueue::queued);
+        metrics.shardsQueued(shards, ShardTransport::queued);
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
     public void submit(ShardedWork work) {
-        shards.add(work);
+        if (!(shards instanceof ShardQueue queue)) {
+            throw new IllegalStateException("jobs of a shared transport enter through their store");
+        }
+        queue.add(work);
     }
 
     public List<Worker> workers() {
@@ -99,9 +108,10 @@ public class Dispatcher implements SmartLifecycle {
         while (running) {
             try {
                 Worker worker = pool.takeIdle();
-                ShardTask task = shards.take();
+                ShardTask task = shards.take(Math.max(1, pool.count("idle")));
                 if (task.work().isFinished()) {
                     pool.release(worker);
+                    task.work().skipped(task.shard());
                     continue;
                 }
                 task.work().dispatched();

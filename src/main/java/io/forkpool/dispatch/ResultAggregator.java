@@ -19,12 +19,12 @@ final class ResultAggregator implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultAggregator.class);
 
     private final BlockingQueue<WorkerEvent> results = new LinkedBlockingQueue<>();
-    private final ShardQueue shards;
+    private final ShardTransport shards;
     private final ShardSettings settings;
     private final ForkpoolMetrics metrics;
     private WorkerPool pool;
 
-    ResultAggregator(ShardQueue shards, ShardSettings settings, ForkpoolMetrics metrics) {
+    ResultAggregator(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics) {
         this.shards = shards;
         this.settings = settings;
         this.metrics = metrics;
@@ -79,6 +79,7 @@ final class ResultAggregator implements Runnable {
 
     private void retryOrFail(ShardTask task, String reason, String detail) {
         if (task.work().isFinished()) {
+            task.work().skipped(task.shard());
             return;
         }
         if (task.attempt() + 1 < settings.maxAttempts()) {

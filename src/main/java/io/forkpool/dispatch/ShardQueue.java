@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * from each job's cursor, so a job of a million shards costs one entry here. Retries go before
  * their job's fresh shards.
  */
-final class ShardQueue {
+public final class ShardQueue implements ShardTransport {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -22,7 +22,8 @@ final class ShardQueue {
     /** A job's place in the rotation and the retries it owes. */
     private record Turn(ShardedWork work, ArrayDeque<ShardTask> retries) {}
 
-    void add(ShardedWork work) {
+    /** Queues a job's shards; they go out in turn with every other job's. */
+    public void add(ShardedWork work) {
         lock.lock();
         try {
             turnOf(work);
@@ -31,7 +32,8 @@ final class ShardQueue {
         }
     }
 
-    void retry(ShardTask task) {
+    @Override
+    public void retry(ShardTask task) {
         lock.lock();
         try {
             turnOf(task.work()).retries.addLast(task);
@@ -41,7 +43,8 @@ final class ShardQueue {
     }
 
     /** Blocks until some job has a shard to hand out. */
-    ShardTask take() throws InterruptedException {
+    @Override
+    public ShardTask take(int idleWorkers) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -64,7 +67,8 @@ final class ShardQueue {
     }
 
     /** Shards waiting for a worker, over all jobs. */
-    long queued() {
+    @Override
+    public long queued() {
         lock.lock();
         try {
             long n = 0;

@@ -24,4 +24,7 @@ public interface ShardedWork {
 
     /** A shard failed on its last allowed try: the job fails. */
     void shardFailed(int shard, String problem);
+
+    /** A shard is dropped unrun because its job has ended (a shared transport acknowledges it). */
+    default void skipped(int shard) {}
 }

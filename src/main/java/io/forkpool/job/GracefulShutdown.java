@@ -37,10 +37,11 @@ class GracefulShutdown implements SmartLifecycle {
     public void stop() {
         runner.stopAccepting();
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        if (runner.active() > 0) {
-            log.info("shutting down: waiting up to {} for {} running job(s)", settings.shutdownGrace(), runner.active());
+        int left = store.endWithThisProcess().size();
+        if (left > 0) {
+            log.info("shutting down: waiting up to {} for {} running job(s)", settings.shutdownGrace(), left);
         }
-        while (runner.active() > 0 && System.nanoTime() < deadline) {
+        while (!store.endWithThisProcess().isEmpty() && System.nanoTime() < deadline) {
             try {
                 TimeUnit.MILLISECONDS.sleep(50);
             } catch (InterruptedException e) {
@@ -49,8 +50,8 @@ class GracefulShutdown implements SmartLifecycle {
             }
         }
         int failed = 0;
-        for (Job job : store.unfinished()) {
-            if (job.fail("interrupted by shutdown")) {
+        for (String id : store.endWithThisProcess()) {
+            if (store.fail(id, "interrupted by shutdown")) {
                 failed++;
             }
         }

@@ -76,12 +76,13 @@ public final class Job implements ShardedWork {
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(id, request, status, shardsDone, shardsTotal, result, error, submittedAt, startedAt,
-                finishedAt, computeNanos);
+        return new Snapshot(id, request, timeoutSeconds, status, shardsDone, shardsTotal, result, error, submittedAt,
+                startedAt, finishedAt, computeNanos);
     }
 
     /** A consistent copy for readers on other threads. */
-    public record Snapshot(String id, JobRequest request, JobStatus status, int shardsDone, int shardsTotal,
+    public record Snapshot(String id, JobRequest request, Integer timeoutSeconds, JobStatus status, int shardsDone,
+            int shardsTotal,
             JobResult result, String error, Instant submittedAt, Instant startedAt, Instant finishedAt,
             long computeNanos) {
 

@@ -13,9 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -88,15 +86,11 @@ class JobController {
         }
         Integer timeoutSeconds = timeoutSeconds(fields.remove("timeoutSeconds"));
         JobRequest request = json.treeToValue(fields, JobRequest.class);
-        Job job = runner.submit(request, timeoutSeconds, idempotencyKey);
-        if (wait != null && wait > 0) {
-            try {
-                job.finished().get(wait, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // not finished in time: answer 202 with the job as it is
-            }
+        Job.Snapshot job = runner.submit(request, timeoutSeconds, idempotencyKey);
+        if (wait != null && wait > 0 && !job.status().isFinal()) {
+            job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
         }
-        HttpStatus status = job.isFinished() && wait != null && wait > 0 ? HttpStatus.OK : HttpStatus.ACCEPTED;
+        HttpStatus status = job.status().isFinal() && wait != null && wait > 0 ? HttpStatus.OK : HttpStatus.ACCEPTED;
         return ResponseEntity.status(status).location(URI.create("/api/v1/jobs/" + job.id())).body(JobView.of(job));
     }
 
@@ -141,9 +135,7 @@ class JobController {
         if (!errors.isEmpty()) {
             throw new JobRejectedException.Invalid(errors);
         }
-        JobStatus s = wanted;
-        var found = store.page(j -> (s == null || j.status() == s)
-                && (type == null || j.request().type().equals(type)), page, size);
+        var found = store.page(wanted, type, page, size);
         return new JobPage(found.jobs().stream().map(JobView::of).toList(), page, size, found.total(),
                 (found.total() + size - 1) / size);
     }
@@ -158,10 +150,11 @@ class JobController {
 
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
-        return events.follow(find(id));
+        find(id);
+        return events.follow(id);
     }
 
-    private Job find(String id) {
+    private Job.Snapshot find(String id) {
         return store.find(id).orElseThrow(() -> notFound(id));
     }
 

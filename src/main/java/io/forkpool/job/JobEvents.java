@@ -20,16 +20,28 @@ class JobEvents {
 
     private static final long PERIOD_MS = 200;
 
+    private final JobStore store;
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-events").factory());
 
-    SseEmitter follow(Job job) {
+    JobEvents(JobStore store) {
+        this.store = store;
+    }
+
+    /** Polls the store, so a job running on any replica can be followed from this one. */
+    SseEmitter follow(String id) {
         var emitter = new SseEmitter(Duration.ofHours(24).toMillis());
         var lastDone = new AtomicReference<Integer>(-1);
         var tick = new AtomicReference<ScheduledFuture<?>>();
         Runnable send = () -> {
             try {
-                var view = JobView.of(job);
+                var found = store.find(id);
+                if (found.isEmpty()) {
+                    emitter.complete(); // expired meanwhile
+                    stop(tick);
+                    return;
+                }
+                var view = JobView.of(found.get());
                 if (view.status().isFinal()) {
                     emitter.send(SseEmitter.event().name("job").data(view, MediaType.APPLICATION_JSON));
                     emitter.complete();
@@ -40,8 +52,9 @@ class JobEvents {
                             .data(new Progress(view.status(), view.progress().shardsDone(),
                                     view.progress().shardsTotal()), MediaType.APPLICATION_JSON));
                 }
-            } catch (IOException | IllegalStateException e) {
-                stop(tick); // the client went away
+            } catch (IOException | RuntimeException e) {
+                stop(tick); // the client went away, or the store did
+                emitter.completeWithError(e);
             }
         };
         tick.set(ticker.scheduleWithFixedDelay(send, 0, PERIOD_MS, TimeUnit.MILLISECONDS));

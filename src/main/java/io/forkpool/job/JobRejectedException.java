@@ -26,7 +26,7 @@ public sealed class JobRejectedException extends RuntimeException {
     public static final class Full extends JobRejectedException {
         private final String reason;
 
-        Full(String reason, String message) {
+        public Full(String reason, String message) {
             super(message);
             this.reason = reason;
         }

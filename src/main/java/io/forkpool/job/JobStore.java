@@ -1,61 +1,55 @@
 package io.forkpool.job;
 
+import io.forkpool.kind.JobRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 
 /**
- * The jobs this service knows, in memory, newest first. Finished jobs are forgotten after
- * {@link JobSettings#retention()} or when more than {@link JobSettings#maxRetained()} have ended.
+ * Where jobs live and how their shards reach the workers. {@link InMemoryJobStore} keeps them in
+ * this JVM (the default); the redis backend keeps them in Redis, shared by every replica, so any
+ * replica answers for any job. Every backend runs the same contract test.
  */
-@org.springframework.stereotype.Component
-class JobStore {
+public interface JobStore {
 
-    private final JobSettings settings;
-    private final ConcurrentHashMap<String, Job> byId = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, Job> bySequence = new ConcurrentSkipListMap<>();
+    /**
+     * Records a new job (QUEUED) and queues its shards. Throws {@link JobRejectedException.Full}
+     * when {@code maxActive} jobs are already unfinished, or when the store cannot be reached.
+     */
+    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive);
 
-    JobStore(JobSettings settings) {
-        this.settings = settings;
-    }
+    Optional<Job.Snapshot> find(String id);
 
-    void add(Job job) {
-        byId.put(job.id(), job);
-        bySequence.put(job.sequence(), job);
-    }
+    /** One page of the jobs that match (null = any), newest first, and how many match in all. */
+    Page page(JobStatus status, String type, int page, int size);
 
-    Optional<Job> find(String id) {
-        return Optional.ofNullable(byId.get(id));
-    }
+    record Page(List<Job.Snapshot> jobs, long total) {}
 
-    /** One page of the jobs that match, newest first, and how many match in all. */
-    record Page(List<Job> jobs, long total) {}
+    /** Cancels the job unless it has ended; the job as it is after, or empty if unknown. */
+    Optional<Job.Snapshot> cancel(String id);
 
-    Page page(Predicate<Job> filter, int page, int size) {
-        var matching = bySequence.descendingMap().values().stream().filter(filter).toList();
-        long from = Math.min((long) page * size, matching.size());
-        return new Page(matching.subList((int) from, (int) Math.min(from + size, matching.size())), matching.size());
-    }
+    /** Ends the job FAILED unless it has already ended; returns whether this call ended it. */
+    boolean fail(String id, String problem);
 
-    List<Job> unfinished() {
-        return byId.values().stream().filter(j -> !j.isFinished()).toList();
-    }
+    /** Waits up to {@code timeout} for the job to end; the job as it is then. */
+    Optional<Job.Snapshot> await(String id, Duration timeout) throws InterruptedException;
 
-    /** Drops finished jobs past their retention, then the oldest finished beyond the count. */
-    void expire() {
-        var cutoff = java.time.Instant.now().minus(settings.retention());
-        int finishedKept = 0;
-        for (Job job : bySequence.descendingMap().values()) {
-            var s = job.snapshot();
-            if (!s.status().isFinal()) {
-                continue;
-            }
-            if (s.finishedAt().isBefore(cutoff) || ++finishedKept > settings.maxRetained()) {
-                byId.remove(job.id());
-                bySequence.remove(job.sequence());
-            }
-        }
-    }
+    /** Jobs queued or running now (in a shared store: on all replicas). */
+    int active();
+
+    /**
+     * Unfinished jobs that die with this process, so shutdown must end them: all of them in memory,
+     * none in a shared store, where the other replicas finish them.
+     */
+    List<String> endWithThisProcess();
+
+    /** Forgets finished jobs past their retention. */
+    void expire();
+
+    /** Hears of a job starting to run and of its end, on the replica where that happened. */
+    void listen(Consumer<Job.Snapshot> changes);
+
+    /** Whether the store answers now (readiness). */
+    boolean isAvailable();
 }

@@ -16,10 +16,9 @@ record JobView(String id, String type, JobStatus status, JobRequest request, Int
 
     record Links(String self, String events, String plot) {}
 
-    static JobView of(Job job) {
-        var s = job.snapshot();
+    static JobView of(Job.Snapshot s) {
         String self = "/api/v1/jobs/" + s.id();
-        return new JobView(s.id(), s.request().type(), s.status(), s.request(), job.timeoutSeconds(),
+        return new JobView(s.id(), s.request().type(), s.status(), s.request(), s.timeoutSeconds(),
                 new Progress(s.shardsDone(), s.shardsTotal()), s.result(), s.error(), s.submittedAt(),
                 s.startedAt(), s.finishedAt(),
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),

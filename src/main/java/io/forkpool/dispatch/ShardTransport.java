@@ -1,0 +1,21 @@
+package io.forkpool.dispatch;
+
+/**
+ * Where the dispatcher gets its shards: {@link ShardQueue}, this JVM's fair queue (embedded
+ * backend), or a Redis Stream shared by every replica (redis backend). The dispatcher asks only
+ * once it holds an idle worker, so a transport never takes more work than there are idle workers.
+ */
+public interface ShardTransport {
+
+    /**
+     * Blocks until a shard is there for the idle worker just taken. {@code idleWorkers} counts that
+     * worker and the others idle now: a shared transport may read that many at once.
+     */
+    ShardTask take(int idleWorkers) throws InterruptedException;
+
+    /** A shard to try again here, before fresh ones. */
+    void retry(ShardTask task);
+
+    /** Shards waiting for a worker. */
+    long queued();
+}

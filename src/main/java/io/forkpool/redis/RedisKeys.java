@@ -1,0 +1,53 @@
+package io.forkpool.redis;
+
+/** Every key of the redis backend, under one prefix. */
+record RedisKeys(String prefix) {
+
+    String job(String id) {
+        return jobPrefix() + id;
+    }
+
+    /** The job key of an id is this followed by the id (the scripts build keys from it). */
+    String jobPrefix() {
+        return prefix + ":job:";
+    }
+
+    String merged(String id) {
+        return job(id) + ":merged";
+    }
+
+    String sum(String id) {
+        return job(id) + ":sum";
+    }
+
+    /** All jobs by submission time: the list endpoint. */
+    String jobs() {
+        return prefix + ":jobs";
+    }
+
+    /** Ids of jobs queued or running: admission counts them. */
+    String unfinished() {
+        return prefix + ":jobs:unfinished";
+    }
+
+    /** Ids of jobs with shards not yet put on the stream. */
+    String feed() {
+        return prefix + ":feed";
+    }
+
+    String shards() {
+        return prefix + ":shards";
+    }
+
+    String deadLetters() {
+        return prefix + ":shards:dead";
+    }
+
+    String group() {
+        return "workers";
+    }
+
+    String heartbeat(String consumer) {
+        return prefix + ":replica:" + consumer;
+    }
+}

@@ -1,0 +1,33 @@
+package io.forkpool.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+/**
+ * One Lettuce connection, opened on first use rather than at boot: a replica starts (not ready)
+ * while Redis is down, and connects once it is back. Lettuce reconnects by itself after that.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private final RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    RedisLink(RedisClient client) {
+        this.client = client;
+    }
+
+    synchronized RedisCommands<String, String> sync() {
+        if (connection == null) {
+            connection = client.connect(); // throws RedisConnectionException while Redis is down
+        }
+        return connection.sync();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+}

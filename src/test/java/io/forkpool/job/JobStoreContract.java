@@ -1,0 +1,197 @@
+package io.forkpool.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forkpool.dispatch.ShardTask;
+import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.kind.DiceRequest;
+import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.Partial;
+import io.forkpool.kind.PiRequest;
+import io.forkpool.kind.ProjectileRequest;
+import io.forkpool.kind.SineRequest;
+import io.forkpool.kind.SmallestMultipleRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every backend's {@link JobStore} and {@link ShardTransport} must do, together: the store
+ * records and lists jobs, the transport hands out their shards, answers merge exactly once per
+ * shard. {@code InMemoryJobStoreTest} runs it on the embedded backend, {@code RedisJobStoreTest}
+ * on a real Redis.
+ */
+public abstract class JobStoreContract {
+
+    static final int MANY = 1000;
+    private final ExecutorService taker = Executors.newSingleThreadExecutor();
+
+    /** A fresh, empty store; its shards go to {@link #shards()}. */
+    protected abstract JobStore store();
+
+    protected abstract ShardTransport shards();
+
+    @AfterEach
+    void stopTaker() {
+        taker.shutdownNow();
+    }
+
+    static JobRequest pi(long seed) {
+        return new PiRequest(3_000_000L, seed).withDefaults(0);
+    }
+
+    @Test
+    public void submittedJobsAreFoundAndListedNewestFirst() {
+        var store = store();
+        var dice = new DiceRequest(2_000_000L, 6, 1L).withDefaults(0);
+        var first = store.submit(id(), pi(1), null, MANY);
+        var second = store.submit(id(), dice, 30, MANY);
+
+        var found = store.find(first.id()).orElseThrow();
+        assertThat(found.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(found.request()).isEqualTo(pi(1));
+        assertThat(found.shardsTotal()).isEqualTo(pi(1).shardCount());
+        assertThat(found.shardsDone()).isZero();
+        assertThat(found.timeoutSeconds()).isNull();
+        assertThat(store.find(second.id()).orElseThrow().timeoutSeconds()).isEqualTo(30);
+        assertThat(store.find("no-such-job")).isEmpty();
+        assertThat(store.active()).isEqualTo(2);
+
+        assertThat(ids(store.page(null, null, 0, 10))).containsExactly(second.id(), first.id());
+        assertThat(store.page(null, null, 0, 10).total()).isEqualTo(2);
+        assertThat(ids(store.page(null, null, 1, 1))).containsExactly(first.id());
+        assertThat(ids(store.page(JobStatus.QUEUED, "dice", 0, 10))).containsExactly(second.id());
+        assertThat(ids(store.page(JobStatus.SUCCEEDED, null, 0, 10))).isEmpty();
+    }
+
+    @Test
+    public void everyKindMergesEachShardOnceToTheKernelsResult() throws Exception {
+        var store = store();
+        var requests = List.<JobRequest>of(pi(2),
+                new DiceRequest(3_000_000L, 6, 3L).withDefaults(0),
+                new ProjectileRequest(2_000_000L, null, null, null, null, null, null, 4L).withDefaults(0),
+                new SineRequest(30.0, 100).withDefaults(0),
+                new SmallestMultipleRequest(2_000_000L, 7L, null, null, 5L).withDefaults(0));
+        var heard = new ArrayList<Job.Snapshot>();
+        store.listen(heard::add);
+        var ids = new ArrayList<String>();
+        int shards = 0;
+        for (var request : requests) {
+            ids.add(store.submit(id(), request, null, MANY).id());
+            shards += request.shardCount();
+        }
+        for (int i = 0; i < shards; i++) {
+            ShardTask task = take();
+            task.work().dispatched();
+            Partial partial = task.work().request().compute(task.shard());
+            task.work().shardDone(task.shard(), partial, 1000);
+            if (i == 0) {
+                task.work().shardDone(task.shard(), partial, 1000); // delivered twice: counted once
+            }
+        }
+        for (int k = 0; k < requests.size(); k++) {
+            var request = requests.get(k);
+            var job = store.await(ids.get(k), Duration.ofSeconds(10)).orElseThrow();
+            assertThat(job.status()).as(request.type()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(job.shardsDone()).as(request.type()).isEqualTo(request.shardCount());
+            assertThat(job.computeNanos()).isEqualTo(1000L * request.shardCount());
+            assertThat(job.startedAt()).isNotNull();
+            assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
+            assertThat(job.result()).as(request.type()).usingRecursiveComparison()
+                    .isEqualTo(request.finish(local(request)));
+        }
+        assertThat(store.active()).isZero();
+        assertThat(heard).filteredOn(s -> s.status() == JobStatus.SUCCEEDED).hasSize(requests.size());
+        assertThat(heard).filteredOn(s -> s.status() == JobStatus.RUNNING).hasSize(requests.size());
+        assertThat(ids(store.page(JobStatus.SUCCEEDED, null, 0, 10))).hasSize(requests.size());
+    }
+
+    @Test
+    public void cancelledJobEndsOnceAndLateAnswersAreIgnored() throws Exception {
+        var store = store();
+        var job = store.submit(id(), pi(3), null, MANY);
+        ShardTask task = take();
+        assertThat(task.work().isFinished()).isFalse();
+        var cancelled = store.cancel(job.id()).orElseThrow();
+        assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(cancelled.error()).isEqualTo("cancelled by request");
+        assertThat(task.work().isFinished()).as("replicas see the cancel").isTrue();
+        task.work().shardDone(task.shard(), task.work().request().compute(task.shard()), 1);
+        assertThat(store.find(job.id()).orElseThrow().shardsDone()).isZero();
+        assertThat(store.fail(job.id(), "too late")).isFalse();
+        assertThat(store.cancel(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(store.cancel("no-such-job")).isEmpty();
+        assertThat(store.active()).isZero();
+    }
+
+    @Test
+    public void failedJobKeepsItsReason() {
+        var store = store();
+        var job = store.submit(id(), pi(4), null, MANY);
+        assertThat(store.fail(job.id(), "timed out after 1 s")).isTrue();
+        assertThat(store.fail(job.id(), "again")).isFalse();
+        var failed = store.find(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("timed out after 1 s");
+        assertThat(failed.finishedAt()).isNotNull();
+    }
+
+    @Test
+    public void refusesJobsPastTheLimitUntilOneEnds() {
+        var store = store();
+        var first = store.submit(id(), pi(5), null, 1);
+        assertThatThrownBy(() -> store.submit(id(), pi(6), null, 1))
+                .isInstanceOfSatisfying(JobRejectedException.Full.class,
+                        e -> assertThat(e.reason()).isEqualTo("queue_full"));
+        store.cancel(first.id());
+        assertThat(store.submit(id(), pi(6), null, 1).status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    public void aRetriedShardComesBackBeforeFreshOnes() throws Exception {
+        var store = store();
+        store.submit(id(), pi(7), null, MANY);
+        ShardTask first = take();
+        shards().retry(new ShardTask(first.work(), first.shard(), first.attempt() + 1));
+        ShardTask again = take();
+        assertThat(again.shard()).isEqualTo(first.shard());
+        assertThat(again.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    public void awaitReturnsTheJobAsItIsWhenItDoesNotEndInTime() throws Exception {
+        var store = store();
+        var job = store.submit(id(), pi(8), null, MANY);
+        long start = System.nanoTime();
+        assertThat(store.await(job.id(), Duration.ofMillis(300)).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
+        assertThat(store.await("no-such-job", Duration.ofMillis(10))).isEmpty();
+    }
+
+    private ShardTask take() throws Exception {
+        return taker.submit(() -> shards().take(1)).get(10, TimeUnit.SECONDS);
+    }
+
+    static Partial local(JobRequest request) {
+        Partial sum = null;
+        for (int s = 0; s < request.shardCount(); s++) {
+            sum = sum == null ? request.compute(s) : sum.merge(request.compute(s));
+        }
+        return sum;
+    }
+
+    private static List<String> ids(JobStore.Page page) {
+        return page.jobs().stream().map(Job.Snapshot::id).toList();
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,144 @@
+package io.forkpool.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.dispatch.ShardSettings;
+import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.JobRejectedException;
+import io.forkpool.job.JobSettings;
+import io.forkpool.job.JobStatus;
+import io.forkpool.job.JobStore;
+import io.forkpool.job.JobStoreContract;
+import io.forkpool.kind.PiRequest;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import java.time.Duration;
+import java.util.UUID;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The redis backend against the contract every backend meets, on a real Redis; then what only it does. */
+class RedisJobStoreTest extends JobStoreContract {
+
+    static TestRedis redis;
+    static RedisClient client;
+
+    RedisLink link;
+    RedisLink reader;
+    RedisKeys keys;
+    RedisJobStore store;
+    StreamShards shards;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start();
+        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2))).build());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        client.shutdown();
+        redis.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        keys = new RedisKeys("test-" + UUID.randomUUID()); // each test its own keys
+        link = new RedisLink(client);
+        reader = new RedisLink(client);
+        store = new RedisJobStore(link, keys, JsonMapper.builder().build(),
+                new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
+        shards = new StreamShards(link, reader, keys, store, new ShardSettings(Duration.ofSeconds(1), 2), "me");
+    }
+
+    @AfterEach
+    void close() {
+        shards.close();
+        reader.close();
+        link.close();
+    }
+
+    @Override
+    protected JobStore store() {
+        return store;
+    }
+
+    @Override
+    protected ShardTransport shards() {
+        return shards;
+    }
+
+    @Test
+    void aShardHeldByAReplicaThatDiedIsReclaimedAndDeadLetteredAfterMaxAttempts() throws Exception {
+        var job = store.submit("j1", new PiRequest(3_000_000L, 1L).withDefaults(0), null, 10);
+        var dead = new StreamShards(link, new RedisLink(client), keys, store,
+                new ShardSettings(Duration.ofSeconds(1), 2), "dead-replica");
+        var held = dead.take(1); // read, then never answered: its replica "died"
+        dead.close();
+        // the same shard comes back here after the deadline (+1 s), on its second delivery
+        var reclaimed = shards.take(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (reclaimed.shard() != held.shard() && System.nanoTime() < deadline) {
+            reclaimed = shards.take(1); // fresh shards of the job come first; leave them pending
+        }
+        assertThat(reclaimed.shard()).isEqualTo(held.shard());
+        assertThat(reclaimed.attempt()).isEqualTo(1);
+        // and once more unanswered: past max-attempts (2) it is dead-lettered and the job fails
+        var finalStatus = store.await(job.id(), Duration.ofSeconds(15)).orElseThrow();
+        while (!finalStatus.status().isFinal() && System.nanoTime() < deadline + Duration.ofSeconds(10).toNanos()) {
+            var t = new Thread(() -> {
+                try {
+                    shards.take(1);
+                } catch (InterruptedException e) {
+                    // stop
+                }
+            });
+            t.start();
+            t.join(2000);
+            t.interrupt();
+            finalStatus = store.find(job.id()).orElseThrow();
+        }
+        assertThat(finalStatus.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(finalStatus.error()).contains("dead-letter").contains("shard");
+        assertThat(link.sync().xlen(keys.deadLetters())).isPositive();
+    }
+
+    @Test
+    void aHugeJobPutsOnlyAFewShardsOnTheStream() {
+        var huge = new PiRequest(1_000_000_000_000L, 1L).withDefaults(0);
+        assertThat(huge.shardCount()).isGreaterThan(1000);
+        store.submit("huge", huge, null, 10);
+        assertThat(link.sync().xlen(keys.shards())).isLessThanOrEqualTo(8);
+        assertThat(store.feed(4)).isEqualTo(4);
+        assertThat(link.sync().xlen(keys.shards())).isLessThanOrEqualTo(12);
+    }
+
+    @Test
+    void redisDownRefusesJobsAsUnavailableAndReportsNotAvailable() throws Exception {
+        assertThat(store.isAvailable()).isTrue();
+        redis.kill();
+        try {
+            assertThat(store.isAvailable()).isFalse();
+            Assertions.assertThatThrownBy(() -> store.submit("x", new PiRequest(1000L, 1L).withDefaults(0), null, 10))
+                    .isInstanceOfSatisfying(JobRejectedException.Full.class,
+                            e -> assertThat(e.reason()).isEqualTo("store_unavailable"));
+        } finally {
+            redis.restart();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!store.isAvailable() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(store.isAvailable()).as("back after Redis returns").isTrue();
+    }
+}

@@ -1,0 +1,127 @@
+package io.forkpool.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A real Redis for the tests, never a mock: a container when {@code FORKPOOL_TESTCONTAINERS=true}
+ * (CI with Docker), else Debian's {@code redis-server} (installed by .ci/setup) started here on a
+ * free loopback port without persistence, and killed after. Neither there: the test fails.
+ */
+public final class TestRedis implements AutoCloseable {
+
+    private final GenericContainer<?> container;
+    private final Path binary;
+    private final int port;
+    private Process process;
+
+    private TestRedis(GenericContainer<?> container, Path binary, int port) {
+        this.container = container;
+        this.binary = binary;
+        this.port = port;
+    }
+
+    public static TestRedis start() {
+        if ("true".equals(System.getenv("FORKPOOL_TESTCONTAINERS"))) {
+            var container = new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
+            container.start();
+            return new TestRedis(container, null, container.getMappedPort(6379));
+        }
+        Path binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream().map(Path::of)
+                .filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new AssertionError("no Redis for the tests: install Debian's redis-server "
+                        + "(.ci/setup does: apt-get install redis-server) or set FORKPOOL_TESTCONTAINERS=true "
+                        + "where Docker runs"));
+        var redis = new TestRedis(null, binary, freePort());
+        redis.startProcess();
+        return redis;
+    }
+
+    public String host() {
+        return container != null ? container.getHost() : "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Kills the server (Redis "down"); {@link #restart} brings it back on the same port. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        } else {
+            container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+        }
+    }
+
+    public void restart() {
+        if (process != null) {
+            startProcess();
+        } else {
+            container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+        }
+    }
+
+    private void startProcess() {
+        try {
+            Path log = Files.createTempFile("redis-" + port + "-", ".log");
+            process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!pong()) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("redis-server did not start on port " + port + ": "
+                            + Files.readString(log));
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot start " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private boolean pong() {
+        try (var socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            byte[] answer = in.readNBytes(7);
+            return new String(answer, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        if (container != null) {
+            container.stop();
+        }
+    }
+}

@@ -28,7 +28,7 @@ class ContainerImageTest {
         var user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
         assertThat(user.find()).as("numeric USER uid:gid in the Dockerfile").isTrue();
         assertThat(Integer.parseInt(user.group(1))).isPositive();
-        assertThat(read("k8s/deployment.yaml")).contains("runAsUser: " + user.group(1))
+        assertThat(read("k8s/base/deployment.yaml")).contains("runAsUser: " + user.group(1))
                 .contains("runAsGroup: " + user.group(2));
     }
 

@@ -65,6 +65,20 @@ class KubernetesManifestsTest {
         assertThat(report.path("ok").asBoolean()).as("schema errors:%n%s", errors(report)).isTrue();
     }
 
+    /** The Redis overlay: valid too, three replicas on the redis backend, Redis with persistence. */
+    @Test
+    void theRedisOverlayRendersValidAndSharesOneRedis() throws IOException {
+        Result result = run(List.of(tool("KUBECTL", "kubectl"), "kustomize",
+                ProjectFiles.file("k8s/overlays/redis").toString()), "kubectl", "install kubectl");
+        assertThat(result.exit()).as("kubectl kustomize k8s/overlays/redis failed:%n%s", result.stderr()).isZero();
+        JsonNode report = validate(result.stdout());
+        assertThat(report.path("ok").asBoolean()).as("schema errors:%n%s", errors(report)).isTrue();
+        String overlay = result.stdout();
+        assertThat(overlay).contains("FORKPOOL_BACKEND: redis").contains("kind: StatefulSet")
+                .contains("volumeClaimTemplates").contains("appendonly").doesNotContain("sessionAffinity");
+        assertThat(overlay).containsPattern("kind: Deployment[\\s\\S]*replicas: 3");
+    }
+
     @Test
     void theValidatorRejectsAMisspeltFieldAndAWrongType() throws IOException {
         String broken = replaceOnce(replaceOnce(rendered, "readinessProbe:", "readinesProbe:"),

@@ -48,18 +48,31 @@ class JobRunner {
             metrics.jobRejected("invalid");
             throw new JobRejectedException.Invalid(errors);
         }
-        if (idempotencyKey != null) {
-            Keyed seen = idempotencyKeys.get(idempotencyKey);
+        if (idempotencyKey == null) {
+            return admit(raw, timeoutSeconds);
+        }
+        // compute() holds this key's bin while the job is admitted: concurrent POSTs with one key
+        // make one job, and a failed admission leaves the key free.
+        var answer = new java.util.concurrent.atomic.AtomicReference<Job.Snapshot>();
+        idempotencyKeys.compute(idempotencyKey, (key, seen) -> {
             if (seen != null) {
                 Optional<Job.Snapshot> job = store.find(seen.jobId());
                 if (job.isPresent()) {
                     if (!sameRequest(seen.request(), raw)) {
                         throw new JobRejectedException.KeyReused();
                     }
-                    return job.get();
+                    answer.set(job.get());
+                    return seen;
                 }
             }
-        }
+            Job.Snapshot job = admit(raw, timeoutSeconds);
+            answer.set(job);
+            return new Keyed(raw, job.id());
+        });
+        return answer.get();
+    }
+
+    private Job.Snapshot admit(JobRequest raw, Integer timeoutSeconds) {
         if (!accepting) {
             metrics.jobRejected("shutdown");
             throw new JobRejectedException.Full("shutdown", "the service is shutting down");
@@ -74,9 +87,6 @@ class JobRunner {
         } catch (JobRejectedException.Full e) {
             metrics.jobRejected(e.reason());
             throw e;
-        }
-        if (idempotencyKey != null) {
-            idempotencyKeys.put(idempotencyKey, new Keyed(raw, job.id()));
         }
         metrics.jobSubmitted(raw.type());
         if (timeoutSeconds != null) {

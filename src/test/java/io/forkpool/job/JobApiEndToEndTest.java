@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -327,12 +326,7 @@ class JobApiEndToEndTest {
         assertThat(Api.parse(fresh.body()).path("id").asString()).isNotEqualTo(id);
     }
 
-    /**
-     * Fails today (about 3 rounds in 20 on a quiet host): JobRunner.submit checks the key
-     * (idempotencyKeys.get) and records it (idempotencyKeys.put) as two steps, so concurrent POSTs
-     * with one key and one body can each create a job. Remove {@code @Disabled} once fixed.
-     */
-    @Disabled("known bug: concurrent POSTs with one Idempotency-Key create several jobs (JobRunner.submit)")
+    /** Concurrent POSTs with one key and one body make one job (the key is reserved atomically). */
     @Test
     void concurrentPostsWithOneIdempotencyKeyMakeOneJob() throws Exception {
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -5,9 +5,11 @@ import java.util.Objects;
 /**
  * How a job's units are cut. A block of {@code blockUnits} units is the unit of randomness (it
  * has its own stream, {@link Xoshiro256#forBlock}); a shard of {@code blocksPerShard}
- * consecutive blocks is the unit of dispatch. Both sizes are fixed per kind, so the cut depends
- * on the request alone and never on the number of workers. Only the last block and the last shard
- * may be short.
+ * consecutive blocks is the unit of dispatch. The block size is fixed per kind; the shard size
+ * depends on the job's size ({@link #forJob}); both depend on the request alone and never on the
+ * number of workers. Since a block's result depends on (seed, block) only and merges are exact,
+ * the grouping of blocks into shards never changes a result. Only the last block and the last
+ * shard may be short.
  */
 record BlockLayout(long units, int blockUnits, int blocksPerShard) {
 
@@ -17,6 +19,24 @@ record BlockLayout(long units, int blockUnits, int blocksPerShard) {
                     "units, blockUnits and blocksPerShard must be positive: %d, %d, %d"
                             .formatted(units, blockUnits, blocksPerShard));
         }
+    }
+
+    /** Shards a job aims for, so that it fans out over the workers even when it is small. */
+    static final int TARGET_SHARDS = 16;
+
+    /** The smallest shard, in blocks: below it the per-shard cost of the service would dominate. */
+    static final int MIN_BLOCKS_PER_SHARD = 2;
+
+    /**
+     * The layout of a job of {@code units}: about {@link #TARGET_SHARDS} shards, each of at least
+     * {@link #MIN_BLOCKS_PER_SHARD} blocks and at most {@code maxBlocksPerShard} (the kind's
+     * ~20 ms of compute on one core), so small jobs fan out and big ones keep shards whose
+     * service cost is negligible.
+     */
+    static BlockLayout forJob(long units, int blockUnits, int maxBlocksPerShard) {
+        long blocks = Math.ceilDiv(units, blockUnits);
+        long perShard = Math.clamp(Math.ceilDiv(blocks, TARGET_SHARDS), MIN_BLOCKS_PER_SHARD, maxBlocksPerShard);
+        return new BlockLayout(units, blockUnits, (int) perShard);
     }
 
     long blocks() {

@@ -73,6 +73,6 @@ public record DiceRequest(Long rolls, Integer faces, Long seed) implements JobRe
     }
 
     private BlockLayout layout() {
-        return new BlockLayout(rolls, DiceKernel.BLOCK_ROLLS, DiceKernel.BLOCKS_PER_SHARD);
+        return BlockLayout.forJob(rolls, DiceKernel.BLOCK_ROLLS, DiceKernel.maxBlocksPerShard(faces));
     }
 }

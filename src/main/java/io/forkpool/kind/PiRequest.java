@@ -67,6 +67,6 @@ public record PiRequest(Long samples, Long seed) implements JobRequest {
     }
 
     private BlockLayout layout() {
-        return new BlockLayout(samples, PiKernel.BLOCK_SAMPLES, PiKernel.BLOCKS_PER_SHARD);
+        return BlockLayout.forJob(samples, PiKernel.BLOCK_SAMPLES, PiKernel.MAX_BLOCKS_PER_SHARD);
     }
 }

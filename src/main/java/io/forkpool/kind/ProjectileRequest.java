@@ -124,6 +124,6 @@ public record ProjectileRequest(
     }
 
     private BlockLayout layout() {
-        return new BlockLayout(samples, ProjectileKernel.BLOCK_SAMPLES, ProjectileKernel.BLOCKS_PER_SHARD);
+        return BlockLayout.forJob(samples, ProjectileKernel.BLOCK_SAMPLES, ProjectileKernel.MAX_BLOCKS_PER_SHARD);
     }
 }

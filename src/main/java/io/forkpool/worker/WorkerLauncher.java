@@ -44,6 +44,8 @@ final class WorkerLauncher {
         command.add("-Dforkpool.worker.id=" + id);
         command.add("-Dforkpool.worker.warmup-ms=" + settings.warmup().toMillis());
         command.addAll(settings.jvmOptions().stream().filter(o -> !o.isBlank()).toList());
+        // The pi, dice and projectile kernels use the incubating Vector API.
+        command.add("--add-modules=jdk.incubator.vector");
         command.add("-cp");
         command.add(classPath);
         if (fatJar) {

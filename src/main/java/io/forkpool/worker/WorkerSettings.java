@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param count worker processes; 0 means one per core the JVM sees (a container's CPU limit)
  * @param heap maximum heap of one worker (its kernels allocate almost nothing)
  * @param spawnTimeout how long a new worker may take to say hello before it is killed
- * @param warmup time a new worker spends running its kernels before it says hello
+ * @param warmup time a new worker spends running its kernels before it says hello (C2 needs ~1 s
+ *     to compile the vector kernels)
  * @param mainClass the worker's entry point (tests swap in misbehaving ones)
  * @param jvmOptions extra options for the worker JVMs
  * @param respawnBackoff first delay before replacing a worker that died; doubles while respawns fail
@@ -22,7 +23,7 @@ public record WorkerSettings(
         @DefaultValue("0") int count,
         @DefaultValue("64m") String heap,
         @DefaultValue("30s") Duration spawnTimeout,
-        @DefaultValue("300ms") Duration warmup,
+        @DefaultValue("1s") Duration warmup,
         @DefaultValue("io.forkpool.worker.child.WorkerMain") String mainClass,
         @DefaultValue("") List<String> jvmOptions,
         @DefaultValue("100ms") Duration respawnBackoff,

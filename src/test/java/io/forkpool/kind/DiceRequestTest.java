@@ -14,10 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DiceRequestTest {
 
-    private static final long SHARD = (long) DiceKernel.BLOCK_ROLLS * DiceKernel.BLOCKS_PER_SHARD;
+    private static final long BLOCK = DiceKernel.BLOCK_ROLLS;
+    /** The largest shard of a six-sided die. */
+    private static final long SHARD = BLOCK * DiceKernel.MAX_BLOCKS_PER_SHARD;
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 6, 20, 1000})
+    @ValueSource(ints = {2, 3, 6, 7, 20, 1000})
     void countsLookLikeAFairDie(int faces) {
         // Each count ~ Binomial(n, 1/faces); 5 sd bounds fail for a fair die with probability
         // 6e-7 per face (under 6e-4 for all 1000 faces together). Under uniformity the p-value
@@ -49,14 +51,14 @@ class DiceRequestTest {
 
     @Test
     void sameSeedSameCountsHoweverShardsAreMerged() {
-        var request = new DiceRequest(2 * SHARD + 999, 6, 3L);
+        var request = new DiceRequest(40 * BLOCK + 999, 6, 3L);
         var partials = Shards.computeAll(request);
-        assertEquals(3, partials.size());
+        assertEquals(14, partials.size(), "41 blocks, 3 per shard");
         Partial inOrder = Shards.mergeInOrder(partials);
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        var again = new DiceRequest(2 * SHARD + 999, 6, 3L);
+        var again = new DiceRequest(40 * BLOCK + 999, 6, 3L);
         assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(again)));
     }
 
@@ -67,7 +69,8 @@ class DiceRequestTest {
         for (long b = 0; b < 6; b++) {
             DiceKernel.roll(4L, b, b < 5 ? DiceKernel.BLOCK_ROLLS : 3, byBlock);
         }
-        assertEquals(new Histogram(byBlock), request.compute(0));
+        assertEquals(3, request.shardCount(), "6 blocks, 2 per shard");
+        assertEquals(new Histogram(byBlock), Shards.mergeInOrder(Shards.computeAll(request)));
     }
 
     @Test
@@ -80,10 +83,13 @@ class DiceRequestTest {
         assertEquals(new DiceRequest(10L, 6, 8L), new DiceRequest(10L, null, null).withDefaults(8));
         assertEquals(new DiceRequest(10L, 20, 1L), new DiceRequest(10L, 20, 1L).withDefaults(8));
         assertEquals("dice", new DiceRequest(10L, 6, 1L).type());
-        var request = new DiceRequest(3 * SHARD - 1, 6, 1L);
-        assertEquals(3, request.shardCount());
+        var request = new DiceRequest(48 * SHARD - 1, 6, 1L);
+        assertEquals(48, request.shardCount(), "big jobs get the largest shards");
         assertEquals(request.units(), Shards.totalShardUnits(request));
         int huge = new DiceRequest(Limits.DEFAULT.maxSamples(), 6, 1L).shardCount();
         assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), SHARD), huge);
+        int hugeManyFaces = new DiceRequest(Limits.DEFAULT.maxSamples(), 20, 1L).shardCount();
+        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), BLOCK * DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES),
+                hugeManyFaces);
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class PiRequestTest {
 
-    private static final long SHARD = (long) PiKernel.BLOCK_SAMPLES * PiKernel.BLOCKS_PER_SHARD;
+    private static final long BLOCK = PiKernel.BLOCK_SAMPLES;
+    /** The largest shard, the size of every shard of a big job. */
+    private static final long SHARD = BLOCK * PiKernel.MAX_BLOCKS_PER_SHARD;
 
     @Test
     void estimatesPiWithinFiveStandardErrors() {
@@ -44,20 +46,22 @@ class PiRequestTest {
 
     @Test
     void sameSeedSameResultHoweverShardsAreMerged() {
-        var request = new PiRequest(2 * SHARD + 12_345, 7L);
-        assertEquals(3, request.shardCount());
+        // 41 blocks: 3 blocks per shard (41/16 rounded up), 14 shards, the last one short.
+        long n = 40 * BLOCK + 12_345;
+        var request = new PiRequest(n, 7L);
+        assertEquals(14, request.shardCount());
         var partials = Shards.computeAll(request);
         Partial inOrder = Shards.mergeInOrder(partials);
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(new PiRequest(2 * SHARD + 12_345, 7L))));
-        assertEquals(2 * SHARD + 12_345, ((PiCount) inOrder).samples());
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(new PiRequest(n, 7L))));
+        assertEquals(n, ((PiCount) inOrder).samples());
     }
 
     @Test
     void aShardIsTheSumOfItsBlocksSoAnyGroupingOfBlocksGivesTheSameCount() {
-        var request = new PiRequest(SHARD + 3 * PiKernel.BLOCK_SAMPLES + 10, 11L);
+        var request = new PiRequest(35 * BLOCK + 10, 11L);
         long byBlock = 0;
         long blocks = Math.ceilDiv(request.samples(), PiKernel.BLOCK_SAMPLES);
         for (long b = 0; b < blocks; b++) {
@@ -78,8 +82,9 @@ class PiRequestTest {
     @Test
     void shardUnitsAddUpAndTenToTheThirteenSamplesGiveAnIntShardCount() {
         var request = new PiRequest(2 * SHARD + 12_345, 7L);
+        assertEquals(16, request.shardCount(), "2049 blocks: 129 per shard");
         assertEquals(request.units(), Shards.totalShardUnits(request));
-        assertEquals(12_345, request.shardUnits(2));
+        assertEquals(2 * SHARD + 12_345 - 15 * 129 * BLOCK, request.shardUnits(15));
 
         var huge = new PiRequest(Limits.DEFAULT.maxSamples(), 1L);
         int shards = huge.shardCount();

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ProjectileRequestTest {
 
-    private static final long SHARD =
-            (long) ProjectileKernel.BLOCK_SAMPLES * ProjectileKernel.BLOCKS_PER_SHARD;
+    private static final long BLOCK = ProjectileKernel.BLOCK_SAMPLES;
+    private static final long SHARD = BLOCK * ProjectileKernel.MAX_BLOCKS_PER_SHARD;
 
     private static ProjectileRequest defaults(long samples) {
         return (ProjectileRequest) new ProjectileRequest(samples, null, null, null, null, null, null, 2024L)
@@ -41,7 +41,7 @@ class ProjectileRequestTest {
 
     static Stream<ProjectileRequest> intervals() {
         return Stream.of(
-                defaults(2 * SHARD + 4321),
+                defaults(40 * BLOCK + 4321),
                 new ProjectileRequest(1_000_000L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 77L),
                 new ProjectileRequest(1_000_000L, 7, 50.0, 89.0, 1.0, 2.0, 9.81, 78L));
     }
@@ -118,15 +118,15 @@ class ProjectileRequestTest {
 
     @Test
     void sameSeedSameHistogramHoweverShardsAreMerged() {
-        var request = defaults(2 * SHARD + 17);
+        var request = defaults(40 * BLOCK + 17);
         var partials = Shards.computeAll(request);
-        assertEquals(3, partials.size());
+        assertEquals(14, partials.size(), "41 blocks, 3 per shard");
         Partial inOrder = Shards.mergeInOrder(partials);
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(defaults(2 * SHARD + 17))));
-        var otherSeed = new ProjectileRequest(2 * SHARD + 17, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 2025L);
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(defaults(40 * BLOCK + 17))));
+        var otherSeed = new ProjectileRequest(40 * BLOCK + 17, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 2025L);
         assertNotEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(otherSeed)));
     }
 

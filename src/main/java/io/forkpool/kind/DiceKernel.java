@@ -52,10 +52,6 @@ final class DiceKernel {
 
     private DiceKernel() {}
 
-    static int maxBlocksPerShard(int faces) {
-        return faces <= PACKED_FACES ? MAX_BLOCKS_PER_SHARD : MAX_BLOCKS_PER_SHARD_MANY_FACES;
-    }
-
     /** Adds the rolls of block {@code block} to {@code counts} (index 0 is face 1). */
     static void roll(long seed, long block, int rolls, long[] counts) {
         int faces = counts.length;

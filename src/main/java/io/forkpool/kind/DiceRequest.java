@@ -73,6 +73,15 @@ public record DiceRequest(Long rolls, Integer faces, Long seed) implements JobRe
     }
 
     private BlockLayout layout() {
-        return BlockLayout.forJob(rolls, DiceKernel.BLOCK_ROLLS, DiceKernel.maxBlocksPerShard(faces));
+        return BlockLayout.forJob(rolls, DiceKernel.BLOCK_ROLLS, maxBlocksPerShard(faces));
+    }
+
+    /**
+     * Compile-time constants only: planning runs in the service JVM, which must not load the
+     * Vector API kernel class (a plain java -jar cannot add the incubator module).
+     */
+    private static int maxBlocksPerShard(int faces) {
+        return faces <= DiceKernel.PACKED_FACES ? DiceKernel.MAX_BLOCKS_PER_SHARD
+                : DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES;
     }
 }

@@ -72,8 +72,8 @@ final class ProjectileKernel {
         this.speedSpan = request.speedMax() - speedMin;
         this.gravity = request.gravity();
         this.bins = request.bins();
-        this.minRange = minRange(request);
-        this.maxRange = maxRange(request);
+        this.minRange = ProjectileRange.min(request);
+        this.maxRange = ProjectileRange.max(request);
         // max == min only when both intervals are points: every sample then has the maximum
         // range, which (like any sample at the maximum) belongs in the last bin.
         this.degenerate = !(maxRange > minRange);
@@ -123,30 +123,6 @@ final class ProjectileKernel {
         double v = Math.fma((double) (speedDraw >>> 11), vScale, speedMin);
         double position = Math.fma(v * v * cosPoly(t), k, -binOffset);
         return (int) Math.clamp((long) position, 0, bins - 1);
-    }
-
-    /** Range on flat ground, no drag; the one formula used for samples and for the bin edges. */
-    static double range(double angleDeg, double speed, double gravity) {
-        return speed * speed * StrictMath.sin(Math.toRadians(2 * angleDeg)) / gravity;
-    }
-
-    /**
-     * sin 2θ is largest at θ = 45° and falls off symmetrically, so the smallest range is at the
-     * angle farther from 45° and the slowest speed (range grows with speed).
-     */
-    static double minRange(ProjectileRequest r) {
-        double lo = r.angleMinDeg();
-        double hi = r.angleMaxDeg();
-        double angle = Math.abs(lo - 45) >= Math.abs(hi - 45) ? lo : hi;
-        return range(angle, r.speedMin(), r.gravity());
-    }
-
-    /** The largest range: at 45° if the interval holds it, else at the endpoint nearer 45°. */
-    static double maxRange(ProjectileRequest r) {
-        double lo = r.angleMinDeg();
-        double hi = r.angleMaxDeg();
-        double angle = lo <= 45 && 45 <= hi ? 45 : Math.abs(lo - 45) <= Math.abs(hi - 45) ? lo : hi;
-        return range(angle, r.speedMax(), r.gravity());
     }
 
     double minRange() {

@@ -60,7 +60,7 @@ public record ProjectileRequest(
             // v²/g overflows for a gravity within a few hundred orders of magnitude of zero:
             // the bins would have no finite edges.
             var filled = (ProjectileRequest) withDefaults(0);
-            if (!Double.isFinite(ProjectileKernel.maxRange(filled))) {
+            if (!Double.isFinite(ProjectileRange.max(filled))) {
                 checks.error("gravity", "is too small: the maximum range is not a finite number");
             }
         }
@@ -109,9 +109,8 @@ public record ProjectileRequest(
     @Override
     public JobResult finish(Partial merged) {
         long[] counts = ((Histogram) merged).counts();
-        var kernel = new ProjectileKernel(this);
-        double min = kernel.minRange();
-        double max = kernel.maxRange();
+        double min = ProjectileRange.min(this);
+        double max = ProjectileRange.max(this);
         double width = (max - min) / bins;
         var result = new ArrayList<Bin>(bins);
         for (int i = 0; i < bins; i++) {

@@ -89,6 +89,18 @@ class PackagedJarIT {
             assertThat(sum).isEqualTo(300_000L);
             assertThat(dice.path("result").path("pValue").doubleValue()).isGreaterThan(1e-6);
 
+            // Every kind plans, validates and finishes in the service JVM, which (unlike the workers
+            // and the tests) runs without the incubating Vector API module: none may need it there.
+            JsonNode projectile = api.runToSuccess("{\"type\":\"projectile\",\"samples\":1000000,\"seed\":5}");
+            assertThat(projectile.path("result").path("bins").size()).isEqualTo(20);
+            JsonNode dice20 = api.runToSuccess("{\"type\":\"dice\",\"rolls\":300000,\"faces\":20}");
+            assertThat(dice20.path("result").path("counts").size()).isEqualTo(20);
+            JsonNode sine = api.runToSuccess("{\"type\":\"sine\",\"x\":0.5,\"terms\":3}");
+            assertThat(sine.path("result").path("approximation").doubleValue()).isEqualTo(0.47942708333333334);
+            JsonNode multiple = api.runToSuccess("{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":7}");
+            assertThat(multiple.path("result").path("smallest").longValue()).isEqualTo(7);
+            assertThat(tail(log)).as("service log").doesNotContain("NoClassDefFoundError");
+
             JsonNode after = Api.parse(api.get("/api/v1/workers").body());
             long completed = 0;
             for (JsonNode w : after) {

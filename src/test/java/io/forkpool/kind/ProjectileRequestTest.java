@@ -85,7 +85,7 @@ class ProjectileRequestTest {
     void aRangeAtTheMaximumGoesInTheLastBinAndOutliersAreClamped() {
         var request = defaults(1);
         var kernel = new ProjectileKernel(request);
-        double max = ProjectileKernel.range(31, 100, 9.81);
+        double max = ProjectileRange.range(31, 100, 9.81);
         assertEquals(max, kernel.maxRange(), "the sample at (31°, 100 m/s) is the maximum, bit for bit");
         assertEquals(19, kernel.binOf(max));
         assertEquals(19, kernel.binOf(Math.nextUp(max)));
@@ -102,7 +102,7 @@ class ProjectileRequestTest {
         var request = new ProjectileRequest(1L, 10, 40.0, 50.0, 20.0, 30.0, 10.0, 1L);
         var kernel = new ProjectileKernel(request);
         assertEquals(30.0 * 30.0 / 10.0, kernel.maxRange());
-        assertEquals(9, kernel.binOf(ProjectileKernel.range(45, 30, 10)));
+        assertEquals(9, kernel.binOf(ProjectileRange.range(45, 30, 10)));
         // 40° and 50° are equally far from 45°: either gives the minimum.
         assertEquals(20.0 * 20.0 * Math.sin(Math.toRadians(80)) / 10.0, kernel.minRange(), 1e-12);
     }

@@ -6,7 +6,9 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.forkpool.plot.SvgPlot;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -152,6 +154,25 @@ class JobController {
     SseEmitter events(@PathVariable String id) {
         find(id);
         return events.follow(id);
+    }
+
+    @Operation(summary = "Plot of a job's result", description = "The result drawn as SVG (640x400): projectile "
+            + "and dice histograms, pi's estimate with its 95% interval against pi, sine's approximation against "
+            + "the exact value, smallest-multiple as a card. 409 while the job has no result.")
+    @ApiResponse(responseCode = "200", description = "the plot",
+            content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "no such job")
+    @ApiResponse(responseCode = "409", description = "the job has no result (yet): queued, running, failed or cancelled")
+    @GetMapping(path = "/{id}/plot.svg")
+    ResponseEntity<String> plot(@PathVariable String id) {
+        JobView view = JobView.of(find(id));
+        if (view.result() == null) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "job " + id + " is " + view.status()
+                    + (view.status().isFinal() ? " and has no result to plot" : " and has no result yet"));
+        }
+        // No produces= on the mapping: 404 and 409 problems are negotiated like every other error.
+        return ResponseEntity.ok().contentType(new MediaType("image", "svg+xml", StandardCharsets.UTF_8))
+                .body(SvgPlot.render(view.type(), view.result()));
     }
 
     private Job.Snapshot find(String id) {

@@ -22,7 +22,7 @@ record JobView(String id, String type, JobStatus status, JobRequest request, Int
                 new Progress(s.shardsDone(), s.shardsTotal()), s.result(), s.error(), s.submittedAt(),
                 s.startedAt(), s.finishedAt(),
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),
-                new Links(self, self + "/events", null));
+                new Links(self, self + "/events", s.result() != null ? self + "/plot.svg" : null));
     }
 
     private static Double seconds(Duration d) {

@@ -19,6 +19,8 @@ class DispatchConfiguration {
     @Bean
     Dispatcher dispatcher(WorkerSettings workers, ShardSettings settings, ForkpoolMetrics metrics,
             ShardTransport shards) {
-        return new Dispatcher(workers, settings, metrics, shards);
+        var dispatcher = new Dispatcher(workers, settings, metrics, shards);
+        dispatcher.prestart(); // workers start and warm while the rest of the context is built
+        return dispatcher;
     }
 }

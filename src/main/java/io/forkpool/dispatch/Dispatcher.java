@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -21,7 +22,7 @@ import org.springframework.context.SmartLifecycle;
  * its shard retried). Starts the worker pool with the application and stops it last. The shards
  * come from a {@link ShardTransport}: this JVM's queue, or a stream shared by replicas.
  */
-public class Dispatcher implements SmartLifecycle {
+public class Dispatcher implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -33,7 +34,6 @@ public class Dispatcher implements SmartLifecycle {
     private final ScheduledExecutorService watchdog =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("shard-deadlines").factory());
     private Thread dispatchThread;
-    private Thread aggregatorThread;
     private volatile boolean running;
 
     /** A dispatcher with its own in-JVM queue (the embedded backend). */
@@ -47,7 +47,7 @@ public class Dispatcher implements SmartLifecycle {
         this.shards = shards;
         this.aggregator = new ResultAggregator(shards, settings, metrics);
         this.pool = new WorkerPool(workerSettings, aggregator::offer, metrics);
-        aggregator.attach(pool);
+        aggregator.attach(pool, this::freed);
         metrics.shardsQueued(shards, ShardTransport::queued);
     }
 
@@ -57,6 +57,19 @@ public class Dispatcher implements SmartLifecycle {
             throw new IllegalStateException("jobs of a shared transport enter through their store");
         }
         queue.add(work);
+    }
+
+    /** Starts the worker processes now; {@link #start} waits for them (see {@link WorkerPool#prestart}). */
+    public void prestart() {
+        pool.prestart();
+    }
+
+    /** The application context closes (or failed to start): no worker outlives it. */
+    @Override
+    public void destroy() {
+        if (!running) {
+            pool.close();
+        }
     }
 
     public List<Worker> workers() {
@@ -73,7 +86,6 @@ public class Dispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
-        aggregatorThread = Thread.ofPlatform().daemon().name("result-aggregator").start(aggregator);
         pool.start();
         running = true;
         dispatchThread = Thread.ofPlatform().daemon().name("shard-dispatcher").start(this::dispatchLoop);
@@ -88,9 +100,6 @@ public class Dispatcher implements SmartLifecycle {
             dispatchThread.interrupt();
         }
         pool.close();
-        if (aggregatorThread != null) {
-            aggregatorThread.interrupt();
-        }
     }
 
     @Override
@@ -108,24 +117,42 @@ public class Dispatcher implements SmartLifecycle {
         while (running) {
             try {
                 Worker worker = pool.takeIdle();
-                ShardTask task = shards.take(Math.max(1, pool.count("idle")));
-                if (task.work().isFinished()) {
-                    pool.release(worker);
-                    task.work().skipped(task.shard());
-                    continue;
-                }
-                task.work().dispatched();
-                long ticket = tickets.incrementAndGet();
-                long now = System.nanoTime();
-                var assignment = new Assignment(task, ticket, now, now + settings.timeout().toNanos());
-                if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
-                    shards.retry(task); // the worker died while idle: not this shard's fault
-                }
+                assign(worker, shards.take(Math.max(1, pool.count("idle"))));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 log.error("dispatcher failed on a shard; it goes on", e);
             }
+        }
+    }
+
+    /**
+     * A worker answered (called on its reader thread): hands it the next shard at once if one is
+     * queued, so a busy pool keeps its workers fed without waking the dispatcher thread; else
+     * back to the idle workers, where the dispatcher finds it.
+     */
+    private void freed(Worker worker) {
+        ShardTask task = running ? shards.poll() : null;
+        if (task == null) {
+            pool.release(worker);
+            return;
+        }
+        assign(worker, task);
+    }
+
+    /** Sends {@code task} to {@code worker}, which holds nothing. */
+    private void assign(Worker worker, ShardTask task) {
+        if (task.work().isFinished()) {
+            pool.release(worker);
+            task.work().skipped(task.shard());
+            return;
+        }
+        task.work().dispatched();
+        long ticket = tickets.incrementAndGet();
+        long now = System.nanoTime();
+        var assignment = new Assignment(task, ticket, now, now + settings.timeout().toNanos());
+        if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
+            shards.retry(task); // the worker died while idle: not this shard's fault
         }
     }
 

@@ -66,6 +66,28 @@ public final class ShardQueue implements ShardTransport {
         }
     }
 
+    @Override
+    public ShardTask poll() {
+        lock.lock();
+        try {
+            while (true) {
+                Turn turn = rotation.pollFirst();
+                if (turn == null) {
+                    return null;
+                }
+                ShardTask task = next(turn);
+                if (task == null) {
+                    turns.remove(turn.work());
+                    continue;
+                }
+                rotation.addLast(turn);
+                return task;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Shards waiting for a worker, over all jobs. */
     @Override
     public long queued() {

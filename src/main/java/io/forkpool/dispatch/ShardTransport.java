@@ -13,6 +13,15 @@ public interface ShardTransport {
      */
     ShardTask take(int idleWorkers) throws InterruptedException;
 
+    /**
+     * A shard at once if one is there, else null; never blocks. Lets the thread that just merged a
+     * worker's answer hand that worker its next shard itself (no wake-up of the dispatcher). A
+     * transport that cannot answer without blocking returns null and the dispatcher takes over.
+     */
+    default ShardTask poll() {
+        return null;
+    }
+
     /** A shard to try again here, before fresh ones. */
     void retry(ShardTask task);
 

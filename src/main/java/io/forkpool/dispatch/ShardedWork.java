@@ -19,7 +19,7 @@ public interface ShardedWork {
     /** A shard of this job is going to a worker now. */
     void dispatched();
 
-    /** A shard's answer; called once per arriving answer, from the aggregator thread only. */
+    /** A shard's answer; called once per arriving answer, by the aggregator, one call at a time. */
     void shardDone(int shard, Partial partial, long computeNanos);
 
     /** A shard failed on its last allowed try: the job fails. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.springframework.stereotype.Component;
 
@@ -19,35 +20,48 @@ public class ForkpoolMetrics {
 
     private final MeterRegistry registry;
 
+    /**
+     * Meters already registered, by name and tags: {@code builder.register(registry)} on every
+     * call builds the meter's id and description, sorts its tags and looks it up in the
+     * registry's map under a lock on first sight; these maps make the hot path (a job or shard
+     * event) one lock-free lookup.
+     */
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+
     public ForkpoolMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void jobSubmitted(String type) {
-        Counter.builder("forkpool.jobs.submitted").description("Jobs accepted, by type")
-                .tag("type", type).register(registry).increment();
+        counters.computeIfAbsent("submitted\0" + type, k -> Counter.builder("forkpool.jobs.submitted")
+                .description("Jobs accepted, by type").tag("type", type).register(registry)).increment();
     }
 
     public void jobRejected(String reason) {
-        Counter.builder("forkpool.jobs.rejected").description("Jobs refused before they were queued")
-                .tag("reason", reason).register(registry).increment();
+        counters.computeIfAbsent("rejected\0" + reason, k -> Counter.builder("forkpool.jobs.rejected")
+                .description("Jobs refused before they were queued").tag("reason", reason).register(registry))
+                .increment();
     }
 
     public void jobFinished(String type, String status, Duration duration) {
-        timer("forkpool.jobs.duration", "Submission to end of a job").tag("type", type).tag("status", status)
-                .register(registry).record(duration);
+        timers.computeIfAbsent("duration\0" + type + "\0" + status, k -> timer("forkpool.jobs.duration",
+                "Submission to end of a job").tag("type", type).tag("status", status).register(registry))
+                .record(duration);
     }
 
     public void jobQueueWait(String type, Duration wait) {
-        timer("forkpool.jobs.queue.wait", "Submission to first shard dispatched").tag("type", type)
-                .register(registry).record(wait);
+        timers.computeIfAbsent("wait\0" + type, k -> timer("forkpool.jobs.queue.wait",
+                "Submission to first shard dispatched").tag("type", type).register(registry)).record(wait);
     }
 
     public void shardComputed(String type, long computeNanos, long units) {
-        timer("forkpool.shards.duration", "Compute time of one shard in its worker").tag("type", type)
-                .register(registry).record(Duration.ofNanos(computeNanos));
-        Counter.builder("forkpool.samples").description("Work units computed (samples, rolls, terms)")
-                .tag("type", type).register(registry).increment(units);
+        timers.computeIfAbsent("shard\0" + type, k -> timer("forkpool.shards.duration",
+                "Compute time of one shard in its worker").tag("type", type).register(registry))
+                .record(computeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        counters.computeIfAbsent("samples\0" + type, k -> Counter.builder("forkpool.samples")
+                .description("Work units computed (samples, rolls, terms)").tag("type", type).register(registry))
+                .increment(units);
     }
 
     public void shardRetried(String reason) {

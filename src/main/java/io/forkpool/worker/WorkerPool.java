@@ -35,6 +35,7 @@ public final class WorkerPool implements AutoCloseable {
     private final LinkedBlockingQueue<Worker> idle = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService respawner =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
+    private CompletableFuture<Void> spawning;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -49,14 +50,27 @@ public final class WorkerPool implements AutoCloseable {
         metrics.workers(this, WorkerPool::count);
     }
 
-    /** Starts every worker at once and waits until all said hello; failed slots retry in the background. */
-    public void start() {
+    /**
+     * Starts every worker now, without waiting: the service calls this as soon as the pool exists,
+     * so the workers' JVM start and kernel warm-up overlap the rest of the application's start
+     * instead of following it. {@link #start} then only waits for their hellos.
+     */
+    public synchronized void prestart() {
+        if (spawning != null || closed) {
+            return;
+        }
         var spawns = new ArrayList<CompletableFuture<?>>();
         for (int slot = 0; slot < slots.length(); slot++) {
             int s = slot;
             spawns.add(CompletableFuture.runAsync(() -> spawn(s), Thread::startVirtualThread));
         }
-        CompletableFuture.allOf(spawns.toArray(CompletableFuture[]::new)).join();
+        spawning = CompletableFuture.allOf(spawns.toArray(CompletableFuture[]::new));
+    }
+
+    /** Starts every worker at once (unless {@link #prestart} did) and waits until all said hello; failed slots retry in the background. */
+    public void start() {
+        prestart();
+        spawning.join();
         started = true;
         log.info("worker pool ready: {} of {} workers up", count("idle") + count("busy"), slots.length());
     }

@@ -1,0 +1,175 @@
+package io.forkpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.web.Api;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The packaged service SIGKILLed while its workers are busy with a huge job: it gets no chance to
+ * stop them, yet no worker outlives it by more than a second or two (each watches its stdin and
+ * its parent).
+ */
+class ServiceKilledIT {
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    private static final Duration WORKERS_GONE_WITHIN = Duration.ofSeconds(3);
+
+    @Test
+    void noWorkerOutlivesAKilledServiceByMoreThanThreeSeconds() throws Exception {
+        String jarProperty = System.getProperty("forkpool.jar");
+        assertThat(jarProperty).as("system property forkpool.jar (set by failsafe)").isNotBlank();
+        Path jar = Path.of(jarProperty).toAbsolutePath();
+        assertThat(jar).as("packaged jar").isRegularFile();
+        String java = ProcessHandle.current().info().command().orElseThrow(); // the JDK 25 running this test
+        int port = freePort();
+        Path log = jar.getParent().resolve("service-killed-it.log");
+        Files.deleteIfExists(log);
+
+        Process service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
+                "--server.address=127.0.0.1", "--forkpool.workers.count=2")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        List<Long> workerPids = new ArrayList<>();
+        try {
+            var api = new Api("http://127.0.0.1:" + port);
+            awaitReady(api, service, log);
+            for (JsonNode w : Api.parse(api.get("/api/v1/workers").body())) {
+                workerPids.add(w.path("pid").longValue());
+            }
+            assertThat(workerPids).hasSize(2).doesNotHaveDuplicates();
+            for (long pid : workerPids) {
+                assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                        .as("parent of worker %d", pid).contains(service.pid());
+            }
+
+            // a huge job: both workers deep in a kernel when the service dies
+            var submitted = api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":10000000000000}");
+            assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+            String id = Api.parse(submitted.body()).path("id").asString();
+            awaitBothBusy(api, id);
+
+            long killedAt = System.nanoTime();
+            service.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop of the pool
+            assertThat(service.waitFor(10, TimeUnit.SECONDS)).as("service dead after SIGKILL").isTrue();
+            long serviceGoneMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            assertThat(service.exitValue()).as("exit status of a SIGKILLed process").isEqualTo(137);
+
+            var goneMillis = new java.util.TreeMap<Long, Long>();
+            long deadline = killedAt + WORKERS_GONE_WITHIN.toNanos();
+            while (goneMillis.size() < workerPids.size() && System.nanoTime() < deadline) {
+                for (long pid : workerPids) {
+                    if (!goneMillis.containsKey(pid) && !running(pid)) {
+                        goneMillis.put(pid, (System.nanoTime() - killedAt) / 1_000_000);
+                    }
+                }
+                Thread.sleep(10);
+            }
+            var states = new java.util.TreeMap<Long, String>();
+            workerPids.forEach(pid -> states.put(pid, procState(pid)));
+            String figures = "service reaped " + serviceGoneMillis + " ms after SIGKILL; workers exited (ms) "
+                    + goneMillis + "; /proc states now " + states;
+            System.out.println("SERVICE KILLED: " + figures);
+            Files.writeString(log, "\n[ServiceKilledIT] " + figures + "\n", StandardOpenOption.APPEND);
+            assertThat(workerPids.stream().filter(ServiceKilledIT::running).toList())
+                    .as("workers running %s after the service was SIGKILLed: %s", WORKERS_GONE_WITHIN, figures)
+                    .isEmpty();
+        } finally {
+            if (service.isAlive()) {
+                service.destroyForcibly();
+                service.waitFor(10, TimeUnit.SECONDS);
+            }
+            for (long pid : alive(workerPids)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private static void awaitBothBusy(Api api, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
+            JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
+            boolean busy = workers.size() == 2 && workers.get(0).path("state").asString().equals("busy")
+                    && workers.get(1).path("state").asString().equals("busy");
+            if (busy && job.path("progress").path("shardsDone").intValue() >= 2) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("both workers busy with the job within 30 s: %s %s", workers, job)
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitReady(Api api, Process service, Path log) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!service.isAlive()) {
+                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
+                        + tail(log));
+            }
+            try {
+                var response = api.get("/actuator/health/readiness");
+                last = response.statusCode() + " " + response.body();
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = String.valueOf(e.getCause() != null ? e.getCause() : e); // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("readiness not UP within " + READY_WITHIN + " (last: " + last + "); log:\n"
+                + tail(log));
+    }
+
+    /**
+     * Still running: neither gone nor a zombie. An orphaned worker that exited is a zombie until
+     * init reaps it, and ProcessHandle calls a zombie alive; where init reaps lazily (some
+     * sandboxes and containers reap about once a second) that would measure init, not the worker.
+     */
+    private static boolean running(long pid) {
+        String state = procState(pid);
+        return !state.equals("gone") && !state.equals("Z") && !state.equals("X")
+                && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static List<Long> alive(List<Long> pids) {
+        return pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .toList();
+    }
+
+    /** The kernel's state letter of a process (R, S, Z, ...), or "gone". */
+    private static String procState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException | RuntimeException e) {
+            return "gone";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        var lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}

@@ -1,0 +1,184 @@
+package io.forkpool.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.web.Api;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A bounded service under pressure: past {@code forkpool.queue.max-jobs} a POST is a 503 problem
+ * with Retry-After, counted in the metrics, and nothing is queued for it; once jobs end it
+ * accepts again. And fairness: behind a huge job that keeps the only worker busy, a tiny job
+ * waits about one shard, not for the huge job.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "forkpool.queue.max-jobs=3",
+        "forkpool.workers.count=1",
+        "forkpool.workers.warmup=0ms",
+})
+@AutoConfigureMetrics
+class OverloadTest {
+
+    /** 10^13 samples: about a day of work for one worker. */
+    private static final String HUGE = "{\"type\":\"pi\",\"samples\":10000000000000,\"seed\":1}";
+    private static final String TINY = "{\"type\":\"pi\",\"samples\":100000,\"seed\":2}";
+    private static final Pattern REJECTED = Pattern.compile(
+            "(?m)^forkpool_jobs_rejected_total\\{[^}]*reason=\"queue_full\"[^}]*} ([0-9.eE+]+)$");
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    @AfterEach
+    void cancelEverything() throws InterruptedException {
+        for (JsonNode job : Api.parse(api.get("/api/v1/jobs?size=100").body()).path("content")) {
+            if (List.of("QUEUED", "RUNNING").contains(job.path("status").asString())) {
+                api.delete("/api/v1/jobs/" + job.path("id").asString());
+            }
+        }
+        awaitWorkerIdle();
+    }
+
+    @Test
+    void pastTheBoundAPostIs503WithRetryAfterAndCountedThenAcceptedAgain() throws InterruptedException {
+        double rejectedBefore = rejectedQueueFull();
+        var accepted = new ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            var response = api.post("/api/v1/jobs", HUGE);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            accepted.add(Api.parse(response.body()).path("id").asString());
+        }
+
+        for (String body : List.of(HUGE, TINY, "{\"type\":\"sine\",\"x\":1,\"terms\":3}")) {
+            HttpResponse<String> full = api.post("/api/v1/jobs", body);
+            assertThat(full.statusCode()).as(full.body()).isEqualTo(503);
+            assertThat(full.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(full.headers().firstValue("Retry-After")).as("Retry-After")
+                    .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
+            assertThat(full.headers().firstValue("Location")).isEmpty();
+            JsonNode problem = Api.parse(full.body());
+            assertThat(problem.path("status").intValue()).isEqualTo(503);
+            assertThat(problem.path("reason").asString()).isEqualTo("queue_full");
+            assertThat(problem.path("detail").asString()).contains("3");
+            ApiKeyTest.assertNothingInternal(full.body());
+        }
+        assertThat(rejectedQueueFull() - rejectedBefore).as("forkpool_jobs_rejected_total{reason=queue_full}")
+                .isEqualTo(3.0);
+        // a refused POST left no job behind
+        JsonNode page = Api.parse(api.get("/api/v1/jobs?size=100").body());
+        long live = 0;
+        for (JsonNode job : page.path("content")) {
+            if (List.of("QUEUED", "RUNNING").contains(job.path("status").asString())) {
+                live++;
+                assertThat(accepted).contains(job.path("id").asString());
+            }
+        }
+        assertThat(live).isEqualTo(3);
+
+        // one job ends: one place frees up, and only one
+        JsonNode cancelled = Api.parse(api.delete("/api/v1/jobs/" + accepted.get(0)).body());
+        assertThat(cancelled.path("status").asString()).isEqualTo("CANCELLED");
+        var again = api.post("/api/v1/jobs", HUGE);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        accepted.add(Api.parse(again.body()).path("id").asString());
+        assertThat(api.post("/api/v1/jobs", TINY).statusCode()).isEqualTo(503);
+
+        for (String id : accepted) {
+            api.delete("/api/v1/jobs/" + id);
+        }
+        // all places free: a job runs to the end again
+        JsonNode done = api.runToSuccess(TINY);
+        assertThat(done.path("result").path("samples").longValue()).isEqualTo(100_000L);
+    }
+
+    @Test
+    void aTinyJobBehindAHugeOneWaitsAboutOneShard() throws InterruptedException {
+        var huge = api.post("/api/v1/jobs", HUGE);
+        assertThat(huge.statusCode()).isEqualTo(202);
+        String hugeId = Api.parse(huge.body()).path("id").asString();
+        // let the huge job own the worker for a while: the pool is busy with it, shard after shard
+        JsonNode before = awaitShardsDone(hugeId, 5);
+
+        int rounds = 10;
+        double[] waits = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            var tiny = api.post("/api/v1/jobs?wait=30", TINY);
+            waits[i] = (System.nanoTime() - t0) / 1e9;
+            assertThat(tiny.statusCode()).as(tiny.body()).isEqualTo(200);
+            assertThat(Api.parse(tiny.body()).path("status").asString()).isEqualTo("SUCCEEDED");
+            Thread.sleep(50);
+        }
+        JsonNode hugeJob = Api.parse(api.get("/api/v1/jobs/" + hugeId).body());
+        assertThat(hugeJob.path("status").asString()).as("the huge job still runs").isEqualTo("RUNNING");
+        int done = hugeJob.path("progress").path("shardsDone").intValue();
+        int total = hugeJob.path("progress").path("shardsTotal").intValue();
+        // a shard's compute time while the tiny jobs ran (the first shards of a cold worker are slower)
+        int shardsMeanwhile = done - before.path("progress").path("shardsDone").intValue();
+        double shardSeconds = shardsMeanwhile <= 0 ? Double.NaN
+                : (hugeJob.path("timings").path("computeSeconds").doubleValue()
+                        - before.path("timings").path("computeSeconds").doubleValue()) / shardsMeanwhile;
+        assertThat(shardsMeanwhile).as("the huge job went on while the tiny ones ran").isPositive();
+        double remainingSeconds = (total - done) * shardSeconds;
+        double worst = Arrays.stream(waits).max().orElseThrow();
+        double median = Arrays.stream(waits).sorted().toArray()[rounds / 2];
+        System.out.printf("FAIRNESS: tiny pi job (1e5 samples) behind a 1e13-sample pi job on 1 worker: "
+                        + "submit-to-SUCCEEDED median %.0f ms, worst %.0f ms over %d tries; one shard of the huge job "
+                        + "computes in %.0f ms; the huge job had %,d of %,d shards left, about %.0f s of work%n",
+                median * 1000, worst * 1000, rounds, shardSeconds * 1000, total - done, total, remainingSeconds);
+        assertThat(worst).as("seconds from POST to the tiny job's end (shard: %.3f s)", shardSeconds)
+                .isLessThan(2.0)
+                .isLessThan(remainingSeconds / 1000);
+    }
+
+    private JsonNode awaitShardsDone(String id, int shards) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
+            if (job.path("progress").path("shardsDone").intValue() >= shards) {
+                return job;
+            }
+            assertThat(System.nanoTime()).as("%d shards of the huge job done within 30 s: %s", shards, job)
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private void awaitWorkerIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
+            if (workers.size() == 1 && workers.get(0).path("state").asString().equals("idle")) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("worker idle within 10 s: %s", workers).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private double rejectedQueueFull() {
+        String scrape = api.get("/actuator/prometheus").body();
+        Matcher m = REJECTED.matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
+}

@@ -6,10 +6,10 @@ import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 
 /** A minimal job for dispatcher tests: merges each shard once and completes with the sum. */
-final class RecordingWork implements ShardedWork {
+public final class RecordingWork implements ShardedWork {
 
-    final CompletableFuture<Partial> result = new CompletableFuture<>();
-    final CompletableFuture<String> failure = new CompletableFuture<>();
+    public final CompletableFuture<Partial> result = new CompletableFuture<>();
+    public final CompletableFuture<String> failure = new CompletableFuture<>();
     private final JobRequest request;
     private final BitSet merged;
     private int next;
@@ -17,7 +17,7 @@ final class RecordingWork implements ShardedWork {
     private int answers;
     private Partial sum;
 
-    RecordingWork(JobRequest request) {
+    public RecordingWork(JobRequest request) {
         this.request = request;
         this.merged = new BitSet(request.shardCount());
     }
@@ -63,7 +63,7 @@ final class RecordingWork implements ShardedWork {
         failure.complete(problem);
     }
 
-    synchronized int answers() {
+    public synchronized int answers() {
         return answers;
     }
 }

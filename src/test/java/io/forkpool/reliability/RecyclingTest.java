@@ -1,5 +1,7 @@
 package io.forkpool.reliability;
 
+import io.forkpool.dispatch.RecordingWork;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.dispatch.Dispatcher;
@@ -118,11 +120,11 @@ class RecyclingTest {
         int done = 0;
         int killsDone = 0;
         for (int b = 0; b < batches; b++) {
-            var works = new ArrayList<TinyWork>();
+            var works = new ArrayList<RecordingWork>();
             var indexes = new ArrayList<Integer>();
             for (int i = 0; i < batch && done + i < jobs; i++) {
                 int k = (done + i) % KINDS.size();
-                var work = new TinyWork(KINDS.get(k));
+                var work = new RecordingWork(KINDS.get(k));
                 works.add(work);
                 indexes.add(k);
                 dispatcher.submit(work);
@@ -226,62 +228,5 @@ class RecyclingTest {
             sum = sum == null ? job.compute(s) : sum.merge(job.compute(s));
         }
         return sum;
-    }
-
-    /** A job as the dispatcher sees it: each shard merged once, then the sum. */
-    static final class TinyWork implements ShardedWork {
-        final CompletableFuture<Partial> result = new CompletableFuture<>();
-        final CompletableFuture<String> failure = new CompletableFuture<>();
-        private final JobRequest request;
-        private final BitSet merged;
-        private int next;
-        private int done;
-        private Partial sum;
-
-        TinyWork(JobRequest request) {
-            this.request = request;
-            this.merged = new BitSet(request.shardCount());
-        }
-
-        @Override
-        public JobRequest request() {
-            return request;
-        }
-
-        @Override
-        public synchronized int nextShard() {
-            return isFinished() || next >= request.shardCount() ? -1 : next++;
-        }
-
-        @Override
-        public synchronized long shardsLeft() {
-            return request.shardCount() - next;
-        }
-
-        @Override
-        public boolean isFinished() {
-            return result.isDone() || failure.isDone();
-        }
-
-        @Override
-        public void dispatched() {}
-
-        @Override
-        public synchronized void shardDone(int shard, Partial partial, long computeNanos) {
-            if (merged.get(shard)) {
-                return;
-            }
-            merged.set(shard);
-            sum = sum == null ? partial : sum.merge(partial);
-            if (++done == request.shardCount()) {
-                result.complete(sum);
-            }
-        }
-
-        @Override
-        public void shardFailed(int shard, String problem) {
-            failure.complete(problem);
-            result.completeExceptionally(new AssertionError("job failed: " + problem));
-        }
     }
 }

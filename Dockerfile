@@ -39,20 +39,18 @@ COPY --from=build /app/lib/ /app/lib/
 COPY --from=build /app/app.jar /app/app.jar
 COPY --chmod=755 docker/healthcheck.sh /app/healthcheck.sh
 
-# AOT cache training run (JEP 514 one-step: record at exit, then assemble).
-# spring.context.exit=onRefresh stops after the context is refreshed, before the
-# lifecycle starts: no port is bound and no worker pool is started. The cache is
-# tied to this JVM build and this class path, so it is made in the runtime image with
-# the same "-jar app.jar" from /app that the ENTRYPOINT uses. Workers run
-# "java -cp app.jar ..." from the same directory, the same class path, so the same
-# cache serves them too (it loads fine with their -Xmx64m and SerialGC).
-RUN FORKPOOL_WORKERS_COUNT=1 java -XX:AOTCacheOutput=/app/forkpool.aot \
-        -Dspring.context.exit=onRefresh -jar app.jar \
- && test -s /app/forkpool.aot
+# AOT cache training runs (JEP 514 one-step: record at exit, then assemble), by the same
+# script the benchmarks use: /app/forkpool.aot for the service (-jar app.jar; the context is
+# refreshed, then the JVM exits before the lifecycle starts) and /app/worker.aot for the
+# workers (-cp app.jar with --add-modules=jdk.incubator.vector: a cache is only mapped by a
+# JVM with the same class path and module options). Made in the runtime image: a cache is
+# also tied to the JVM build.
+COPY --chmod=755 docker/aot-train.sh /app/aot-train.sh
+RUN /app/aot-train.sh /app && rm /app/aot-train-*.log
 
-# Worker JVMs get the cache through forkpool.workers.jvm-options (an env var, so an
+# Worker JVMs get their cache through forkpool.workers.jvm-options (an env var, so an
 # operator can still replace it; keep the AOT flag when you do).
-ENV FORKPOOL_WORKERS_JVMOPTIONS="-XX:AOTCache=/app/forkpool.aot"
+ENV FORKPOOL_WORKERS_JVMOPTIONS="-XX:AOTCache=/app/worker.aot"
 
 USER 10001:10001
 EXPOSE 8080

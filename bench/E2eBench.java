@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -27,15 +28,19 @@ public class E2eBench {
     /**
      * {@code bench/run.sh [sections...]}: all by default; sections are {@code kinds} (per-worker
      * throughput of each kind), {@code tiny} (latency and 32-client throughput), {@code fanout}
-     * (pi 10^4..10^8 on 1 and 2 workers) and {@code bigpi} (speed-up of a large job). Start time
-     * and RSS are printed for every service started.
+     * (pi 10^4..10^8 on 1 and 2 workers), {@code bigpi} (speed-up of a large job) and
+     * {@code start} (start to readiness of the fat jar and of the image's AOT-cached layout, and
+     * a killed worker's replacement). Start time and RSS are printed for every service started.
      */
     public static void main(String[] args) throws Exception {
         String jar = args[0];
         var sections = java.util.Set.of(args.length > 1 ? Arrays.copyOfRange(args, 1, args.length)
-                : new String[] {"kinds", "tiny", "fanout", "bigpi"});
+                : new String[] {"start", "kinds", "tiny", "fanout", "bigpi"});
         System.out.printf("machine: %d cores, %s, java %s, %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.version"), loadavg());
+        if (sections.contains("start")) {
+            start(jar);
+        }
         double oneWorkerPi = 0;
         long[] fanSizes = {10_000L, 100_000L, 1_000_000L, 3_000_000L, 10_000_000L, 100_000_000L};
         double[][] fan = new double[2][];
@@ -63,6 +68,7 @@ public class E2eBench {
                 System.out.println("\n== 1 worker: tiny job latency, pi 10^5 samples, ?wait=60, one client");
                 latency(service, 2000);
                 throughput(service, 32, 5);
+                wrk(service);
             }
             if (sections.contains("fanout")) {
                 fan[0] = fanout(service, fanSizes);
@@ -72,13 +78,14 @@ public class E2eBench {
             System.out.println("\n== 2 workers");
             if (sections.contains("bigpi")) {
                 double twoWorkersPi = bigPi(service);
-                System.out.printf("speed-up of pi 4e9 on 2 workers over 1: %.2fx (wall time of the job)%n",
-                        oneWorkerPi / twoWorkersPi);
+                System.out.printf("speed-up of pi %.0e on 2 workers over 1: %.2fx (wall time of the job)%n",
+                        (double) BIG_PI, oneWorkerPi / twoWorkersPi);
             }
             if (sections.contains("tiny")) {
                 System.out.println("\n== 2 workers: tiny job latency, pi 10^5 samples, ?wait=60, one client");
                 latency(service, 2000);
                 throughput(service, 32, 5);
+                wrk(service);
             }
             if (sections.contains("fanout")) {
                 fan[1] = fanout(service, fanSizes);
@@ -92,6 +99,124 @@ public class E2eBench {
             }
         }
         System.out.println("\nend: " + loadavg());
+    }
+
+    /**
+     * Start to readiness UP (every worker warm) with 2 workers, 3 times each, of the fat jar and
+     * of the image's layout with AOT caches; then, on the latter, how long a SIGKILLed worker's
+     * slot takes to have a warm replacement again (from the kill to the new worker idle, which
+     * includes the pool's first respawn back-off, 100 ms by default).
+     */
+    static void start(String jar) throws Exception {
+        System.out.println("\n== start: process start -> readiness UP, 2 workers (warm-up done)");
+        var launches = List.of(Launch.fatJar(jar), Launch.aotLayout(jar));
+        double[][] ready = new double[launches.size()][3];
+        for (int round = 0; round < 3; round++) {
+            for (int l = 0; l < launches.size(); l++) {
+                try (var service = Service.start(launches.get(l), 2)) {
+                    ready[l][round] = service.readyMillis;
+                    if (l == 1 && round == 2) {
+                        respawn(service);
+                    }
+                }
+            }
+        }
+        for (int l = 0; l < launches.size(); l++) {
+            double[] r = ready[l].clone();
+            Arrays.sort(r);
+            System.out.printf("%-26s readiness: median %.0f ms (%s)%n", launches.get(l).name(), r[1],
+                    Arrays.toString(Arrays.stream(ready[l]).mapToLong(Math::round).toArray()));
+        }
+    }
+
+    static final Pattern WORKER = Pattern.compile("\\{\"id\":(\\d+),\"pid\":(\\d+),\"state\":\"([a-z]+)\"");
+
+    /** Kills worker 0 five times, waiting each time until its slot holds an idle replacement. */
+    static void respawn(Service service) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            long pid = workerPid(service, 0, "idle");
+            long t0 = System.nanoTime();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
+            long replacement;
+            do {
+                Thread.sleep(5);
+                replacement = workerPid(service, 0, "idle");
+            } while ((replacement < 0 || replacement == pid) && System.nanoTime() < deadline);
+            System.out.printf("worker 0 SIGKILLed -> replacement idle (JVM start + warm-up) in %.0f ms  (%s)%n",
+                    (System.nanoTime() - t0) / 1e6, loadavg());
+        }
+    }
+
+    /** The pid of worker {@code id} if it is in {@code state}, else -1. */
+    static long workerPid(Service service, int id, String state) throws Exception {
+        var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port + "/api/v1/workers"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        var m = WORKER.matcher(r.body());
+        while (m.find()) {
+            if (Integer.parseInt(m.group(1)) == id) {
+                return m.group(3).equals(state) ? Long.parseLong(m.group(2)) : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The tiny-job figures with wrk (Debian's C load generator: its own CPU cost is small, which
+     * matters with 2 cores shared by client and service): one connection back to back for the
+     * latency percentiles, then 32 connections for throughput. Every response must be a 200 with
+     * a SUCCEEDED job, checked in wrk's response hook; a non-2xx or a failed job is counted.
+     */
+    static void wrk(Service service) throws Exception {
+        var wrk = java.nio.file.Files.exists(Path.of("/usr/bin/wrk")) ? "/usr/bin/wrk" : null;
+        if (wrk == null) {
+            System.out.println("(wrk not installed: bench/run.sh installs it; skipping the wrk figures)");
+            return;
+        }
+        Path script = java.nio.file.Files.createTempFile("forkpool-wrk", ".lua");
+        java.nio.file.Files.writeString(script, """
+                wrk.method = "POST"
+                wrk.body = '{"type":"pi","samples":100000}'
+                wrk.headers["Content-Type"] = "application/json"
+                bad = 0
+                response = function(status, headers, body)
+                  if status ~= 200 or not string.find(body, '"status":"SUCCEEDED"', 1, true) then bad = bad + 1 end
+                end
+                done = function(summary, latency, requests)
+                  io.write(string.format("WRK %d %.0f %.0f %.0f %.0f %.0f %d %d %d\\n", summary.requests,
+                    summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+                    latency.max, summary.errors.status, summary.errors.connect + summary.errors.read
+                    + summary.errors.write + summary.errors.timeout, bad))
+                end
+                """);
+        try {
+            String url = "http://127.0.0.1:" + service.port + "/api/v1/jobs?wait=60";
+            runWrk(wrk, script, url, 1, 1, 5, null); // warm
+            runWrk(wrk, script, url, 1, 1, 20, "wrk, 1 connection back to back");
+            runWrk(wrk, script, url, 2, 32, 20, "wrk, 32 connections");
+        } finally {
+            java.nio.file.Files.delete(script);
+        }
+    }
+
+    private static void runWrk(String wrk, Path script, String url, int threads, int connections, int seconds,
+            String label) throws Exception {
+        var process = new ProcessBuilder(wrk, "-t" + threads, "-c" + connections, "-d" + seconds + "s", "-s",
+                script.toString(), url).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        var line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("wrk said: " + out));
+        String[] f = line.split(" ");
+        long requests = Long.parseLong(f[1]);
+        double secs = Double.parseDouble(f[2]) / 1e6;
+        if (label != null) {
+            System.out.printf("%s, %d s: %,.0f jobs/s; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms;"
+                    + " %d requests, non-200 %s, socket errors %s, not SUCCEEDED %s  (%s)%n", label, seconds,
+                    requests / secs, Double.parseDouble(f[3]) / 1e3, Double.parseDouble(f[4]) / 1e3,
+                    Double.parseDouble(f[5]) / 1e3, Double.parseDouble(f[6]) / 1e3, requests, f[7], f[8], f[9],
+                    loadavg());
+        }
     }
 
     /** Median wall time (ms) of a ?wait pi job of each size, client side. */
@@ -176,8 +301,11 @@ public class E2eBench {
         return -1;
     }
 
+    /** The large job: ~2.5 s on one worker, so fixed costs (HTTP, first and last shard) are small. */
+    static final long BIG_PI = 10_000_000_000L;
+
     static double bigPi(Service service) throws Exception {
-        String body = "{\"type\":\"pi\",\"samples\":4000000000,\"seed\":7}";
+        String body = "{\"type\":\"pi\",\"samples\":" + BIG_PI + ",\"seed\":7}";
         service.post(body);
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
@@ -185,7 +313,8 @@ public class E2eBench {
             service.post(body);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
-        System.out.printf("pi 4e9 samples: best of 3 wall time %.3f s -> %,.0f samples/s%n", best, 4e9 / best);
+        System.out.printf("pi %.0e samples: best of 3 wall time %.3f s -> %,.0f samples/s%n", (double) BIG_PI, best,
+                BIG_PI / best);
         return best;
     }
 
@@ -213,18 +342,75 @@ public class E2eBench {
         return Double.parseDouble(m.group(1));
     }
 
-    record Service(Process process, int port) implements AutoCloseable {
+    /** How the service is started: the fat jar, or the image's extracted layout with AOT caches. */
+    record Launch(String name, List<String> command, Path dir, java.util.Map<String, String> env) {
+
+        static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+        static Launch fatJar(String jar) {
+            return new Launch("java -jar", List.of(JAVA, "-jar", Path.of(jar).toAbsolutePath().toString()),
+                    Path.of("."), java.util.Map.of());
+        }
+
+        /**
+         * The container image's form (Dockerfile): the jar extracted to target/aot (app.jar + lib/),
+         * AOT caches trained there by docker/aot-train.sh, the service with forkpool.aot and the
+         * workers with worker.aot. Made once per jar.
+         */
+        static Launch aotLayout(String jar) throws Exception {
+            Path dir = Path.of("target/aot").toAbsolutePath();
+            Path stamp = dir.resolve("built-from");
+            String from = jar + " " + java.nio.file.Files.getLastModifiedTime(Path.of(jar));
+            if (!java.nio.file.Files.exists(stamp) || !java.nio.file.Files.readString(stamp).equals(from)) {
+                System.out.println("(extracting the jar to target/aot and training its AOT caches, ~30 s)");
+                run(List.of("rm", "-rf", dir.toString()), Map.of());
+                run(List.of(JAVA, "-Djarmode=tools", "-jar", jar, "extract", "--destination", dir.toString(),
+                        "--application-filename", "app.jar"), Map.of());
+                run(List.of("docker/aot-train.sh", dir.toString()), Map.of("JAVA", JAVA));
+                java.nio.file.Files.writeString(stamp, from);
+            }
+            return new Launch("image layout + AOT cache", List.of(JAVA, "-XX:AOTCache=forkpool.aot", "-jar", "app.jar"),
+                    dir, Map.of("FORKPOOL_WORKERS_JVMOPTIONS", "-XX:AOTCache=" + dir.resolve("worker.aot")));
+        }
+
+        private static void run(List<String> command, Map<String, String> env) throws Exception {
+            var builder = new ProcessBuilder(command).inheritIO();
+            builder.environment().putAll(env);
+            int code = builder.start().waitFor();
+            if (code != 0) {
+                throw new IllegalStateException(command + " exited with " + code);
+            }
+        }
+    }
+
+    static final class Service implements AutoCloseable {
+
+        final Process process;
+        final int port;
+        double readyMillis;
+
+        Service(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
 
         static Service start(String jar, int workers) throws Exception {
+            return start(Launch.fatJar(jar), workers);
+        }
+
+        static Service start(Launch launch, int workers) throws Exception {
             int port;
             try (var socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            String java = ProcessHandle.current().info().command().orElse("java");
-            var process = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "-jar", jar, "--server.port=" + port,
-                    "--forkpool.workers.count=" + workers, "--logging.level.root=WARN")
-                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench-service.log").toFile()).start();
+            var command = new ArrayList<>(launch.command());
+            command.addAll(List.of("--server.port=" + port, "--forkpool.workers.count=" + workers,
+                    "--logging.level.root=WARN"));
+            var builder = new ProcessBuilder(command).directory(launch.dir().toFile());
+            builder.environment().putAll(launch.env());
             long started = System.nanoTime();
+            var process = builder.redirectErrorStream(true)
+                    .redirectOutput(Path.of("target/bench-service.log").toAbsolutePath().toFile()).start();
             var service = new Service(process, port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline) {
@@ -235,8 +421,10 @@ public class E2eBench {
                         double readyMs = (System.nanoTime() - started) / 1e6;
                         var children = process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java"))
                                 .orElse(false)).map(p -> p.pid() + ": " + rssKb(p.pid()) / 1024 + " MiB").toList();
-                        System.out.printf("%nservice with %d worker(s): start -> readiness UP %.0f ms; VmRSS parent %d MiB,"
-                                + " workers %s  (%s)%n", workers, readyMs, rssKb(process.pid()) / 1024, children, loadavg());
+                        System.out.printf("%nservice (%s) with %d worker(s): start -> readiness UP %.0f ms; VmRSS parent %d MiB,"
+                                + " workers %s  (%s)%n", launch.name(), workers, readyMs, rssKb(process.pid()) / 1024,
+                                children, loadavg());
+                        service.readyMillis = readyMs;
                         return service;
                     }
                 } catch (IOException notYet) {

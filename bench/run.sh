@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end benchmark through the HTTP API of the packaged service. Prints figures; asserts nothing.
-#   bench/run.sh            packages the jar if needed, then runs bench/E2eBench.java
+#   bench/run.sh [sections]   packages the jar if needed, then runs bench/E2eBench.java
+#   sections: start kinds tiny fanout bigpi (all by default)
+# The tiny-job figures use wrk (Debian's HTTP load generator), installed here if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v wrk >/dev/null; then
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get install -y -q wrk >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q wrk >/dev/null; }
+fi
 java=$(bench/jdk25)
 jar=$(ls target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/forkpool-*.jar | head -1); }

@@ -1,5 +1,6 @@
 package io.forkpool;
 
+import io.forkpool.worker.EarlyWorkers;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,6 +12,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class ForkpoolApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(ForkpoolApplication.class, args);
+        var application = new SpringApplication(ForkpoolApplication.class);
+        // The worker JVMs start and warm up while the context is built (see EarlyWorkers).
+        application.addListeners(new EarlyWorkers());
+        application.run(args);
     }
 }

@@ -12,7 +12,9 @@ import java.util.jar.JarFile;
  * Builds the command line of a worker JVM: this JVM's own {@code java} and class path, so a
  * worker runs exactly the code the service runs. Inside a Spring Boot fat jar the classes sit
  * under BOOT-INF/, so there the worker starts through Boot's PropertiesLauncher with
- * {@code loader.main} naming the worker's entry point.
+ * {@code loader.main} naming the worker's entry point. The worker's stdout is its frame channel,
+ * so the JVM's own log output is sent to stderr; options in {@code forkpool.workers.jvm-options}
+ * must not write to stdout either (e.g. {@code -Xlog:gc} without {@code :stderr}).
  */
 final class WorkerLauncher {
 
@@ -31,8 +33,11 @@ final class WorkerLauncher {
         this.fatJar = isBootFatJar(classPath);
     }
 
+    /** A worker for slot {@code id}: the one {@link EarlyWorkers} forked for it, else a new one. */
     Process start(int id) throws IOException {
-        return new ProcessBuilder(command(id)).start();
+        var command = command(id);
+        Process early = EarlyWorkers.adopt(id, command);
+        return early != null ? early : new ProcessBuilder(command).start();
     }
 
     List<String> command(int id) {
@@ -43,6 +48,10 @@ final class WorkerLauncher {
         command.add("-XX:-UsePerfData");
         command.add("-Dforkpool.worker.id=" + id);
         command.add("-Dforkpool.worker.warmup-ms=" + settings.warmup().toMillis());
+        // stdout carries the frames; the JVM's own warnings and errors (unified logging writes
+        // them to stdout by default, e.g. about an AOT cache it cannot use) go to stderr.
+        command.add("-Xlog:disable");
+        command.add("-Xlog:all=warning:stderr:uptime,level,tags");
         command.addAll(settings.jvmOptions().stream().filter(o -> !o.isBlank()).toList());
         // The pi, dice and projectile kernels use the incubating Vector API.
         command.add("--add-modules=jdk.incubator.vector");

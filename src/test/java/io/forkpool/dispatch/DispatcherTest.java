@@ -30,8 +30,12 @@ class DispatcherTest {
             new SmallestMultipleRequest(3_000_000L, 7L, null, null, 14L).withDefaults(0));
 
     static Dispatcher dispatcher(int workers) {
+        return dispatcher(workers, List.of());
+    }
+
+    static Dispatcher dispatcher(int workers, List<String> jvmOptions) {
         var settings = new WorkerSettings(workers, "64m", Duration.ofSeconds(30), Duration.ZERO,
-                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(1));
+                "io.forkpool.worker.child.WorkerMain", jvmOptions, Duration.ofMillis(100), Duration.ofSeconds(1));
         return new Dispatcher(settings, new ShardSettings(Duration.ofSeconds(30), 3),
                 new ForkpoolMetrics(new SimpleMeterRegistry()));
     }
@@ -95,5 +99,31 @@ class DispatcherTest {
         }
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
                 .isNotEqualTo(java.util.Optional.of(true)));
+    }
+
+    /**
+     * The worker's stdout is its frame channel, and a JVM writes its own warnings and errors to
+     * stdout unless told otherwise: an AOT cache it cannot map (here: a missing file) makes it
+     * print "[0.0s][error][aot] ..." before main runs. That text must not reach the frames.
+     */
+    @Test
+    void aWorkerJvmThatLogsAtStartUpStillShakesHandsAndComputes(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        var dispatcher = dispatcher(1, List.of("-XX:AOTCache=" + dir.resolve("missing.aot")));
+        dispatcher.start();
+        try {
+            assertThat(dispatcher.workers()).singleElement()
+                    .satisfies(w -> assertThat(w.state()).isEqualTo(Worker.State.IDLE));
+            var job = new PiRequest(3_000_000L, 21L).withDefaults(0);
+            var work = new RecordingWork(job);
+            dispatcher.submit(work);
+            Partial local = null;
+            for (int s = 0; s < job.shardCount(); s++) {
+                local = local == null ? job.compute(s) : local.merge(job.compute(s));
+            }
+            assertThat(work.result.get(30, TimeUnit.SECONDS)).isEqualTo(local);
+        } finally {
+            dispatcher.stop();
+        }
     }
 }

@@ -34,9 +34,8 @@ class ContainerImageTest {
 
     @Test
     void theServiceAndItsWorkersUseTheAotCacheMadeAtBuildTime() {
-        assertThat(dockerfile).contains("-XX:AOTCacheOutput=/app/forkpool.aot")
-                .contains("-Dspring.context.exit=onRefresh")
-                .contains("ENV FORKPOOL_WORKERS_JVMOPTIONS=\"-XX:AOTCache=/app/forkpool.aot\"")
+        assertThat(dockerfile).contains("RUN /app/aot-train.sh /app")
+                .contains("ENV FORKPOOL_WORKERS_JVMOPTIONS=\"-XX:AOTCache=/app/worker.aot\"")
                 .contains("java -Djarmode=tools -jar /tmp/forkpool.jar extract --destination /app");
         var entrypoint = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
         assertThat(entrypoint.find()).isTrue();
@@ -49,7 +48,8 @@ class ContainerImageTest {
     @Test
     void theBuildContextKeepsWhatTheBuildCopies() {
         String ignore = read(".dockerignore");
-        assertThat(ignore.lines()).contains("*", "!mvnw", "!.mvn", "!pom.xml", "!src", "!docker/healthcheck.sh");
+        assertThat(ignore.lines()).contains("*", "!mvnw", "!.mvn", "!pom.xml", "!src", "!docker/healthcheck.sh",
+                "!docker/aot-train.sh");
         assertThat(dockerfile).contains("COPY --chmod=755 docker/healthcheck.sh /app/healthcheck.sh")
                 .contains("CMD [\"/app/healthcheck.sh\"]").contains("EXPOSE 8080");
     }

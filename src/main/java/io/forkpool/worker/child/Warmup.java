@@ -108,14 +108,25 @@ final class Warmup {
         }
     }
 
+    /** {@code -Dforkpool.worker.warmup-trace=true}: each probe's speed on stderr (the worker's log). */
+    private static final boolean TRACE = Boolean.getBoolean("forkpool.worker.warmup-trace");
+
     /** True when every probe ran at compiled speed. Runs them all: each call trains its kernel. */
     private static boolean probesFast() {
         boolean fast = true;
+        var trace = TRACE ? new StringBuilder("warm-up probes (units/ns):") : null;
         for (var probe : PROBES) {
             long t0 = System.nanoTime();
             probe.compute(0);
             long nanos = System.nanoTime() - t0;
             fast &= probe.shardUnits(0) >= COMPILED_UNITS_PER_NANO * nanos;
+            if (trace != null) {
+                trace.append(' ').append(probe.type()).append('=')
+                        .append(String.format(java.util.Locale.ROOT, "%.3f", probe.shardUnits(0) / (double) nanos));
+            }
+        }
+        if (trace != null) {
+            System.err.println(trace);
         }
         return fast;
     }

@@ -16,9 +16,12 @@ java=${JAVA:-java}
 FORKPOOL_WORKERS_COUNT=1 FORKPOOL_WORKERS_WARMUP=0s "$java" -XX:AOTCacheOutput=forkpool.aot \
     -Dspring.context.exit=onRefresh -jar app.jar >aot-train-service.log 2>&1
 # A worker: warms its kernels, says hello on stdout (discarded), and exits at the end of its
-# stdin; the flags are those the service gives its workers (WorkerLauncher).
+# stdin; the flags are those the service gives its workers (WorkerLauncher; WorkerLauncherTest
+# checks that they agree).
 "$java" -XX:AOTCacheOutput=worker.aot -Xmx64m -XX:+UseSerialGC -XX:-UsePerfData \
-    -Xlog:disable -Xlog:all=warning:stderr:uptime,level,tags -Dforkpool.worker.warmup-ms=1000 \
+    -Xlog:disable -Xlog:all=warning:stderr:uptime,level,tags -XX:+DisplayVMOutputToStderr \
+    -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.forkpool.kind.*::*,0.05' \
+    -Dforkpool.worker.warmup-ms=1000 \
     --add-modules=jdk.incubator.vector -cp app.jar io.forkpool.worker.child.WorkerMain \
     </dev/null >/dev/null 2>aot-train-worker.log
 test -s forkpool.aot

@@ -49,9 +49,16 @@ final class WorkerLauncher {
         command.add("-Dforkpool.worker.id=" + id);
         command.add("-Dforkpool.worker.warmup-ms=" + settings.warmup().toMillis());
         // stdout carries the frames; the JVM's own warnings and errors (unified logging writes
-        // them to stdout by default, e.g. about an AOT cache it cannot use) go to stderr.
+        // them to stdout by default, e.g. about an AOT cache it cannot use) go to stderr, and so
+        // does its other console output (e.g. the echo of a -XX:CompileCommand).
         command.add("-Xlog:disable");
         command.add("-Xlog:all=warning:stderr:uptime,level,tags");
+        command.add("-XX:+DisplayVMOutputToStderr");
+        // The kernels reach C2 after 5% of the usual call counts: with the warm-up's calls
+        // (Warmup) a worker is warm in ~1.4 s instead of ~1.7-2.8 s on a loaded 2-core machine,
+        // as the one C2 compiler thread gets the kernels sooner (docs/benchmarks.md).
+        command.add("-XX:CompileCommand=quiet");
+        command.add("-XX:CompileCommand=CompileThresholdScaling,io.forkpool.kind.*::*,0.05");
         command.addAll(settings.jvmOptions().stream().filter(o -> !o.isBlank()).toList());
         // The pi, dice and projectile kernels use the incubating Vector API.
         command.add("--add-modules=jdk.incubator.vector");

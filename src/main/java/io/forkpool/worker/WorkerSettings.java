@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param count worker processes; 0 means one per core the JVM sees (a container's CPU limit)
  * @param heap maximum heap of one worker (its kernels allocate almost nothing)
  * @param spawnTimeout how long a new worker may take to say hello before it is killed
- * @param warmup time a new worker spends running its kernels before it says hello (C2 needs ~1 s
- *     to compile the vector kernels)
+ * @param warmup a new worker's kernel warm-up budget: it says hello as soon as its vector kernels
+ *     run compiled (~1.4 s after its start on a loaded 2-core machine), at the latest after 3× this;
+ *     0 skips the warm-up
  * @param mainClass the worker's entry point (tests swap in misbehaving ones)
  * @param jvmOptions extra options for the worker JVMs
  * @param respawnBackoff first delay before replacing a worker that died; doubles while respawns fail

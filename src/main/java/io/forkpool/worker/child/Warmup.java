@@ -13,36 +13,46 @@ import java.util.List;
  *
  * <p>The vector kernels are the reason: before C2 has compiled them every vector operation
  * allocates (hundreds of nanoseconds per sample), and a single long call can get stuck in slow
- * on-stack-replacement code for seconds. C2 compiles a method after some thousands of calls, so
- * the kernels are called on tiny jobs (one short block: 2 rounds of the vector loop plus a few
- * leftover samples), round-robin, thousands of times, until the budget (1 s by default) is spent;
- * C2 then compiles the kernel methods whole, and their loops run as long as a real block needs.
- * (Blocks of 1029 samples made 5 times fewer calls in the same time and left the kernels in C1
- * code.) Both dice paths (up to 6 faces, and more) are warmed. On a busy 2-core machine the C2
- * compilation of the four big kernel methods can outlast 1 s: see docs/benchmarks.md.
+ * on-stack-replacement code for seconds. So the kernels are called on tiny jobs (one short block:
+ * a few rounds of the vector loop plus a few leftover samples), round-robin, until C2 has compiled
+ * the kernel methods whole; their loops then run as long as a real block needs. The worker's JVM
+ * lowers the call counts that trigger compilation for the kernel classes (WorkerLauncher), and the
+ * scalar kinds run only a few times, so the one C2 compiler thread is not busy with them. The tiny
+ * jobs take every branch a full block takes (dice's counter flush too): compiled code that has
+ * never seen a branch deoptimises on its first use, and C2 then compiles it twice more.
  *
- * <p>So the budget is not trusted blindly: from half the budget on, every ~50 ms the vector
- * kernels are probed with a call shaped like a real shard (shard 0 of a mid-size job: full
- * blocks, through {@code compute}, as {@link WorkerMain} calls it), which also trains the
- * profile on the full-block path a real shard takes (the tiny calls never take it, and compiled
- * code that has never seen a branch deoptimises on its first use). Warm-up ends once every probe
- * runs at compiled speed (≥ {@link #COMPILED_UNITS_PER_NANO} units/ns, twice in a row: a busy
- * machine can make one probe look fast or slow), or at 3× the budget whatever the probes say.
- * On a quiet machine the worker says hello before the budget; on a loaded one, later but warm.
+ * <p>When every tiny vector call runs at compiled speed, the vector kernels are probed every
+ * ~20 ms with a call shaped like a real shard (shard 0 of a mid-size job: full blocks, through
+ * {@code compute}, as {@link WorkerMain} calls it). Warm-up ends once every probe runs at compiled
+ * speed (≥ {@link #COMPILED_UNITS_PER_NANO} units/ns, twice in a row: a busy machine can make one
+ * probe look fast or slow), or at 3× the budget whatever the probes say.
+ * {@code -Dforkpool.worker.warmup-trace=true} prints every probe's speed on stderr.
  */
 final class Warmup {
 
     /** Tiny jobs of one short block (32 lanes × 2 rounds + 1), cheap even before compilation. */
     private static final long SMALL = 65;
 
-    /** Dice draws 4 rolls per lane and round: 2 rounds and 5 leftover rolls. */
-    private static final long SMALL_DICE = 261;
+    /**
+     * Dice draws 4 rolls per lane and round: 16 rounds and 5 leftover rolls. With up to 6 faces
+     * the kernel flushes its packed counters every 15 rounds; fewer rounds left that branch out
+     * of the profile, and the first full block deoptimised the compiled kernel (then C2 spent
+     * ~0.5 s compiling it again, once on the stack and once whole).
+     */
+    private static final long SMALL_DICE = 16 * 128 + 5;
 
     private static final List<JobRequest> KINDS = List.of(
             new PiRequest(SMALL, 1L).withDefaults(1),
             new ProjectileRequest(SMALL, null, null, null, null, null, null, 1L).withDefaults(1),
             new DiceRequest(SMALL_DICE, 6, 1L).withDefaults(1),
-            new DiceRequest(SMALL_DICE, 20, 1L).withDefaults(1),
+            new DiceRequest(SMALL_DICE, 20, 1L).withDefaults(1));
+
+    /**
+     * The scalar kinds run a few times only, to load and initialise their classes: they are fast
+     * in C1 code too, and in the loop they kept the one C2 compiler thread busy for ~0.4 s (an
+     * on-stack-replacement compile of sine's term loop) while the vector kernels waited.
+     */
+    private static final List<JobRequest> SCALAR_KINDS = List.of(
             new SineRequest(30.0, 200).withDefaults(1),
             new SmallestMultipleRequest(SMALL, 7L, null, null, 1L).withDefaults(1));
 
@@ -61,21 +71,23 @@ final class Warmup {
 
     private static final long PROBE_EVERY_NANOS = 20_000_000;
 
-    /** The first {@code VECTOR_KINDS} of {@link #KINDS} use the Vector API. */
-    private static final int VECTOR_KINDS = 4;
-
-    /** A tiny vector call (65–261 units) under this looks compiled (compiled: ~1 µs; cold: ~1 ms). */
+    /** A tiny vector call (65–2053 units) under this looks compiled (compiled: ~1 µs; cold: ~1 ms). */
     private static final long TINY_COMPILED_NANOS = 30_000;
 
     private Warmup() {}
 
-    /** Runs the kernels until they are compiled (see the class comment); returns the rounds run. */
+    /** Runs the kernels until they are compiled, at most 3× {@code budgetMillis}; returns the rounds run. */
     static int run(long budgetMillis) {
         if (budgetMillis <= 0) {
             return 0;
         }
         long start = System.nanoTime();
-        long firstProbe = start + budgetMillis * 500_000;
+        for (var kind : SCALAR_KINDS) {
+            for (int i = 0; i < 3; i++) {
+                kind.compute(i % kind.shardCount());
+            }
+        }
+        long firstProbe = start;
         long hardEnd = start + budgetMillis * 3_000_000;
         long nextProbe = firstProbe;
         int round = 0;
@@ -94,7 +106,7 @@ final class Warmup {
                 var kind = KINDS.get(k);
                 long t0 = System.nanoTime();
                 kind.compute(round % kind.shardCount());
-                tinyFast &= k >= VECTOR_KINDS || System.nanoTime() - t0 < TINY_COMPILED_NANOS;
+                tinyFast &= System.nanoTime() - t0 < TINY_COMPILED_NANOS;
             }
             round++;
             now = System.nanoTime();

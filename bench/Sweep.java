@@ -36,6 +36,10 @@ public class Sweep {
         String[] colors = {"#1f77b4", "#ff7f0e"};
         for (int workers = 1; workers <= 2; workers++) {
             try (var service = E2eBench.Service.start(jar, workers)) {
+                // A service just started still compiles its own request path: warm it first.
+                for (int i = 0; i < 500; i++) {
+                    service.post("{\"type\":\"pi\",\"samples\":100000}");
+                }
                 for (String kind : new String[] {"pi", "dice"}) {
                     var s = new Series("forkpool " + kind + ", " + workers + " worker" + (workers > 1 ? "s" : ""),
                             colors[kind.equals("pi") ? 0 : 1], workers == 1 ? "" : "6,3", new LinkedHashMap<>());

@@ -181,12 +181,20 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The delay before the next spawn in {@code slot}: none after a worker that had said hello (a
+     * new worker costs a JVM start and a warm-up, over a second, so this cannot spin), then the
+     * back-off, doubling while spawns keep failing before their hello.
+     */
     private long backoffMillis(int slot) {
         int failures;
         synchronized (failedSpawns) {
             failures = failedSpawns[slot]++;
         }
-        long delay = settings.respawnBackoff().toMillis() << Math.min(failures, 20);
+        if (failures == 0) {
+            return 0;
+        }
+        long delay = settings.respawnBackoff().toMillis() << Math.min(failures - 1, 20);
         return Math.min(delay, settings.maxRespawnBackoff().toMillis());
     }
 

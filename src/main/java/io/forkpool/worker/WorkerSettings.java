@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     0 skips the warm-up
  * @param mainClass the worker's entry point (tests swap in misbehaving ones)
  * @param jvmOptions extra options for the worker JVMs
- * @param respawnBackoff first delay before replacing a worker that died; doubles while respawns fail
+ * @param respawnBackoff a worker that died is replaced at once; if its replacement dies before its
+ *     hello, the next try waits this long, doubling while tries keep failing
  * @param maxRespawnBackoff the longest such delay
  */
 @ConfigurationProperties("forkpool.workers")

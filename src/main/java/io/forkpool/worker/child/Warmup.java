@@ -87,9 +87,8 @@ final class Warmup {
                 kind.compute(i % kind.shardCount());
             }
         }
-        long firstProbe = start;
         long hardEnd = start + budgetMillis * 3_000_000;
-        long nextProbe = firstProbe;
+        long nextProbe = start;
         int round = 0;
         int fastInARow = 0;
         while (true) {

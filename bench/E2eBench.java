@@ -135,16 +135,27 @@ public class E2eBench {
 
     static final Pattern WORKER = Pattern.compile("\\{\"id\":(\\d+),\"pid\":(\\d+),\"state\":\"([a-z]+)\"");
 
-    /** Kills worker 0 five times, waiting each time until its slot holds an idle replacement. */
+    /**
+     * Kills worker 0 five times, waiting each time until its slot holds an idle replacement: first
+     * right after the start (the service's JVM is still compiling its own code), then five times
+     * more once the service has run 300 tiny jobs and rested 3 s, as when a worker dies in service.
+     */
     static void respawn(Service service) throws Exception {
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
+            if (i == 5) {
+                for (int j = 0; j < 300; j++) {
+                    service.post("{\"type\":\"pi\",\"samples\":100000}");
+                }
+                Thread.sleep(3000);
+                System.out.println("(service warmed by 300 jobs, then 3 s idle)");
+            }
             long pid = workerPid(service, 0, "idle");
             long t0 = System.nanoTime();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
             long replacement;
             do {
-                Thread.sleep(5);
+                Thread.sleep(25); // each poll is a request the service serves: not too often
                 replacement = workerPid(service, 0, "idle");
             } while ((replacement < 0 || replacement == pid) && System.nanoTime() < deadline);
             System.out.printf("worker 0 SIGKILLed -> replacement idle (JVM start + warm-up) in %.0f ms  (%s)%n",

@@ -110,8 +110,14 @@ final class Warmup {
             round++;
             now = System.nanoTime();
             if (now >= nextProbe && tinyFast) {
+                if (TRACE) {
+                    System.err.printf("warm-up: %d ms, %d rounds: probing%n", (now - start) / 1_000_000, round);
+                }
                 fastInARow = probesFast() ? fastInARow + 1 : 0;
                 if (fastInARow >= 2) {
+                    if (TRACE) {
+                        System.err.printf("warm-up: done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+                    }
                     return round;
                 }
                 nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;

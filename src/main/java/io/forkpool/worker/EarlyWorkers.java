@@ -48,9 +48,12 @@ public final class EarlyWorkers implements ApplicationListener<ApplicationEvent>
         }
     }
 
-    /** Forks one worker per slot; returns their pids. */
+    /** Forks one worker per slot (once: a second environment, as some set-ups prepare, forks none); returns their pids. */
     static synchronized List<Long> fork(WorkerLauncher launcher, int count) {
         var pids = new java.util.ArrayList<Long>();
+        if (!FORKED.isEmpty()) {
+            return pids;
+        }
         for (int slot = 0; slot < count; slot++) {
             var command = launcher.command(slot);
             try {

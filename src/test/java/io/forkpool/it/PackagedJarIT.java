@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.web.Api;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class PackagedJarIT {
         assertThat(jar).as("packaged jar").isRegularFile();
         // The JDK 25 running this test: the default java on PATH may be older.
         String java = ProcessHandle.current().info().command().orElseThrow();
-        int port = freePort();
+        int port = PackagedService.freePort();
         Path log = jar.getParent().resolve("packaged-jar-it.log");
         Files.deleteIfExists(log);
 
@@ -49,7 +48,7 @@ class PackagedJarIT {
         List<Long> workerPids = new ArrayList<>();
         try {
             var api = new Api(port);
-            awaitReady(api, service, log);
+            PackagedService.awaitReady(api, service, log, READY_WITHIN);
 
             // -- two workers, distinct live processes: JVMs started by the service from the same jar
             JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
@@ -99,7 +98,7 @@ class PackagedJarIT {
             assertThat(sine.path("result").path("approximation").doubleValue()).isEqualTo(0.47942708333333334);
             JsonNode multiple = api.runToSuccess("{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":7}");
             assertThat(multiple.path("result").path("smallest").longValue()).isEqualTo(7);
-            assertThat(tail(log)).as("service log").doesNotContain("NoClassDefFoundError");
+            assertThat(PackagedService.tail(log)).as("service log").doesNotContain("NoClassDefFoundError");
 
             JsonNode after = Api.parse(api.get("/api/v1/workers").body());
             long completed = 0;
@@ -137,30 +136,6 @@ class PackagedJarIT {
         }
     }
 
-    private static void awaitReady(Api api, Process service, Path log) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
-                        + tail(log));
-            }
-            try {
-                var response = api.get("/actuator/health/readiness");
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200 && Api.parse(response.body()).path("status").asString()
-                        .equals("UP")) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = String.valueOf(e.getCause() != null ? e.getCause() : e); // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("readiness not UP within " + READY_WITHIN + " (last: " + last + "); log:\n"
-                + tail(log));
-    }
-
     private static List<Long> alive(List<Long> pids) {
         return pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .toList();
@@ -181,20 +156,5 @@ class PackagedJarIT {
         } catch (IOException | RuntimeException e) {
             return ""; // gone, or no /proc: not provably ours
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no log)";
-        }
-        var lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 }

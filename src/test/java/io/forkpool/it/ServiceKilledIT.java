@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.web.Api;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,7 +31,7 @@ class ServiceKilledIT {
         Path jar = Path.of(jarProperty).toAbsolutePath();
         assertThat(jar).as("packaged jar").isRegularFile();
         String java = ProcessHandle.current().info().command().orElseThrow(); // the JDK 25 running this test
-        int port = freePort();
+        int port = PackagedService.freePort();
         Path log = jar.getParent().resolve("service-killed-it.log");
         Files.deleteIfExists(log);
 
@@ -42,7 +41,7 @@ class ServiceKilledIT {
         List<Long> workerPids = new ArrayList<>();
         try {
             var api = new Api("http://127.0.0.1:" + port);
-            awaitReady(api, service, log);
+            PackagedService.awaitReady(api, service, log, READY_WITHIN);
             for (JsonNode w : Api.parse(api.get("/api/v1/workers").body())) {
                 workerPids.add(w.path("pid").longValue());
             }
@@ -110,29 +109,6 @@ class ServiceKilledIT {
         }
     }
 
-    private static void awaitReady(Api api, Process service, Path log) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
-                        + tail(log));
-            }
-            try {
-                var response = api.get("/actuator/health/readiness");
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = String.valueOf(e.getCause() != null ? e.getCause() : e); // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("readiness not UP within " + READY_WITHIN + " (last: " + last + "); log:\n"
-                + tail(log));
-    }
-
     /**
      * Still running: neither gone nor a zombie. An orphaned worker that exited is a zombie until
      * init reaps it, and ProcessHandle calls a zombie alive; where init reaps lazily (some
@@ -157,19 +133,5 @@ class ServiceKilledIT {
         } catch (IOException | RuntimeException e) {
             return "gone";
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no log)";
-        }
-        var lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 }

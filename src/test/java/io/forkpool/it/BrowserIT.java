@@ -6,7 +6,6 @@ import io.forkpool.web.Api;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class BrowserIT {
         Path jar = Path.of(System.getProperty("forkpool.jar", "")).toAbsolutePath();
         assertThat(jar).as("packaged jar (system property forkpool.jar, set by failsafe)").isRegularFile();
         String java = ProcessHandle.current().info().command().orElseThrow();
-        int port = freePort();
+        int port = PackagedService.freePort();
         Path log = jar.getParent().resolve("browser-it-service.log");
         Files.deleteIfExists(log);
 
@@ -58,7 +57,7 @@ class BrowserIT {
         List<ProcessHandle> workers = new ArrayList<>();
         Process browser = null;
         try {
-            awaitReady(new Api("http://127.0.0.1:" + port), service, log);
+            PackagedService.awaitReady(new Api("http://127.0.0.1:" + port), service, log, READY_WITHIN);
             service.descendants().forEach(workers::add);
 
             // node --test with the test files named (the same files `node --test src/test/browser/`
@@ -129,36 +128,7 @@ class BrowserIT {
         throw new AssertionError(name + " is not on the PATH: install Node.js 20+ (.ci/setup) or set NODE");
     }
 
-    private static void awaitReady(Api api, Process service, Path log) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
-                        + DashboardPrometheusIT.tail(log, 60));
-            }
-            try {
-                var response = api.get("/actuator/health/readiness");
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = String.valueOf(e.getCause() != null ? e.getCause() : e);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("service not ready within " + READY_WITHIN + " (" + last + "); log:\n"
-                + DashboardPrometheusIT.tail(log, 60));
-    }
-
     private static Path projectRoot() {
         return DashboardPrometheusIT.projectRoot();
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

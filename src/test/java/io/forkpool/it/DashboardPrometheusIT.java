@@ -80,7 +80,7 @@ class DashboardPrometheusIT {
             // Prometheus starts while the service does; it scrapes "up 0" until the service listens.
             prometheus = Prometheus.start(servicePort, tmp, jar.getParent().resolve("dashboard-prometheus-it.log"));
             var api = new Api("http://127.0.0.1:" + servicePort);
-            awaitReady(api, service, serviceLog);
+            PackagedService.awaitReady(api, service, serviceLog, READY_WITHIN);
             service.descendants().forEach(workers::add);
 
             // The harness must tell the three answers apart on this Prometheus.
@@ -181,29 +181,6 @@ class DashboardPrometheusIT {
             Thread.sleep(250);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("Prometheus did not get there within " + SAMPLES_WITHIN + ": " + condition);
-    }
-
-    private static void awaitReady(Api api, Process service, Path log) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
-                        + tail(log, 60));
-            }
-            try {
-                var response = api.get("/actuator/health/readiness");
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = String.valueOf(e.getCause() != null ? e.getCause() : e);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("service not ready within " + READY_WITHIN + " (" + last + "); log:\n"
-                + tail(log, 60));
     }
 
     static void stop(Process service, List<ProcessHandle> workers) throws InterruptedException {

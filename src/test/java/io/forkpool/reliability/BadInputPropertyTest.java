@@ -105,6 +105,24 @@ class BadInputPropertyTest {
         }
     }
 
+    /**
+     * Seen once in CI from {@link #randomMethodsAndPathsAreNeverA5xx}: a raw OPTIONS with a 160 KB
+     * body and an unsupported charset on an unknown path was answered and closed before the test
+     * had written it all, and the test's own write failed ("broken pipe"), which it took for no
+     * answer. {@link #sendRaw} now reads the answer after a failed write. The race does not
+     * repeat on demand; this example keeps the case itself: a body far past the limit is a 4xx.
+     */
+    @net.jqwik.api.Example
+    void aBodyFarPastTheLimitIsAnsweredEvenIfTheServerStopsReadingIt() {
+        String body = "{\"type\":\"pi\",\"bins\":\"" + "x".repeat(1_000_000) + "\"}";
+        for (String method : List.of("OPTIONS", "POST", "PUT")) {
+            var answer = sendRaw(method, "/api/v1/nothing/./here", Map.of("Content-Type",
+                    "application/json;charset=utf-16"), body);
+            check(answer);
+            assertThat(answer.status()).as(answer.what()).isBetween(400, 499);
+        }
+    }
+
     static boolean emptyCharset(Map<String, String> headers) {
         return headers.getOrDefault("Content-Type", "").replace(" ", "").toLowerCase(java.util.Locale.ROOT)
                 .matches(".*;charset=(;.*)?$");
@@ -228,9 +246,14 @@ class BadInputPropertyTest {
             socket.connect(new InetSocketAddress("127.0.0.1", Service.PORT), 5000);
             socket.setSoTimeout((int) BOUND.plusSeconds(5).toMillis());
             var out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-            out.write(bytes);
-            out.flush();
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+                out.write(bytes);
+                out.flush();
+            } catch (IOException closedEarly) {
+                // The server may answer before the whole body is in (413 for an oversized body)
+                // and close: the write then fails, and the answer is still there to read.
+            }
             answer = socket.getInputStream().readAllBytes();
         } catch (IOException e) {
             throw new AssertionError("no answer to " + what + ": " + e, e);

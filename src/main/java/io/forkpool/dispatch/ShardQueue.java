@@ -47,20 +47,11 @@ public final class ShardQueue implements ShardTransport {
     public ShardTask take(int idleWorkers) throws InterruptedException {
         lock.lock();
         try {
-            while (true) {
-                Turn turn = rotation.pollFirst();
-                if (turn == null) {
-                    notEmpty.await();
-                    continue;
-                }
-                ShardTask task = next(turn);
-                if (task == null) {
-                    turns.remove(turn.work());
-                    continue;
-                }
-                rotation.addLast(turn);
-                return task;
+            ShardTask task;
+            while ((task = nextInTurn()) == null) {
+                notEmpty.await();
             }
+            return task;
         } finally {
             lock.unlock();
         }
@@ -70,22 +61,24 @@ public final class ShardQueue implements ShardTransport {
     public ShardTask poll() {
         lock.lock();
         try {
-            while (true) {
-                Turn turn = rotation.pollFirst();
-                if (turn == null) {
-                    return null;
-                }
-                ShardTask task = next(turn);
-                if (task == null) {
-                    turns.remove(turn.work());
-                    continue;
-                }
-                rotation.addLast(turn);
-                return task;
-            }
+            return nextInTurn();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The next job in the rotation's next shard (that job goes to the back), or null; holds the lock. */
+    private ShardTask nextInTurn() {
+        Turn turn;
+        while ((turn = rotation.pollFirst()) != null) {
+            ShardTask task = next(turn);
+            if (task != null) {
+                rotation.addLast(turn);
+                return task;
+            }
+            turns.remove(turn.work()); // this job has nothing left to hand out
+        }
+        return null;
     }
 
     /** Shards waiting for a worker, over all jobs. */

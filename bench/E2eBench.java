@@ -106,19 +106,20 @@ public class E2eBench {
     }
 
     /**
-     * Start to readiness UP (every worker warm) with 2 workers, 3 times each, of the fat jar and
-     * of the image's layout with AOT caches; then, on the latter, how long a SIGKILLed worker's
+     * Start to readiness UP (every worker warm) with 2 workers, 3 times each, of the fat jar (the
+     * ordinary way and in Spring AOT mode) and of the image's form (its layout, AOT caches and
+     * entry point); then, on the latter, how long a SIGKILLed worker's
      * slot takes to have a warm replacement again (from the kill to the new worker idle).
      */
     static void start(String jar) throws Exception {
         System.out.println("\n== start: process start -> readiness UP, 2 workers (warm-up done)");
-        var launches = List.of(Launch.fatJar(jar), Launch.aotLayout(jar));
+        var launches = List.of(Launch.fatJar(jar), Launch.fatJarSpringAot(jar), Launch.aotLayout(jar));
         double[][] ready = new double[launches.size()][3];
         for (int round = 0; round < 3; round++) {
             for (int l = 0; l < launches.size(); l++) {
                 try (var service = Service.start(launches.get(l), 2)) {
                     ready[l][round] = service.readyMillis;
-                    if (l == 1 && round == 2) {
+                    if (l == launches.size() - 1 && round == 2) {
                         respawn(service);
                     }
                 }
@@ -372,6 +373,12 @@ public class E2eBench {
                     Path.of("."), java.util.Map.of());
         }
 
+        /** The fat jar with the bean definitions generated at build time (Spring AOT mode). */
+        static Launch fatJarSpringAot(String jar) {
+            return new Launch("java -jar, Spring AOT", List.of(JAVA, "-Dspring.aot.enabled=true", "-jar",
+                    Path.of(jar).toAbsolutePath().toString()), Path.of("."), java.util.Map.of());
+        }
+
         /**
          * The container image's form (Dockerfile): the jar extracted to target/aot (app.jar + lib/),
          * AOT caches trained there by docker/aot-train.sh, the service with forkpool.aot and the
@@ -380,7 +387,7 @@ public class E2eBench {
         static Launch aotLayout(String jar) throws Exception {
             Path dir = Path.of("target/aot").toAbsolutePath();
             Path stamp = dir.resolve("built-from");
-            String from = jar + " " + java.nio.file.Files.getLastModifiedTime(Path.of(jar));
+            String from = jar + " " + java.nio.file.Files.getLastModifiedTime(Path.of(jar)).to(TimeUnit.SECONDS);
             if (!java.nio.file.Files.exists(stamp) || !java.nio.file.Files.readString(stamp).equals(from)) {
                 System.out.println("(extracting the jar to target/aot and training its AOT caches, ~30 s)");
                 run(List.of("rm", "-rf", dir.toString()), Map.of());
@@ -389,7 +396,16 @@ public class E2eBench {
                 run(List.of("docker/aot-train.sh", dir.toString()), Map.of("JAVA", JAVA));
                 java.nio.file.Files.writeString(stamp, from);
             }
-            return new Launch("image layout + AOT cache", List.of(JAVA, "-XX:AOTCache=forkpool.aot", "-jar", "app.jar"),
+            // The Dockerfile's entry point (exec form), its /app paths made target/aot's.
+            var line = java.nio.file.Files.readAllLines(Path.of("Dockerfile")).stream()
+                    .filter(l -> l.startsWith("ENTRYPOINT [")).reduce((a, b) -> b).orElseThrow();
+            var command = new java.util.ArrayList<String>();
+            var word = Pattern.compile("\"([^\"]*)\"").matcher(line);
+            while (word.find()) {
+                command.add(word.group(1).replace("/app/", dir + "/"));
+            }
+            command.set(0, JAVA);
+            return new Launch("image (AOT caches, Spring AOT)", command,
                     dir, Map.of("FORKPOOL_WORKERS_JVMOPTIONS", "-XX:AOTCache=" + dir.resolve("worker.aot")));
         }
 

@@ -2,19 +2,12 @@ package io.forkpool.dispatch;
 
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.WorkerSettings;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The dispatcher, fed by this JVM's queue unless another backend provides the transport. */
+/** The dispatcher, fed by the backend's shard transport (BackendConfiguration). */
 @Configuration(proxyBeanMethods = false)
 class DispatchConfiguration {
-
-    @Bean
-    @ConditionalOnProperty(name = "forkpool.backend", havingValue = "embedded", matchIfMissing = true)
-    ShardQueue shardQueue() {
-        return new ShardQueue();
-    }
 
     @Bean
     Dispatcher dispatcher(WorkerSettings workers, ShardSettings settings, ForkpoolMetrics metrics,

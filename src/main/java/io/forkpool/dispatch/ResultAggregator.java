@@ -66,6 +66,10 @@ final class ResultAggregator {
             }
             case WorkerEvent.Answered answered -> log.warn("ignored answer {}", answered.answer());
             case WorkerEvent.Lost(var worker, var inFlight, var reason, var detail) -> {
+                if (pool.isClosed() && inFlight == null) {
+                    log.debug("{} stopped with the pool: {}", worker, detail); // shutdown, not a crash
+                    return;
+                }
                 log.warn("{} lost ({}): {}{}", worker, reason, detail,
                         inFlight == null ? "" : "; it held shard " + ((ShardTask) inFlight.work()).shard());
                 pool.replace(worker, reason);

@@ -13,16 +13,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 
 /**
  * The embedded backend: jobs in this JVM, newest first, their shards on this JVM's queue. Finished
  * jobs are forgotten after {@link JobSettings#retention()} or when more than
  * {@link JobSettings#maxRetained()} have ended.
  */
-@Component
-@ConditionalOnProperty(name = "forkpool.backend", havingValue = "embedded", matchIfMissing = true)
 public final class InMemoryJobStore implements JobStore {
 
     private final JobSettings settings;

@@ -12,6 +12,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.aot.AbstractAotProcessor;
 
 /**
  * Forks the worker JVMs as soon as the configuration is known, before the application context
@@ -38,6 +39,9 @@ public final class EarlyWorkers implements ApplicationListener<ApplicationEvent>
     public void onApplicationEvent(ApplicationEvent event) {
         switch (event) {
             case ApplicationEnvironmentPreparedEvent prepared -> {
+                if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
+                    return; // the build's Spring AOT step starts the application only to record its beans
+                }
                 var settings = Binder.get(prepared.getEnvironment()).bindOrCreate("forkpool.workers",
                         WorkerSettings.class);
                 fork(new WorkerLauncher(settings), settings.size());

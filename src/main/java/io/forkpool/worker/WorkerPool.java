@@ -104,6 +104,11 @@ public final class WorkerPool implements AutoCloseable {
         respawner.schedule(() -> spawn(slot), delay, TimeUnit.MILLISECONDS);
     }
 
+    /** True once {@link #close} has begun: workers exit because they were told to. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** True once started with at least one worker ready to take shards. */
     public boolean isReady() {
         return started && !closed && count("idle") + count("busy") > 0;

@@ -8,6 +8,7 @@ import io.forkpool.web.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The container image's form, built here without Docker: the jar extracted as the Dockerfile does,
  * the AOT caches trained by the same {@code docker/aot-train.sh}, the service started as the
- * image's entry point starts it and the workers given their cache as the image gives it. An image
+ * image's entry point starts it (the Dockerfile's ENTRYPOINT: AOT cache, Spring AOT mode) and the
+ * workers given their cache as the image gives it. An image
  * once broke exactly here (the workers' JVM printed a cache error on stdout, their frame channel):
  * the workers must map their cache, say hello and compute every vector kind right.
  */
@@ -39,8 +41,11 @@ class ImageLayoutIT {
 
         int port = PackagedService.freePort();
         Path log = dir.resolve("service.log");
-        var builder = new ProcessBuilder(java, "-XX:AOTCache=forkpool.aot", "-Xlog:aot=info", "-jar", "app.jar",
-                "--server.port=" + port, "--forkpool.workers.count=2").directory(dir.toFile())
+        var command = new ArrayList<>(entryPoint(dir));
+        command.set(0, java);
+        command.add(1, "-Xlog:aot=info");
+        command.addAll(List.of("--server.port=" + port, "--forkpool.workers.count=2"));
+        var builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         // As the image's ENV does; -Xlog:aot=info makes each worker say (on its stderr, which the
         // service logs) which cache it opened.
@@ -60,7 +65,9 @@ class ImageLayoutIT {
                         .isEqualTo(Api.parse(Api.JSON.writeValueAsString(computedHere(body))));
             }
             String text = Files.readString(log);
-            assertThat(text).as("the service mapped its cache").contains("Opened AOT cache forkpool.aot");
+            assertThat(text).as("the service mapped its cache").contains("Opened AOT cache " + dir.resolve("forkpool.aot"));
+            assertThat(text).as("the service ran the bean definitions generated at build time")
+                    .contains("Starting AOT-processed ForkpoolApplication");
             for (int worker = 0; worker < 2; worker++) {
                 assertThat(text).as("worker %d mapped its cache", worker).containsPattern(
                         "\\[worker-" + worker + " pid \\d+\\] .*Opened AOT cache " + dir.resolve("worker.aot"));
@@ -73,6 +80,18 @@ class ImageLayoutIT {
                 service.destroyForcibly();
             }
         }
+    }
+
+    /** The Dockerfile's ENTRYPOINT (its exec form), with the image's /app paths made {@code dir}'s. */
+    private static List<String> entryPoint(Path dir) throws Exception {
+        var line = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
+                .reduce((first, last) -> last).orElseThrow();
+        var words = new ArrayList<String>();
+        for (JsonNode word : Api.parse(line.substring("ENTRYPOINT ".length()))) {
+            words.add(word.asString().replace("/app/", dir + "/"));
+        }
+        assertThat(words).as(line).startsWith("java").contains("-jar", "app.jar");
+        return words;
     }
 
     /** The job's result computed shard by shard in this JVM, from the same request. */

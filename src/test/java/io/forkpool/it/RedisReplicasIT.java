@@ -121,7 +121,10 @@ class RedisReplicasIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         int port = TestRedis.freePort();
         Path log = jar.getParent().resolve("redis-replica-" + (index + 1) + ".log");
-        var process = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
+        // In Spring AOT mode, as the image runs it: the backend is chosen when the context starts,
+        // not when the jar's bean definitions were generated (embedded, the default).
+        var process = new ProcessBuilder(java, "-Dspring.aot.enabled=true", "-jar", jar.toString(),
+                "--server.port=" + port,
                 "--forkpool.backend=redis", "--spring.data.redis.host=" + redis.host(),
                 "--spring.data.redis.port=" + redis.port(), "--forkpool.workers.count=1",
                 "--forkpool.workers.warmup=0ms", "--forkpool.shards.timeout=" + SHARD_TIMEOUT.toSeconds() + "s")
@@ -135,6 +138,8 @@ class RedisReplicasIT {
             try {
                 var ready = api.get("/actuator/health/readiness");
                 if (ready.statusCode() == 200) {
+                    assertThat(Files.readString(log)).as("replica %d in Spring AOT mode", index + 1)
+                            .contains("Starting AOT-processed ForkpoolApplication");
                     return;
                 }
             } catch (RuntimeException e) {

@@ -1,0 +1,131 @@
+import io.forkpool.kind.DiceRequest;
+import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.PiRequest;
+import io.forkpool.kind.ProjectileRequest;
+import io.forkpool.worker.WorkerSettings;
+import io.forkpool.worker.protocol.FrameCodec;
+import io.forkpool.worker.protocol.Message;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A worker JVM's start: spawn → hello (warm-up included), the CPU the worker used up to its hello
+ * (all its threads: the warm-up loop and the JIT compilers), then the speed of its first shards
+ * of each vector kernel. Compares variants of extra worker JVM options in one run, interleaved.
+ * The command line is the service's own (WorkerLauncher, called reflectively), so the figures are
+ * those of a real worker. Prints figures; asserts nothing. Run through bench/worker-warmup.sh.
+ *
+ * <pre>args: rounds name=options [name=options ...]   (options separated by spaces; "" for none)</pre>
+ */
+public final class WorkerWarmup {
+
+    /** Shard 0 of a big job: a few ms of work each when compiled. */
+    static final List<JobRequest> SHARDS = List.of(
+            new PiRequest(1L << 36, 1L).withDefaults(1),
+            new ProjectileRequest(1L << 34, null, null, null, null, null, null, 1L).withDefaults(1),
+            new DiceRequest(1L << 37, 6, 1L).withDefaults(1));
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        var variants = new LinkedHashMap<String, List<String>>();
+        for (int i = 1; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            var options = args[i].substring(eq + 1).trim();
+            variants.put(args[i].substring(0, eq), options.isEmpty() ? List.of() : List.of(options.split(" +")));
+        }
+        var hello = new LinkedHashMap<String, List<Double>>();
+        var cpu = new LinkedHashMap<String, List<Double>>();
+        var speed = new LinkedHashMap<String, List<double[]>>();
+        for (int r = 0; r < rounds; r++) {
+            for (var variant : variants.entrySet()) {
+                var result = once(variant.getValue());
+                hello.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(result[0]);
+                cpu.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(result[1]);
+                speed.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(Arrays.copyOfRange(result, 2, result.length));
+                System.out.printf("round %d %-12s hello %5.0f ms  cpu %5.0f ms  first/5th shard G/s:%s%n", r, variant.getKey(),
+                        result[0], result[1], fmt(Arrays.copyOfRange(result, 2, result.length)));
+            }
+        }
+        System.out.printf("%nmedians over %d rounds (load %s)%n", rounds, Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.println("variant       hello_ms  cpu_ms   pi(1st,5th)  projectile(1st,5th)  dice(1st,5th) G/s");
+        for (var name : variants.keySet()) {
+            var s = speed.get(name);
+            double[] med = new double[s.get(0).length];
+            for (int k = 0; k < med.length; k++) {
+                final int kk = k;
+                med[k] = median(s.stream().map(a -> a[kk]).toList());
+            }
+            System.out.printf("%-12s %8.0f %7.0f  %s%n", name, median(hello.get(name)), median(cpu.get(name)), fmt(med));
+        }
+    }
+
+    /** [hello ms, cpu ms at hello, then per kernel: first shard G/s, fifth shard G/s]. */
+    static double[] once(List<String> options) throws Exception {
+        var settings = new WorkerSettings(1, "64m", java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(1),
+                "io.forkpool.worker.child.WorkerMain", options, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
+        var launcherClass = Class.forName("io.forkpool.worker.WorkerLauncher");
+        var constructor = launcherClass.getDeclaredConstructor(WorkerSettings.class);
+        constructor.setAccessible(true);
+        var commandMethod = launcherClass.getDeclaredMethod("command", int.class);
+        commandMethod.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        var command = (List<String>) commandMethod.invoke(constructor.newInstance(settings), 0);
+        long start = System.nanoTime();
+        var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var in = new BufferedInputStream(process.getInputStream());
+        var out = new BufferedOutputStream(process.getOutputStream());
+        var first = FrameCodec.read(in);
+        double helloMs = (System.nanoTime() - start) / 1e6;
+        double cpuMs = cpuMillis(process.pid());
+        if (!(first instanceof Message.Hello)) {
+            throw new IllegalStateException("expected Hello, got " + first);
+        }
+        double[] result = new double[2 + 2 * SHARDS.size()];
+        result[0] = helloMs;
+        result[1] = cpuMs;
+        long ticket = 0;
+        for (int k = 0; k < SHARDS.size(); k++) {
+            var request = SHARDS.get(k);
+            for (int i = 0; i < 5; i++) {
+                FrameCodec.write(out, new Message.Run(++ticket, request, i));
+                out.flush();
+                var done = (Message.Done) FrameCodec.read(in);
+                double gps = request.shardUnits(i) / (double) done.computeNanos();
+                if (i == 0) {
+                    result[2 + 2 * k] = gps;
+                } else if (i == 4) {
+                    result[3 + 2 * k] = gps;
+                }
+            }
+        }
+        out.close();
+        process.waitFor();
+        return result;
+    }
+
+    static double cpuMillis(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime + stime, 100 Hz ticks
+    }
+
+    static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static String fmt(double[] gps) {
+        var b = new StringBuilder();
+        for (int k = 0; k < gps.length; k += 2) {
+            b.append(String.format("  %5.2f,%5.2f", gps[k], gps[k + 1]));
+        }
+        return b.toString();
+    }
+}

@@ -430,8 +430,9 @@ public class E2eBench {
             this.port = port;
         }
 
+        /** The kinds/tiny/fanout/bigpi sections' service: the fat jar, or the image's form with E2E_LAUNCH=image. */
         static Service start(String jar, int workers) throws Exception {
-            return start(Launch.fatJar(jar), workers);
+            return start("image".equals(System.getenv("E2E_LAUNCH")) ? Launch.aotLayout(jar) : Launch.fatJar(jar), workers);
         }
 
         static Service start(Launch launch, int workers) throws Exception {

@@ -76,7 +76,12 @@ public final class WorkerWarmup {
         var commandMethod = launcherClass.getDeclaredMethod("command", int.class);
         commandMethod.setAccessible(true);
         @SuppressWarnings("unchecked")
-        var command = (List<String>) commandMethod.invoke(constructor.newInstance(settings), 0);
+        List<String> command = (List<String>) commandMethod.invoke(constructor.newInstance(settings), 0);
+        String cpu = System.getProperty("worker.cpu"); // -Dworker.cpu=N: the worker pinned there (taskset)
+        if (cpu != null) {
+            command = new ArrayList<>(command);
+            command.addAll(0, List.of("taskset", "-c", cpu));
+        }
         long start = System.nanoTime();
         var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         var in = new BufferedInputStream(process.getInputStream());

@@ -2,6 +2,8 @@
 # End-to-end benchmark through the HTTP API of the packaged service. Prints figures; asserts nothing.
 #   bench/run.sh [sections]   packages the jar if needed, then runs bench/E2eBench.java
 #   sections: start kinds tiny fanout bigpi (all by default)
+#   E2E_LAUNCH=image: the sections after start run the image's form (target/aot: extracted jar,
+#   AOT caches, the Dockerfile's entry point) instead of java -jar
 # The tiny-job figures use wrk (Debian's HTTP load generator), installed here if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -139,6 +139,8 @@ public class E2eBench {
      * Kills worker 0 five times, waiting each time until its slot holds an idle replacement: first
      * right after the start (the service's JVM is still compiling its own code), then five times
      * more once the service has run 300 tiny jobs and rested 3 s, as when a worker dies in service.
+     * Before each kill it waits (up to 30 s) for a warm spare, and then also times the new spare
+     * started behind the one that took the slot (a JVM start and a warm-up).
      */
     static void respawn(Service service) throws Exception {
         for (int i = 0; i < 10; i++) {
@@ -150,20 +152,40 @@ public class E2eBench {
                 System.out.println("(service warmed by 300 jobs, then 3 s idle)");
             }
             long pid;
-            while ((pid = workerPid(service, 0, "idle")) < 0) {
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (((pid = workerPid(service, 0, "idle")) < 0 || spares(service) < 1) && System.nanoTime() < waitUntil) {
                 Thread.sleep(25);
             }
+            boolean spare = spares(service) > 0;
             long t0 = System.nanoTime();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
             long replacement;
             do {
-                Thread.sleep(25); // each poll is a request the service serves: not too often
+                Thread.sleep(spare ? 5 : 25); // each poll is a request the service serves: not too often
                 replacement = workerPid(service, 0, "idle");
             } while ((replacement < 0 || replacement == pid) && System.nanoTime() < deadline);
-            System.out.printf("worker 0 SIGKILLed -> replacement idle (JVM start + warm-up) in %.0f ms  (%s)%n",
-                    (System.nanoTime() - t0) / 1e6, loadavg());
+            double refilled = (System.nanoTime() - t0) / 1e6;
+            String behind = "";
+            if (spare) {
+                while (spares(service) < 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(25);
+                }
+                behind = String.format("; the new spare behind it warm in %.0f ms", (System.nanoTime() - t0) / 1e6);
+            }
+            System.out.printf("worker 0 SIGKILLed -> slot holds an idle worker again in %.0f ms (%s)%s  (%s)%n",
+                    refilled, spare ? "a warm spare took it" : "no spare: a new JVM started and warmed", behind, loadavg());
         }
+    }
+
+    static final Pattern SPARES = Pattern.compile("forkpool_workers\\{[^}]*state=\"spare\"[^}]*\\} ([0-9.]+)");
+
+    /** Warm spares now, from the service's Prometheus gauge. */
+    static int spares(Service service) throws Exception {
+        var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        var m = SPARES.matcher(r.body());
+        return m.find() ? (int) Double.parseDouble(m.group(1)) : 0;
     }
 
     /** The pid of worker {@code id} if it is in {@code state}, else -1. */
@@ -306,6 +328,44 @@ public class E2eBench {
         }
     }
 
+    /** CPU time (user + system) of a process, all its threads, in ms. */
+    static double cpuMillis(long pid) {
+        return ticks(Path.of("/proc/" + pid + "/stat")) * 10.0;
+    }
+
+    /** "total s (main a, C2 b, C1 c)": a process's CPU time and that of its main and JIT threads. */
+    static String threadCpu(long pid) {
+        double main = 0, c1 = 0, c2 = 0;
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (var task : tasks.toList()) {
+                String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                double ms = ticks(task.resolve("stat")) * 10.0;
+                if (name.equals("java")) {
+                    main = Math.max(main, ms); // the launcher's thread and the main thread are both "java"
+                } else if (name.startsWith("C2 ")) {
+                    c2 += ms;
+                } else if (name.startsWith("C1 ")) {
+                    c1 += ms;
+                }
+            }
+        } catch (IOException e) {
+            return "?";
+        }
+        return String.format("%.1f s (main %.1f, C2 %.1f, C1 %.1f)", cpuMillis(pid) / 1e3, main / 1e3, c2 / 1e3,
+                c1 / 1e3);
+    }
+
+    /** utime + stime of a /proc stat file, in clock ticks (100 Hz). */
+    static long ticks(Path stat) {
+        try {
+            String text = java.nio.file.Files.readString(stat);
+            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     static long rssKb(long pid) {
         try {
             for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -441,6 +501,10 @@ public class E2eBench {
                 port = socket.getLocalPort();
             }
             var command = new ArrayList<>(launch.command());
+            String extra = System.getenv("E2E_SERVICE_OPTS"); // JVM options for the service, e.g. to compare flags
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(1, List.of(extra.trim().split(" +")));
+            }
             command.addAll(List.of("--server.port=" + port, "--forkpool.workers.count=" + workers,
                     "--logging.level.root=WARN"));
             var builder = new ProcessBuilder(command).directory(launch.dir().toFile());
@@ -458,9 +522,11 @@ public class E2eBench {
                         double readyMs = (System.nanoTime() - started) / 1e6;
                         var children = process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java"))
                                 .orElse(false)).map(p -> p.pid() + ": " + rssKb(p.pid()) / 1024 + " MiB").toList();
+                        var workerCpu = process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java"))
+                                .orElse(false)).map(p -> String.format("%.1f", cpuMillis(p.pid()) / 1e3)).toList();
                         System.out.printf("%nservice (%s) with %d worker(s): start -> readiness UP %.0f ms; VmRSS parent %d MiB,"
-                                + " workers %s  (%s)%n", launch.name(), workers, readyMs, rssKb(process.pid()) / 1024,
-                                children, loadavg());
+                                + " workers %s; CPU to readiness: parent %s, workers %s s  (%s)%n", launch.name(), workers,
+                                readyMs, rssKb(process.pid()) / 1024, children, threadCpu(process.pid()), workerCpu, loadavg());
                         service.readyMillis = readyMs;
                         return service;
                     }

@@ -68,7 +68,7 @@ public final class WorkerWarmup {
 
     /** [hello ms, cpu ms at hello, then per kernel: first shard G/s, fifth shard G/s]. */
     static double[] once(List<String> options) throws Exception {
-        var settings = new WorkerSettings(1, "64m", java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(1),
+        var settings = new WorkerSettings(1, "64m", java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(Long.getLong("worker.warmup-ms", 1000)),
                 "io.forkpool.worker.child.WorkerMain", options, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
         var launcherClass = Class.forName("io.forkpool.worker.WorkerLauncher");
         var constructor = launcherClass.getDeclaredConstructor(WorkerSettings.class);
@@ -89,6 +89,9 @@ public final class WorkerWarmup {
         var first = FrameCodec.read(in);
         double helloMs = (System.nanoTime() - start) / 1e6;
         double cpuMs = cpuMillis(process.pid());
+        if (Boolean.getBoolean("worker.threads")) {
+            System.out.print(threads(process.pid()));
+        }
         if (!(first instanceof Message.Hello)) {
             throw new IllegalStateException("expected Hello, got " + first);
         }
@@ -119,6 +122,27 @@ public final class WorkerWarmup {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime + stime, 100 Hz ticks
+    }
+
+    /** CPU ms of the main thread and the JIT compiler threads (-Dworker.threads=true). */
+    static String threads(long pid) throws Exception {
+        double main = 0, c1 = 0, c2 = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (var task : tasks.toList()) {
+                String name = Files.readString(task.resolve("comm")).trim();
+                String stat = Files.readString(task.resolve("stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+                if (name.equals("java")) {
+                    main = Math.max(main, ms);
+                } else if (name.startsWith("C2 ")) {
+                    c2 += ms;
+                } else if (name.startsWith("C1 ")) {
+                    c1 += ms;
+                }
+            }
+        }
+        return String.format("[main %.0f C2 %.0f C1 %.0f] ", main, c2, c1);
     }
 
     static double median(List<Double> values) {

@@ -4,6 +4,7 @@
 #   sections: start kinds tiny fanout bigpi (all by default)
 #   E2E_LAUNCH=image: the sections after start run the image's form (target/aot: extracted jar,
 #   AOT caches, the Dockerfile's entry point) instead of java -jar
+#   E2E_SERVICE_OPTS="...": extra JVM options for every service started (to compare flags)
 # The tiny-job figures use wrk (Debian's HTTP load generator), installed here if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

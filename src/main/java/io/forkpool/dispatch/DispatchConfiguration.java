@@ -2,6 +2,8 @@ package io.forkpool.dispatch;
 
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.WorkerSettings;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,5 +17,11 @@ class DispatchConfiguration {
         var dispatcher = new Dispatcher(workers, settings, metrics, shards);
         dispatcher.prestart(); // workers start and warm while the rest of the context is built
         return dispatcher;
+    }
+
+    /** The spares start once the service is ready: their warm-up would compete with its start. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> sparesWhenReady(Dispatcher dispatcher) {
+        return ready -> dispatcher.startSpares();
     }
 }

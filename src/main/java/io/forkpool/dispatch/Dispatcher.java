@@ -76,6 +76,17 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
         return pool.workers();
     }
 
+    /** Starts the warm spares; the service calls this once it is ready, so they do not slow its start. */
+    public void startSpares() {
+        if (running) {
+            pool.startSpares();
+        }
+    }
+
+    public List<Worker> spares() {
+        return pool.spares();
+    }
+
     public boolean isReady() {
         return running && pool.isReady();
     }

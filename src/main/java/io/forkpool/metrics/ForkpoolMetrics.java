@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ForkpoolMetrics {
 
-    public static final String[] WORKER_STATES = {"starting", "idle", "busy", "dead"};
+    public static final String[] WORKER_STATES = {"starting", "idle", "busy", "dead", "spare"};
 
     private final MeterRegistry registry;
 

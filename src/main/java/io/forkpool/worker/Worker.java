@@ -30,8 +30,9 @@ public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
-    private final int id;
-    private final int generation;
+    /** The slot; {@link #SPARE} until a spare is moved into one. */
+    private volatile int id;
+    private volatile int generation;
     private final Process process;
     private final OutputStream stdin;
     private final Instant startedAt = Instant.now();
@@ -49,10 +50,19 @@ public final class Worker {
         this.stdin = new BufferedOutputStream(process.getOutputStream(), 1 << 12);
     }
 
+    /** The id of a spare: a warm worker that holds no slot yet. */
+    static final int SPARE = -1;
+
+    /** Moves a spare into {@code slot}: from now on its events and its name are that slot's. */
+    void assign(int slot, int generation) {
+        this.generation = generation;
+        this.id = slot;
+    }
+
     /** Starts the reader threads; events go to {@code events}, the pool's shared result queue. */
     void listen(Consumer<WorkerEvent> events) {
-        Thread.ofPlatform().daemon().name("worker-" + id + "-stdout").start(() -> readAnswers(events));
-        Thread.ofPlatform().daemon().name("worker-" + id + "-stderr").start(this::drainStderr);
+        Thread.ofPlatform().daemon().name(name() + "-stdout").start(() -> readAnswers(events));
+        Thread.ofPlatform().daemon().name(name() + "-stderr").start(this::drainStderr);
     }
 
     public int id() {
@@ -211,15 +221,19 @@ public final class Worker {
         try (var err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
-                log.info("[worker-{} pid {}] {}", id, process.pid(), line);
+                log.info("[{} pid {}] {}", name(), process.pid(), line);
             }
         } catch (IOException ignored) {
             // the process is gone; the stdout reader reports it
         }
     }
 
+    private String name() {
+        return id == SPARE ? "worker-spare" : "worker-" + id;
+    }
+
     @Override
     public String toString() {
-        return "worker-" + id + " (pid " + process.pid() + ")";
+        return name() + " (pid " + process.pid() + ")";
     }
 }

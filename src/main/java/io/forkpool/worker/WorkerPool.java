@@ -3,6 +3,7 @@ package io.forkpool.worker;
 import io.forkpool.metrics.ForkpoolMetrics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A fixed number of worker slots, each holding one live worker process or one on its way.
  * Idle workers wait in a queue the dispatcher takes from, so shards only go to idle workers.
- * A lost worker is replaced, with back-off while replacements keep failing.
+ * A lost worker is replaced by a warm spare if one is there, else by a new process, with back-off
+ * while replacements keep failing.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -33,6 +35,9 @@ public final class WorkerPool implements AutoCloseable {
     private final int[] failedSpawns;
     private final int[] generations;
     private final LinkedBlockingQueue<Worker> idle = new LinkedBlockingQueue<>();
+    /** Warm spares (said hello, hold no slot); guards their move into a slot against their loss. */
+    private final ArrayDeque<Worker> spares = new ArrayDeque<>();
+    private int failedSpares;
     private final ScheduledExecutorService respawner =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
     private CompletableFuture<Void> spawning;
@@ -93,15 +98,128 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Replaces a worker that is gone; counted by {@code reason}. */
+    /**
+     * Replaces a worker that is gone, counted by {@code reason}: by a warm spare at once if there
+     * is one (and a new spare starts behind it), else by a new worker process.
+     */
     public void replace(Worker lost, String reason) {
         if (closed || slots.get(lost.id()) != lost) {
             return;
         }
         metrics.workerRestarted(reason);
         int slot = lost.id();
+        Worker spare = takeSpare(slot);
+        if (spare != null) {
+            log.info("{} takes the place of {}", spare, lost);
+            idle.add(spare);
+            Thread.startVirtualThread(this::spawnSpare);
+            return;
+        }
         long delay = backoffMillis(slot);
         respawner.schedule(() -> spawn(slot), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the spares ({@link WorkerSettings#spares}); the service calls this once it is ready. */
+    public void startSpares() {
+        for (int i = 0; i < settings.spares(); i++) {
+            Thread.startVirtualThread(this::spawnSpare);
+        }
+    }
+
+    /** The warm spares now (not in {@link #workers}). */
+    public List<Worker> spares() {
+        synchronized (spares) {
+            return List.copyOf(spares);
+        }
+    }
+
+    /** A live spare moved into {@code slot}, or null. */
+    private Worker takeSpare(int slot) {
+        synchronized (spares) {
+            Worker spare;
+            while ((spare = spares.poll()) != null) {
+                if (spare.state() == Worker.State.IDLE) {
+                    int generation;
+                    synchronized (generations) {
+                        generation = ++generations[slot];
+                    }
+                    spare.assign(slot, generation);
+                    slots.set(slot, spare);
+                    synchronized (failedSpawns) {
+                        failedSpawns[slot] = 0;
+                    }
+                    return spare;
+                }
+                // a dead one: its Lost event, waiting for this lock, finds it gone and starts another
+            }
+            return null;
+        }
+    }
+
+    private void spawnSpare() {
+        if (closed) {
+            return;
+        }
+        long start = System.nanoTime();
+        Worker spare;
+        try {
+            spare = new Worker(Worker.SPARE, 0, launcher.start(Worker.SPARE));
+        } catch (IOException e) {
+            log.error("cannot start a spare worker: {}", e.getMessage());
+            retrySpare(true);
+            return;
+        }
+        spare.listen(event -> spareEvent(spare, event));
+        try {
+            spare.hello().get(settings.spawnTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            spare.kill("spawn", "no hello within " + settings.spawnTimeout());
+            return; // its Lost event starts the next try
+        } catch (Exception e) {
+            return; // its Lost event starts the next try
+        }
+        metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
+        synchronized (spares) {
+            if (!closed) {
+                failedSpares = 0;
+                spares.add(spare);
+                return;
+            }
+        }
+        spare.close();
+    }
+
+    /** A spare's events: its loss while still a spare is the pool's business; once in a slot, the aggregator's. */
+    private void spareEvent(Worker worker, WorkerEvent event) {
+        synchronized (spares) {
+            if (worker.id() == Worker.SPARE) {
+                if (event instanceof WorkerEvent.Lost(var w, var inFlight, var reason, var detail)) {
+                    spares.remove(worker);
+                    if (!closed) {
+                        log.warn("spare {} lost ({}): {}", worker, reason, detail);
+                        retrySpare(!worker.hello().isDone() || worker.hello().isCompletedExceptionally());
+                    }
+                }
+                return;
+            }
+        }
+        events.accept(event);
+    }
+
+    /** The next spare: at once after one that was warm, with the slots' back-off after failed starts. */
+    private void retrySpare(boolean failedBeforeHello) {
+        long delay;
+        synchronized (spares) {
+            if (!failedBeforeHello) {
+                failedSpares = 0;
+            }
+            int failures = failedBeforeHello ? ++failedSpares : 0;
+            delay = failures == 0 ? 0 : Math.min(settings.respawnBackoff().toMillis() << Math.min(failures - 1, 20),
+                    settings.maxRespawnBackoff().toMillis());
+        }
+        if (!closed) {
+            respawner.schedule(() -> Thread.startVirtualThread(this::spawnSpare), delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** True once {@link #close} has begun: workers exit because they were told to. */
@@ -128,8 +246,13 @@ public final class WorkerPool implements AutoCloseable {
         return list;
     }
 
-    /** Live workers in a state named as in the metrics: starting, idle, busy or dead. */
+    /** Live workers in a state named as in the metrics: starting, idle, busy or dead; or the warm spares. */
     public int count(String state) {
+        if (state.equals("spare")) {
+            synchronized (spares) {
+                return spares.size();
+            }
+        }
         int n = 0;
         for (int i = 0; i < slots.length(); i++) {
             Worker w = slots.get(i);
@@ -208,7 +331,11 @@ public final class WorkerPool implements AutoCloseable {
     public void close() {
         closed = true;
         respawner.shutdownNow();
-        List<Worker> all = workers();
+        List<Worker> all = new ArrayList<>(workers());
+        synchronized (spares) {
+            all.addAll(spares);
+            spares.clear();
+        }
         all.forEach(Worker::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (Worker w : all) {

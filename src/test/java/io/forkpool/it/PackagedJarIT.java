@@ -57,6 +57,10 @@ class PackagedJarIT {
                 workerPids.add(w.path("pid").longValue());
             }
             assertThat(new HashSet<>(workerPids)).as("distinct worker pids").hasSize(2);
+            // and the warm spare, started once the service is ready: the same checks, no orphan either
+            var children = PackagedService.awaitSpare(api, service);
+            assertThat(children).as("the workers and the spare").hasSize(3).containsAll(workerPids);
+            workerPids.addAll(children.stream().filter(pid -> !workerPids.contains(pid)).toList());
             String serviceJava = service.info().command().orElse(java);
             for (long pid : workerPids) {
                 assertThat(pid).isPositive().isNotEqualTo(service.pid());

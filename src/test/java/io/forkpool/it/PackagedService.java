@@ -45,6 +45,23 @@ final class PackagedService {
         throw new AssertionError("readiness not UP within " + within + " (last: " + last + "); log:\n" + tail(log));
     }
 
+    /**
+     * Bounded wait (30 s) for the warm spare, which the service starts once it is ready
+     * ({@code forkpool.workers.spares}, default 1), seen in its gauge; returns the service's child
+     * processes then: its workers and the spare.
+     */
+    static List<Long> awaitSpare(Api api, Process service) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!api.get("/actuator/prometheus").body().lines().anyMatch(l -> l.startsWith("forkpool_workers{")
+                && l.contains("state=\"spare\"") && l.endsWith(" 1.0"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no warm spare within 30 s");
+            }
+            Thread.sleep(50);
+        }
+        return service.toHandle().children().map(ProcessHandle::pid).toList();
+    }
+
     static String tail(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "(no log)";

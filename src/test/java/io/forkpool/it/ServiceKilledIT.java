@@ -46,6 +46,9 @@ class ServiceKilledIT {
                 workerPids.add(w.path("pid").longValue());
             }
             assertThat(workerPids).hasSize(2).doesNotHaveDuplicates();
+            var children = PackagedService.awaitSpare(api, service);
+            assertThat(children).as("the workers and the spare").hasSize(3).containsAll(workerPids);
+            List<Long> spare = children.stream().filter(pid -> !workerPids.contains(pid)).toList();
             for (long pid : workerPids) {
                 assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
                         .as("parent of worker %d", pid).contains(service.pid());
@@ -56,6 +59,7 @@ class ServiceKilledIT {
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
             String id = Api.parse(submitted.body()).path("id").asString();
             awaitBothBusy(api, id);
+            workerPids.addAll(spare); // an idle spare must go as fast as the busy workers
 
             long killedAt = System.nanoTime();
             service.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop of the pool

@@ -2,6 +2,7 @@ package io.forkpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.web.Api;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -36,8 +37,9 @@ class ShutdownIT {
         String base = "http://127.0.0.1:" + port;
         try {
             awaitReady(base);
-            var workerPids = service.toHandle().children().map(ProcessHandle::pid).toList();
-            assertThat(workerPids).hasSize(2);
+            // The spare starts once the service is ready: it must not outlive the service either.
+            var workerPids = PackagedService.awaitSpare(new Api(base), service);
+            assertThat(workerPids).as("2 workers and the spare").hasSize(3);
 
             var timedOut = post(base + "/api/v1/jobs?wait=10", "{\"type\":\"pi\",\"samples\":10000000000000,"
                     + "\"timeoutSeconds\":1}");

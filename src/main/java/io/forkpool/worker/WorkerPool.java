@@ -180,13 +180,13 @@ public final class WorkerPool implements AutoCloseable {
         }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
         synchronized (spares) {
-            if (!closed) {
+            if (!closed && spare.state() == Worker.State.IDLE) {
                 failedSpares = 0;
                 spares.add(spare);
                 return;
             }
         }
-        spare.close();
+        spare.close(); // the pool closed, or the spare died after its hello (its Lost event starts the next)
     }
 
     /** A spare's events: its loss while still a spare is the pool's business; once in a slot, the aggregator's. */
@@ -196,7 +196,7 @@ public final class WorkerPool implements AutoCloseable {
                 if (event instanceof WorkerEvent.Lost(var w, var inFlight, var reason, var detail)) {
                     spares.remove(worker);
                     if (!closed) {
-                        log.warn("spare {} lost ({}): {}", worker, reason, detail);
+                        log.warn("{} lost ({}): {}", worker, reason, detail);
                         retrySpare(!worker.hello().isDone() || worker.hello().isCompletedExceptionally());
                     }
                 }

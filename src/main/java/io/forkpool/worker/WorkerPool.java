@@ -210,12 +210,8 @@ public final class WorkerPool implements AutoCloseable {
     private void retrySpare(boolean failedBeforeHello) {
         long delay;
         synchronized (spares) {
-            if (!failedBeforeHello) {
-                failedSpares = 0;
-            }
-            int failures = failedBeforeHello ? ++failedSpares : 0;
-            delay = failures == 0 ? 0 : Math.min(settings.respawnBackoff().toMillis() << Math.min(failures - 1, 20),
-                    settings.maxRespawnBackoff().toMillis());
+            failedSpares = failedBeforeHello ? failedSpares + 1 : 0;
+            delay = backoffAfter(failedSpares);
         }
         if (!closed) {
             respawner.schedule(() -> Thread.startVirtualThread(this::spawnSpare), delay, TimeUnit.MILLISECONDS);
@@ -319,6 +315,11 @@ public final class WorkerPool implements AutoCloseable {
         synchronized (failedSpawns) {
             failures = failedSpawns[slot]++;
         }
+        return backoffAfter(failures);
+    }
+
+    /** No delay after 0 failed starts, then the back-off, doubling per failure up to its maximum. */
+    private long backoffAfter(int failures) {
         if (failures == 0) {
             return 0;
         }

@@ -47,7 +47,7 @@ class SpareWorkerTest {
 
             var work = new RecordingWork(JOB);
             dispatcher.submit(work);
-            Worker victim = busyWorker(dispatcher);
+            Worker victim = WorkerFaultTest.awaitBusyWorker(dispatcher);
             int slot = victim.id();
             ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly();
 
@@ -106,19 +106,6 @@ class SpareWorkerTest {
         } finally {
             dispatcher.stop();
         }
-    }
-
-    private static Worker busyWorker(Dispatcher dispatcher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            for (Worker w : dispatcher.workers()) {
-                if (w.inFlight() != null) {
-                    return w;
-                }
-            }
-            Thread.sleep(2);
-        }
-        throw new AssertionError("no worker got busy");
     }
 
     /** Bounded wait (30 s) for a condition; fails naming it. */

@@ -134,7 +134,7 @@ class WorkerFaultTest {
         return c == null ? 0 : c.count();
     }
 
-    private static Worker awaitBusyWorker(Dispatcher dispatcher) throws InterruptedException {
+    static Worker awaitBusyWorker(Dispatcher dispatcher) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             for (Worker w : dispatcher.workers()) {

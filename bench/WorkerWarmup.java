@@ -83,7 +83,10 @@ public final class WorkerWarmup {
             command.addAll(0, List.of("taskset", "-c", cpu));
         }
         long start = System.nanoTime();
-        var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String stderrDir = System.getProperty("worker.stderr"); // -Dworker.stderr=DIR: each worker's stderr kept there
+        var stderr = stderrDir == null ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.to(Path.of(stderrDir, "worker-" + System.nanoTime() + ".err").toFile());
+        var process = new ProcessBuilder(command).redirectError(stderr).start();
         var in = new BufferedInputStream(process.getInputStream());
         var out = new BufferedOutputStream(process.getOutputStream());
         var first = FrameCodec.read(in);

@@ -1,0 +1,37 @@
+package io.forkpool.kind.api;
+
+import java.util.List;
+
+/**
+ * A chart of a job's result, drawn by forkpool as SVG ({@code /api/v1/jobs/{id}/plot.svg}) and in
+ * the dashboard. Describe it; forkpool draws it.
+ */
+public sealed interface Plot {
+
+    String title();
+
+    String subtitle();
+
+    /** Bars: one per bucket (a histogram's bin, a die's face), with an optional reference level. */
+    record Bars(String title, String subtitle, String xTitle, List<Bar> bars, Double reference,
+            String referenceLabel) implements Plot {
+
+        public Bars {
+            bars = List.copyOf(bars);
+        }
+    }
+
+    /** One bar: its label under the axis and its height. */
+    record Bar(String label, double value) {}
+
+    /** Points joined by a line, e.g. an estimate against the number of terms. */
+    record Series(String title, String subtitle, String xTitle, String yTitle, List<Point> points)
+            implements Plot {
+
+        public Series {
+            points = List.copyOf(points);
+        }
+    }
+
+    record Point(double x, double y) {}
+}

@@ -1,0 +1,233 @@
+package io.forkpool.catalog;
+
+import io.forkpool.kind.api.CrossCheck;
+import io.forkpool.kind.api.JobKind;
+import io.forkpool.kind.api.WorkUnits;
+import io.forkpool.plugin.FieldError;
+import io.forkpool.plugin.InvalidRequestException;
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.plugin.KindRegistry;
+import io.forkpool.plugin.RequestFields;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A JSON job body to a request of its kind: the {@code type} picks the kind, the other fields bind
+ * to its request record, each field is checked against its Bean Validation annotations and
+ * {@link WorkUnits} (the operator's {@code forkpool.limits.max-samples}), absent fields take their
+ * defaults, then the kind's own cross-field check runs. Every bad field is named, one message each.
+ */
+public final class RequestBinder {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestBinder.class);
+
+    private final KindRegistry kinds;
+    private final ObjectMapper json;
+    private final Validator validator;
+    private final long maxUnits;
+
+    public RequestBinder(KindRegistry kinds, ObjectMapper json, Validator validator, long maxUnits) {
+        this.kinds = kinds;
+        this.json = json;
+        this.validator = validator;
+        this.maxUnits = maxUnits;
+    }
+
+    /**
+     * A valid body as sent: the kind, the request as given and with its defaults, and the seed if
+     * the body had one. Two drafts are equal when their bodies mean the same request.
+     */
+    public record Draft(JobKind<?, ?, ?> kind, Record given, Record filled, Long seed) {
+
+        /** The request that runs: the body's seed, else {@code fallbackSeed}. */
+        public JobRequest withSeed(long fallbackSeed) {
+            return JobRequest.of(kind, filled, kind.seeded() ? (seed != null ? seed : fallbackSeed) : null);
+        }
+    }
+
+    /**
+     * Binds and checks {@code body} (without {@code timeoutSeconds}).
+     *
+     * @throws InvalidRequestException naming every bad field
+     * @throws tools.jackson.core.JacksonException a field of the wrong JSON type (its path names it)
+     */
+    public Draft bind(ObjectNode body) {
+        JsonNode type = body.get("type");
+        JobKind<?, ?, ?> kind = type != null && type.isString() ? kinds.find(type.asString()).orElse(null) : null;
+        if (kind == null) {
+            throw new InvalidRequestException(List.of(new FieldError("type", "must be one of " + String.join(", ", kinds.names()))));
+        }
+        var errors = new ArrayList<FieldError>();
+        ObjectNode fields = body.deepCopy();
+        fields.remove("type");
+        Long seed = null;
+        JsonNode seedNode = fields.remove("seed");
+        if (seedNode != null && !seedNode.isNull()) {
+            if (!kind.seeded()) {
+                errors.add(new FieldError("seed", "is not a field of this job type"));
+            } else if (!seedNode.isIntegralNumber() || !seedNode.canConvertToLong()) {
+                errors.add(new FieldError("seed", "has the wrong type or format"));
+            } else {
+                seed = seedNode.asLong();
+            }
+        }
+        List<String> names = RequestFields.names(kind.requestType());
+        for (Iterator<String> it = fields.propertyNames().iterator(); it.hasNext(); ) {
+            String name = it.next();
+            if (!names.contains(name)) {
+                errors.add(new FieldError(name, "is not a field of this job type"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        Record given = json.treeToValue(fields, kind.requestType());
+        Map<String, String> invalid = fieldErrors(given);
+        Record filled = RequestFields.withDefaults(given);
+        invalid.forEach((field, message) -> errors.add(new FieldError(field, message)));
+        crossCheck(kind, given, filled, invalid, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return new Draft(kind, given, filled, seed);
+    }
+
+    /** A request this service stored itself (its JSON form, seed included): bound again, not trusted less. */
+    public JobRequest read(JsonNode stored) {
+        if (!(stored instanceof ObjectNode body)) {
+            throw new IllegalArgumentException("a stored request is a JSON object, not " + stored);
+        }
+        return bind(body).withSeed(0);
+    }
+
+    /** Each field's own problem, in declaration order: the first of its annotations it breaks. */
+    private Map<String, String> fieldErrors(Record given) {
+        var errors = new LinkedHashMap<String, String>();
+        var byField = new LinkedHashMap<String, List<ConstraintViolation<Record>>>();
+        for (ConstraintViolation<Record> v : validator.validate(given)) {
+            byField.computeIfAbsent(v.getPropertyPath().iterator().next().getName(), k -> new ArrayList<>()).add(v);
+        }
+        for (RecordComponent c : given.getClass().getRecordComponents()) {
+            Object value = RequestFieldsAccess.value(given, c);
+            String message = null;
+            if (value instanceof Double d && !Double.isFinite(d)) {
+                message = bounds(c);
+            } else if (byField.containsKey(c.getName())) {
+                var violations = byField.get(c.getName());
+                boolean missing = violations.stream()
+                        .anyMatch(v -> v.getConstraintDescriptor().getAnnotation() instanceof NotNull);
+                message = missing ? "is required" : bounds(c);
+                if (message == null) {
+                    message = violations.getFirst().getMessage();
+                }
+            } else if (c.isAnnotationPresent(WorkUnits.class) && value instanceof Long units
+                    && (units < 1 || units > maxUnits)) {
+                message = "must be between 1 and " + maxUnits;
+            }
+            if (message != null) {
+                errors.put(c.getName(), message);
+            }
+        }
+        return errors;
+    }
+
+    /** One sentence for a field's bounds, as the API has always said them; null if it has none. */
+    static String bounds(RecordComponent c) {
+        Min min = c.getAnnotation(Min.class);
+        Max max = c.getAnnotation(Max.class);
+        if (min != null && max != null) {
+            return "must be between " + min.value() + " and " + max.value();
+        }
+        if (min != null) {
+            return "must be at least " + min.value();
+        }
+        if (max != null) {
+            return "must be at most " + max.value();
+        }
+        DecimalMin dmin = c.getAnnotation(DecimalMin.class);
+        DecimalMax dmax = c.getAnnotation(DecimalMax.class);
+        String low = dmin == null ? null
+                : (dmin.inclusive() ? "at least " : "greater than ") + dmin.value();
+        String high = dmax == null ? null
+                : (dmax.inclusive() ? "at most " : "less than ") + dmax.value();
+        if (dmin != null && dmax != null && dmin.inclusive() && dmax.inclusive()) {
+            return "must be a finite number between " + dmin.value() + " and " + dmax.value();
+        }
+        if (low != null && high != null) {
+            return "must be a finite number " + low + " and " + high;
+        }
+        if (low != null || high != null) {
+            return "must be a finite number " + (low != null ? low : high);
+        }
+        if (c.isAnnotationPresent(WorkUnits.class)) {
+            return null;
+        }
+        return c.getType() == Double.class || c.getType() == double.class ? "must be a finite number" : null;
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void crossCheck(JobKind kind, Record given, Record filled, Map<String, String> invalid,
+            List<FieldError> errors) {
+        var check = new CrossCheck<Record>() {
+            @Override
+            public Record given() {
+                return given;
+            }
+
+            @Override
+            public Record filled() {
+                return filled;
+            }
+
+            @Override
+            public boolean valid(String... fields) {
+                for (String field : fields) {
+                    if (invalid.containsKey(field)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public void reject(String field, String message) {
+                errors.add(new FieldError(field, message));
+            }
+        };
+        try {
+            kind.check(check);
+        } catch (RuntimeException e) {
+            log.warn("kind {}: its check threw on {}", kind.name(), given, e);
+            errors.add(new FieldError("body", "could not be checked by kind " + kind.name() + ": " + e));
+        }
+    }
+
+    /** Reads one component of a record. */
+    private static final class RequestFieldsAccess {
+        static Object value(Record r, RecordComponent c) {
+            try {
+                var accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                return accessor.invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

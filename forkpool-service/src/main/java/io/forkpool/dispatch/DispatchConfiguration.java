@@ -1,0 +1,28 @@
+package io.forkpool.dispatch;
+
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.worker.WorkerSettings;
+import io.forkpool.catalog.KindSettings;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The dispatcher, fed by the backend's shard transport (BackendConfiguration). */
+@Configuration(proxyBeanMethods = false)
+class DispatchConfiguration {
+
+    @Bean
+    Dispatcher dispatcher(WorkerSettings workers, KindSettings kinds, ShardSettings settings, ForkpoolMetrics metrics,
+            ShardTransport shards) {
+        var dispatcher = new Dispatcher(workers, kinds.dir(), settings, metrics, shards);
+        dispatcher.prestart(); // workers start and warm while the rest of the context is built
+        return dispatcher;
+    }
+
+    /** The spares start once the service is ready: their warm-up would compete with its start. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> sparesWhenReady(Dispatcher dispatcher) {
+        return ready -> dispatcher.startSpares();
+    }
+}

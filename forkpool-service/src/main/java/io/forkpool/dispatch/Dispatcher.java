@@ -1,0 +1,186 @@
+package io.forkpool.dispatch;
+
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.worker.Assignment;
+import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerPool;
+import io.forkpool.worker.WorkerSettings;
+import io.forkpool.worker.protocol.Message;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Feeds idle workers from the fair shard queue, one shard per worker at a time, and enforces
+ * each shard's deadline (a worker that stops answering, the tutorial's deadlock, is killed and
+ * its shard retried). Starts the worker pool with the application and stops it last. The shards
+ * come from a {@link ShardTransport}: this JVM's queue, or a stream shared by replicas.
+ */
+public class Dispatcher implements SmartLifecycle, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final ShardSettings settings;
+    private final ShardTransport shards;
+    private final ResultAggregator aggregator;
+    private final WorkerPool pool;
+    private final AtomicLong tickets = new AtomicLong();
+    private final ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("shard-deadlines").factory());
+    private Thread dispatchThread;
+    private volatile boolean running;
+
+    /** A dispatcher with its own in-JVM queue (the embedded backend). */
+    public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics) {
+        this(workerSettings, settings, metrics, new ShardQueue());
+    }
+
+    public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics,
+            ShardTransport shards) {
+        this(workerSettings, null, settings, metrics, shards);
+    }
+
+    /** {@code kindsDir}: {@code forkpool.kinds.dir}, the kind jars every worker loads (null: built-in kinds only). */
+    public Dispatcher(WorkerSettings workerSettings, java.nio.file.Path kindsDir, ShardSettings settings,
+            ForkpoolMetrics metrics, ShardTransport shards) {
+        this.settings = settings;
+        this.shards = shards;
+        this.aggregator = new ResultAggregator(shards, settings, metrics);
+        this.pool = new WorkerPool(workerSettings, kindsDir, aggregator::offer, metrics);
+        aggregator.attach(pool, this::freed);
+        metrics.shardsQueued(shards, ShardTransport::queued);
+    }
+
+    /** Queues a job's shards; they go out in turn with every other job's. */
+    public void submit(ShardedWork work) {
+        if (!(shards instanceof ShardQueue queue)) {
+            throw new IllegalStateException("jobs of a shared transport enter through their store");
+        }
+        queue.add(work);
+    }
+
+    /** Starts the worker processes now; {@link #start} waits for them (see {@link WorkerPool#prestart}). */
+    public void prestart() {
+        pool.prestart();
+    }
+
+    /** The application context closes (or failed to start): no worker outlives it. */
+    @Override
+    public void destroy() {
+        if (!running) {
+            pool.close();
+        }
+    }
+
+    public List<Worker> workers() {
+        return pool.workers();
+    }
+
+    /** Starts the warm spares; the service calls this once it is ready, so they do not slow its start. */
+    public void startSpares() {
+        if (running) {
+            pool.startSpares();
+        }
+    }
+
+    public List<Worker> spares() {
+        return pool.spares();
+    }
+
+    public boolean isReady() {
+        return running && pool.isReady();
+    }
+
+    public long shardsQueued() {
+        return shards.queued();
+    }
+
+    @Override
+    public void start() {
+        pool.start();
+        running = true;
+        dispatchThread = Thread.ofPlatform().daemon().name("shard-dispatcher").start(this::dispatchLoop);
+        watchdog.scheduleWithFixedDelay(this::killOverdue, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        watchdog.shutdownNow();
+        if (dispatchThread != null) {
+            dispatchThread.interrupt();
+        }
+        pool.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Start before the web server takes requests; stop after it has stopped taking them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE / 2;
+    }
+
+    private void dispatchLoop() {
+        while (running) {
+            try {
+                Worker worker = pool.takeIdle();
+                assign(worker, shards.take(Math.max(1, pool.count("idle"))));
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("dispatcher failed on a shard; it goes on", e);
+            }
+        }
+    }
+
+    /**
+     * A worker answered (called on its reader thread): hands it the next shard at once if one is
+     * queued, so a busy pool keeps its workers fed without waking the dispatcher thread; else
+     * back to the idle workers, where the dispatcher finds it.
+     */
+    private void freed(Worker worker) {
+        ShardTask task = running ? shards.poll() : null;
+        if (task == null) {
+            pool.release(worker);
+            return;
+        }
+        assign(worker, task);
+    }
+
+    /** Sends {@code task} to {@code worker}, which holds nothing. */
+    private void assign(Worker worker, ShardTask task) {
+        if (task.work().isFinished()) {
+            pool.release(worker);
+            task.work().skipped(task.shard());
+            return;
+        }
+        task.work().dispatched();
+        long ticket = tickets.incrementAndGet();
+        long now = System.nanoTime();
+        var assignment = new Assignment(task, ticket, now, now + settings.timeout().toNanos());
+        if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
+            shards.retry(task); // the worker died while idle: not this shard's fault
+        }
+    }
+
+    private void killOverdue() {
+        long now = System.nanoTime();
+        for (Worker worker : pool.workers()) {
+            Assignment held = worker.inFlight();
+            if (held != null && now - held.deadlineNanos() > 0) {
+                worker.kill("timeout", "shard " + ((ShardTask) held.work()).shard() + " passed its deadline of "
+                        + settings.timeout());
+            }
+        }
+    }
+}

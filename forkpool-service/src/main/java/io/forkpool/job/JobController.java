@@ -1,0 +1,178 @@
+package io.forkpool.job;
+
+import io.forkpool.plugin.KindRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.forkpool.plot.SvgPlot;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.time.Duration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The jobs resource: where a job comes in, and where its state is read. */
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+
+
+    private final JobRunner runner;
+    private final JobStore store;
+    private final JobEvents events;
+    private final ObjectMapper json;
+
+    private final KindRegistry kinds;
+
+    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json, KindRegistry kinds) {
+        this.kinds = kinds;
+        this.json = json;
+        this.runner = runner;
+        this.store = store;
+        this.events = events;
+    }
+
+    @Operation(summary = "Submit a job", description = "Cuts the job into shards and runs them on the worker "
+            + "processes. 202 with Location at once; with ?wait=N (seconds, at most 60) 200 with the finished job "
+            + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
+            + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out.")
+    @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
+    @ApiResponse(responseCode = "200", description = "finished within ?wait")
+    @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
+    @ApiResponse(responseCode = "503", description = "full or shutting down; retry after Retry-After seconds")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(
+            description = "The job: its type (one of the installed kinds, GET /api/v1/kinds) and that kind's fields",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/JobRequest"))) @RequestBody JsonNode body,
+            @RequestParam(name = "wait", required = false) Integer wait,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
+            throws InterruptedException {
+        if (wait != null && (wait < 0 || wait > 60)) {
+            throw new JobRejectedException.Invalid(
+                    List.of(new io.forkpool.plugin.FieldError("wait", "must be between 0 and 60 seconds")));
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new JobRejectedException.Invalid(List.of(
+                    new io.forkpool.plugin.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
+        }
+        if (!(body instanceof ObjectNode fields)) {
+            throw new JobRejectedException.Invalid(
+                    List.of(new io.forkpool.plugin.FieldError("body", "must be a JSON object with a type")));
+        }
+        Integer timeoutSeconds = timeoutSeconds(fields.remove("timeoutSeconds"));
+        Job.Snapshot job = runner.submit(fields, timeoutSeconds, idempotencyKey);
+        if (wait != null && wait > 0 && !job.status().isFinal()) {
+            job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
+        }
+        HttpStatus status = job.status().isFinal() && wait != null && wait > 0 ? HttpStatus.OK : HttpStatus.ACCEPTED;
+        return ResponseEntity.status(status).location(URI.create("/api/v1/jobs/" + job.id())).body(JobView.of(job));
+    }
+
+    /** The job's own deadline, a field of every kind's body. */
+    private static Integer timeoutSeconds(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > 86_400) {
+            throw new JobRejectedException.Invalid(List.of(
+                    new io.forkpool.plugin.FieldError("timeoutSeconds", "must be an integer between 1 and 86400")));
+        }
+        return value.asInt();
+    }
+
+    @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobView get(@PathVariable String id) {
+        return JobView.of(find(id));
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    JobPage list(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        var errors = new java.util.ArrayList<io.forkpool.plugin.FieldError>();
+        JobStatus wanted = null;
+        if (status != null) {
+            try {
+                wanted = JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add(new io.forkpool.plugin.FieldError("status", "must be one of " + List.of(JobStatus.values())));
+            }
+        }
+        if (type != null && kinds.find(type).isEmpty()) {
+            errors.add(new io.forkpool.plugin.FieldError("type", "must be one of " + kinds.names()));
+        }
+        if (page < 0) {
+            errors.add(new io.forkpool.plugin.FieldError("page", "must be 0 or more"));
+        }
+        if (size < 1 || size > 100) {
+            errors.add(new io.forkpool.plugin.FieldError("size", "must be between 1 and 100"));
+        }
+        if (!errors.isEmpty()) {
+            throw new JobRejectedException.Invalid(errors);
+        }
+        var found = store.page(wanted, type, page, size);
+        return new JobPage(found.jobs().stream().map(JobView::of).toList(), page, size, found.total(),
+                (found.total() + size - 1) / size);
+    }
+
+    /** A page of jobs, newest first. */
+    record JobPage(List<JobView> content, int page, int size, long totalElements, long totalPages) {}
+
+    @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    JobView cancel(@PathVariable String id) {
+        return JobView.of(runner.cancel(id).orElseThrow(() -> notFound(id)));
+    }
+
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable String id) {
+        find(id);
+        return events.follow(id);
+    }
+
+    @Operation(summary = "Plot of a job's result", description = "The result drawn as SVG (640x400): projectile "
+            + "and dice histograms, pi's estimate with its 95% interval against pi, sine's approximation against "
+            + "the exact value, smallest-multiple as a card. 409 while the job has no result.")
+    @ApiResponse(responseCode = "200", description = "the plot",
+            content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "no such job")
+    @ApiResponse(responseCode = "409", description = "the job has no result (yet): queued, running, failed or cancelled")
+    @GetMapping(path = "/{id}/plot.svg")
+    ResponseEntity<String> plot(@PathVariable String id) {
+        Job.Snapshot job = find(id);
+        JobView view = JobView.of(job);
+        if (view.result() == null) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "job " + id + " is " + view.status()
+                    + (view.status().isFinal() ? " and has no result to plot" : " and has no result yet"));
+        }
+        // No produces= on the mapping: 404 and 409 problems are negotiated like every other error.
+        return ResponseEntity.ok().contentType(new MediaType("image", "svg+xml", StandardCharsets.UTF_8))
+                .body(SvgPlot.render(job.request(), view.result()));
+    }
+
+    private Job.Snapshot find(String id) {
+        return store.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static ResponseStatusException notFound(String id) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no job with id " + id);
+    }
+}

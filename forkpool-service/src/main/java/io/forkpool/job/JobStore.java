@@ -1,0 +1,55 @@
+package io.forkpool.job;
+
+import io.forkpool.plugin.JobRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where jobs live and how their shards reach the workers. {@link InMemoryJobStore} keeps them in
+ * this JVM (the default); the redis backend keeps them in Redis, shared by every replica, so any
+ * replica answers for any job. Every backend runs the same contract test.
+ */
+public interface JobStore {
+
+    /**
+     * Records a new job (QUEUED) and queues its shards. Throws {@link JobRejectedException.Full}
+     * when {@code maxActive} jobs are already unfinished, or when the store cannot be reached.
+     */
+    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive);
+
+    Optional<Job.Snapshot> find(String id);
+
+    /** One page of the jobs that match (null = any), newest first, and how many match in all. */
+    Page page(JobStatus status, String type, int page, int size);
+
+    record Page(List<Job.Snapshot> jobs, long total) {}
+
+    /** Cancels the job unless it has ended; the job as it is after, or empty if unknown. */
+    Optional<Job.Snapshot> cancel(String id);
+
+    /** Ends the job FAILED unless it has already ended; returns whether this call ended it. */
+    boolean fail(String id, String problem);
+
+    /** Waits up to {@code timeout} for the job to end; the job as it is then. */
+    Optional<Job.Snapshot> await(String id, Duration timeout) throws InterruptedException;
+
+    /** Jobs queued or running now (in a shared store: on all replicas). */
+    int active();
+
+    /**
+     * Unfinished jobs that die with this process, so shutdown must end them: all of them in memory,
+     * none in a shared store, where the other replicas finish them.
+     */
+    List<String> endWithThisProcess();
+
+    /** Forgets finished jobs past their retention. */
+    void expire();
+
+    /** Hears of a job starting to run and of its end, on the replica where that happened. */
+    void listen(Consumer<Job.Snapshot> changes);
+
+    /** Whether the store answers now (readiness). */
+    boolean isAvailable();
+}

@@ -1,0 +1,92 @@
+package io.forkpool.kind;
+
+import io.forkpool.kind.JobResult.DiceResult;
+import io.forkpool.kind.Partial.Histogram;
+import io.forkpool.kind.api.Codec;
+import io.forkpool.kind.api.JobKind;
+import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Shard;
+import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
+
+/** Rolls a fair die and tests the counts against uniformity (chi-square). */
+public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResult> {
+
+    static final int MAX_FACES = 1000;
+
+    private static final Codec<Histogram> CODEC = Codec.ofRecord(Histogram.class);
+
+    @Override
+    public String name() {
+        return "dice";
+    }
+
+    @Override
+    public String description() {
+        return "Rolls of a fair die: the count per face and a chi-square test of fairness";
+    }
+
+    @Override
+    public Class<DiceRequest> requestType() {
+        return DiceRequest.class;
+    }
+
+    @Override
+    public Class<DiceResult> resultType() {
+        return DiceResult.class;
+    }
+
+    @Override
+    public DiceRequest example() {
+        return new DiceRequest(10_000_000L, 6);
+    }
+
+    @Override
+    public Layout layout(DiceRequest request) {
+        return Layout.forJob(request.rolls(), DiceKernel.BLOCK_ROLLS, maxBlocksPerShard(request.faces()));
+    }
+
+    @Override
+    public Histogram compute(DiceRequest request, Shard shard) {
+        long[] counts = new long[request.faces()];
+        for (long block = shard.firstBlock(); block < shard.endBlock(); block++) {
+            DiceKernel.roll(shard.seed(), block, shard.unitsOfBlock(block), counts);
+        }
+        return new Histogram(counts);
+    }
+
+    @Override
+    public Codec<Histogram> partialCodec() {
+        return CODEC;
+    }
+
+    @Override
+    public Histogram merge(Histogram a, Histogram b) {
+        return (Histogram) a.merge(b);
+    }
+
+    @Override
+    public DiceResult finish(DiceRequest request, Histogram merged) {
+        int faces = request.faces();
+        long rolls = request.rolls();
+        long[] counts = merged.counts().clone();
+        double expected = (double) rolls / faces;
+        double[] frequencies = new double[faces];
+        double chiSquare = 0;
+        for (int face = 0; face < faces; face++) {
+            frequencies[face] = (double) counts[face] / rolls;
+            double deviation = counts[face] - expected;
+            chiSquare += deviation * deviation / expected;
+        }
+        double pValue = ChiSquaredDistribution.of(faces - 1).survivalProbability(chiSquare);
+        return new DiceResult(counts, frequencies, chiSquare, pValue);
+    }
+
+    /**
+     * Compile-time constants only: planning runs in the service JVM, which must not load the
+     * Vector API kernel class (a plain java -jar cannot add the incubator module).
+     */
+    private static int maxBlocksPerShard(int faces) {
+        return faces <= DiceKernel.PACKED_FACES ? DiceKernel.MAX_BLOCKS_PER_SHARD
+                : DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES;
+    }
+}

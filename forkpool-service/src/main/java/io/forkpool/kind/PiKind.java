@@ -1,0 +1,77 @@
+package io.forkpool.kind;
+
+import io.forkpool.kind.JobResult.PiResult;
+import io.forkpool.kind.Partial.PiCount;
+import io.forkpool.kind.api.Codec;
+import io.forkpool.kind.api.JobKind;
+import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Shard;
+
+/** Monte Carlo pi: the share of uniform points of the unit square inside the quarter circle, times 4. */
+public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
+
+    /** z such that P(|N(0,1)| ≤ z) = 0.95. */
+    static final double Z_95 = 1.959963984540054;
+
+    private static final Codec<PiCount> CODEC = Codec.ofRecord(PiCount.class);
+
+    @Override
+    public String name() {
+        return "pi";
+    }
+
+    @Override
+    public String description() {
+        return "Monte Carlo estimate of pi from random points of the unit square, with its 95% confidence interval";
+    }
+
+    @Override
+    public Class<PiRequest> requestType() {
+        return PiRequest.class;
+    }
+
+    @Override
+    public Class<PiResult> resultType() {
+        return PiResult.class;
+    }
+
+    @Override
+    public PiRequest example() {
+        return new PiRequest(100_000_000L);
+    }
+
+    @Override
+    public Layout layout(PiRequest request) {
+        return Layout.forJob(request.samples(), PiKernel.BLOCK_SAMPLES, PiKernel.MAX_BLOCKS_PER_SHARD);
+    }
+
+    @Override
+    public PiCount compute(PiRequest request, Shard shard) {
+        long inside = 0;
+        for (long block = shard.firstBlock(); block < shard.endBlock(); block++) {
+            inside += PiKernel.inside(shard.seed(), block, shard.unitsOfBlock(block));
+        }
+        return new PiCount(inside, shard.units());
+    }
+
+    @Override
+    public Codec<PiCount> partialCodec() {
+        return CODEC;
+    }
+
+    @Override
+    public PiCount merge(PiCount a, PiCount b) {
+        return (PiCount) a.merge(b);
+    }
+
+    @Override
+    public PiResult finish(PiRequest request, PiCount count) {
+        long n = count.samples();
+        double p = (double) count.inside() / n;
+        double estimate = 4.0 * p;
+        // Binomial proportion: sd(p) = sqrt(p(1-p)/n), and the estimate is 4p.
+        double stdError = 4.0 * Math.sqrt(p * (1 - p) / n);
+        double[] ci95 = {estimate - Z_95 * stdError, estimate + Z_95 * stdError};
+        return new PiResult(estimate, count.inside(), n, stdError, ci95);
+    }
+}

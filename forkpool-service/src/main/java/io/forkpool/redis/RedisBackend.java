@@ -1,0 +1,72 @@
+package io.forkpool.redis;
+
+import io.forkpool.catalog.RequestBinder;
+import io.forkpool.dispatch.ShardSettings;
+import io.forkpool.job.Backend;
+import io.forkpool.job.JobSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code forkpool.backend=redis}: jobs and shards in the Redis named by the usual
+ * {@code spring.data.redis.*} properties. Spring's own Redis auto-configuration stays off (see
+ * application.yaml), so the embedded default never needs a Redis.
+ */
+public final class RedisBackend {
+
+    private RedisBackend() {}
+
+    /** Connects lazily: a Redis that is down makes readiness DOWN and POSTs 503, not a failed start. */
+    public static Backend open(Environment env, ObjectMapper json, RequestBinder binder, JobSettings jobs,
+            ShardSettings shardSettings) {
+        var client = client(env);
+        var keys = new RedisKeys(env.getProperty("forkpool.redis.key-prefix", "forkpool"));
+        var redis = new RedisLink(client);
+        var reader = new RedisLink(client);
+        var store = new RedisJobStore(redis, keys, json, binder, jobs);
+        var shards = new StreamShards(redis, reader, keys, store, shardSettings, consumerName());
+        return new Backend(store, shards, () -> {
+            shards.close();
+            reader.close();
+            redis.close();
+            client.shutdown();
+        });
+    }
+
+    private static RedisClient client(Environment env) {
+        var timeout = env.getProperty("spring.data.redis.timeout", Duration.class, Duration.ofSeconds(2));
+        var uri = RedisURI.builder()
+                .withHost(env.getProperty("spring.data.redis.host", "localhost"))
+                .withPort(env.getProperty("spring.data.redis.port", Integer.class, 6379))
+                .withDatabase(env.getProperty("spring.data.redis.database", Integer.class, 0))
+                .withTimeout(timeout);
+        var password = env.getProperty("spring.data.redis.password", "");
+        if (!password.isEmpty()) {
+            uri.withPassword(password.toCharArray());
+        }
+        var client = RedisClient.create(uri.build());
+        // Fail at once while disconnected (POST → 503, readiness DOWN) instead of queueing commands.
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+        return client;
+    }
+
+    /** Unique per process: a restarted pod is a new consumer, its old one is reaped. */
+    private static String consumerName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "replica";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

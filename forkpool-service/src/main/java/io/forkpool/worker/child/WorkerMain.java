@@ -1,0 +1,80 @@
+package io.forkpool.worker.child;
+
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.plugin.KindRegistry;
+import io.forkpool.worker.protocol.FrameCodec;
+import io.forkpool.worker.protocol.Message;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Entry point of a worker process: no Spring, so it starts in tens of milliseconds. Reads
+ * {@link Message.Run} frames from stdin, runs the kernel, writes the answer to stdout. Stdout
+ * carries frames only (System.out goes to stderr, which the parent logs). Exits when stdin closes
+ * or its parent dies, so a worker never outlives the service.
+ */
+public final class WorkerMain {
+
+    private WorkerMain() {}
+
+    public static void main(String[] args) throws IOException {
+        OutputStream frames = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        watchParent();
+        String dir = System.getProperty("forkpool.kinds.dir");
+        KindRegistry kinds = KindRegistry.load(dir == null || dir.isBlank() ? null : Path.of(dir));
+        Warmup.run(Long.getLong("forkpool.worker.warmup-ms", 0));
+        serve(kinds, new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16), frames);
+        System.exit(0);
+    }
+
+    /** The loop of one worker, separate from {@link #main} so tests can drive it over pipes. */
+    static void serve(KindRegistry kinds, InputStream in, OutputStream out) throws IOException {
+        FrameCodec.write(out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
+        Message message;
+        Message.Run last = null;
+        JobRequest request = null;
+        while ((message = FrameCodec.read(in)) != null) {
+            if (!(message instanceof Message.Run run)) {
+                throw new IOException("worker expects Run frames, got " + message);
+            }
+            Message answer;
+            long start = System.nanoTime();
+            try {
+                // The shards of one job arrive in runs: decode its request once.
+                if (last == null || !sameJob(last, run)) {
+                    request = JobRequest.decode(kinds, run.type(), run.seed(), run.params());
+                    last = run;
+                }
+                byte[] partial = request.computeEncoded(run.shard());
+                answer = new Message.Done(run.ticket(), System.nanoTime() - start, partial);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                last = null;
+                answer = new Message.Failed(run.ticket(), e.toString());
+            }
+            FrameCodec.write(out, answer);
+        }
+    }
+
+    private static boolean sameJob(Message.Run a, Message.Run b) {
+        return a.type().equals(b.type()) && java.util.Objects.equals(a.seed(), b.seed())
+                && Arrays.equals(a.params(), b.params());
+    }
+
+    /** SIGKILL of the parent closes our stdin, but a busy kernel would not notice: watch too. */
+    private static void watchParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            System.err.println("parent " + parent.pid() + " exited; worker stops");
+            Runtime.getRuntime().halt(3);
+        }));
+    }
+}

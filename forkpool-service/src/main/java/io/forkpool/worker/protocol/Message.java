@@ -1,0 +1,31 @@
+package io.forkpool.worker.protocol;
+
+import io.forkpool.plugin.JobRequest;
+
+/** What parent and worker say to each other, one message per frame. */
+public sealed interface Message {
+
+    /** Protocol version both sides must speak; the worker's first frame announces it. */
+    int VERSION = 2;
+
+    /** Worker to parent, once, when its kernels are warm and it can take shards. */
+    record Hello(int version, long pid) implements Message {}
+
+    /**
+     * Parent to worker: compute shard {@code shard} of the job of kind {@code type}, whose request
+     * record is {@code params} (the kind's request codec) and seed {@code seed} (null: a kind
+     * without randomness); {@code ticket} names this try.
+     */
+    record Run(long ticket, String type, Long seed, byte[] params, int shard) implements Message {
+
+        public Run(long ticket, JobRequest request, int shard) {
+            this(ticket, request.type(), request.seed(), request.encodedParams(), shard);
+        }
+    }
+
+    /** Worker to parent: the shard's partial (the kind's partial codec) and the time the kernel took. */
+    record Done(long ticket, long computeNanos, byte[] partial) implements Message {}
+
+    /** Worker to parent: the kernel threw; the worker stays usable. */
+    record Failed(long ticket, String reason) implements Message {}
+}

@@ -1,4 +1,0 @@
-package io.forkpool.kind;
-
-/** One invalid field of a request: its JSON name and what is wrong with it. */
-public record FieldError(String field, String message) {}

@@ -1,9 +1,9 @@
 package io.forkpool.it;
 
+import io.forkpool.kind.TestJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.web.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,12 +96,9 @@ class ImageLayoutIT {
 
     /** The job's result computed shard by shard in this JVM, from the same request. */
     private static Object computedHere(String body) {
-        JobRequest request = Api.JSON.readValue(body, JobRequest.class).withDefaults(0);
-        Partial merged = null;
-        for (int shard = 0; shard < request.shardCount(); shard++) {
-            merged = merged == null ? request.compute(shard) : merged.merge(request.compute(shard));
-        }
-        return request.finish(merged);
+        JobRequest request = TestJobs.binder().bind((tools.jackson.databind.node.ObjectNode) Api.JSON.readTree(body))
+                .withSeed(0);
+        return request.finish(TestJobs.reference(request));
     }
 
     private static void run(List<String> command, Map<String, String> env) throws Exception {

@@ -35,7 +35,7 @@ class ImageLayoutIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", dir.toString(),
                 "--application-filename", "app.jar"), Map.of());
-        run(List.of(Path.of("docker/aot-train.sh").toAbsolutePath().toString(), dir.toString()), Map.of("JAVA", java));
+        run(List.of(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh").toString(), dir.toString()), Map.of("JAVA", java));
         assertThat(dir.resolve("forkpool.aot")).isNotEmptyFile();
         assertThat(dir.resolve("worker.aot")).isNotEmptyFile();
 

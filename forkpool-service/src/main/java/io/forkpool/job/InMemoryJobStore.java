@@ -28,12 +28,17 @@ public final class InMemoryJobStore implements JobStore {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger active = new AtomicInteger();
     private volatile Consumer<Job.Snapshot> listener = s -> {};
-    /** Shard tries kept one by one across all jobs, about 100 bytes each (~20 MB); past it, timelines are summarised. */
-    private final ShardLog.Budget attempts = new ShardLog.Budget(200_000);
+    /** Shard tries kept one by one for the timelines (ShardLog); past it, they are summarised. */
+    private final ShardLog.Budget attempts;
 
     public InMemoryJobStore(JobSettings settings, ShardQueue shards) {
+        this(settings, shards, TimelineSettings.DEFAULTS);
+    }
+
+    public InMemoryJobStore(JobSettings settings, ShardQueue shards, TimelineSettings timeline) {
         this.settings = settings;
         this.shards = shards;
+        this.attempts = new ShardLog.Budget(timeline);
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class Job implements ShardedWork {
 
     /** {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping. */
     Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> onChange) {
-        this(id, sequence, request, timeoutSeconds, onChange, new ShardLog.Budget(ShardLog.DETAIL_CAP));
+        this(id, sequence, request, timeoutSeconds, onChange, new ShardLog.Budget(TimelineSettings.DEFAULTS));
     }
 
     /** {@code attempts}: the store's budget of shard tries kept one by one for timelines. */

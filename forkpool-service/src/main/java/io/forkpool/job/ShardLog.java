@@ -10,14 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The tries of one job's shards, for its timeline ({@code GET /api/v1/jobs/{id}/shards}). Every try is
- * kept while the job has few; past {@link #DETAIL_CAP} tries, or once the store's {@link Budget} is
+ * kept while the job has few; past {@link Budget}'s tries per job, or once the store's budget is
  * spent, the job keeps a summary instead: per worker process its busy time in at most
  * {@link #BUCKETS} time buckets, and its failed tries one by one (up to {@link #MARKS_CAP}). So a job
  * of a million shards costs a few kilobytes, and its timeline reads as fast as a small job's.
  */
 public final class ShardLog {
 
-    static final int DETAIL_CAP = 2_000;
     static final int BUCKETS = 120;
     static final int MARKS_CAP = 200;
     /** The first bucket width: a job summarised early still shows 50 ms steps; doubled as it runs on. */
@@ -40,7 +39,7 @@ public final class ShardLog {
         }
         attempts++;
         if (detail != null) {
-            if (detail.size() < DETAIL_CAP && budget.take()) {
+            if (detail.size() < budget.perJob && budget.take()) {
                 detail.add(attempt);
                 return;
             }
@@ -101,13 +100,15 @@ public final class ShardLog {
      */
     public record Lane(int worker, long pid, String replica, long attempts, long failed, Duration busyTime, double[] busy) {}
 
-    /** How many tries all jobs of one store may keep one by one (about 100 bytes each). */
+    /** How many tries one job, and all jobs of one store together, may keep one by one (about 100 bytes each). */
     public static final class Budget {
 
         private final AtomicLong left;
+        private final int perJob;
 
-        public Budget(long attempts) {
-            this.left = new AtomicLong(attempts);
+        public Budget(TimelineSettings settings) {
+            this.left = new AtomicLong(settings.total());
+            this.perJob = settings.perJob();
         }
 
         boolean take() {

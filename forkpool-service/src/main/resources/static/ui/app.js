@@ -38,9 +38,8 @@ function home(signal) {
   import('./overview.js').then(({ overview }) => { if (!signal.aborted) overviewSlot.replaceWith(overview(signal)); });
   main.replaceChildren(
     overviewSlot,
-    h('div', { class: 'columns home' },
-      jobs.section,
-      h('div', { class: 'side' }, newJobPanel(signal, kinds, () => jobs.refresh()), workersPanel(signal))));
+    h('div', { class: 'columns home' }, jobs.section, newJobPanel(signal, kinds, () => jobs.refresh())),
+    workersPanel(signal));
 }
 
 document.addEventListener('click', (e) => {

@@ -43,6 +43,11 @@ export function overview(signal) {
   return section;
 }
 
+/** A time axis label: the wall clock, hours to seconds (uPlot's default stacks the date under it). */
+function clock(t) {
+  return new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false });
+}
+
 /** An axis label: compact for large values, with the decimals small rates need. */
 function tick(v) {
   return v >= 1000 || Number.isInteger(v) ? count(v) : String(+v.toFixed(2));
@@ -58,7 +63,7 @@ function chart(figure, label, xs, ys) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
-    axes: [{ stroke: '#555' }, { stroke: '#555', size: 60, values: (u, vals) => vals.map(tick) }],
+    axes: [{ stroke: '#555', space: 70, values: (u, ticks) => ticks.map(clock) }, { stroke: '#555', size: 60, values: (u, vals) => vals.map(tick) }],
     series: [{}, { label, stroke: '#1f6fb2', width: 1.5, fill: 'rgba(31,111,178,0.12)', points: { show: false } }],
   };
   return new uPlot(opts, [xs, ys], figure);

@@ -35,7 +35,7 @@ export function timeline(view) {
       lane.busy.forEach((busy, b) => {
         if (busy <= 0) return;
         const start = t0 + b * view.bucketSeconds * 1000;
-        g.append(s('rect', { class: 'bucket', x: x(start), y: 4, width: Math.max(0.5, width), height: ROW - 8, 'fill-opacity': busy.toFixed(3) },
+        g.append(s('rect', { class: 'bucket', x: x(start), y: 4, width: Math.max(0.5, width) + 0.4, height: ROW - 8, 'fill-opacity': busy.toFixed(3) },
           s('title', { text: `${Math.round(busy * 100)}% busy from +${seconds((start - t0) / 1000)}` })));
       });
     }

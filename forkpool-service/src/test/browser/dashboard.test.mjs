@@ -102,7 +102,8 @@ test('home: the four regions, the worker processes, no console error', async (t)
 test('a job from the form: in the table without a reload, its page, progress to 100 %, result, timeline of 2 workers', async (t) => {
   const { page, errors } = await open(t);
   await page.goto(`${BASE}/`);
-  const id = await submitFromForm(page, 'pi', { samples: 2_000_000_000, seed: 7 });
+  // a seed past 2^53, which a JavaScript number would round: the page must keep its digits
+  const id = await submitFromForm(page, 'pi', { samples: 2_000_000_000, seed: '9007199254740993' });
 
   // the row appears by itself (the table polls the server's page of jobs)
   const row = region(page, 'Jobs').locator(`tr[data-job="${id}"]`);
@@ -143,7 +144,10 @@ test('a job from the form: in the table without a reload, its page, progress to 
   await page.waitForURL((url) => url.pathname.startsWith('/jobs/') && !url.pathname.endsWith(id));
   await page.waitForFunction(() => document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') === '100', null, { timeout: 60_000 });
   const againId = decodeURIComponent(new URL(page.url()).pathname.replace('/jobs/', ''));
-  const again = await (await page.request.get(`${BASE}/api/v1/jobs/${againId}`)).json();
+  const againText = await (await page.request.get(`${BASE}/api/v1/jobs/${againId}`)).text();
+  assert.match(againText, /"seed":9007199254740993[,}]/, 'the same seed, every digit');
+  assert.match(await region(page, 'Request').textContent(), /"seed": 9007199254740993\b/);
+  const again = JSON.parse(againText);
   assert.deepEqual(again.request, job.request);
   assert.equal(again.result.estimate, job.result.estimate);
 

@@ -16,6 +16,21 @@ export class Problem extends Error {
   }
 }
 
+/**
+ * JSON with 64-bit integers intact: a seed is any long, beyond what a JavaScript number holds
+ * exactly, and "Run again" must send back the very seed. Integers past 2^53 become BigInts (from
+ * their source text) and are written back as the same digits.
+ */
+export function parseJson(text) {
+  return JSON.parse(text, (key, value, context) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '')
+      ? BigInt(context.source) : value);
+}
+
+export function toJson(value, space) {
+  return JSON.stringify(value, (key, v) => (typeof v === 'bigint' ? JSON.rawJSON(v.toString()) : v), space);
+}
+
 function headers(extra) {
   const h = { ...extra };
   const key = sessionStorage.getItem(KEY);
@@ -41,7 +56,7 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   const res = await send(path, init);
   const text = await res.text();
   let data = text;
-  if ((res.headers.get('Content-Type') ?? '').includes('json') && text) data = JSON.parse(text);
+  if ((res.headers.get('Content-Type') ?? '').includes('json') && text) data = parseJson(text);
   if (!res.ok) throw new Problem(res.status, data);
   return data;
 }

@@ -1,6 +1,6 @@
 // A job's page (/jobs/{id}): status and actions, a live progress bar fed by the job's Server-Sent
 // Events, its request, timings, result with its plot, and its shard timeline.
-import { api, blob, follow, Problem } from './api.js';
+import { api, blob, follow, parseJson, toJson, Problem } from './api.js';
 import { h, link, jobHref, badge, count, seconds, time, every, showError, FINAL } from './dom.js';
 import { timeline } from './timeline.js';
 import { navigate } from './app.js';
@@ -46,7 +46,7 @@ export function jobPage(main, id, signal) {
     progress(j.progress.shardsDone, j.progress.shardsTotal);
     const body = { ...j.request };
     if (j.timeoutSeconds !== null && j.timeoutSeconds !== undefined) body.timeoutSeconds = j.timeoutSeconds;
-    request.textContent = JSON.stringify(body, null, 2);
+    request.textContent = toJson(body, 2);
     const t = j.timings ?? {};
     timings.replaceChildren(...[
       ['Submitted', time(j.submittedAt)], ['Started', time(j.startedAt)], ['Finished', time(j.finishedAt)],
@@ -77,7 +77,7 @@ export function jobPage(main, id, signal) {
 
   async function resubmit(body) {
     await act(async () => {
-      const created = await api('/api/v1/jobs', { method: 'POST', body: JSON.stringify(body), signal });
+      const created = await api('/api/v1/jobs', { method: 'POST', body: toJson(body), signal });
       navigate(jobHref(created.id));
     });
   }
@@ -100,7 +100,7 @@ export function jobPage(main, id, signal) {
       return;
     }
     const fields = h('dl', { class: 'result-fields' }, Object.entries(j.result).flatMap(([k, v]) =>
-      [h('dt', { text: k }), h('dd', { text: typeof v === 'object' ? JSON.stringify(v) : String(v) })]));
+      [h('dt', { text: k }), h('dd', { text: typeof v === 'object' ? toJson(v) : String(v) })]));
     const figure = h('figure', { class: 'plot' });
     result.replaceChildren(h('div', { class: 'result-grid' }, fields, figure));
     if (j.links?.plot) {
@@ -137,7 +137,7 @@ export function jobPage(main, id, signal) {
     while (!FINAL.includes(job.status) && !signal.aborted) {
       try {
         await follow(`/api/v1/jobs/${encodeURIComponent(id)}/events`, (name, data) => {
-          const event = JSON.parse(data);
+          const event = parseJson(data);
           if (name === 'progress') {
             progress(event.shardsDone, event.shardsTotal);
             if (event.status !== job.status) render({ ...job, status: event.status, progress: { shardsDone: event.shardsDone, shardsTotal: event.shardsTotal } });

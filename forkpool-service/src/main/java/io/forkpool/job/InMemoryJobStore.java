@@ -28,10 +28,17 @@ public final class InMemoryJobStore implements JobStore {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger active = new AtomicInteger();
     private volatile Consumer<Job.Snapshot> listener = s -> {};
+    /** Shard tries kept one by one for the timelines (ShardLog); past it, they are summarised. */
+    private final ShardLog.Budget attempts;
 
     public InMemoryJobStore(JobSettings settings, ShardQueue shards) {
+        this(settings, shards, TimelineSettings.DEFAULTS);
+    }
+
+    public InMemoryJobStore(JobSettings settings, ShardQueue shards, TimelineSettings timeline) {
         this.settings = settings;
         this.shards = shards;
+        this.attempts = new ShardLog.Budget(timeline);
     }
 
     @Override
@@ -41,7 +48,7 @@ public final class InMemoryJobStore implements JobStore {
             throw new JobRejectedException.Full("queue_full",
                     "the service already has " + maxActive + " jobs queued or running");
         }
-        var job = new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::changed);
+        var job = new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::changed, attempts);
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);
@@ -121,6 +128,7 @@ public final class InMemoryJobStore implements JobStore {
             if (s.finishedAt().isBefore(cutoff) || ++finishedKept > settings.maxRetained()) {
                 byId.remove(job.id());
                 bySequence.remove(job.sequence());
+                job.shardLog().release();
             }
         }
     }
@@ -133,5 +141,10 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public boolean isAvailable() {
         return true;
+    }
+
+    @Override
+    public Optional<ShardLog.View> shards(String id) {
+        return Optional.ofNullable(byId.get(id)).map(job -> job.shardLog().view());
     }
 }

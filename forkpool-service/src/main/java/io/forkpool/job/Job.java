@@ -24,6 +24,7 @@ public final class Job implements ShardedWork {
     private final CompletableFuture<Job> finished = new CompletableFuture<>();
     private final Consumer<Job> onChange;
     private final Integer timeoutSeconds;
+    private final ShardLog shardLog;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
@@ -37,6 +38,13 @@ public final class Job implements ShardedWork {
 
     /** {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping. */
     Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> onChange) {
+        this(id, sequence, request, timeoutSeconds, onChange, new ShardLog.Budget(TimelineSettings.DEFAULTS));
+    }
+
+    /** {@code attempts}: the store's budget of shard tries kept one by one for timelines. */
+    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> onChange,
+            ShardLog.Budget attempts) {
+        this.shardLog = new ShardLog(attempts);
         this.id = id;
         this.timeoutSeconds = timeoutSeconds;
         this.sequence = sequence;
@@ -48,6 +56,21 @@ public final class Job implements ShardedWork {
 
     public String id() {
         return id;
+    }
+
+    @Override
+    public String jobId() {
+        return id;
+    }
+
+    @Override
+    public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {
+        shardLog.record(attempt);
+    }
+
+    /** The tries of its shards so far, for the timeline. */
+    public ShardLog shardLog() {
+        return shardLog;
     }
 
     long sequence() {

@@ -251,4 +251,23 @@ public final class RedisJobStore implements JobStore {
             throw new JobRejectedException.Full("store_unavailable", "the job store (Redis) cannot be reached");
         }
     }
+
+    private volatile ShardTries tries;
+
+    /** The tries of a job's shards, kept by every replica that ran one (ShardTries). */
+    private ShardTries tries() {
+        if (tries == null) {
+            tries = new ShardTries(redis, keys, settings.retention());
+        }
+        return tries;
+    }
+
+    void recordAttempt(String id, io.forkpool.dispatch.ShardAttempt attempt) {
+        tries().record(id, attempt);
+    }
+
+    @Override
+    public Optional<io.forkpool.job.ShardLog.View> shards(String id) {
+        return find(id).map(job -> tries().read(id));
+    }
 }

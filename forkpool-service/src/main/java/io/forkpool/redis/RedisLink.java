@@ -24,6 +24,12 @@ final class RedisLink implements AutoCloseable {
         return connection.sync();
     }
 
+    /** The same connection, for commands whose answer nobody waits for. */
+    synchronized io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
+        sync(); // connects
+        return connection.async();
+    }
+
     @Override
     public synchronized void close() {
         if (connection != null) {

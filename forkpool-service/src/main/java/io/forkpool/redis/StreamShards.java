@@ -297,6 +297,16 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         }
 
         @Override
+        public String jobId() {
+            return job;
+        }
+
+        @Override
+        public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {
+            jobs.recordAttempt(job, attempt.on(consumer));
+        }
+
+        @Override
         public void skipped(int shard) {
             var sync = redis.sync();
             sync.xack(keys.shards(), keys.group(), id);

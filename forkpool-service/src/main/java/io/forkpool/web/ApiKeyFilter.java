@@ -28,7 +28,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Optional API keys ({@code forkpool.security.api-keys}). With none configured (the default) this
  * filter lets everything through. With keys configured, every request needs one of them, in
  * {@code X-API-Key} or as {@code Authorization: Bearer <key>}, except the probes, the Prometheus
- * scrape, Swagger UI and the OpenAPI document; anything else (the whole {@code /api/v1} API, other
+ * scrape, Swagger UI, the OpenAPI document and the dashboard's page and files; anything else (the whole {@code /api/v1} API, other
  * actuator endpoints, unknown paths) answers 401 {@code application/problem+json} with
  * {@code WWW-Authenticate}. Closed by default rather than by listing the protected paths, so an
  * encoded or oddly spelt path cannot slip past.
@@ -60,7 +60,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return path.equals("/actuator/health") || path.startsWith("/actuator/health/")
                 || path.equals("/actuator/prometheus")
                 || path.startsWith("/swagger-ui")
-                || path.startsWith("/v3/api-docs");
+                || path.startsWith("/v3/api-docs")
+                || dashboardPage(path);
+    }
+
+    /** The dashboard's page, its files and libraries carry no data: the page asks for a key and sends it. */
+    private static boolean dashboardPage(String path) {
+        return path.equals("/") || path.matches("/jobs/[^/]+") || path.startsWith("/ui/")
+                || path.startsWith("/webjars/");
     }
 
     @Override

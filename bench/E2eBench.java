@@ -164,10 +164,13 @@ public class E2eBench {
                 double startToResult = (System.nanoTime() - t0) / 1e9;
                 var after = cpuSnapshot(service);
                 double[] later = new double[5];
+                String lastCpu = "";
                 for (int i = 0; i < later.length; i++) {
+                    var b = cpuSnapshot(service);
                     long t = System.nanoTime();
                     service.post(FIRST_JOB);
                     later[i] = (System.nanoTime() - t) / 1e9;
+                    lastCpu = cpuDelta(b, cpuSnapshot(service), workerPids(service));
                 }
                 double[] sorted = later.clone();
                 Arrays.sort(sorted);
@@ -176,9 +179,10 @@ public class E2eBench {
                 firsts.add(first);
                 toResult.add(startToResult);
                 System.out.printf("start %d: first job %.3f s, later %s s (median %.3f): first at %.2fx the steady rate;"
-                        + " start -> first result %.2f s; CPU during the first job: %s  (%s)%n", s, first,
+                        + " start -> first result %.2f s;%n    CPU during the first job: %s%n    CPU during the last job: %s"
+                        + "  (%s)%n", s, first,
                         Arrays.toString(Arrays.stream(later).map(x -> Math.round(x * 1000) / 1000.0).toArray()), steady,
-                        steady / first, startToResult, cpuDelta(before, after, workerPids(service)), loadavg());
+                        steady / first, startToResult, cpuDelta(before, after, workerPids(service)), lastCpu, loadavg());
             }
         }
         System.out.printf("first job / steady rate over %d starts: median %.2fx (%s); first job median %.3f s;"

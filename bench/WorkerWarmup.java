@@ -59,7 +59,8 @@ public final class WorkerWarmup {
                         (long) result[result.length - 1]);
             }
         }
-        System.out.printf("%nmedians over %d rounds (load %s)%n", rounds, Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("%nmedians over %d rounds, shard speeds per second of %s (load %s)%n", rounds,
+                CPU_CLOCK ? "the worker's main-thread CPU time" : "wall time in the worker", Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("variant       hello_ms  cpu_ms   pi(1st,last)  projectile(1st,last)  dice(1st,last) G/s;"
                 + "  min over the workers of pi, projectile, dice (last of %d shards)%n", SHARDS_PER_KERNEL);
         for (var name : variants.keySet()) {
@@ -117,25 +118,54 @@ public final class WorkerWarmup {
         result[result.length - 1] = process.pid();
         result[0] = helloMs;
         result[1] = cpuMs;
+        double[] cpuRates = new double[2 * SHARDS.size()];
         long ticket = 0;
         for (int k = 0; k < SHARDS.size(); k++) {
             var request = SHARDS.get(k);
             for (int i = 0; i < SHARDS_PER_KERNEL; i++) {
+                long cpu0 = mainThreadCpuNanos(process.pid());
                 FrameCodec.write(out, new Message.Run(++ticket, request, i));
                 out.flush();
                 var done = (Message.Done) FrameCodec.read(in);
+                long cpuNanos = mainThreadCpuNanos(process.pid()) - cpu0;
                 double gps = request.shardUnits(i) / (double) done.computeNanos();
+                double cpuGps = request.shardUnits(i) / (double) cpuNanos;
                 if (i == 0) {
                     result[2 + 2 * k] = gps;
+                    cpuRates[2 * k] = cpuGps;
                 }
                 if (i == SHARDS_PER_KERNEL - 1) {
                     result[3 + 2 * k] = gps;
+                    cpuRates[2 * k + 1] = cpuGps;
                 }
             }
+        }
+        if (CPU_CLOCK) {
+            System.arraycopy(cpuRates, 0, result, 2, cpuRates.length);
         }
         out.close();
         process.waitFor();
         return result;
+    }
+
+    /**
+     * {@code -Dworker.clock=cpu}: shard speeds per second of the worker's main-thread CPU time
+     * (/proc schedstat, ns) instead of its wall time: on a loaded machine the wall time counts the
+     * time the worker waited for a core, the CPU time only the kernel's own.
+     */
+    static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("worker.clock"));
+
+    /** On-CPU ns of the worker's threads named "java": the launcher's (idle) and the main thread. */
+    static long mainThreadCpuNanos(long pid) throws Exception {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (var task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).trim().equals("java")) {
+                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                }
+            }
+        }
+        return sum;
     }
 
     static double cpuMillis(long pid) throws Exception {

@@ -31,7 +31,9 @@ import java.util.List;
  * ~20 ms with a call shaped like a real shard (shard 0 of a mid-size job: full blocks, through
  * {@code compute}, as {@link WorkerMain} calls it). Warm-up ends once every probe runs at compiled
  * speed (≥ {@link #COMPILED_UNITS_PER_NANO} units/ns, twice in a row: a busy machine can make one
- * probe look fast or slow), or at 3× the budget whatever the probes say.
+ * probe look fast or slow), or at 3× the budget whatever the probes say. Budget and probes count
+ * the warm-up thread's CPU time ({@link Clock}), so a worker kept waiting for a core still ends
+ * warm.
  * {@code -Dforkpool.worker.warmup-trace=true} prints every probe's speed on stderr.
  */
 final class Warmup {
@@ -83,17 +85,41 @@ final class Warmup {
     /** Units per nanosecond (0.1 = 100 M/s) above which a probe counts as compiled. */
     static final double COMPILED_UNITS_PER_NANO = 0.1;
 
-    private static final long PROBE_EVERY_NANOS = 20_000_000;
+    /** Probes run at most every 20 ms of the warm-up thread's CPU time. */
+    static final long PROBE_EVERY_NANOS = 20_000_000;
 
     /** A tiny vector call (65–2053 units) under this looks compiled (compiled: ~1 µs; cold: ~1 ms). */
     private static final long TINY_COMPILED_NANOS = 30_000;
 
     private Warmup() {}
 
-    /** Runs the kernels until they are compiled, at most 3× {@code budgetMillis}; returns the rounds run. */
-    static int run(long budgetMillis) {
+    /** How a warm-up ended: its kernels ran at compiled speed, or it ran out of budget first. */
+    enum Outcome { WARM, COLD }
+
+    /**
+     * The time the warm-up loop goes by. Its budget and its probes count the CPU time of the
+     * warm-up's own thread, not wall time: a worker that waits for a core (a loaded machine, or a
+     * spare at idle priority while the pool's workers run a job) then neither ends its warm-up cold
+     * because the wall clock ran out, nor takes a probe that was descheduled for a slow kernel.
+     */
+    interface Clock {
+        /** CPU time of the calling thread in ns; a monotonic wall clock where the platform does not tell. */
+        long cpuNanos();
+    }
+
+    /** The kernels, as the loop sees them (tests pass fakes). */
+    interface Kernels {
+        /** One round of tiny calls; true when every call looked compiled. */
+        boolean tinyRound();
+
+        /** The shard-shaped probes once each; true when every one ran at compiled speed. */
+        boolean probesFast(Clock clock);
+    }
+
+    /** Runs the kernels until they are compiled, at most 3× {@code budgetMillis} of CPU time. */
+    static Outcome run(long budgetMillis) {
         if (budgetMillis <= 0) {
-            return 0;
+            return Outcome.WARM;
         }
         long start = System.nanoTime();
         for (var kind : SCALAR_KINDS) {
@@ -101,55 +127,110 @@ final class Warmup {
                 kind.compute(i % kind.shardCount());
             }
         }
-        long hardEnd = start + budgetMillis * 3_000_000;
+        var clock = ThreadClock.INSTANCE;
+        var outcome = loop(budgetMillis * 1_000_000, clock, new VectorKernels());
+        long wallMillis = (System.nanoTime() - start) / 1_000_000;
+        if (outcome == Outcome.COLD) {
+            System.err.printf("warm-up: %d ms (%d ms of CPU), stopped at 3x the budget before every probe ran compiled%n",
+                    wallMillis, clock.cpuNanos() / 1_000_000);
+        } else if (TRACE) {
+            System.err.printf("warm-up: done in %d ms%n", wallMillis);
+        }
+        return outcome;
+    }
+
+    /**
+     * The loop: round after round of tiny calls; once a round's tiny calls all look compiled, the
+     * probes (at most every {@link #PROBE_EVERY_NANOS}); warm when the probes are fast twice in a
+     * row (a busy machine can make one probe look fast or slow); cold once 3× the budget of CPU
+     * time has gone by first.
+     */
+    static Outcome loop(long budgetNanos, Clock clock, Kernels kernels) {
+        long start = clock.cpuNanos();
+        long hardEnd = start + 3 * budgetNanos;
         long nextProbe = start;
-        int round = 0;
         int fastInARow = 0;
         while (true) {
-            long now = System.nanoTime();
-            if (now >= hardEnd) {
-                System.err.printf("warm-up: %d ms, stopped at 3x the budget before every probe ran compiled%n",
-                        (now - start) / 1_000_000);
-                return round;
-            }
             // The tiny calls time themselves for free; the shard-shaped probes cost ~100 ms while
             // the kernels are cold, so they only run once every tiny vector call looks compiled.
-            boolean tinyFast = true;
-            for (int k = 0; k < KINDS.size(); k++) {
-                var kind = KINDS.get(k);
+            boolean tinyFast = kernels.tinyRound();
+            long now = clock.cpuNanos();
+            if (now - hardEnd >= 0) {
+                return Outcome.COLD;
+            }
+            if (tinyFast && now - nextProbe >= 0) {
+                fastInARow = kernels.probesFast(clock) ? fastInARow + 1 : 0;
+                if (fastInARow >= 2) {
+                    return Outcome.WARM;
+                }
+                nextProbe = clock.cpuNanos() + PROBE_EVERY_NANOS;
+            }
+        }
+    }
+
+    /** The real kernels: {@link #KINDS} as tiny calls, {@link #PROBES} as probes. */
+    private static final class VectorKernels implements Kernels {
+
+        private int round;
+
+        @Override
+        public boolean tinyRound() {
+            boolean fast = true;
+            for (var kind : KINDS) {
                 long t0 = System.nanoTime();
                 kind.compute(round % kind.shardCount());
-                tinyFast &= System.nanoTime() - t0 < TINY_COMPILED_NANOS;
+                fast &= System.nanoTime() - t0 < TINY_COMPILED_NANOS;
             }
             round++;
-            now = System.nanoTime();
-            if (now >= nextProbe && tinyFast) {
-                if (TRACE) {
-                    System.err.printf("warm-up: %d ms, %d rounds: probing%n", (now - start) / 1_000_000, round);
+            return fast;
+        }
+
+        @Override
+        public boolean probesFast(Clock clock) {
+            return Warmup.probesFast(clock);
+        }
+    }
+
+    /**
+     * The warm-up thread's CPU time from {@code /proc/thread-self/schedstat} (ns; Linux), read
+     * without java.management; wall time if that file cannot be read.
+     */
+    static final class ThreadClock implements Clock {
+
+        static final ThreadClock INSTANCE = new ThreadClock();
+
+        private static final java.nio.file.Path SCHEDSTAT = java.nio.file.Path.of("/proc/thread-self/schedstat");
+
+        private volatile boolean wall;
+
+        @Override
+        public long cpuNanos() {
+            if (!wall) {
+                try {
+                    String line = java.nio.file.Files.readString(SCHEDSTAT);
+                    return Long.parseLong(line.substring(0, line.indexOf(' ')));
+                } catch (java.io.IOException | RuntimeException e) {
+                    wall = true;
                 }
-                fastInARow = probesFast() ? fastInARow + 1 : 0;
-                if (fastInARow >= 2) {
-                    if (TRACE) {
-                        System.err.printf("warm-up: done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
-                    }
-                    return round;
-                }
-                nextProbe = System.nanoTime() + PROBE_EVERY_NANOS;
             }
+            return System.nanoTime();
         }
     }
 
     /** {@code -Dforkpool.worker.warmup-trace=true}: each probe's speed on stderr (the worker's log). */
     private static final boolean TRACE = Boolean.getBoolean("forkpool.worker.warmup-trace");
 
-    /** True when every probe ran at compiled speed. Runs them all: each call trains its kernel. */
-    private static boolean probesFast() {
+    /**
+     * True when every probe ran at compiled speed, timed in the warm-up thread's CPU time. Runs
+     * them all: each call trains its kernel.
+     */
+    private static boolean probesFast(Clock clock) {
         boolean fast = true;
-        var trace = TRACE ? new StringBuilder("warm-up probes (units/ns):") : null;
+        var trace = TRACE ? new StringBuilder("warm-up probes (units/CPU ns):") : null;
         for (var probe : PROBES) {
-            long t0 = System.nanoTime();
+            long t0 = clock.cpuNanos();
             probe.compute(0);
-            long nanos = System.nanoTime() - t0;
+            long nanos = Math.max(1, clock.cpuNanos() - t0);
             fast &= probe.shardUnits(0) >= COMPILED_UNITS_PER_NANO * nanos;
             if (trace != null) {
                 trace.append(' ').append(probe.type()).append('=')

@@ -33,10 +33,10 @@ import java.util.List;
  * <p>When every tiny vector call runs at compiled speed, the vector kernels are probed every
  * ~20 ms with a call shaped like a real shard (shard 0 of a mid-size job: full blocks, through
  * {@code compute}, as {@link WorkerMain} calls it). Warm-up ends once every probe runs at compiled
- * speed (≥ {@link #COMPILED_UNITS_PER_NANO} units/ns, twice in a row: a busy machine can make one
- * probe look fast or slow), or at 3× the budget whatever the probes say. Budget and probes count
- * the warm-up thread's CPU time ({@link Clock}), so a worker kept waiting for a core still ends
- * warm.
+ * speed (≥ {@link #COMPILED_UNITS_PER_NANO} units/ns, dice at least half pi's rate; twice in a
+ * row: a busy machine can make one probe look fast or slow), or at 3× the budget whatever the
+ * probes say. The budget counts the warm-up thread's CPU time ({@link Clock}), so a worker kept
+ * waiting for a core still ends warm.
  * {@code -Dforkpool.worker.warmup-trace=true} prints every probe's speed on stderr.
  */
 final class Warmup {
@@ -100,10 +100,10 @@ final class Warmup {
     enum Outcome { WARM, COLD }
 
     /**
-     * The time the warm-up loop goes by. Its budget and its probes count the CPU time of the
-     * warm-up's own thread, not wall time: a worker that waits for a core (a loaded machine, or a
-     * spare at idle priority while the pool's workers run a job) then neither ends its warm-up cold
-     * because the wall clock ran out, nor takes a probe that was descheduled for a slow kernel.
+     * The time the warm-up loop's budget goes by: the CPU time of the warm-up's own thread, not
+     * wall time, so that a worker that waits for a core (a loaded machine, or a spare at idle
+     * priority while the pool's workers run a job) does not end its warm-up cold because the wall
+     * clock ran out.
      */
     interface Clock {
         /** CPU time of the calling thread in ns; a monotonic wall clock where the platform does not tell. */
@@ -264,25 +264,46 @@ final class Warmup {
     private static final boolean TRACE = Boolean.getBoolean("forkpool.worker.warmup-trace");
 
     /**
-     * True when every probe ran at compiled speed, timed in the warm-up thread's CPU time. Runs
-     * them all: each call trains its kernel.
+     * True when every probe ran at compiled speed: at least {@link #COMPILED_UNITS_PER_NANO}, and
+     * dice with 6 faces (PROBES[2]) at least {@link #DICE_OVER_PI} of pi's rate (PROBES[0]). Timed
+     * on the wall clock: the thread's CPU time as Linux reports it in schedstat moves in scheduler
+     * ticks (ms), too coarse for a probe of ~0.2–2 ms; a probe that lost its core looks slow and
+     * is simply taken again. Runs them all: each call trains its kernel.
      */
     private static boolean probesFast(Clock clock) {
-        boolean fast = true;
-        var trace = TRACE ? new StringBuilder("warm-up probes (units/CPU ns):") : null;
-        for (var probe : PROBES) {
-            long t0 = clock.cpuNanos();
+        var trace = TRACE ? new StringBuilder("warm-up probes (units/ns):") : null;
+        double[] rates = new double[PROBES.size()];
+        for (int i = 0; i < rates.length; i++) {
+            var probe = PROBES.get(i);
+            long t0 = System.nanoTime();
             probe.compute(0);
-            long nanos = Math.max(1, clock.cpuNanos() - t0);
-            fast &= probe.shardUnits(0) >= COMPILED_UNITS_PER_NANO * nanos;
+            rates[i] = probe.shardUnits(0) / (double) Math.max(1, System.nanoTime() - t0);
             if (trace != null) {
                 trace.append(' ').append(probe.type()).append('=')
-                        .append(String.format(java.util.Locale.ROOT, "%.3f", probe.shardUnits(0) / (double) nanos));
+                        .append(String.format(java.util.Locale.ROOT, "%.3f", rates[i]));
             }
         }
         if (trace != null) {
             System.err.println(trace);
         }
-        return fast;
+        return compiled(rates);
+    }
+
+    /**
+     * Dice with 6 faces draws 4 rolls per 64-bit draw where pi draws 2 numbers per sample: with
+     * its kernel compiled well it runs at 2–3x pi's rate on any vector width (Zen 5: 11 against
+     * 4.2 G/s). The slow mode seen in about 1 worker of 20 (a C2 compile of the dice kernel that
+     * left a vector call virtual and every vector boxed) ran it at 0.05–0.15x pi's rate.
+     */
+    static final double DICE_OVER_PI = 0.5;
+
+    /** The probes' rates (units/ns, in {@link #PROBES}' order) are those of compiled kernels. */
+    static boolean compiled(double[] rates) {
+        for (double rate : rates) {
+            if (rate < COMPILED_UNITS_PER_NANO) {
+                return false;
+            }
+        }
+        return rates[2] >= DICE_OVER_PI * rates[0];
     }
 }

@@ -138,4 +138,14 @@ class WarmupLoopTest {
         }
         assertThat(clock.cpuNanos() - t1).as("a spinning thread's CPU time advances").isPositive();
     }
+
+    /** Rates in the probes' order: pi, projectile, dice d6, dice d20 (units/ns). */
+    @Test
+    void compiledKernelsAreFastAndDiceIsFasterThanHalfOfPi() {
+        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 11, 1.8})).as("Zen 5, AVX-512").isTrue();
+        assertThat(Warmup.compiled(new double[] {1.0, 0.25, 2.6, 0.4})).as("a narrower vector unit").isTrue();
+        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 0.6, 1.8})).as("the slow dice mode").isFalse();
+        assertThat(Warmup.compiled(new double[] {0.01, 0.002, 0.02, 0.01})).as("interpreted").isFalse();
+        assertThat(Warmup.compiled(new double[] {4.2, 0.05, 11, 1.8})).as("one kernel not compiled").isFalse();
+    }
 }

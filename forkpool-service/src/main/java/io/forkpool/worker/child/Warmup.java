@@ -235,28 +235,28 @@ final class Warmup {
     }
 
     /**
-     * The warm-up thread's CPU time from {@code /proc/thread-self/schedstat} (ns; Linux), read
-     * without java.management; wall time if that file cannot be read.
+     * The warm-up thread's CPU time, exact to the nanosecond (clock_gettime of the thread's CPU
+     * clock, through ThreadMXBean); wall time where the JVM cannot tell. (Linux's schedstat
+     * moves in scheduler ticks: too coarse to time a probe of ~0.2–2 ms.)
      */
     static final class ThreadClock implements Clock {
 
         static final ThreadClock INSTANCE = new ThreadClock();
 
-        private static final java.nio.file.Path SCHEDSTAT = java.nio.file.Path.of("/proc/thread-self/schedstat");
+        private final java.lang.management.ThreadMXBean threads = threads();
 
-        private volatile boolean wall;
+        private static java.lang.management.ThreadMXBean threads() {
+            try {
+                var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+                return bean.isCurrentThreadCpuTimeSupported() ? bean : null;
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
 
         @Override
         public long cpuNanos() {
-            if (!wall) {
-                try {
-                    String line = java.nio.file.Files.readString(SCHEDSTAT);
-                    return Long.parseLong(line.substring(0, line.indexOf(' ')));
-                } catch (java.io.IOException | RuntimeException e) {
-                    wall = true;
-                }
-            }
-            return System.nanoTime();
+            return threads != null ? threads.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
 
@@ -266,18 +266,17 @@ final class Warmup {
     /**
      * True when every probe ran at compiled speed: at least {@link #COMPILED_UNITS_PER_NANO}, and
      * dice with 6 faces (PROBES[2]) at least {@link #DICE_OVER_PI} of pi's rate (PROBES[0]). Timed
-     * on the wall clock: the thread's CPU time as Linux reports it in schedstat moves in scheduler
-     * ticks (ms), too coarse for a probe of ~0.2–2 ms; a probe that lost its core looks slow and
-     * is simply taken again. Runs them all: each call trains its kernel.
+     * in the warm-up thread's CPU time, so a probe that lost its core on a loaded machine does not
+     * look slow. Runs them all: each call trains its kernel.
      */
     private static boolean probesFast(Clock clock) {
-        var trace = TRACE ? new StringBuilder("warm-up probes (units/ns):") : null;
+        var trace = TRACE ? new StringBuilder("warm-up probes (units per CPU ns):") : null;
         double[] rates = new double[PROBES.size()];
         for (int i = 0; i < rates.length; i++) {
             var probe = PROBES.get(i);
-            long t0 = System.nanoTime();
+            long t0 = clock.cpuNanos();
             probe.compute(0);
-            rates[i] = probe.shardUnits(0) / (double) Math.max(1, System.nanoTime() - t0);
+            rates[i] = probe.shardUnits(0) / (double) Math.max(1, clock.cpuNanos() - t0);
             if (trace != null) {
                 trace.append(' ').append(probe.type()).append('=')
                         .append(String.format(java.util.Locale.ROOT, "%.3f", rates[i]));

@@ -23,6 +23,7 @@ public final class Job implements ShardedWork {
     private final BitSet merged;
     private final CompletableFuture<Job> finished = new CompletableFuture<>();
     private final Consumer<Job> onChange;
+    private final Consumer<Job> ending;
     private final Integer timeoutSeconds;
 
     private JobStatus status = JobStatus.QUEUED;
@@ -35,9 +36,15 @@ public final class Job implements ShardedWork {
     private Record result;
     private String error;
 
-    /** {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping. */
-    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> onChange) {
+    /**
+     * {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping;
+     * {@code ending} is told, under this job's lock, just before the job turns final, so that a
+     * store can make room first (it must not lock another job).
+     */
+    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> ending,
+            Consumer<Job> onChange) {
         this.id = id;
+        this.ending = ending;
         this.timeoutSeconds = timeoutSeconds;
         this.sequence = sequence;
         this.request = request;
@@ -188,6 +195,7 @@ public final class Job implements ShardedWork {
     }
 
     private void end(JobStatus end, String problem) {
+        ending.accept(this);
         become(end);
         error = problem;
         finishedAt = Instant.now();

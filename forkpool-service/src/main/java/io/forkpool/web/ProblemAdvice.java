@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -19,8 +20,11 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
@@ -83,6 +87,32 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(BodySizeLimit.problem());
         }
         return badRequest("The request body is not a valid job", List.of(describe(e.getCause())));
+    }
+
+    /**
+     * A request parameter or header against its constraints (Spring MVC's method validation): 400,
+     * one entry per broken constraint, named as the client spelt the parameter.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> new FieldError(name(result.getMethodParameter()), error.getDefaultMessage())))
+                .distinct().toList();
+        return badRequest("The job is not valid", errors);
+    }
+
+    private static String name(MethodParameter parameter) {
+        var param = parameter.getParameterAnnotation(RequestParam.class);
+        var header = parameter.getParameterAnnotation(RequestHeader.class);
+        String name = param != null ? or(param.name(), param.value()) : header != null ? or(header.name(), header.value()) : "";
+        return name.isEmpty() ? parameter.getParameterName() : name;
+    }
+
+    /** {@code name} and {@code value} are aliases: either may be the one set. */
+    private static String or(String name, String value) {
+        return name.isEmpty() ? value : name;
     }
 
     @Override

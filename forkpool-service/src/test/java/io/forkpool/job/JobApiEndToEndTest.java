@@ -2,6 +2,7 @@ package io.forkpool.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.forkpool.web.Api;
@@ -45,24 +46,20 @@ class JobApiEndToEndTest {
     }
 
     /** Waits (bounded) until readiness says UP: the pool has started. */
-    static void awaitReadiness(Api api) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = api.get("/actuator/health/readiness");
-            if (last.statusCode() == 200 && last.body().contains("\"UP\"")) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("readiness not UP within 60 s: " + (last == null ? "no answer" : last.body()));
+    static void awaitReadiness(Api api) {
+        await("readiness UP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    var readiness = api.get("/actuator/health/readiness");
+                    assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+                    assertThat(readiness.body()).contains("\"UP\"");
+                });
     }
 
     // ---------------------------------------------------------------- one test per kind
 
     @Test
     void piEstimateIsWithinFiveStandardErrorsOfPi() {
-        JsonNode job = api.runToSuccess("{\"type\":\"pi\",\"samples\":10000000}");
+        JsonNode job = api.runToSuccess("{\"type\":\"pi\",\"samples\":10000000,\"seed\":11}");
         assertThat(job.path("type").asString()).isEqualTo("pi");
         JsonNode r = job.path("result");
         double estimate = r.path("estimate").doubleValue();
@@ -96,7 +93,7 @@ class JobApiEndToEndTest {
     @Test
     void projectileWithDefaultsBinsTheAnalyticRange() {
         long samples = 200_000;
-        JsonNode job = api.runToSuccess("{\"type\":\"projectile\",\"samples\":" + samples + "}");
+        JsonNode job = api.runToSuccess("{\"type\":\"projectile\",\"samples\":" + samples + ",\"seed\":12}");
         JsonNode r = job.path("result");
         JsonNode bins = r.path("bins");
         assertThat(bins.size()).isEqualTo(20);
@@ -136,7 +133,7 @@ class JobApiEndToEndTest {
     @Test
     void diceCountsSumToRollsAndLookFair() {
         long rolls = 600_000;
-        JsonNode r = api.runToSuccess("{\"type\":\"dice\",\"rolls\":" + rolls + ",\"faces\":6}").path("result");
+        JsonNode r = api.runToSuccess("{\"type\":\"dice\",\"rolls\":" + rolls + ",\"faces\":6,\"seed\":13}").path("result");
         JsonNode counts = r.path("counts");
         JsonNode frequencies = r.path("frequencies");
         assertThat(counts.size()).isEqualTo(6);
@@ -180,7 +177,7 @@ class JobApiEndToEndTest {
 
     @Test
     void smallestMultipleFindsTheFactorOrNothing() {
-        JsonNode seven = api.runToSuccess("{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":7}")
+        JsonNode seven = api.runToSuccess("{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":7,\"seed\":14}")
                 .path("result");
         // P(7 never drawn from [1, 1000) in 10^5 draws) = (998/999)^100000 ≈ e^-100
         assertThat(seven.path("smallest").isNumber()).as(seven.toString()).isTrue();
@@ -586,46 +583,27 @@ class JobApiEndToEndTest {
     // ---------------------------------------------------------------- helpers
 
     /** Polls (bounded) until both workers are idle: no shard is in flight. */
-    private void awaitWorkersIdle(Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
+    private void awaitWorkersIdle(Duration within) {
+        await("both workers idle").atMost(within).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
-            boolean allIdle = workers.size() == 2 && StreamSupport.stream(workers.spliterator(), false)
-                    .allMatch(w -> w.path("state").asString().equals("idle"));
-            if (allIdle) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("both workers idle within %s: %s", within, workers)
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
+            assertThat(workers).as("%s", workers).hasSize(2)
+                    .allSatisfy(w -> assertThat(w.path("state").asString()).isEqualTo("idle"));
+        });
     }
 
-    private JsonNode pollUntilFinal(String path) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            var response = api.get(path);
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            JsonNode job = Api.parse(response.body());
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asString())) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("job %s final within 30 s", path).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private JsonNode pollUntilFinal(String path) {
+        return await("job " + path + " final").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    var response = api.get(path);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    return Api.parse(response.body());
+                }, job -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asString()));
     }
 
-    private void awaitStatus(String id, String status, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
-            if (job.path("status").asString().equals(status)) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("job %s %s within %s: %s", id, status, timeout, job)
-                    .isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private void awaitStatus(String id, String status, Duration timeout) {
+        await("job " + id + " " + status).atMost(timeout).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status").asString())
+                        .isEqualTo(status));
     }
 
     private Map<String, Double> scrape() {

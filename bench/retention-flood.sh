@@ -2,7 +2,9 @@
 # Retention under a flood of tiny jobs: starts the packaged service (2 workers) with the given
 # extra arguments, floods it with wrk (32 connections, pi 10^5 with ?wait=60) for SECS seconds
 # (20 by default), samples the number of jobs the API lists every second, then prints the
-# service's VmRSS and VmHWM. Prints figures; asserts nothing.
+# service's VmRSS and VmHWM, and its live heap after a full GC (jcmd): what the held jobs cost,
+# which RSS alone does not show (the heap grows with the allocation rate, up to 1/4 of RAM).
+# Prints figures; asserts nothing.
 #   bench/retention-flood.sh [jar] [--forkpool.jobs.max-retained=1000 ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +34,7 @@ done
 echo "jobs listed: at most $max while flooding, $(listed) after"
 grep -E "requests in|Requests/sec" "$script.out"
 grep -E "VmRSS|VmHWM" /proc/$pid/status
+jcmd=$(dirname "$java")/jcmd
+"$jcmd" "$pid" GC.run >/dev/null
+echo "live heap after a full GC: $("$jcmd" "$pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1)"
 rm -f "$script" "$script.out"

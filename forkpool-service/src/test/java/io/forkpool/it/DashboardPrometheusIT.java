@@ -171,7 +171,7 @@ class DashboardPrometheusIT {
 
     /** Polls until {@code condition} returns a series; fails past {@code deadline} (nanoTime). */
     private static void awaitSeries(Prometheus prometheus, String condition, long deadline) {
-        Awaitility.await("Prometheus: " + condition).atMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+        Awaitility.await("Prometheus: " + condition).atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     Answer last = prometheus.query(condition);
                     assertThat(last.status()).as("%s: %s", condition, last.error()).isEqualTo("success");

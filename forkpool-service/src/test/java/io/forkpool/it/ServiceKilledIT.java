@@ -71,8 +71,8 @@ class ServiceKilledIT {
 
             var goneMillis = new java.util.TreeMap<Long, Long>();
             try {
-                await("every worker gone").atMost(Duration.ofNanos(killedAt + WORKERS_GONE_WITHIN.toNanos()
-                        - System.nanoTime())).pollInterval(Duration.ofMillis(10)).until(() -> {
+                await("every worker gone").atMost(Duration.ofNanos(Math.max(1_000_000,
+                        killedAt + WORKERS_GONE_WITHIN.toNanos() - System.nanoTime()))).pollInterval(Duration.ofMillis(10)).until(() -> {
                             for (long pid : workerPids) {
                                 if (!goneMillis.containsKey(pid) && !running(pid)) {
                                     goneMillis.put(pid, (System.nanoTime() - killedAt) / 1_000_000);

@@ -59,7 +59,7 @@ final class DiceKernel {
         long[] state = new long[4 * N];
         var random = Lanes.seed(seed, block, state);
         int draws = rolls / (N * CHUNKS);
-        int threshold = (1 << 16) % faces;
+        int threshold = threshold(faces);
         long[] blockCounts = new long[faces];
         for (int group = 0; group < Lanes.groups(SETS); group++) {
             if (faces <= PACKED_FACES) {
@@ -78,10 +78,12 @@ final class DiceKernel {
         }
     }
 
-    /** The face of a 16-bit chunk, or -1 if rejected; the vector loops compute exactly this. */
-    static int faceOfChunk(int chunk, int faces, int threshold) {
-        int m = chunk * faces;
-        return (m & 0xFFFF) >= threshold ? m >>> 16 : -1;
+    /**
+     * Lemire's rejection threshold: a chunk x is rejected when {@code (x·faces) mod 2^16} is below
+     * it, which leaves every face exactly {@code floor(2^16 / faces)} of the 2^16 chunk values.
+     */
+    static int threshold(int faces) {
+        return (1 << 16) % faces;
     }
 
     private static void packed(long[] st, int off, int draws, int faces, int threshold, long[] counts) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -75,17 +76,14 @@ class RedisReplicasIT {
             var post = apis.get(0).post("/api/v1/jobs", body);
             assertThat(post.statusCode()).as(post.body()).isEqualTo(202);
             String id = Api.parse(post.body()).path("id").asText();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            JsonNode progress;
-            do {
-                Thread.sleep(100);
-                progress = Api.parse(apis.get(1).get("/api/v1/jobs/" + id).body());
-            } while (progress.path("progress").path("shardsDone").intValue() < request.shardCount() / 4
-                    && System.nanoTime() < deadline);
+            JsonNode progress = Awaitility.await("a quarter of the job's shards done").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Api.parse(apis.get(1).get("/api/v1/jobs/" + id).body()),
+                            p -> p.path("progress").path("shardsDone").intValue() >= request.shardCount() / 4);
             long killedAt = System.nanoTime();
             replicas.get(2).destroyForcibly(); // SIGKILL: no shutdown hook, its shard stays pending
             replicas.get(2).waitFor(10, TimeUnit.SECONDS);
-            JsonNode job = await(apis.get(1), id, Duration.ofMinutes(5));
+            JsonNode job = awaitFinal(apis.get(1), id, Duration.ofMinutes(5));
             double recovered = (System.nanoTime() - killedAt) / 1e9;
             assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
             assertThat(job.path("result").path("inside").longValue()).isEqualTo(reference.inside());
@@ -128,23 +126,13 @@ class RedisReplicasIT {
         replicas.add(process);
         var api = new Api(port);
         apis.add(api);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            assertThat(process.isAlive()).as("replica %d alive; log %s", index + 1, log).isTrue();
-            try {
-                var ready = api.get("/actuator/health/readiness");
-                if (ready.statusCode() == 200) {
-                    assertThat(Files.readString(log)).as("replica %d in Spring AOT mode", index + 1)
-                            .contains("Starting AOT-processed ForkpoolApplication");
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as("replica %d ready within 120 s; log %s", index + 1, log)
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        Awaitility.await("replica " + (index + 1) + " ready; log " + log).atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200)).failFast("replica " + (index + 1) + " exited; log " + log,
+                        () -> !process.isAlive())
+                .ignoreExceptionsInstanceOf(RuntimeException.class) // not listening yet
+                .until(() -> api.get("/actuator/health/readiness").statusCode() == 200);
+        assertThat(Files.readString(log)).as("replica %d in Spring AOT mode", index + 1)
+                .contains("Starting AOT-processed ForkpoolApplication");
     }
 
     private long[] shardsPerReplica() {
@@ -163,18 +151,13 @@ class RedisReplicasIT {
     private static JsonNode run(Api api, String body, Duration within) throws InterruptedException {
         var post = api.post("/api/v1/jobs", body);
         assertThat(post.statusCode()).as(post.body()).isEqualTo(202);
-        return await(api, Api.parse(post.body()).path("id").asText(), within);
+        return awaitFinal(api, Api.parse(post.body()).path("id").asText(), within);
     }
 
-    private static JsonNode await(Api api, String id, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonNode job;
-        do {
-            Thread.sleep(100);
-            job = Api.parse(api.get("/api/v1/jobs/" + id).body());
-        } while (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText())
-                && System.nanoTime() < deadline);
-        return job;
+    private static JsonNode awaitFinal(Api api, String id, Duration within) {
+        return Awaitility.await("job " + id + " final").atMost(within).pollInterval(Duration.ofMillis(100))
+                .until(() -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
+                        job -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asText()));
     }
 
     private static double seconds(JsonNode job) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The plugin change's cost, in one run: the build before kinds became plugins (commit 16fef25, the
 # last one with the sealed JobRequest) beside this tree. Prints figures; asserts nothing.
-#   bench/before-after.sh [rounds]     (2 by default)
+#   bench/before-after.sh [rounds]     (2 by default; BEFORE_AFTER_E2E="kinds" picks the end-to-end sections, "" none)
 # 1. JMH kernels (KernelBench: a shard of pi, dice, dice with 20 faces, projectile through the
 #    request's compute, single thread), before and after alternately, `rounds` times each.
 # 2. End to end through HTTP (bench/E2eBench.java: per-worker throughput of every kind, tiny-job
@@ -53,7 +53,10 @@ for kernel in sorted({k for _, k in m}):
     b, a = statistics.median(m[("before", kernel)]), statistics.median(m[("after", kernel)])
     print("%-10s %12.0f %11.0f %8.3f" % (kernel, b, a, a / b))
 PY
+# BEFORE_AFTER_E2E: the E2eBench sections to run on both jars ("" skips them)
+sections=${BEFORE_AFTER_E2E-kinds tiny bigpi}
+[ -n "$sections" ] || exit 0
 for i in $(seq "$rounds"); do
-  echo "== end to end, before (round $i)"; "$java" bench/E2eBench.java "$before_jar" kinds tiny bigpi
-  echo "== end to end, after (round $i)"; "$java" bench/E2eBench.java "$after_jar" kinds tiny bigpi
+  echo "== end to end, before (round $i)"; "$java" bench/E2eBench.java "$before_jar" $sections
+  echo "== end to end, after (round $i)"; "$java" bench/E2eBench.java "$after_jar" $sections
 done

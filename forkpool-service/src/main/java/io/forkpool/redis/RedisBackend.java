@@ -30,10 +30,12 @@ public final class RedisBackend {
         var keys = new RedisKeys(env.getProperty("forkpool.redis.key-prefix", "forkpool"));
         var redis = new RedisLink(client);
         var reader = new RedisLink(client);
-        var store = new RedisJobStore(redis, keys, json, binder, jobs);
-        var shards = new StreamShards(redis, reader, keys, store, shardSettings, consumerName());
+        var ends = new JobEnds(client, keys.ends());
+        var store = new RedisJobStore(redis, ends, keys, json, binder, jobs);
+        var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, consumerName());
         return new Backend(store, shards, () -> {
             shards.close();
+            ends.close();
             reader.close();
             redis.close();
             client.shutdown();

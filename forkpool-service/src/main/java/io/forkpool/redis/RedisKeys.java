@@ -43,6 +43,11 @@ record RedisKeys(String prefix) {
         return prefix + ":shards:dead";
     }
 
+    /** The pub/sub channel of ended jobs' ids. */
+    String ends() {
+        return prefix + ":ends";
+    }
+
     String group() {
         return "workers";
     }

@@ -35,6 +35,7 @@ public final class RedisBackend {
         var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, consumerName());
         return new Backend(store, shards, () -> {
             shards.close();
+            store.close();
             ends.close();
             reader.close();
             redis.close();

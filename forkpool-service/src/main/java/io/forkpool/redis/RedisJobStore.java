@@ -18,6 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Base64;
@@ -43,6 +48,7 @@ public final class RedisJobStore implements JobStore {
     private static final int FIRST_FEED = 8;
 
     private static final Duration RECHECK = Duration.ofSeconds(1);
+    private static final Duration DEADLINE_SWEEP = Duration.ofSeconds(1);
     private final RedisLink redis;
     private final JobEnds ends;
     private final RedisKeys keys;
@@ -54,6 +60,8 @@ public final class RedisJobStore implements JobStore {
     private final Executor notices =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("redis-notices").factory());
     private volatile Consumer<Job.Snapshot> listener = s -> {};
+    private final ScheduledExecutorService deadlines =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
 
     RedisJobStore(RedisLink redis, JobEnds ends, RedisKeys keys, ObjectMapper json, RequestBinder binder,
             JobSettings settings) {
@@ -63,13 +71,21 @@ public final class RedisJobStore implements JobStore {
         this.keys = keys;
         this.json = json;
         this.settings = settings;
+        deadlines.scheduleWithFixedDelay(this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the deadline timers (the backend closes). */
+    void close() {
+        deadlines.shutdownNow();
     }
 
     @Override
-    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
+    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
         Instant now = Instant.now();
         var args = new ArrayList<>(List.of(id, Integer.toString(maxActive), Long.toString(now.toEpochMilli()),
-                Integer.toString(FIRST_FEED),
+                Integer.toString(FIRST_FEED), key == null ? "" : key.body(),
+                timeoutSeconds == null ? "" : Long.toString(now.toEpochMilli() + timeoutSeconds * 1000L),
                 "id", id, "type", request.type(), "request", json.writeValueAsString(request),
                 "status", JobStatus.QUEUED.name(), "total", Integer.toString(request.shardCount()),
                 "next", "0", "done", "0", "computeNanos", "0", "submittedAt", now.toString()));
@@ -77,16 +93,62 @@ public final class RedisJobStore implements JobStore {
             args.add("timeoutSeconds");
             args.add(timeoutSeconds.toString());
         }
-        long admitted = call(() -> Scripts.SUBMIT.<Long>run(redis.sync(), ScriptOutputType.INTEGER,
-                new String[] {keys.job(id), keys.jobs(), keys.unfinished(), keys.feed(), keys.shards()},
+        List<Object> answer = call(() -> Scripts.SUBMIT.run(redis.sync(), ScriptOutputType.MULTI,
+                new String[] {keys.job(id), keys.jobs(), keys.unfinished(), keys.feed(), keys.shards(),
+                        keys.deadlines(), keys.idempotency(key == null ? "-" : digest(key.key()))},
                 args.toArray(String[]::new)));
-        if (admitted == 0) {
-            throw new JobRejectedException.Full("queue_full",
+        switch (((Long) answer.getFirst()).intValue()) {
+            case 0 -> throw new JobRejectedException.Full("queue_full",
                     "the service already has " + maxActive + " jobs queued or running");
+            case 2 -> {
+                String held = (String) answer.get(1);
+                // expired between the script and this read: as good as gone, say so as unavailable
+                return find(held).orElseThrow(() -> new JobRejectedException.Full("store_unavailable",
+                        "the job of this Idempotency-Key has just expired; send it again"));
+            }
+            case 3 -> throw new JobRejectedException.KeyReused();
+            default -> {
+                // recorded
+            }
         }
         requests.put(id, request);
+        if (timeoutSeconds != null) {
+            deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
+        }
         return new Job.Snapshot(id, request, timeoutSeconds, JobStatus.QUEUED, 0, request.shardCount(), null, null,
                 now, null, null, 0);
+    }
+
+    /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */
+    private static String digest(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * Fails the jobs past their deadline, of any replica: at the deadline of a job submitted here
+     * (a timer), and every {@link #DEADLINE_SWEEP} for those whose replica is gone. Once per job.
+     */
+    void enforceDeadlines() {
+        try {
+            List<String> ended = Scripts.DEADLINES.run(redis.sync(), ScriptOutputType.MULTI,
+                    new String[] {keys.deadlines(), keys.unfinished(), keys.feed()},
+                    Long.toString(System.currentTimeMillis()), keys.jobPrefix(), Instant.now().toString(), ttl(),
+                    keys.ends(), "100");
+            for (String id : ended) {
+                log.info("job {} timed out", id);
+                find(id).ifPresent(job -> {
+                    ends.ended(id, job);
+                    listener.accept(job);
+                });
+            }
+        } catch (RuntimeException e) {
+            log.debug("could not enforce deadlines: {}", e.getMessage());
+        }
     }
 
     /** Puts up to {@code n} more shards of the unfed jobs on the stream; how many it put. */
@@ -319,7 +381,7 @@ public final class RedisJobStore implements JobStore {
         }
         Scripts.MERGE.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI,
                 new String[] {keys.job(id), keys.merged(id), keys.sum(id), keys.shards(), keys.unfinished(),
-                        keys.feed()},
+                        keys.feed(), keys.deadlines()},
                 keys.group(), entry, Integer.toString(shard), Long.toString(computeNanos),
                 Base64.getEncoder().encodeToString(partial), id, whole, Instant.now().toString(), ttl(), keys.ends())
                 .thenAccept(outcome -> {
@@ -377,7 +439,7 @@ public final class RedisJobStore implements JobStore {
 
     private boolean end(String id, JobStatus status, String problem, String merged) {
         List<Object> fields = call(() -> Scripts.END.run(redis.sync(), ScriptOutputType.MULTI,
-                new String[] {keys.job(id), keys.sum(id), keys.merged(id), keys.unfinished(), keys.feed()},
+                new String[] {keys.job(id), keys.unfinished(), keys.feed(), keys.deadlines()},
                 id, status.name(), problem, Instant.now().toString(), ttl(), merged, keys.ends()));
         if (fields.isEmpty()) {
             return false;

@@ -86,15 +86,32 @@ final class Scripts {
             """;
 
     /**
-     * KEYS: job, jobs, unfinished, feed, stream. ARGV: id, maxActive, score, first feed, field,
-     * value, ... → 1, or 0 if full. Puts the job's first shards on the stream at once (blocked
-     * readers wake), and the job on the feed list only if it has more.
+     * Records a job unless the service is full, or its Idempotency-Key already made a job that is
+     * still kept. Puts the job's first shards on the stream at once (blocked readers wake), and
+     * the job on the feed list only if it has more. KEYS: job, jobs, unfinished, feed, stream,
+     * deadlines, key (ignored without a key). ARGV: id, maxActive, now (epoch ms), first feed, the
+     * key's body digest or '', deadline (epoch ms) or '', field, value, ... → {1} recorded, {0}
+     * full, {2, id} the key's job (same body), {3} the key came with another body.
      */
     static final LuaScript SUBMIT = new LuaScript("""
-            if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[2]) then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+            if ARGV[5] ~= '' then
+              local held = redis.call('HMGET', KEYS[7], 'job', 'body')
+              local prefix = KEYS[1]:sub(1, #KEYS[1] - #ARGV[1]) -- the job key is the prefix and the id
+              if held[1] and redis.call('EXISTS', prefix .. held[1]) == 1 then
+                if held[2] == ARGV[5] then return {2, held[1]} end
+                return {3}
+              end
+            end
+            if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[2]) then return {0} end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 7))
             redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
             redis.call('SADD', KEYS[3], ARGV[1])
+            if ARGV[5] ~= '' then
+              redis.call('DEL', KEYS[7])
+              redis.call('HSET', KEYS[7], 'job', ARGV[1], 'body', ARGV[5])
+              redis.call('HSET', KEYS[1], 'key', KEYS[7])
+            end
+            if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[1]) end
             local total = tonumber(redis.call('HGET', KEYS[1], 'total'))
             local first = math.min(total, tonumber(ARGV[4]))
             for i = 0, first - 1 do
@@ -102,7 +119,7 @@ final class Scripts {
             end
             redis.call('HSET', KEYS[1], 'next', first)
             if first < total then redis.call('RPUSH', KEYS[4], ARGV[1]) end
-            return 1
+            return {1}
             """);
 
     /** KEYS: feed, stream. ARGV: n, job key prefix → shards added. */
@@ -143,11 +160,13 @@ final class Scripts {
             """);
 
     /**
-     * Ends a job unless it has ended; its keys then expire after the retention, and every replica
-     * hears of it on the ends channel (waiters wake). → the job's fields if ended here, else {}.
+     * Ends a job unless it has ended; its keys (and its Idempotency-Key's) then expire after the
+     * retention, and every replica hears of it on the ends channel (waiters wake). The sum and
+     * bitmap keys are the job key + ':sum' and ':merged' (RedisKeys). → the job's fields if ended
+     * here, else {}.
      */
     private static final String END_FUNCTION = FINAL + """
-            local function finish(job, sum, merged, unfinished, feed, id, status, err, at, ttl, result, channel)
+            local function finish(job, unfinished, feed, deadlines, id, status, err, at, ttl, result, channel)
               local s = redis.call('HGET', job, 'status')
               if (not s) or final(s) then return {} end
               redis.call('HSET', job, 'status', status, 'finishedAt', at)
@@ -155,8 +174,11 @@ final class Scripts {
               if result ~= '' then redis.call('HSET', job, 'merged', result) end
               redis.call('SREM', unfinished, id)
               redis.call('LREM', feed, 0, id)
+              redis.call('ZREM', deadlines, id)
               redis.call('EXPIRE', job, ttl)
-              redis.call('DEL', sum, merged)
+              local key = redis.call('HGET', job, 'key')
+              if key then redis.call('EXPIRE', key, ttl) end
+              redis.call('DEL', job .. ':sum', job .. ':merged')
               redis.call('PUBLISH', channel, id)
               return redis.call('HGETALL', job)
             end
@@ -168,7 +190,7 @@ final class Scripts {
      * codec, base64) is kept once in the job's sum hash under its index; Java merges them when the
      * last one is in, so no kind needs a script of its own. A job of one shard ends here at once
      * (its partial is its result, checked in Java before). KEYS: job, merged bitmap, sum, stream,
-     * unfinished, feed. ARGV: group, entry id, shard, compute nanos, partial, job id, the job's
+     * unfinished, feed, deadlines. ARGV: group, entry id, shard, compute nanos, partial, job id, the job's
      * merged partial if this shard is all of it (else ''), finishedAt, ttl seconds, ends channel
      * → {-1} job ended or gone, {-2} shard already merged, {0} merged, {1, every partial...}
      * merged and the job is complete, {2, the job's fields...} merged and the job ended here.
@@ -182,8 +204,8 @@ final class Scripts {
             redis.call('HINCRBY', KEYS[1], 'computeNanos', ARGV[4])
             local done = redis.call('HINCRBY', KEYS[1], 'done', 1)
             if ARGV[7] ~= '' and done == 1 and tonumber(f[2]) == 1 then
-              local out = finish(KEYS[1], KEYS[3], KEYS[2], KEYS[5], KEYS[6], ARGV[6], 'SUCCEEDED', '', ARGV[8],
-                  ARGV[9], ARGV[7], ARGV[10])
+              local out = finish(KEYS[1], KEYS[5], KEYS[6], KEYS[7], ARGV[6], 'SUCCEEDED', '', ARGV[8], ARGV[9],
+                  ARGV[7], ARGV[10])
               table.insert(out, 1, 2)
               return out
             end
@@ -201,13 +223,32 @@ final class Scripts {
             """);
 
     /**
-     * KEYS: job, sum, merged bitmap, unfinished, feed. ARGV: id, status, error, finishedAt, ttl
-     * seconds, the merged partial (base64; empty unless SUCCEEDED), ends channel → the job's fields
-     * if ended here, else an empty list.
+     * KEYS: job, unfinished, feed, deadlines. ARGV: id, status, error, finishedAt, ttl seconds, the
+     * merged partial (base64; empty unless SUCCEEDED), ends channel → the job's fields if ended
+     * here, else an empty list.
      */
     static final LuaScript END = new LuaScript(END_FUNCTION + """
-            return finish(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5],
-                ARGV[6], ARGV[7])
+            return finish(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6],
+                ARGV[7])
+            """);
+
+    /**
+     * Fails the jobs whose deadline has passed, each once (the ZREM and the end are one atomic
+     * step, so two replicas never both end one). KEYS: deadlines, unfinished, feed. ARGV: now (epoch
+     * ms), job key prefix, finishedAt, ttl seconds, ends channel, at most how many → the ids ended.
+     */
+    static final LuaScript DEADLINES = new LuaScript(END_FUNCTION + """
+            local out = {}
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[6]))) do
+              redis.call('ZREM', KEYS[1], id)
+              local job = ARGV[2] .. id
+              local t = redis.call('HGET', job, 'timeoutSeconds')
+              if t and #finish(job, KEYS[2], KEYS[3], KEYS[1], id, 'FAILED', 'timed out after ' .. t .. ' s',
+                  ARGV[3], ARGV[4], '', ARGV[5]) > 0 then
+                table.insert(out, id)
+              end
+            end
+            return out
             """);
 
     /**

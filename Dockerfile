@@ -17,14 +17,17 @@ WORKDIR /src
 COPY --chmod=755 mvnw ./
 COPY .mvn .mvn
 COPY pom.xml ./
-COPY src src
+COPY forkpool-kind-api forkpool-kind-api
+COPY examples examples
+COPY forkpool-service/pom.xml forkpool-service/pom.xml
+COPY forkpool-service/src forkpool-service/src
 # The BuildKit cache mount keeps ~/.m2 (Maven, plugins, dependencies) between builds.
 # Then Boot 4's extracted layout: /app/app.jar (a thin jar whose manifest Class-Path
 # names lib/*.jar) + /app/lib/. The AOT cache works only with this form, not with
 # the nested jars of the fat jar.
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -DskipTests package \
- && cp target/forkpool-*.jar /tmp/forkpool.jar \
+ && cp forkpool-service/target/forkpool-*.jar /tmp/forkpool.jar \
  && java -Djarmode=tools -jar /tmp/forkpool.jar extract --destination /app --application-filename app.jar
 
 # ---- runtime ------------------------------------------------------------------------
@@ -51,6 +54,11 @@ RUN /app/aot-train.sh /app && rm /app/aot-train-*.log
 # Worker JVMs get their cache through forkpool.workers.jvm-options (an env var, so an
 # operator can still replace it; keep the AOT flag when you do).
 ENV FORKPOOL_WORKERS_JVMOPTIONS="-XX:AOTCache=/app/worker.aot"
+
+# Job kinds an operator installs (docs/kinds.md): jars mounted here are loaded at start by the
+# service and every worker. Empty in the image: the five built-in kinds only.
+RUN mkdir -p /opt/forkpool/kinds
+ENV FORKPOOL_KINDS_DIR=/opt/forkpool/kinds
 
 USER 10001:10001
 EXPOSE 8080

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH benchmarks of the kernels (src/test/java/io/forkpool/bench/KernelBench.java), single core,
+# JMH benchmarks of the kernels (forkpool-service/src/test/java/io/forkpool/bench/KernelBench.java), single core,
 # with the JDK 25 java on the test class path. Prints JMH's table, then samples/s per kernel as TSV
 # (lines "JMH<TAB>kernel<TAB>Msamples_per_s<TAB>error").
 #   bench/jmh.sh [extra JMH options, e.g. -wi 2 -i 3 -r 1s]      (a benchmark regex may follow)

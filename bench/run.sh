@@ -13,6 +13,6 @@ if ! command -v wrk >/dev/null; then
   $sudo apt-get install -y -q wrk >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q wrk >/dev/null; }
 fi
 java=$(bench/jdk25)
-jar=$(ls target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls target/forkpool-*.jar | head -1); }
+jar=$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
+[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
 exec "$java" bench/E2eBench.java "$jar" "$@"

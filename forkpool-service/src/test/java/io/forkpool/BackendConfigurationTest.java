@@ -1,5 +1,6 @@
 package io.forkpool;
 
+import io.forkpool.kind.TestJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class BackendConfigurationTest {
     @Test
     void embeddedKeepsJobsAndShardsInThisJvm() throws Exception {
         try (var backend = new BackendConfiguration().forkpoolBackend("embedded", env, JsonMapper.builder().build(),
-                jobs, shards)) {
+                TestJobs.binder(), jobs, shards)) {
             assertThat(backend.store()).isInstanceOf(InMemoryJobStore.class);
             assertThat(backend.shards()).isInstanceOf(ShardQueue.class);
         }
@@ -34,7 +35,7 @@ class BackendConfigurationTest {
     void redisIsChosenAtRunTimeAndConnectsOnlyWhenUsed() throws Exception {
         env.setProperty("spring.data.redis.port", "1"); // nothing listens there: must not matter yet
         try (var backend = new BackendConfiguration().forkpoolBackend(" Redis ", env, JsonMapper.builder().build(),
-                jobs, shards)) {
+                TestJobs.binder(), jobs, shards)) {
             assertThat(backend.store()).isInstanceOf(RedisJobStore.class);
             assertThat(backend.store().isAvailable()).as("no Redis on port 1").isFalse();
         }
@@ -43,7 +44,7 @@ class BackendConfigurationTest {
     @Test
     void anUnknownBackendStopsTheStartNamingTheProperty() {
         assertThatThrownBy(() -> new BackendConfiguration().forkpoolBackend("postgres", env,
-                JsonMapper.builder().build(), jobs, shards))
+                JsonMapper.builder().build(), TestJobs.binder(), jobs, shards))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("forkpool.backend").hasMessageContaining("postgres");
     }

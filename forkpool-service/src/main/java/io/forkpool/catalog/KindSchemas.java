@@ -63,7 +63,7 @@ public final class KindSchemas {
     public List<Field> fields(JobKind<?, ?, ?> kind) {
         var fields = new ArrayList<Field>();
         for (RecordComponent c : kind.requestType().getRecordComponents()) {
-            fields.add(new Field(c.getName(), field(c), c.isAnnotationPresent(NotNull.class) || c.getType().isPrimitive()));
+            fields.add(new Field(c.getName(), field(c), RequestFields.has(c, NotNull.class) || c.getType().isPrimitive()));
         }
         if (kind.seeded()) {
             fields.add(new Field("seed", Map.of("type", "integer", "format", "int64", "description",
@@ -92,31 +92,31 @@ public final class KindSchemas {
         } else {
             schema.put("type", "string");
         }
-        if (c.isAnnotationPresent(WorkUnits.class)) {
+        if (RequestFields.has(c, WorkUnits.class)) {
             schema.put("minimum", 1);
             schema.put("maximum", maxUnits);
         }
-        Min min = c.getAnnotation(Min.class);
+        Min min = RequestFields.annotation(c, Min.class);
         if (min != null) {
             schema.put("minimum", min.value());
         }
-        Max max = c.getAnnotation(Max.class);
+        Max max = RequestFields.annotation(c, Max.class);
         if (max != null) {
             schema.put("maximum", max.value());
         }
-        DecimalMin dmin = c.getAnnotation(DecimalMin.class);
+        DecimalMin dmin = RequestFields.annotation(c, DecimalMin.class);
         if (dmin != null) {
             schema.put(dmin.inclusive() ? "minimum" : "exclusiveMinimum", number(dmin.value()));
         }
-        DecimalMax dmax = c.getAnnotation(DecimalMax.class);
+        DecimalMax dmax = RequestFields.annotation(c, DecimalMax.class);
         if (dmax != null) {
             schema.put(dmax.inclusive() ? "maximum" : "exclusiveMaximum", number(dmax.value()));
         }
-        Default d = c.getAnnotation(Default.class);
+        Default d = RequestFields.annotation(c, Default.class);
         if (d != null) {
             schema.put("default", jsonValue(RequestFields.parse(t, d.value())));
         }
-        Description description = c.getAnnotation(Description.class);
+        Description description = RequestFields.annotation(c, Description.class);
         if (description != null) {
             schema.put("description", description.value());
         }

@@ -136,7 +136,7 @@ public final class RequestBinder {
                 if (message == null) {
                     message = violations.getFirst().getMessage();
                 }
-            } else if (c.isAnnotationPresent(WorkUnits.class) && value instanceof Long units
+            } else if (RequestFields.has(c, WorkUnits.class) && value instanceof Long units
                     && (units < 1 || units > maxUnits)) {
                 message = "must be between 1 and " + maxUnits;
             }
@@ -149,8 +149,8 @@ public final class RequestBinder {
 
     /** One sentence for a field's bounds, as the API has always said them; null if it has none. */
     static String bounds(RecordComponent c) {
-        Min min = c.getAnnotation(Min.class);
-        Max max = c.getAnnotation(Max.class);
+        Min min = RequestFields.annotation(c, Min.class);
+        Max max = RequestFields.annotation(c, Max.class);
         if (min != null && max != null) {
             return "must be between " + min.value() + " and " + max.value();
         }
@@ -160,8 +160,8 @@ public final class RequestBinder {
         if (max != null) {
             return "must be at most " + max.value();
         }
-        DecimalMin dmin = c.getAnnotation(DecimalMin.class);
-        DecimalMax dmax = c.getAnnotation(DecimalMax.class);
+        DecimalMin dmin = RequestFields.annotation(c, DecimalMin.class);
+        DecimalMax dmax = RequestFields.annotation(c, DecimalMax.class);
         String low = dmin == null ? null
                 : (dmin.inclusive() ? "at least " : "greater than ") + dmin.value();
         String high = dmax == null ? null
@@ -175,7 +175,7 @@ public final class RequestBinder {
         if (low != null || high != null) {
             return "must be a finite number " + (low != null ? low : high);
         }
-        if (c.isAnnotationPresent(WorkUnits.class)) {
+        if (RequestFields.has(c, WorkUnits.class)) {
             return null;
         }
         return c.getType() == Double.class || c.getType() == double.class ? "must be a finite number" : null;

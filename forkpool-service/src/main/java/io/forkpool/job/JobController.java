@@ -32,6 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The jobs resource: where a job comes in, and where its state is read. */
 @RestController
+@io.swagger.v3.oas.annotations.tags.Tag(name = "Jobs", description = "Submit, follow, list, cancel and plot jobs")
 @RequestMapping("/api/v1/jobs")
 class JobController {
 

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * What one shard computed. Merging is exact (integer counts, exact decimal sums, minimum), hence
  * associative and commutative: the merged result is the same whatever the order shards end in.
  */
-sealed interface Partial {
+public sealed interface Partial {
 
     Partial merge(Partial other);
 

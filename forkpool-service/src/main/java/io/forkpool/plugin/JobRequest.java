@@ -148,7 +148,7 @@ public final class JobRequest {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof JobRequest r && r.kind == kind && Objects.equals(r.seed, seed)
+        return other instanceof JobRequest r && r.kind.getClass() == kind.getClass() && Objects.equals(r.seed, seed)
                 && Arrays.deepEquals(RequestFields.values(r.params), RequestFields.values(params));
     }
 

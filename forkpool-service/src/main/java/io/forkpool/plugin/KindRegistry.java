@@ -132,8 +132,12 @@ public final class KindRegistry {
             if (kind.partialCodec() == null) {
                 throw new KindLoadException(source + ": kind " + name + " has no partial codec");
             }
+            try {
+                RequestFields.check(request);
+            } catch (KindLoadException e) {
+                throw new KindLoadException(source + ": kind " + name + ": " + e.getMessage(), e);
+            }
             requestCodec = Codec.ofRecord(request);
-            RequestFields.check(request);
             if (kind.example() == null) {
                 throw new KindLoadException(source + ": kind " + name + " has no example request");
             }

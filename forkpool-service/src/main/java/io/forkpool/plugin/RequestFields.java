@@ -61,6 +61,27 @@ public final class RequestFields {
         }
     }
 
+    /**
+     * An annotation of a request field. Jakarta's constraints do not target record components, so
+     * javac puts {@code @Min} and the like on the record's field and accessor only: look there too.
+     */
+    public static <A extends java.lang.annotation.Annotation> A annotation(RecordComponent c, Class<A> type) {
+        A found = c.getAnnotation(type);
+        if (found == null) {
+            try {
+                found = c.getDeclaringRecord().getDeclaredField(c.getName()).getAnnotation(type);
+            } catch (NoSuchFieldException e) {
+                found = null;
+            }
+        }
+        return found != null ? found : c.getAccessor().getAnnotation(type);
+    }
+
+    /** Whether the field has the annotation (see {@link #annotation}). */
+    public static boolean has(RecordComponent c, Class<? extends java.lang.annotation.Annotation> type) {
+        return annotation(c, type) != null;
+    }
+
     /** The JSON names of the record's fields, in order. */
     public static List<String> names(Class<? extends Record> type) {
         var names = new ArrayList<String>();

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /api/v1/workers}: the pool as it is now. */
 @RestController
+@io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes of this replica")
 class WorkerController {
 
     private final Dispatcher dispatcher;

@@ -199,7 +199,8 @@ public final class Worker {
             detail = killed.substring(killed.indexOf('\0') + 1);
         }
         state = State.DEAD;
-        detail = detail + " (exit code " + exit + ")";
+        detail = detail + " (exit code " + exit
+                + (exit == io.forkpool.worker.child.WorkerMain.EXIT_OUT_OF_MEMORY ? ": its kernel ran out of memory" : "") + ")";
         hello.completeExceptionally(new IOException("worker " + id + " died before hello: " + detail));
         events.accept(new WorkerEvent.Lost(this, inFlight.getAndSet(null), reason, detail));
     }

@@ -1,10 +1,8 @@
 package io.forkpool.bench;
 
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileRequest;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,11 +32,10 @@ public class KernelBench {
     static final int SAMPLES = 1 << 20;
 
     /** Jobs of 2^25 samples: 16 shards of 32 blocks (the job's own cut). */
-    private final PiRequest pi = new PiRequest(16L * 2 * SAMPLES, 1L);
-    private final DiceRequest dice = new DiceRequest(16L * 2 * SAMPLES, 6, 1L);
-    private final DiceRequest dice20 = new DiceRequest(16L * 2 * SAMPLES, 20, 1L);
-    private final ProjectileRequest projectile = (ProjectileRequest)
-            new ProjectileRequest(16L * 2 * SAMPLES, null, null, null, null, null, null, 1L).withDefaults(1);
+    private final JobRequest pi = TestJobs.pi(16L * 2 * SAMPLES, 1L);
+    private final JobRequest dice = TestJobs.dice(16L * 2 * SAMPLES, 6, 1L);
+    private final JobRequest dice20 = TestJobs.dice(16L * 2 * SAMPLES, 20, 1L);
+    private final JobRequest projectile = TestJobs.projectile(16L * 2 * SAMPLES, null, null, null, null, null, null, 1L);
 
     private int shard;
 
@@ -49,25 +46,25 @@ public class KernelBench {
 
     @Benchmark
     @OperationsPerInvocation(2 * SAMPLES)
-    public Partial pi() {
+    public Object pi() {
         return pi.compute(next(pi));
     }
 
     @Benchmark
     @OperationsPerInvocation(2 * SAMPLES)
-    public Partial dice() {
+    public Object dice() {
         return dice.compute(next(dice));
     }
 
     @Benchmark
     @OperationsPerInvocation(2 * SAMPLES)
-    public Partial dice20() {
+    public Object dice20() {
         return dice20.compute(next(dice20));
     }
 
     @Benchmark
     @OperationsPerInvocation(2 * SAMPLES)
-    public Partial projectile() {
+    public Object projectile() {
         return projectile.compute(next(projectile));
     }
 }

@@ -1,9 +1,7 @@
 package io.forkpool.bench;
 
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileRequest;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.worker.protocol.FrameCodec;
 import io.forkpool.worker.protocol.Message;
 import java.io.BufferedInputStream;
@@ -34,9 +32,9 @@ public final class WorkerStartBench {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The largest shard of each kernel (shard 0 of a big job), as a worker gets them.
         List<JobRequest> shards = List.of(
-                new PiRequest(1L << 36, 1L),
-                new DiceRequest(1L << 37, 6, 1L),
-                new ProjectileRequest(1L << 34, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L));
+                TestJobs.pi(1L << 36, 1L),
+                TestJobs.dice(1L << 37, 6, 1L),
+                TestJobs.projectile(1L << 34, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L));
         System.out.println("warmup_ms\thello_ms\tkernel\tshard_samples\tfirst_shard_ms\tfirst_Msps\tfifth_shard_ms\tfifth_Msps");
         for (long budget : budgets) {
             var command = List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData",

@@ -2,13 +2,8 @@ package io.forkpool.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileRequest;
-import io.forkpool.kind.SineRequest;
-import io.forkpool.kind.SmallestMultipleRequest;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerSettings;
@@ -23,11 +18,11 @@ import org.junit.jupiter.api.Test;
 class DispatcherTest {
 
     static final List<JobRequest> JOBS = List.of(
-            new PiRequest(60_000_000L, 11L).withDefaults(0),
-            new DiceRequest(30_000_000L, 6, 12L).withDefaults(0),
-            new ProjectileRequest(5_000_000L, null, null, null, null, null, null, 13L).withDefaults(0),
-            new SineRequest(30.0, 100).withDefaults(0),
-            new SmallestMultipleRequest(3_000_000L, 7L, null, null, 14L).withDefaults(0));
+            TestJobs.pi(60_000_000L, 11L),
+            TestJobs.dice(30_000_000L, 6, 12L),
+            TestJobs.projectile(5_000_000L, null, null, null, null, null, null, 13L),
+            TestJobs.sine(30.0, 100),
+            TestJobs.smallestMultiple(3_000_000L, 7L, null, null, 14L));
 
     static Dispatcher dispatcher(int workers) {
         return dispatcher(workers, List.of());
@@ -40,10 +35,10 @@ class DispatcherTest {
                 new ForkpoolMetrics(new SimpleMeterRegistry()));
     }
 
-    static List<Partial> runAll(Dispatcher dispatcher) throws Exception {
+    static List<Object> runAll(Dispatcher dispatcher) throws Exception {
         var works = JOBS.stream().map(RecordingWork::new).toList();
         works.forEach(dispatcher::submit); // all at once: their shards interleave
-        var results = new ArrayList<Partial>();
+        var results = new ArrayList<Object>();
         for (var work : works) {
             results.add(work.result.get(60, TimeUnit.SECONDS));
             assertThat(work.answers()).isEqualTo(work.request().shardCount());
@@ -53,7 +48,7 @@ class DispatcherTest {
 
     @Test
     void sameJobsGiveIdenticalPartialsOnOneAndOnThreeWorkers() throws Exception {
-        List<Partial> one;
+        List<Object> one;
         var single = dispatcher(1);
         single.start();
         try {
@@ -66,7 +61,7 @@ class DispatcherTest {
         triple.start();
         try {
             assertThat(triple.workers()).hasSize(3).extracting(Worker::pid).doesNotHaveDuplicates();
-            List<Partial> three = runAll(triple);
+            List<Object> three = runAll(triple);
             assertThat(three).isEqualTo(one);
             assertThat(triple.workers()).allSatisfy(w -> assertThat(w.shardsCompleted())
                     .as("every worker took part").isPositive());
@@ -76,10 +71,7 @@ class DispatcherTest {
         // And the pool's answer is the kernel's own: one shard after another in this JVM.
         for (int i = 0; i < JOBS.size(); i++) {
             var job = JOBS.get(i);
-            Partial local = null;
-            for (int s = 0; s < job.shardCount(); s++) {
-                local = local == null ? job.compute(s) : local.merge(job.compute(s));
-            }
+            Object local = TestJobs.reference(job);
             assertThat(one.get(i)).as(job.type()).isEqualTo(local);
         }
     }
@@ -114,13 +106,10 @@ class DispatcherTest {
         try {
             assertThat(dispatcher.workers()).singleElement()
                     .satisfies(w -> assertThat(w.state()).isEqualTo(Worker.State.IDLE));
-            var job = new PiRequest(3_000_000L, 21L).withDefaults(0);
+            var job = TestJobs.pi(3_000_000L, 21L);
             var work = new RecordingWork(job);
             dispatcher.submit(work);
-            Partial local = null;
-            for (int s = 0; s < job.shardCount(); s++) {
-                local = local == null ? job.compute(s) : local.merge(job.compute(s));
-            }
+            Object local = TestJobs.reference(job);
             assertThat(work.result.get(30, TimeUnit.SECONDS)).isEqualTo(local);
         } finally {
             dispatcher.stop();

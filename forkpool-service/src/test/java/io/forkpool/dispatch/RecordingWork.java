@@ -1,21 +1,20 @@
 package io.forkpool.dispatch;
 
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
+import io.forkpool.plugin.JobRequest;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 
 /** A minimal job for dispatcher tests: merges each shard once and completes with the sum. */
 public final class RecordingWork implements ShardedWork {
 
-    public final CompletableFuture<Partial> result = new CompletableFuture<>();
+    public final CompletableFuture<Object> result = new CompletableFuture<>();
     public final CompletableFuture<String> failure = new CompletableFuture<>();
     private final JobRequest request;
     private final BitSet merged;
     private int next;
     private int done;
     private int answers;
-    private Partial sum;
+    private Object sum;
 
     public RecordingWork(JobRequest request) {
         this.request = request;
@@ -46,13 +45,14 @@ public final class RecordingWork implements ShardedWork {
     public void dispatched() {}
 
     @Override
-    public synchronized void shardDone(int shard, Partial partial, long computeNanos) {
+    public synchronized void shardDone(int shard, byte[] bytes, long computeNanos) {
         answers++;
         if (merged.get(shard)) {
             return;
         }
         merged.set(shard);
-        sum = sum == null ? partial : sum.merge(partial);
+        Object partial = request.decodePartial(bytes);
+        sum = sum == null ? partial : request.merge(sum, partial);
         if (++done == request.shardCount()) {
             result.complete(sum);
         }

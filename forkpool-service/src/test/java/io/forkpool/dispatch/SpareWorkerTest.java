@@ -2,9 +2,8 @@ package io.forkpool.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerSettings;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class SpareWorkerTest {
 
-    static final JobRequest JOB = new PiRequest(2_000_000_000L, 7L).withDefaults(0);
-    static final Partial REFERENCE = WorkerFaultTest.reference(JOB);
+    static final JobRequest JOB = TestJobs.pi(2_000_000_000L, 7L);
+    static final Object REFERENCE = WorkerFaultTest.reference(JOB);
 
     static Dispatcher dispatcher(int spares) {
         var settings = new WorkerSettings(2, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),

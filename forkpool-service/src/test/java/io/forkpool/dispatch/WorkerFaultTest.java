@@ -2,9 +2,8 @@ package io.forkpool.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerSettings;
@@ -30,8 +29,8 @@ class WorkerFaultTest {
      * About 60 shards, long enough (a second or more) to catch a worker holding one; the
      * reference is the kernel run shard by shard in this JVM.
      */
-    static final JobRequest JOB = new PiRequest(4_000_000_000L, 99L).withDefaults(0);
-    static final Partial REFERENCE = reference(JOB);
+    static final JobRequest JOB = TestJobs.pi(4_000_000_000L, 99L);
+    static final Object REFERENCE = reference(JOB);
 
     @TempDir
     Path temp;
@@ -118,7 +117,7 @@ class WorkerFaultTest {
     void aShardThatFailsOnEveryTryFailsItsJobNamingTheShard() throws Exception {
         var dispatcher = dispatcher("io.forkpool.dispatch.FaultyWorkers$AlwaysCrashes", Duration.ofSeconds(30), 3);
         try {
-            var work = new RecordingWork(new PiRequest(1000L, 1L).withDefaults(0));
+            var work = new RecordingWork(TestJobs.pi(1000L, 1L));
             dispatcher.submit(work);
             String problem = work.failure.get(60, TimeUnit.SECONDS);
             assertThat(problem).contains("shard 0").contains("3 times").contains("exit code 137");
@@ -163,11 +162,7 @@ class WorkerFaultTest {
         throw new AssertionError("pool not whole again: " + dispatcher.workers());
     }
 
-    static Partial reference(JobRequest job) {
-        Partial sum = null;
-        for (int s = 0; s < job.shardCount(); s++) {
-            sum = sum == null ? job.compute(s) : sum.merge(job.compute(s));
-        }
-        return sum;
+    static Object reference(JobRequest job) {
+        return TestJobs.reference(job);
     }
 }

@@ -58,8 +58,7 @@ class DashboardPrometheusIT {
 
     @Test
     void everyExpressionOfTheDashboardReturnsSeriesFromARealPrometheus() throws Exception {
-        Path root = projectRoot();
-        Path dashboard = root.resolve("docker/grafana/dashboards/forkpool.json");
+        Path dashboard = io.forkpool.ops.ProjectFiles.file("docker/grafana/dashboards/forkpool.json");
         List<String> expressions = DashboardQueries.expressions(dashboard);
         assertThat(expressions).as("PromQL in %s", dashboard).isNotEmpty();
 
@@ -194,6 +193,7 @@ class DashboardPrometheusIT {
         }
     }
 
+    /** The service module's directory (Surefire's basedir). */
     static Path projectRoot() {
         String basedir = System.getProperty("basedir");
         if (basedir != null && Files.isRegularFile(Path.of(basedir, "pom.xml"))) {

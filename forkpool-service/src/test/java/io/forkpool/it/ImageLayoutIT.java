@@ -1,9 +1,9 @@
 package io.forkpool.it;
 
+import io.forkpool.kind.TestJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.web.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class ImageLayoutIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", dir.toString(),
                 "--application-filename", "app.jar"), Map.of());
-        run(List.of(Path.of("docker/aot-train.sh").toAbsolutePath().toString(), dir.toString()), Map.of("JAVA", java));
+        run(List.of(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh").toString(), dir.toString()), Map.of("JAVA", java));
         assertThat(dir.resolve("forkpool.aot")).isNotEmptyFile();
         assertThat(dir.resolve("worker.aot")).isNotEmptyFile();
 
@@ -96,12 +96,9 @@ class ImageLayoutIT {
 
     /** The job's result computed shard by shard in this JVM, from the same request. */
     private static Object computedHere(String body) {
-        JobRequest request = Api.JSON.readValue(body, JobRequest.class).withDefaults(0);
-        Partial merged = null;
-        for (int shard = 0; shard < request.shardCount(); shard++) {
-            merged = merged == null ? request.compute(shard) : merged.merge(request.compute(shard));
-        }
-        return request.finish(merged);
+        JobRequest request = TestJobs.binder().bind((tools.jackson.databind.node.ObjectNode) Api.JSON.readTree(body))
+                .withSeed(0);
+        return request.finish(TestJobs.reference(request));
     }
 
     private static void run(List<String> command, Map<String, String> env) throws Exception {

@@ -2,10 +2,9 @@ package io.forkpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.kind.JobRequest;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.JobResult;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
+import io.forkpool.kind.TestJobs;
 import io.forkpool.redis.TestRedis;
 import io.forkpool.web.Api;
 import java.nio.file.Files;
@@ -36,14 +35,11 @@ class RedisReplicasIT {
     void aJobIsSharedByAllReplicasAndSurvivesOneBeingKilled() throws Exception {
         Path jar = Path.of(System.getProperty("forkpool.jar", "")).toAbsolutePath();
         assertThat(jar).as("packaged jar (system property forkpool.jar)").isRegularFile();
-        JobRequest request = new PiRequest(SAMPLES, SEED).withDefaults(SEED);
+        JobRequest request = TestJobs.pi(SAMPLES, SEED);
         String body = "{\"type\":\"pi\",\"samples\":" + SAMPLES + ",\"seed\":" + SEED + "}";
 
         long t0 = System.nanoTime();
-        Partial merged = null;
-        for (int s = 0; s < request.shardCount(); s++) {
-            merged = merged == null ? request.compute(s) : merged.merge(request.compute(s));
-        }
+        Object merged = TestJobs.reference(request);
         var reference = (JobResult.PiResult) request.finish(merged);
         System.out.printf("reference in this JVM: %d shards in %.1f s, inside=%d%n", request.shardCount(),
                 (System.nanoTime() - t0) / 1e9, reference.inside());

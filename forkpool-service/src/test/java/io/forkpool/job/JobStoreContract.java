@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileRequest;
-import io.forkpool.kind.SineRequest;
-import io.forkpool.kind.SmallestMultipleRequest;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,13 +39,13 @@ public abstract class JobStoreContract {
     }
 
     static JobRequest pi(long seed) {
-        return new PiRequest(3_000_000L, seed).withDefaults(0);
+        return TestJobs.pi(3_000_000L, seed);
     }
 
     @Test
     public void submittedJobsAreFoundAndListedNewestFirst() {
         var store = store();
-        var dice = new DiceRequest(2_000_000L, 6, 1L).withDefaults(0);
+        var dice = TestJobs.dice(2_000_000L, 6, 1L);
         var first = store.submit(id(), pi(1), null, MANY);
         var second = store.submit(id(), dice, 30, MANY);
 
@@ -75,10 +70,10 @@ public abstract class JobStoreContract {
     public void everyKindMergesEachShardOnceToTheKernelsResult() throws Exception {
         var store = store();
         var requests = List.<JobRequest>of(pi(2),
-                new DiceRequest(3_000_000L, 6, 3L).withDefaults(0),
-                new ProjectileRequest(2_000_000L, null, null, null, null, null, null, 4L).withDefaults(0),
-                new SineRequest(30.0, 100).withDefaults(0),
-                new SmallestMultipleRequest(2_000_000L, 7L, null, null, 5L).withDefaults(0));
+                TestJobs.dice(3_000_000L, 6, 3L),
+                TestJobs.projectile(2_000_000L, null, null, null, null, null, null, 4L),
+                TestJobs.sine(30.0, 100),
+                TestJobs.smallestMultiple(2_000_000L, 7L, null, null, 5L));
         var heard = new ArrayList<Job.Snapshot>();
         store.listen(heard::add);
         var ids = new ArrayList<String>();
@@ -90,7 +85,7 @@ public abstract class JobStoreContract {
         for (int i = 0; i < shards; i++) {
             ShardTask task = take();
             task.work().dispatched();
-            Partial partial = task.work().request().compute(task.shard());
+            byte[] partial = task.work().request().computeEncoded(task.shard());
             task.work().shardDone(task.shard(), partial, 1000);
             if (i == 0) {
                 task.work().shardDone(task.shard(), partial, 1000); // delivered twice: counted once
@@ -123,7 +118,7 @@ public abstract class JobStoreContract {
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.error()).isEqualTo("cancelled by request");
         assertThat(task.work().isFinished()).as("replicas see the cancel").isTrue();
-        task.work().shardDone(task.shard(), task.work().request().compute(task.shard()), 1);
+        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
         assertThat(store.find(job.id()).orElseThrow().shardsDone()).isZero();
         assertThat(store.fail(job.id(), "too late")).isFalse();
         assertThat(store.cancel(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
@@ -179,12 +174,8 @@ public abstract class JobStoreContract {
         return taker.submit(() -> shards().take(1)).get(10, TimeUnit.SECONDS);
     }
 
-    static Partial local(JobRequest request) {
-        Partial sum = null;
-        for (int s = 0; s < request.shardCount(); s++) {
-            sum = sum == null ? request.compute(s) : sum.merge(request.compute(s));
-        }
-        return sum;
+    static Object local(JobRequest request) {
+        return TestJobs.reference(request);
     }
 
     private static List<String> ids(JobStore.Page page) {

@@ -26,7 +26,7 @@ class DiceRequestTest {
         // is itself uniform on [0, 1], so p < 1e-4 has probability 1e-4. A six-sided die 1%
         // heavy on one face is 6 sd off at n = 2·10^6 (chi-square ≈ 40, p ≈ 1e-7): both fail.
         long n = 2_000_000;
-        var result = (DiceResult) Shards.run(new DiceRequest(n, faces, 424242L + faces));
+        var result = (DiceResult) Shards.run(TestJobs.dice(n, faces, 424242L + faces));
         assertEquals(faces, result.counts().length);
         assertEquals(n, Arrays.stream(result.counts()).sum());
         double p = 1.0 / faces;
@@ -42,7 +42,7 @@ class DiceRequestTest {
     void finishComputesChiSquareAndItsPValue() {
         // Expected 20 per face: chi-square = (100 + 0 + 100) / 20 = 10 with 2 degrees of freedom,
         // whose survival function is exp(-x/2): p = e^-5.
-        var result = (DiceResult) new DiceRequest(60L, 3, 1L).finish(new Histogram(new long[] {10, 20, 30}));
+        var result = (DiceResult) TestJobs.dice(60L, 3, 1L).finish(new Histogram(new long[] {10, 20, 30}));
         assertEquals(10.0, result.chiSquare(), 1e-12);
         assertEquals(Math.exp(-5), result.pValue(), 1e-12);
         assertArrayEquals(new long[] {10, 20, 30}, result.counts());
@@ -51,20 +51,20 @@ class DiceRequestTest {
 
     @Test
     void sameSeedSameCountsHoweverShardsAreMerged() {
-        var request = new DiceRequest(40 * BLOCK + 999, 6, 3L);
+        var request = TestJobs.dice(40 * BLOCK + 999, 6, 3L);
         var partials = Shards.computeAll(request);
         assertEquals(14, partials.size(), "41 blocks, 3 per shard");
         Partial inOrder = Shards.mergeInOrder(partials);
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        var again = new DiceRequest(40 * BLOCK + 999, 6, 3L);
+        var again = TestJobs.dice(40 * BLOCK + 999, 6, 3L);
         assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(again)));
     }
 
     @Test
     void aShardIsTheSumOfItsBlocks() {
-        var request = new DiceRequest(5L * DiceKernel.BLOCK_ROLLS + 3, 6, 4L);
+        var request = TestJobs.dice(5L * DiceKernel.BLOCK_ROLLS + 3, 6, 4L);
         long[] byBlock = new long[6];
         for (long b = 0; b < 6; b++) {
             DiceKernel.roll(4L, b, b < 5 ? DiceKernel.BLOCK_ROLLS : 3, byBlock);
@@ -75,21 +75,21 @@ class DiceRequestTest {
 
     @Test
     void differentSeedsGiveDifferentCounts() {
-        assertNotEquals(new DiceRequest(100_000L, 6, 1L).compute(0), new DiceRequest(100_000L, 6, 2L).compute(0));
+        assertNotEquals(TestJobs.dice(100_000L, 6, 1L).compute(0), TestJobs.dice(100_000L, 6, 2L).compute(0));
     }
 
     @Test
     void defaultsAndSharding() {
-        assertEquals(new DiceRequest(10L, 6, 8L), new DiceRequest(10L, null, null).withDefaults(8));
-        assertEquals(new DiceRequest(10L, 20, 1L), new DiceRequest(10L, 20, 1L).withDefaults(8));
-        assertEquals("dice", new DiceRequest(10L, 6, 1L).type());
-        var request = new DiceRequest(48 * SHARD - 1, 6, 1L);
+        assertEquals(TestJobs.dice(10L, 6, 8L), TestJobs.dice(10L, null, 8L));
+        assertEquals(TestJobs.dice(10L, 20, 1L), TestJobs.dice(10L, 20, 1L));
+        assertEquals("dice", TestJobs.dice(10L, 6, 1L).type());
+        var request = TestJobs.dice(48 * SHARD - 1, 6, 1L);
         assertEquals(48, request.shardCount(), "big jobs get the largest shards");
         assertEquals(request.units(), Shards.totalShardUnits(request));
-        int huge = new DiceRequest(Limits.DEFAULT.maxSamples(), 6, 1L).shardCount();
-        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), SHARD), huge);
-        int hugeManyFaces = new DiceRequest(Limits.DEFAULT.maxSamples(), 20, 1L).shardCount();
-        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), BLOCK * DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES),
+        int huge = TestJobs.dice(TestJobs.MAX_UNITS, 6, 1L).shardCount();
+        assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, SHARD), huge);
+        int hugeManyFaces = TestJobs.dice(TestJobs.MAX_UNITS, 20, 1L).shardCount();
+        assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, BLOCK * DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES),
                 hugeManyFaces);
     }
 }

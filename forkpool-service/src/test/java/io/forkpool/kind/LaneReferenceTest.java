@@ -1,5 +1,6 @@
 package io.forkpool.kind;
 
+import io.forkpool.plugin.JobRequest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,10 +137,11 @@ class LaneReferenceTest {
     @ParameterizedTest
     @CsvSource({"1, 0, 65536", "2, 5, 65536", "3, 6, 999", "4, 7, 3"})
     void projectileKernelIsTheScalarLaneLayout(long seed, long block, int samples) {
-        for (var request : new ProjectileRequest[] {
-                new ProjectileRequest(1L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L),
-                new ProjectileRequest(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L),
-                new ProjectileRequest(1L, 7, 0.0, 90.0, 1.0, 2.0, 9.81, 1L)}) {
+        for (var job : new JobRequest[] {
+                TestJobs.projectile(1L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L),
+                TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L),
+                TestJobs.projectile(1L, 7, 0.0, 90.0, 1.0, 2.0, 9.81, 1L)}) {
+            var request = (ProjectileRequest) job.params();
             var kernel = new ProjectileKernel(request);
             long[] counts = new long[request.bins()];
             kernel.sample(seed, block, samples, counts);
@@ -171,9 +173,9 @@ class LaneReferenceTest {
         "10000000000000, 1024, 149012, 1024",
     })
     void shardsFanOutSmallJobsAndCapBigOnes(long units, int max, int shards, int perShard) {
-        var layout = BlockLayout.forJob(units, 1 << 16, max);
+        var layout = io.forkpool.kind.api.Layout.forJob(units, 1 << 16, max);
         assertEquals(perShard, layout.blocksPerShard());
         assertEquals(shards, layout.shardCount());
-        assertTrue(layout.shardCount() <= BlockLayout.TARGET_SHARDS || perShard == max);
+        assertTrue(layout.shardCount() <= io.forkpool.kind.api.Layout.TARGET_SHARDS || perShard == max);
     }
 }

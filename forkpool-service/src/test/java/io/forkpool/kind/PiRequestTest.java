@@ -21,7 +21,7 @@ class PiRequestTest {
         // n = 10^7. A correct kernel lands outside 5 sd with probability 6e-7; a bias of 0.1%
         // (about 6 sd) from a flawed generator or inside test would fail.
         long n = 10_000_000;
-        var result = (PiResult) Shards.run(new PiRequest(n, 20260501L));
+        var result = (PiResult) Shards.run(TestJobs.pi(n, 20260501L));
         double p = Math.PI / 4;
         double sd = 4 * Math.sqrt(p * (1 - p) / n);
         assertEquals(Math.PI, result.estimate(), 5 * sd);
@@ -36,7 +36,7 @@ class PiRequestTest {
 
     @Test
     void finishComputesTheContractsFormulas() {
-        var result = (PiResult) new PiRequest(1000L, 1L).finish(new PiCount(750, 1000));
+        var result = (PiResult) TestJobs.pi(1000L, 1L).finish(new PiCount(750, 1000));
         assertEquals(3.0, result.estimate());
         double stdError = 4 * Math.sqrt(0.75 * 0.25 / 1000);
         assertEquals(stdError, result.stdError(), 1e-15);
@@ -48,24 +48,24 @@ class PiRequestTest {
     void sameSeedSameResultHoweverShardsAreMerged() {
         // 41 blocks: 3 blocks per shard (41/16 rounded up), 14 shards, the last one short.
         long n = 40 * BLOCK + 12_345;
-        var request = new PiRequest(n, 7L);
+        var request = TestJobs.pi(n, 7L);
         assertEquals(14, request.shardCount());
         var partials = Shards.computeAll(request);
         Partial inOrder = Shards.mergeInOrder(partials);
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(new PiRequest(n, 7L))));
+        assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(TestJobs.pi(n, 7L))));
         assertEquals(n, ((PiCount) inOrder).samples());
     }
 
     @Test
     void aShardIsTheSumOfItsBlocksSoAnyGroupingOfBlocksGivesTheSameCount() {
-        var request = new PiRequest(35 * BLOCK + 10, 11L);
+        var request = TestJobs.pi(35 * BLOCK + 10, 11L);
         long byBlock = 0;
-        long blocks = Math.ceilDiv(request.samples(), PiKernel.BLOCK_SAMPLES);
+        long blocks = Math.ceilDiv(request.units(), PiKernel.BLOCK_SAMPLES);
         for (long b = 0; b < blocks; b++) {
-            int n = (int) Math.min(PiKernel.BLOCK_SAMPLES, request.samples() - b * PiKernel.BLOCK_SAMPLES);
+            int n = (int) Math.min(PiKernel.BLOCK_SAMPLES, request.units() - b * PiKernel.BLOCK_SAMPLES);
             byBlock += PiKernel.inside(11L, b, n);
         }
         var merged = (PiCount) Shards.mergeInOrder(Shards.computeAll(request));
@@ -74,19 +74,19 @@ class PiRequestTest {
 
     @Test
     void differentSeedsGiveDifferentCounts() {
-        var a = (PiCount) new PiRequest(1_000_000L, 1L).compute(0);
-        var b = (PiCount) new PiRequest(1_000_000L, 2L).compute(0);
+        var a = (PiCount) TestJobs.pi(1_000_000L, 1L).compute(0);
+        var b = (PiCount) TestJobs.pi(1_000_000L, 2L).compute(0);
         assertNotEquals(a.inside(), b.inside());
     }
 
     @Test
     void shardUnitsAddUpAndTenToTheThirteenSamplesGiveAnIntShardCount() {
-        var request = new PiRequest(2 * SHARD + 12_345, 7L);
+        var request = TestJobs.pi(2 * SHARD + 12_345, 7L);
         assertEquals(16, request.shardCount(), "2049 blocks: 129 per shard");
         assertEquals(request.units(), Shards.totalShardUnits(request));
         assertEquals(2 * SHARD + 12_345 - 15 * 129 * BLOCK, request.shardUnits(15));
 
-        var huge = new PiRequest(Limits.DEFAULT.maxSamples(), 1L);
+        var huge = TestJobs.pi(TestJobs.MAX_UNITS, 1L);
         int shards = huge.shardCount();
         assertEquals(Math.ceilDiv(10_000_000_000_000L, SHARD), shards);
         assertTrue(shards > 1000 && shards < 10_000_000, "shards: " + shards);
@@ -96,8 +96,8 @@ class PiRequestTest {
 
     @Test
     void defaultsFillTheSeedOnlyWhenAbsent() {
-        assertEquals(new PiRequest(10L, 99L), new PiRequest(10L, null).withDefaults(99));
-        assertEquals(new PiRequest(10L, 5L), new PiRequest(10L, 5L).withDefaults(99));
-        assertEquals("pi", new PiRequest(10L, 5L).type());
+        assertEquals(TestJobs.pi(10L, 99L), TestJobs.pi(10L, 99L));
+        assertEquals(TestJobs.pi(10L, 5L), TestJobs.pi(10L, 5L));
+        assertEquals("pi", TestJobs.pi(10L, 5L).type());
     }
 }

@@ -1,5 +1,6 @@
 package io.forkpool.kind;
 
+import io.forkpool.plugin.JobRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +18,8 @@ class ProjectileRequestTest {
     private static final long BLOCK = ProjectileKernel.BLOCK_SAMPLES;
     private static final long SHARD = BLOCK * ProjectileKernel.MAX_BLOCKS_PER_SHARD;
 
-    private static ProjectileRequest defaults(long samples) {
-        return (ProjectileRequest) new ProjectileRequest(samples, null, null, null, null, null, null, 2024L)
-                .withDefaults(0);
+    private static JobRequest defaults(long samples) {
+        return TestJobs.projectile(samples, null, null, null, null, null, null, 2024L);
     }
 
     @Test
@@ -39,25 +39,25 @@ class ProjectileRequestTest {
         }
     }
 
-    static Stream<ProjectileRequest> intervals() {
+    static Stream<JobRequest> intervals() {
         return Stream.of(
                 defaults(40 * BLOCK + 4321),
-                new ProjectileRequest(1_000_000L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 77L),
-                new ProjectileRequest(1_000_000L, 7, 50.0, 89.0, 1.0, 2.0, 9.81, 78L));
+                TestJobs.projectile(1_000_000L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 77L),
+                TestJobs.projectile(1_000_000L, 7, 50.0, 89.0, 1.0, 2.0, 9.81, 78L));
     }
 
     @ParameterizedTest
     @MethodSource("intervals")
-    void histogramMatchesTheRangeDistribution(ProjectileRequest request) {
+    void histogramMatchesTheRangeDistribution(JobRequest request) {
         // Bin i's count ~ Binomial(n, p_i) with p_i = F(to) - F(from), F the range's CDF from a
         // fine numeric integration. 5 sd per bin fails a correct kernel with probability 6e-7;
         // the integration error (midpoint rule, 20000 angles, < 1e-6 in F) is added to the
         // tolerance.
         var result = (ProjectileResult) Shards.run(request);
-        long n = request.samples();
+        long n = request.units();
         assertEquals(n, result.bins().stream().mapToLong(Bin::count).sum());
         for (Bin bin : result.bins()) {
-            double p = rangeCdf(request, bin.to()) - rangeCdf(request, bin.from());
+            double p = rangeCdf((ProjectileRequest) request.params(), bin.to()) - rangeCdf((ProjectileRequest) request.params(), bin.from());
             double tolerance = 5 * Math.sqrt(n * p * (1 - p)) + n * 2e-6;
             assertEquals(n * p, bin.count(), tolerance, "bin " + bin);
         }
@@ -84,7 +84,7 @@ class ProjectileRequestTest {
     @Test
     void aRangeAtTheMaximumGoesInTheLastBinAndOutliersAreClamped() {
         var request = defaults(1);
-        var kernel = new ProjectileKernel(request);
+        var kernel = new ProjectileKernel((ProjectileRequest) request.params());
         double max = ProjectileRange.range(31, 100, 9.81);
         assertEquals(max, kernel.maxRange(), "the sample at (31°, 100 m/s) is the maximum, bit for bit");
         assertEquals(19, kernel.binOf(max));
@@ -99,8 +99,8 @@ class ProjectileRequestTest {
 
     @Test
     void anIntervalThroughFortyFiveDegreesPeaksAtSinNinety() {
-        var request = new ProjectileRequest(1L, 10, 40.0, 50.0, 20.0, 30.0, 10.0, 1L);
-        var kernel = new ProjectileKernel(request);
+        var request = TestJobs.projectile(1L, 10, 40.0, 50.0, 20.0, 30.0, 10.0, 1L);
+        var kernel = new ProjectileKernel((ProjectileRequest) request.params());
         assertEquals(30.0 * 30.0 / 10.0, kernel.maxRange());
         assertEquals(9, kernel.binOf(ProjectileRange.range(45, 30, 10)));
         // 40° and 50° are equally far from 45°: either gives the minimum.
@@ -110,7 +110,7 @@ class ProjectileRequestTest {
     @Test
     void aDegenerateIntervalPutsEverySampleInTheLastBin() {
         // max == min: the bins have zero width, and every sample is at the maximum.
-        var request = new ProjectileRequest(1000L, 5, 30.0, 30.0, 50.0, 50.0, 9.81, 1L);
+        var request = TestJobs.projectile(1000L, 5, 30.0, 30.0, 50.0, 50.0, 9.81, 1L);
         var result = (ProjectileResult) Shards.run(request);
         assertEquals(List.of(0L, 0L, 0L, 0L, 1000L), result.bins().stream().map(Bin::count).toList());
         assertEquals(result.minRange(), result.maxRange());
@@ -126,21 +126,20 @@ class ProjectileRequestTest {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
         assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(defaults(40 * BLOCK + 17))));
-        var otherSeed = new ProjectileRequest(40 * BLOCK + 17, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 2025L);
+        var otherSeed = TestJobs.projectile(40 * BLOCK + 17, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 2025L);
         assertNotEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(otherSeed)));
     }
 
     @Test
     void defaultsAndSharding() {
-        var filled = new ProjectileRequest(10L, null, null, null, null, null, null, null).withDefaults(5);
-        assertEquals(new ProjectileRequest(10L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 5L), filled);
-        var given = new ProjectileRequest(10L, 3, 1.0, 2.0, 3.0, 4.0, 5.0, 6L);
-        assertEquals(given, given.withDefaults(5));
+        var filled = TestJobs.projectile(10L, null, null, null, null, null, null, 5L);
+        assertEquals(TestJobs.projectile(10L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 5L), filled);
+        var given = TestJobs.projectile(10L, 3, 1.0, 2.0, 3.0, 4.0, 5.0, 6L);
         assertEquals("projectile", given.type());
         var request = defaults(2 * SHARD + 17);
         assertEquals(request.units(), Shards.totalShardUnits(request));
-        int huge = defaults(Limits.DEFAULT.maxSamples()).shardCount();
-        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), SHARD), huge);
+        int huge = defaults(TestJobs.MAX_UNITS).shardCount();
+        assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, SHARD), huge);
         assertTrue(huge > 0);
     }
 }

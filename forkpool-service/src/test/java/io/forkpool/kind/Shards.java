@@ -1,10 +1,14 @@
 package io.forkpool.kind;
 
+import io.forkpool.plugin.JobRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Runs a job's shards in-process the way workers and the aggregator would. */
+/**
+ * Runs a job's shards in-process the way workers and the aggregator would, each partial through the
+ * kind's codec as it crosses the pipe.
+ */
 final class Shards {
 
     private Shards() {}
@@ -12,7 +16,7 @@ final class Shards {
     static List<Partial> computeAll(JobRequest request) {
         var partials = new ArrayList<Partial>();
         for (int shard = 0; shard < request.shardCount(); shard++) {
-            partials.add(request.compute(shard));
+            partials.add((Partial) request.decodePartial(request.computeEncoded(shard)));
         }
         return partials;
     }
@@ -41,7 +45,7 @@ final class Shards {
     }
 
     static JobResult run(JobRequest request) {
-        return request.finish(mergeInOrder(computeAll(request)));
+        return (JobResult) request.finish(mergeInOrder(computeAll(request)));
     }
 
     /** Sum of shardUnits over all shards. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SineRequestTest {
 
     private static SineResult run(double x, int terms) {
-        return (SineResult) Shards.run(new SineRequest(x, terms));
+        return (SineResult) Shards.run(TestJobs.sine(x, terms));
     }
 
     @Test
@@ -42,7 +42,7 @@ class SineRequestTest {
     void theLargestAllowedXStillConverges() {
         // x = 1000: terms up to ~10^432; 1600 terms are enough (term 1599 is ~10^-228), so the
         // partial sum is sin(1000) to double precision. 200 shards of 8 terms.
-        var request = new SineRequest(1000.0, 1600);
+        var request = TestJobs.sine(1000.0, 1600);
         assertEquals(200, request.shardCount());
         var result = (SineResult) Shards.run(request);
         assertEquals(Math.sin(1000), result.approximation(), 1e-15);
@@ -67,7 +67,7 @@ class SineRequestTest {
 
     @Test
     void termsAreSplitAcrossShardsAndMergeExactlyInAnyOrder() {
-        var request = new SineRequest(12.75, 30);
+        var request = TestJobs.sine(12.75, 30);
         assertEquals(4, request.shardCount());
         assertEquals(8, request.shardUnits(0));
         assertEquals(6, request.shardUnits(3));
@@ -84,8 +84,7 @@ class SineRequestTest {
 
     @Test
     void hasNoSeedAndNoDefaults() {
-        var request = new SineRequest(1.0, 5);
-        assertEquals(request, request.withDefaults(123));
+        var request = TestJobs.sine(1.0, 5);
         assertEquals("sine", request.type());
         assertEquals(5, request.units());
     }

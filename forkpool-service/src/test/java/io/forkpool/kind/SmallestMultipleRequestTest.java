@@ -28,7 +28,7 @@ class SmallestMultipleRequestTest {
         // Binomial(n, p): within 5 sd. The first multiple of the range is missed with
         // probability (1 - 1/(high - low))^n: e^-2000 and e^-20 for the first three cases, so
         // the smallest must be it; the last case only checks it is a multiple in range.
-        var request = new SmallestMultipleRequest(n, factor, low, high, 31337L + factor);
+        var request = TestJobs.smallestMultiple(n, factor, low, high, 31337L + factor);
         var result = (SmallestMultipleResult) Shards.run(request);
         long multiples = (high - 1) / factor - (low - 1) / factor;
         double p = (double) multiples / (high - low);
@@ -44,7 +44,7 @@ class SmallestMultipleRequestTest {
 
     @Test
     void noMultipleInRangeGivesNull() {
-        var request = new SmallestMultipleRequest(100_000L, 2000L, 1L, 1000L, 1L);
+        var request = TestJobs.smallestMultiple(100_000L, 2000L, 1L, 1000L, 1L);
         var result = (SmallestMultipleResult) Shards.run(request);
         assertNull(result.smallest());
         assertEquals(0, result.multiples());
@@ -53,41 +53,40 @@ class SmallestMultipleRequestTest {
     @Test
     void highIsExclusive() {
         // [1, 2) holds only 1; [999, 1000) holds only 999, so factor 1000 is never hit.
-        var ones = (SmallestMultipleResult) Shards.run(new SmallestMultipleRequest(1000L, 1L, 1L, 2L, 1L));
+        var ones = (SmallestMultipleResult) Shards.run(TestJobs.smallestMultiple(1000L, 1L, 1L, 2L, 1L));
         assertEquals(1L, ones.smallest());
         assertEquals(1000, ones.multiples());
         var none = (SmallestMultipleResult)
-                Shards.run(new SmallestMultipleRequest(1000L, 1000L, 999L, 1000L, 1L));
+                Shards.run(TestJobs.smallestMultiple(1000L, 1000L, 999L, 1000L, 1L));
         assertNull(none.smallest());
     }
 
     @Test
     void sameSeedSameResultHoweverShardsAreMerged() {
-        var request = new SmallestMultipleRequest(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 9L);
+        var request = TestJobs.smallestMultiple(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 9L);
         var partials = Shards.computeAll(request);
         assertEquals(3, partials.size());
         Partial inOrder = Shards.mergeInOrder(partials);
         for (long order = 0; order < 5; order++) {
             assertEquals(inOrder, Shards.mergeShuffled(partials, order));
         }
-        var again = new SmallestMultipleRequest(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 9L);
+        var again = TestJobs.smallestMultiple(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 9L);
         assertEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(again)));
-        var otherSeed = new SmallestMultipleRequest(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 10L);
+        var otherSeed = TestJobs.smallestMultiple(2 * SHARD + 5, 1234L, 1L, 1_000_000_000L, 10L);
         assertNotEquals(inOrder, Shards.mergeInOrder(Shards.computeAll(otherSeed)));
     }
 
     @Test
     void defaultsAndSharding() {
-        assertEquals(new SmallestMultipleRequest(10L, 7L, 1L, 1000L, 4L),
-                new SmallestMultipleRequest(10L, 7L, null, null, null).withDefaults(4));
-        var given = new SmallestMultipleRequest(10L, 7L, 5L, 50L, 6L);
-        assertEquals(given, given.withDefaults(4));
+        assertEquals(TestJobs.smallestMultiple(10L, 7L, 1L, 1000L, 4L),
+                TestJobs.smallestMultiple(10L, 7L, null, null, 4L));
+        var given = TestJobs.smallestMultiple(10L, 7L, 5L, 50L, 6L);
         assertEquals("smallest-multiple", given.type());
-        var request = new SmallestMultipleRequest(3 * SHARD + 1, 7L, 1L, 1000L, 1L);
+        var request = TestJobs.smallestMultiple(3 * SHARD + 1, 7L, 1L, 1000L, 1L);
         assertEquals(4, request.shardCount());
         assertEquals(1, request.shardUnits(3));
         assertEquals(request.units(), Shards.totalShardUnits(request));
-        int huge = new SmallestMultipleRequest(Limits.DEFAULT.maxSamples(), 7L, 1L, 1000L, 1L).shardCount();
-        assertEquals(Math.ceilDiv(Limits.DEFAULT.maxSamples(), SHARD), huge);
+        int huge = TestJobs.smallestMultiple(TestJobs.MAX_UNITS, 7L, 1L, 1000L, 1L).shardCount();
+        assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, SHARD), huge);
     }
 }

@@ -48,10 +48,20 @@ class ContainerImageTest {
     @Test
     void theBuildContextKeepsWhatTheBuildCopies() {
         String ignore = read(".dockerignore");
-        assertThat(ignore.lines()).contains("*", "!mvnw", "!.mvn", "!pom.xml", "!src", "!docker/healthcheck.sh",
+        assertThat(ignore.lines()).contains("*", "!mvnw", "!.mvn", "!pom.xml", "!forkpool-kind-api",
+                "!forkpool-service/pom.xml", "!forkpool-service/src", "!examples", "!docker/healthcheck.sh",
                 "!docker/aot-train.sh");
+        // every module of the build is in the context: the reactor needs them all
+        for (String module : List.of("forkpool-kind-api", "examples", "forkpool-service/pom.xml", "forkpool-service/src")) {
+            assertThat(dockerfile).contains("COPY " + module + " " + module);
+        }
         assertThat(dockerfile).contains("COPY --chmod=755 docker/healthcheck.sh /app/healthcheck.sh")
                 .contains("CMD [\"/app/healthcheck.sh\"]").contains("EXPOSE 8080");
+    }
+
+    @Test
+    void theImageReadsKindsFromOptForkpoolKinds() {
+        assertThat(dockerfile).contains("ENV FORKPOOL_KINDS_DIR=/opt/forkpool/kinds").contains("mkdir -p /opt/forkpool/kinds");
     }
 
     @Test

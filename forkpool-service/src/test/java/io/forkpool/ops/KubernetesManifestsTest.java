@@ -209,7 +209,7 @@ class KubernetesManifestsTest {
     // ---- helpers -------------------------------------------------------------------------
 
     private static JsonNode validate(String yaml) throws IOException {
-        Path dir = ProjectFiles.file("src/test/k8s-validate");
+        Path dir = ProjectFiles.file("forkpool-service/src/test/k8s-validate");
         if (!Files.isDirectory(dir.resolve("node_modules/kubernetes-models"))) {
             fail("the validator's npm packages are not installed: run `npm ci --prefix src/test/k8s-validate`");
         }

@@ -9,7 +9,7 @@ import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.JobStoreContract;
-import io.forkpool.kind.PiRequest;
+import io.forkpool.kind.TestJobs;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -56,7 +56,7 @@ class RedisJobStoreTest extends JobStoreContract {
         keys = new RedisKeys("test-" + UUID.randomUUID()); // each test its own keys
         link = new RedisLink(client);
         reader = new RedisLink(client);
-        store = new RedisJobStore(link, keys, JsonMapper.builder().build(),
+        store = new RedisJobStore(link, keys, JsonMapper.builder().build(), io.forkpool.kind.TestJobs.binder(),
                 new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
         shards = new StreamShards(link, reader, keys, store, new ShardSettings(Duration.ofSeconds(1), 2), "me");
     }
@@ -80,7 +80,7 @@ class RedisJobStoreTest extends JobStoreContract {
 
     @Test
     void aShardHeldByAReplicaThatDiedIsReclaimedAndDeadLetteredAfterMaxAttempts() throws Exception {
-        var job = store.submit("j1", new PiRequest(3_000_000L, 1L).withDefaults(0), null, 10);
+        var job = store.submit("j1", TestJobs.pi(3_000_000L, 1L), null, 10);
         var dead = new StreamShards(link, new RedisLink(client), keys, store,
                 new ShardSettings(Duration.ofSeconds(1), 2), "dead-replica");
         var held = dead.take(1); // read, then never answered: its replica "died"
@@ -115,7 +115,7 @@ class RedisJobStoreTest extends JobStoreContract {
 
     @Test
     void aHugeJobPutsOnlyAFewShardsOnTheStream() {
-        var huge = new PiRequest(1_000_000_000_000L, 1L).withDefaults(0);
+        var huge = TestJobs.pi(1_000_000_000_000L, 1L);
         assertThat(huge.shardCount()).isGreaterThan(1000);
         store.submit("huge", huge, null, 10);
         assertThat(link.sync().xlen(keys.shards())).isLessThanOrEqualTo(8);
@@ -129,7 +129,7 @@ class RedisJobStoreTest extends JobStoreContract {
         redis.kill();
         try {
             assertThat(store.isAvailable()).isFalse();
-            Assertions.assertThatThrownBy(() -> store.submit("x", new PiRequest(1000L, 1L).withDefaults(0), null, 10))
+            Assertions.assertThatThrownBy(() -> store.submit("x", TestJobs.pi(1000L, 1L), null, 10))
                     .isInstanceOfSatisfying(JobRejectedException.Full.class,
                             e -> assertThat(e.reason()).isEqualTo("store_unavailable"));
         } finally {

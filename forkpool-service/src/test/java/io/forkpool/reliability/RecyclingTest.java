@@ -7,13 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardedWork;
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileRequest;
-import io.forkpool.kind.SineRequest;
-import io.forkpool.kind.SmallestMultipleRequest;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerSettings;
@@ -51,14 +46,14 @@ class RecyclingTest {
 
     /** Tiny one-shard jobs of every kind; their reference is the kernel run in this JVM. */
     private static final List<JobRequest> KINDS = List.of(
-            new PiRequest(2_000L, 1L).withDefaults(0),
-            new DiceRequest(2_000L, 6, 2L).withDefaults(0),
-            new ProjectileRequest(1_000L, null, null, null, null, null, null, 3L).withDefaults(0),
-            new SineRequest(2.5, 5).withDefaults(0),
-            new SmallestMultipleRequest(2_000L, 7L, null, null, 4L).withDefaults(0),
-            new PiRequest(3_000L, 5L).withDefaults(0),
-            new DiceRequest(3_000L, 20, 6L).withDefaults(0));
-    private static final List<Partial> REFERENCES = KINDS.stream().map(RecyclingTest::reference).toList();
+            TestJobs.pi(2_000L, 1L),
+            TestJobs.dice(2_000L, 6, 2L),
+            TestJobs.projectile(1_000L, null, null, null, null, null, null, 3L),
+            TestJobs.sine(2.5, 5),
+            TestJobs.smallestMultiple(2_000L, 7L, null, null, 4L),
+            TestJobs.pi(3_000L, 5L),
+            TestJobs.dice(3_000L, 20, 6L));
+    private static final List<Object> REFERENCES = KINDS.stream().map(RecyclingTest::reference).toList();
 
     /** Marks this test's workers on their command line, apart from any other pool in this JVM. */
     private final String marker = "-Dforkpool.test.pool=" + UUID.randomUUID();
@@ -222,11 +217,7 @@ class RecyclingTest {
         Thread.sleep(500);
     }
 
-    static Partial reference(JobRequest job) {
-        Partial sum = null;
-        for (int s = 0; s < job.shardCount(); s++) {
-            sum = sum == null ? job.compute(s) : sum.merge(job.compute(s));
-        }
-        return sum;
+    static Object reference(JobRequest job) {
+        return TestJobs.reference(job);
     }
 }

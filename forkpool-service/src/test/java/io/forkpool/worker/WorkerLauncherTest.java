@@ -20,7 +20,7 @@ class WorkerLauncherTest {
      */
     @Test
     void theImageTrainsTheWorkerCacheWithTheFlagsTheServiceGivesItsWorkers() throws Exception {
-        String script = Files.readString(Path.of("docker/aot-train.sh"));
+        String script = Files.readString(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh"));
         List<String> flags = new WorkerLauncher(DEFAULTS).command(0).stream()
                 .filter(a -> a.startsWith("-X") || a.startsWith("--add-modules")).toList();
         assertThat(flags).contains("-Xmx64m", "-XX:+UseSerialGC", "--add-modules=jdk.incubator.vector",

@@ -24,6 +24,9 @@ import java.util.Arrays;
  */
 public final class WorkerMain {
 
+    /** The exit code of a worker whose kernel ran out of heap. */
+    public static final int EXIT_OUT_OF_MEMORY = 4;
+
     private WorkerMain() {}
 
     public static void main(String[] args) throws IOException {
@@ -57,7 +60,14 @@ public final class WorkerMain {
                 }
                 byte[] partial = request.computeEncoded(run.shard());
                 answer = new Message.Done(run.ticket(), System.nanoTime() - start, partial);
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            } catch (OutOfMemoryError e) {
+                // A kernel that ran out of heap may have left this JVM in any state: exit with the
+                // shard unanswered, so the pool retries it elsewhere and replaces this worker. (An
+                // answer first would let the pool send this worker another shard before it exits.)
+                System.err.println("worker ran out of memory in kind " + run.type() + ", shard " + run.shard() + "; exiting");
+                Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
+                return;
+            } catch (RuntimeException | StackOverflowError e) {
                 last = null;
                 answer = new Message.Failed(run.ticket(), e.toString());
             }

@@ -1,6 +1,8 @@
 package io.forkpool.worker.protocol;
 
 import io.forkpool.plugin.JobRequest;
+import java.util.Arrays;
+import java.util.Objects;
 
 /** What parent and worker say to each other, one message per frame. */
 public sealed interface Message {
@@ -21,10 +23,44 @@ public sealed interface Message {
         public Run(long ticket, JobRequest request, int shard) {
             this(ticket, request.type(), request.seed(), request.encodedParams(), shard);
         }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Run r && r.ticket == ticket && r.type.equals(type) && Objects.equals(r.seed, seed)
+                    && Arrays.equals(r.params, params) && r.shard == shard;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(ticket, type, seed, Arrays.hashCode(params), shard);
+        }
+
+        @Override
+        public String toString() {
+            return "Run[ticket=" + ticket + ", type=" + type + ", seed=" + seed + ", params=" + params.length
+                    + " bytes, shard=" + shard + "]";
+        }
     }
 
     /** Worker to parent: the shard's partial (the kind's partial codec) and the time the kernel took. */
-    record Done(long ticket, long computeNanos, byte[] partial) implements Message {}
+    record Done(long ticket, long computeNanos, byte[] partial) implements Message {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Done d && d.ticket == ticket && d.computeNanos == computeNanos
+                    && Arrays.equals(d.partial, partial);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(ticket, computeNanos, Arrays.hashCode(partial));
+        }
+
+        @Override
+        public String toString() {
+            return "Done[ticket=" + ticket + ", computeNanos=" + computeNanos + ", partial=" + partial.length + " bytes]";
+        }
+    }
 
     /** Worker to parent: the kernel threw; the worker stays usable. */
     record Failed(long ticket, String reason) implements Message {}

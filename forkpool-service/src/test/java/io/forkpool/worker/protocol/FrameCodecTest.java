@@ -3,13 +3,9 @@ package io.forkpool.worker.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.JobRequest;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileRequest;
-import io.forkpool.kind.SineRequest;
-import io.forkpool.kind.SmallestMultipleRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -24,11 +20,11 @@ import org.junit.jupiter.api.Test;
 class FrameCodecTest {
 
     static final List<JobRequest> REQUESTS = List.of(
-            new PiRequest(123_456_789L, -5L),
-            new ProjectileRequest(10L, 7, 30.5, 44.0, 99.0, 100.0, 9.81, Long.MIN_VALUE),
-            new DiceRequest(1L << 40, 20, 42L),
-            new SineRequest(-Math.PI, 17),
-            new SmallestMultipleRequest(5L, 7L, 1L, 1000L, Long.MAX_VALUE));
+            TestJobs.pi(123_456_789L, -5L),
+            TestJobs.projectile(10L, 7, 30.5, 44.0, 99.0, 100.0, 9.81, Long.MIN_VALUE),
+            TestJobs.dice(1L << 40, 20, 42L),
+            TestJobs.sine(-Math.PI, 17),
+            TestJobs.smallestMultiple(5L, 7L, 1L, 1000L, Long.MAX_VALUE));
 
     static final List<Partial> PARTIALS = List.of(
             new Partial.PiCount(785, 1000),
@@ -46,7 +42,7 @@ class FrameCodecTest {
             messages.add(new Message.Run(i, REQUESTS.get(i), i * 1000));
         }
         for (int i = 0; i < PARTIALS.size(); i++) {
-            messages.add(new Message.Done(i, 17L * i, PARTIALS.get(i)));
+            messages.add(new Message.Done(i, 17L * i, encode(PARTIALS.get(i))));
         }
         messages.add(new Message.Failed(9, "java.lang.ArithmeticException: / by zero ü"));
 
@@ -102,6 +98,11 @@ class FrameCodecTest {
             }
         }
         assertThat(decoded).as("random payloads that happen to decode").isLessThan(2_000);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static byte[] encode(Partial partial) {
+        return io.forkpool.kind.api.Codec.ofRecord((Class) partial.getClass()).encode(partial);
     }
 
     private static ByteArrayInputStream frameOf(byte[] payload) {

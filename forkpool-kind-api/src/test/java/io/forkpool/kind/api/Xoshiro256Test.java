@@ -1,4 +1,4 @@
-package io.forkpool.kind;
+package io.forkpool.kind.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

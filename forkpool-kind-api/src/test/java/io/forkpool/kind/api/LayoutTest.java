@@ -1,4 +1,4 @@
-package io.forkpool.kind;
+package io.forkpool.kind.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class BlockLayoutTest {
+class LayoutTest {
 
     @ParameterizedTest
     @CsvSource({
@@ -19,7 +19,7 @@ class BlockLayoutTest {
         "16, 1, 8, 2",
     })
     void shardsCoverEveryUnitOnce(long units, int blockUnits, int blocksPerShard, int shards) {
-        var layout = new BlockLayout(units, blockUnits, blocksPerShard);
+        var layout = new Layout(units, blockUnits, blocksPerShard);
         assertEquals(shards, layout.shardCount());
         long total = 0;
         long blockTotal = 0;
@@ -40,7 +40,7 @@ class BlockLayoutTest {
     @ParameterizedTest
     @CsvSource({"-1", "3"})
     void rejectsShardsOutsideTheJob(int shard) {
-        var layout = new BlockLayout(25_000_000, 65536, 128);
+        var layout = new Layout(25_000_000, 65536, 128);
         assertThrows(IndexOutOfBoundsException.class, () -> layout.shardUnits(shard));
     }
 }

@@ -1,0 +1,178 @@
+package io.forkpool.web;
+
+import io.forkpool.catalog.KindSchemas;
+import io.forkpool.plugin.KindRegistry;
+import io.forkpool.plugin.RequestFields;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.Discriminator;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI document built from the installed kinds: one request schema per kind (its fields,
+ * required ones, bounds, defaults, descriptions) under a {@code JobRequest} discriminated by
+ * {@code type}, an example body per kind, every response of the job endpoints with its problem
+ * body, and the service's real title, description and version. A kind installed as a plugin shows
+ * up here, and in Swagger UI, by itself.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    static final String PROBLEM = "application/problem+json";
+
+    @Bean
+    OpenApiCustomizer forkpoolOpenApi(KindRegistry kinds, KindSchemas schemas, ObjectProvider<BuildProperties> build) {
+        return openApi -> {
+            BuildProperties properties = build.getIfAvailable();
+            openApi.info(new Info().title("forkpool")
+                    .description("Runs compute jobs on a pool of forked worker processes: POST a job of one of the "
+                            + "installed kinds (GET /api/v1/kinds), follow its progress, read its result and timings. "
+                            + "Errors are RFC 9457 problem+json; a 400 names every bad field in `errors`.")
+                    .version(properties != null ? properties.getVersion() : "development")
+                    .license(new License().name("the project's license")));
+            addKinds(openApi, kinds, schemas);
+            addProblems(openApi);
+        };
+    }
+
+    private static void addKinds(OpenAPI openApi, KindRegistry kinds, KindSchemas schemas) {
+        var components = openApi.getComponents();
+        var oneOf = new ArrayList<Schema>();
+        var mapping = new LinkedHashMap<String, String>();
+        var examples = new LinkedHashMap<String, Example>();
+        for (var installed : kinds.all()) {
+            var kind = installed.kind();
+            String name = schemaName(kind.name());
+            var schema = typed("object").title(kind.name()).description(kind.description());
+            schema.addProperty("type", typed("string")._enum(List.of(kind.name()))
+                    .description("the job kind"));
+            schema.addRequiredItem("type");
+            for (var field : schemas.fields(kind)) {
+                schema.addProperty(field.name(), property(field.schema()));
+                if (field.required()) {
+                    schema.addRequiredItem(field.name());
+                }
+            }
+            schema.additionalProperties(false);
+            components.addSchemas(name, schema);
+            oneOf.add(new Schema<>().$ref("#/components/schemas/" + name));
+            mapping.put(kind.name(), "#/components/schemas/" + name);
+            var body = new LinkedHashMap<String, Object>();
+            body.put("type", kind.name());
+            body.putAll(RequestFields.asMap(kind.example()));
+            examples.put(kind.name(), new Example().summary(kind.description()).value(body));
+        }
+        components.addSchemas("JobRequest", new Schema<>().oneOf(oneOf)
+                .discriminator(new Discriminator().propertyName("type").mapping(mapping))
+                .description("A job: its type, one of the installed kinds, and that kind's fields"));
+        Operation post = openApi.getPaths().get("/api/v1/jobs").getPost();
+        MediaType json = post.getRequestBody().getContent().get(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
+        json.setExamples(examples);
+    }
+
+    /** One kind field's JSON Schema as an OpenAPI schema. */
+    private static Schema<?> property(Map<String, Object> field) {
+        var schema = typed((String) field.get("type"));
+        if (field.get("format") instanceof String format) {
+            schema.format(format);
+        }
+        if (field.get("description") instanceof String description) {
+            schema.description(description);
+        }
+        if (field.get("enum") instanceof List<?> values) {
+            schema._enum(new ArrayList<>(values));
+        }
+        if (field.containsKey("default")) {
+            schema.setDefault(field.get("default"));
+        }
+        if (field.get("minimum") instanceof Number min) {
+            schema.minimum(decimal(min));
+        }
+        if (field.get("maximum") instanceof Number max) {
+            schema.maximum(decimal(max));
+        }
+        // OpenAPI 3.1 (what springdoc writes) takes JSON Schema's numeric exclusive bounds.
+        if (field.get("exclusiveMinimum") instanceof Number min) {
+            schema.exclusiveMinimumValue(decimal(min));
+        }
+        if (field.get("exclusiveMaximum") instanceof Number max) {
+            schema.exclusiveMaximumValue(decimal(max));
+        }
+        return schema;
+    }
+
+    /** A schema of one JSON type, for OpenAPI 3.0 ({@code type}) and 3.1 ({@code types}) alike. */
+    private static Schema<Object> typed(String type) {
+        var schema = new Schema<Object>();
+        schema.type(type);
+        schema.types(new java.util.LinkedHashSet<>(List.of(type)));
+        return schema;
+    }
+
+    private static BigDecimal decimal(Number n) {
+        return n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
+    }
+
+    /** "smallest-multiple" → "SmallestMultipleJob". */
+    static String schemaName(String kind) {
+        var name = new StringBuilder();
+        for (String part : kind.split("-")) {
+            if (!part.isEmpty()) {
+                name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return name.append("Job").toString();
+    }
+
+    /** The problem body of every 4xx/5xx, and the responses the job endpoints can give. */
+    private static void addProblems(OpenAPI openApi) {
+        var error = typed("object").addProperty("field", typed("string"))
+                .addProperty("message", typed("string"));
+        openApi.getComponents().addSchemas("Problem", typed("object")
+                .description("RFC 9457 problem details")
+                .addProperty("type", typed("string").format("uri"))
+                .addProperty("title", typed("string"))
+                .addProperty("status", typed("integer").format("int32"))
+                .addProperty("detail", typed("string"))
+                .addProperty("instance", typed("string").format("uri"))
+                .addProperty("errors", new ArraySchema().items(error).types(new java.util.LinkedHashSet<>(List.of("array"))).description("400: each bad field"))
+                .addProperty("reason", typed("string").description("503: why the job was refused")));
+        var jobs = openApi.getPaths().get("/api/v1/jobs");
+        problems(jobs.getPost().getResponses(), Map.of(
+                "400", "a field is missing or invalid; each is named in errors[]",
+                "409", "this Idempotency-Key was used with another body",
+                "413", "the body is larger than forkpool.limits.max-body",
+                "415", "the body is not application/json",
+                "503", "full, shutting down or the job store is unreachable; retry after Retry-After seconds"));
+        problems(jobs.getGet().getResponses(), Map.of("400", "a query parameter is invalid; each is named in errors[]"));
+        var job = openApi.getPaths().get("/api/v1/jobs/{id}");
+        if (job != null) {
+            problems(job.getGet().getResponses(), Map.of("404", "no such job"));
+            problems(job.getDelete().getResponses(), Map.of("404", "no such job"));
+        }
+    }
+
+    private static void problems(ApiResponses responses, Map<String, String> codes) {
+        codes.forEach((code, description) -> responses.addApiResponse(code, new ApiResponse().description(description)
+                .content(new Content().addMediaType(PROBLEM,
+                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))))));
+    }
+}

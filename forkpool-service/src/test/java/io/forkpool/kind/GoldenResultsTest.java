@@ -1,0 +1,73 @@
+package io.forkpool.kind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forkpool.plugin.JobRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The five built-in kinds give bit-identical results to the build before kinds became plugins:
+ * 25 requests (odd sizes, one sample, non-default parameters) recorded by that build
+ * (src/test/resources/golden/README.md), each bound from its JSON body as the API binds it, run
+ * shard by shard through the kinds' codecs, merged and finished here. Doubles are compared
+ * exactly.
+ */
+class GoldenResultsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Stream<JsonNode> recorded() throws IOException {
+        try (InputStream in = GoldenResultsTest.class.getResourceAsStream("/golden/results.json")) {
+            var rows = new ArrayList<JsonNode>();
+            JSON.readTree(in).forEach(rows::add);
+            assertThat(rows).hasSize(25);
+            return rows.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recorded")
+    void sameRequestAndSeedGiveTheRecordedResult(JsonNode row) {
+        // The recording filled a missing seed with 12345; every recorded body that draws random numbers has one.
+        JobRequest request = TestJobs.binder().bind((ObjectNode) row.get("body").deepCopy()).withSeed(12345);
+        assertThat(JSON.writeValueAsString(request)).as("the request with its defaults")
+                .isEqualTo(JSON.writeValueAsString(row.get("request")));
+        assertThat(request.shardCount()).isEqualTo(row.get("shards").asInt());
+        Object merged = null;
+        for (int shard = 0; shard < request.shardCount(); shard++) {
+            Object partial = request.decodePartial(request.computeEncoded(shard));
+            merged = merged == null ? partial : request.merge(merged, partial);
+        }
+        Record result = request.finish(merged);
+        // As JSON text (field order, number forms) and every double's exact bits.
+        assertThat(JSON.writeValueAsString(result)).as("result of %s", row.get("body"))
+                .isEqualTo(JSON.writeValueAsString(row.get("result")));
+        assertThat(exactDoubles(JSON.valueToTree(result))).isEqualTo(exactDoubles(row.get("result")));
+    }
+
+    /** Every number of the tree as its exact bits (a tree's equality may compare 1.0 and 1 alike). */
+    private static List<String> exactDoubles(JsonNode node) {
+        var out = new ArrayList<String>();
+        collect(node, out);
+        return out;
+    }
+
+    private static void collect(JsonNode node, List<String> out) {
+        if (node.isNumber()) {
+            out.add(node.isIntegralNumber() ? node.asString() : Long.toHexString(Double.doubleToRawLongBits(node.asDouble())));
+        } else if (node.isContainer()) {
+            node.forEach(child -> collect(child, out));
+        } else {
+            out.add(node.asString());
+        }
+    }
+}

@@ -57,6 +57,8 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("redis-housekeeping").factory());
     private volatile boolean groupReady;
     private volatile boolean blocked;
+    /** Whether the last read found entries waiting unread: only then is there one to read ahead. */
+    private volatile boolean backlog;
     private volatile long dryAtNanos;
     private final AtomicBoolean readingAhead = new AtomicBoolean();
     /** Compute time of this replica's recent shards (moving average); none yet: read nothing ahead. */
@@ -111,7 +113,9 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
                 // came with an XADD, which the blocking read sees: do not ask twice.
                 boolean dry = System.nanoTime() - dryAtNanos < DRY.toNanos();
                 dryAtNanos = 0;
-                var taken = dry ? List.<RedisJobStore.Delivery>of() : jobs.take(consumer, count, ahead());
+                int ahead = ahead();
+                var taken = dry ? List.<RedisJobStore.Delivery>of() : jobs.take(consumer, count, ahead);
+                backlog = ahead > 0 && taken.size() > count;
                 if (taken.isEmpty()) {
                     List<StreamMessage<String, String>> read;
                     blocked = true; // a worker is idle here: no reading ahead
@@ -150,10 +154,12 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         ShardTask task = local.pollFirst();
         if (task == null && groupReady) {
             try {
-                var taken = jobs.take(consumer, 1, ahead());
+                int ahead = ahead();
+                var taken = jobs.take(consumer, 1, ahead);
                 if (taken.isEmpty()) {
                     dryAtNanos = System.nanoTime();
                 }
+                backlog = ahead > 0 && taken.size() > 1;
                 for (var d : taken) {
                     queue(d, 0);
                 }
@@ -175,11 +181,12 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
      * replica's is idle, at worst one shard's time.
      */
     private void readAhead() {
-        if (ahead() == 0 || !local.isEmpty() || blocked || !readingAhead.compareAndSet(false, true)) {
+        if (ahead() == 0 || !backlog || !local.isEmpty() || blocked || !readingAhead.compareAndSet(false, true)) {
             return;
         }
         try {
             jobs.takeAhead(consumer, ahead(), taken -> {
+                backlog = !taken.isEmpty();
                 for (var d : taken) {
                     queue(d, 0);
                 }

@@ -4,6 +4,7 @@ import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.dispatch.ShardedWork;
+import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
@@ -51,6 +52,7 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
     private final RedisKeys keys;
     private final RedisJobStore jobs;
     private final ShardSettings settings;
+    private final ForkpoolMetrics metrics;
     private final String consumer;
     private final LinkedBlockingDeque<ShardTask> local = new LinkedBlockingDeque<>();
     private final ScheduledExecutorService housekeeping =
@@ -67,7 +69,8 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
     private long lastWarnNanos;
 
     StreamShards(RedisLink redis, RedisLink reader, JobEnds ends, RedisKeys keys, RedisJobStore jobs,
-            ShardSettings settings, String consumer) {
+            ShardSettings settings, ForkpoolMetrics metrics, String consumer) {
+        this.metrics = metrics;
         this.ends = ends;
         this.redis = redis;
         this.reader = reader;
@@ -234,6 +237,7 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
                 deadLetter(m.getId(), m.getBody().get("job"), Integer.parseInt(m.getBody().get("shard")),
                         "delivered " + delivered + " times without an answer");
             } else {
+                metrics.shardRetried("reclaimed"); // its replica died, hangs or lost Redis
                 live.add(m);
                 deliveries.put(m.getId(), delivered);
             }

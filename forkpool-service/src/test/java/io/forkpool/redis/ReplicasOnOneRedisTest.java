@@ -57,7 +57,8 @@ class ReplicasOnOneRedisTest {
             var store = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(),
                     new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
             var shards = new StreamShards(link, reader, ends, keys, store,
-                    new ShardSettings(Duration.ofSeconds(5), 3), name);
+                    new ShardSettings(Duration.ofSeconds(5), 3),
+                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), name);
             return new Replica(link, reader, ends, store, shards);
         }
 

@@ -88,12 +88,26 @@ load() {
     "${outs[@]}"
 }
 
+redis_cpu() { # Redis's CPU seconds so far (user + sys), 0 without Redis
+  if [ -n "$redis_pid" ]; then rcli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ { t += $2 } END { print t }'
+  else echo 0; fi
+}
+
 tiny_row() { # $1 label, then ports
   local label=$1; shift
   load 1 3 "$1" >/dev/null # warm
   load 32 3 "$@" >/dev/null
   printf '%-22s 1 conn: %s' "$label" "$(load 1 "$seconds" "$1")"; echo
-  printf '%-22s 32 conn: %s' "$label" "$(load 32 "$seconds" "$@")"; echo
+  local cpu0 out jobs
+  cpu0=$(redis_cpu)
+  out=$(load 32 "$seconds" "$@")
+  printf '%-22s 32 conn: %s' "$label" "$out"
+  if [ -n "$redis_pid" ]; then
+    jobs=$(awk -v s="$seconds" '{ print $1 * s }' <<<"$out")
+    awk -v a="$cpu0" -v b="$(redis_cpu)" -v n="$jobs" \
+      'BEGIN { printf "  Redis CPU %.1f us/job (one Redis core: ~%.0f tiny jobs/s)", (b - a) * 1e6 / n, n / (b - a) }'
+  fi
+  echo
 }
 
 echo "# bench/redis.sh $sections  (commit $(git rev-parse --short HEAD), $(lscpu | awk -F': *' '/Model name/{print $2}'), $(nproc) cores, workers/replica $workers, wrk ${seconds}s)"
@@ -118,18 +132,21 @@ if [[ " $sections " == *" commands "* ]]; then
   body='{"type":"pi","samples":10000000000,"seed":7}'
   curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body" >/dev/null # warm
   rcli config resetstat >/dev/null
-  rcli monitor >"$work/monitor.txt" &
-  mon=$!
-  sleep 0.3
   job=$(curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body")
-  sleep 0.3
-  kill "$mon"; wait "$mon" 2>/dev/null || true
   shards=$(sed -E 's/.*"shardsTotal":([0-9]+).*/\1/' <<<"$job")
   echo "commands per shard, pi 10^10 ($shards shards), 1 replica, $workers worker(s):"
   rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" '/^cmdstat_/ {
       sub("cmdstat_", "", $1); if ($1 ~ /^(monitor|config|info)/) next;
       all += $3; printf "  %-14s %7d  %6.2f/shard\n", $1, $3, $3 / s }
       END { printf "  all (inside scripts too) %d: %.2f per shard\n", all, all / s }'
+  rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" '/^cmdstat_(evalsha|eval):/ { u += $5 }
+      END { printf "  time inside scripts: %.1f us/shard (commandstats; the I/O around them not included)\n", u / s }'
+  rcli monitor >"$work/monitor.txt" &
+  mon=$!
+  sleep 0.3
+  curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body" >/dev/null
+  sleep 0.3
+  kill "$mon"; wait "$mon" 2>/dev/null || true
   # MONITOR lines from scripts carry "[0 lua]"; the rest came from the replicas
   # (heartbeats and other periodic commands included)
   awk -v s="$shards" '/^[0-9]/ { if ($0 ~ /\[[0-9]+ lua\]/) lua++; else { sent++; c = tolower($4); gsub("\"", "", c); by[c]++ } }

@@ -9,7 +9,8 @@
 #                (the commands the replicas sent: the round trips, pipelined or not)
 #   durability:  32-connection jobs/s on one replica with appendonly no, then appendfsync always
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_WORKERS (per replica, default 1),
-# REDIS_PORT (default 16390), BASE_PORT (first service port, default 18090).
+# REDIS_PORT (default 16390), BASE_PORT (first service port, default 18090), JAR (the jar to run,
+# e.g. an older commit's, to compare builds on one machine; default: this tree's).
 # Needs redis-server and wrk (.ci/setup installs redis-server; wrk: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ workers=${BENCH_WORKERS:-1}
 redis_port=${REDIS_PORT:-16390}
 base_port=${BASE_PORT:-18090}
 java=$(bench/jdk25)
-jar=$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
+jar=${JAR:-$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
 [ -n "$jar" ] || { ./mvnw -B -q -ntp -Dmaven.test.skip=true package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
 work=$(mktemp -d /tmp/forkpool-bench-redis.XXXXXX)
 pids=()

@@ -21,6 +21,10 @@ COPY forkpool-kind-api forkpool-kind-api
 COPY examples examples
 COPY forkpool-service/pom.xml forkpool-service/pom.xml
 COPY forkpool-service/src forkpool-service/src
+# The reactor's last module, the generated-client test, and the API snapshot it generates from: the
+# build compiles that client too (its test runs only with the tests, not here).
+COPY forkpool-openapi-client-it forkpool-openapi-client-it
+COPY docs/openapi.json docs/openapi.json
 # The BuildKit cache mount keeps ~/.m2 (Maven, plugins, dependencies) between builds.
 # Then Boot 4's extracted layout: /app/app.jar (a thin jar whose manifest Class-Path
 # names lib/*.jar) + /app/lib/. The AOT cache works only with this form, not with

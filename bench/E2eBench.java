@@ -41,6 +41,12 @@ public class E2eBench {
         if (sections.contains("start")) {
             start(jar);
         }
+        if (sections.contains("firstjob")) {
+            firstJob(jar, Integer.getInteger("e2e.starts", 5));
+        }
+        if (sections.contains("tinyfirst")) {
+            tinyFirst(jar, Integer.getInteger("e2e.starts", 3));
+        }
         if (java.util.Collections.disjoint(sections, List.of("kinds", "tiny", "fanout", "bigpi"))) {
             System.out.println("\nend: " + loadavg());
             return;
@@ -133,6 +139,157 @@ public class E2eBench {
         }
     }
 
+    /** The large job of the first-job figures: pi 4·10^9 on 2 workers (~1.3 s warm on this machine kind). */
+    static final String FIRST_JOB = "{\"type\":\"pi\",\"samples\":4000000000,\"seed\":3}";
+
+    /**
+     * {@code firstjob}: {@code starts} fresh starts with 2 workers (the launch of E2E_LAUNCH); at
+     * readiness UP a pi 4·10^9 job at once, then 5 more: the first job's wall time against the
+     * median of the later ones (the steady rate), start → first result, and where the CPU went
+     * during the first job (the service's JIT, each worker, the spare started at readiness).
+     */
+    static void firstJob(String jar, int starts) throws Exception {
+        System.out.printf("%n== first job after readiness: pi 4e9, 2 workers, %d fresh starts (%s)%n", starts,
+                System.getenv().getOrDefault("E2E_LAUNCH", "java -jar"));
+        var ratios = new ArrayList<Double>();
+        var firsts = new ArrayList<Double>();
+        var toResult = new ArrayList<Double>();
+        for (int s = 0; s < starts; s++) {
+            long t0 = System.nanoTime();
+            try (var service = Service.start(jar, 2)) {
+                var before = cpuSnapshot(service);
+                long j0 = System.nanoTime();
+                service.post(FIRST_JOB);
+                double first = (System.nanoTime() - j0) / 1e9;
+                double startToResult = (System.nanoTime() - t0) / 1e9;
+                var after = cpuSnapshot(service);
+                double[] later = new double[5];
+                String lastCpu = "";
+                for (int i = 0; i < later.length; i++) {
+                    var b = cpuSnapshot(service);
+                    long t = System.nanoTime();
+                    service.post(FIRST_JOB);
+                    later[i] = (System.nanoTime() - t) / 1e9;
+                    lastCpu = cpuDelta(b, cpuSnapshot(service), workerPids(service));
+                }
+                double[] sorted = later.clone();
+                Arrays.sort(sorted);
+                double steady = sorted[sorted.length / 2];
+                ratios.add(steady / first);
+                firsts.add(first);
+                toResult.add(startToResult);
+                System.out.printf("start %d: first job %.3f s, later %s s (median %.3f): first at %.2fx the steady rate;"
+                        + " start -> first result %.2f s;%n    CPU during the first job: %s%n    CPU during the last job: %s"
+                        + "  (%s)%n", s, first,
+                        Arrays.toString(Arrays.stream(later).map(x -> Math.round(x * 1000) / 1000.0).toArray()), steady,
+                        steady / first, startToResult, cpuDelta(before, after, workerPids(service)), lastCpu, loadavg());
+            }
+        }
+        System.out.printf("first job / steady rate over %d starts: median %.2fx (%s); first job median %.3f s;"
+                + " start -> first result median %.2f s%n", starts, median(ratios), fmt(ratios), median(firsts),
+                median(toResult));
+    }
+
+    /**
+     * {@code tinyfirst}: tiny jobs (pi 10^5, wrk, 32 connections) in the first 10 s after readiness
+     * UP, then three more 10-s runs: the first against the last (the steady rate).
+     */
+    static void tinyFirst(String jar, int starts) throws Exception {
+        System.out.printf("%n== tiny jobs right after readiness: wrk 32 connections, 10-s runs, 2 workers, %d fresh starts (%s)%n",
+                starts, System.getenv().getOrDefault("E2E_LAUNCH", "java -jar"));
+        var wrk = java.nio.file.Files.exists(Path.of("/usr/bin/wrk")) ? "/usr/bin/wrk" : null;
+        if (wrk == null) {
+            System.out.println("(wrk not installed: bench/run.sh installs it)");
+            return;
+        }
+        var ratios = new ArrayList<Double>();
+        for (int s = 0; s < starts; s++) {
+            try (var service = Service.start(jar, 2)) {
+                Path script = wrkScript();
+                try {
+                    String url = "http://127.0.0.1:" + service.port + "/api/v1/jobs?wait=60";
+                    double[] rates = new double[4];
+                    for (int i = 0; i < rates.length; i++) {
+                        rates[i] = runWrk(wrk, script, url, 2, 32, 10, "run " + i + " after readiness");
+                    }
+                    ratios.add(rates[0] / rates[rates.length - 1]);
+                    System.out.printf("start %d: first 10 s at %.2fx the last run's rate%n", s, rates[0] / rates[rates.length - 1]);
+                } finally {
+                    java.nio.file.Files.delete(script);
+                }
+            }
+        }
+        System.out.printf("tiny jobs, first 10 s / steady over %d starts: median %.2fx (%s)%n", starts, median(ratios),
+                fmt(ratios));
+    }
+
+    static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        return sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    }
+
+    static String fmt(List<Double> values) {
+        return values.stream().map(v -> String.format("%.2f", v)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** CPU ms now of the service (total, C2, C1) and of every java process under it, by pid. */
+    static Map<Long, double[]> cpuSnapshot(Service service) {
+        var map = new java.util.LinkedHashMap<Long, double[]>();
+        map.put(service.process.pid(), jitCpu(service.process.pid()));
+        service.process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .forEach(p -> map.put(p.pid(), new double[] {cpuMillis(p.pid()), 0, 0}));
+        return map;
+    }
+
+    /** [total, C2, C1] CPU ms of a process. */
+    static double[] jitCpu(long pid) {
+        double c1 = 0, c2 = 0;
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (var task : tasks.toList()) {
+                String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                if (name.startsWith("C2 ")) {
+                    c2 += ticks(task.resolve("stat")) * 10.0;
+                } else if (name.startsWith("C1 ")) {
+                    c1 += ticks(task.resolve("stat")) * 10.0;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return new double[] {cpuMillis(pid), c2, c1};
+    }
+
+    static String cpuDelta(Map<Long, double[]> before, Map<Long, double[]> after, java.util.Set<Long> workers) {
+        var b = new StringBuilder();
+        boolean service = true;
+        for (var e : after.entrySet()) {
+            double[] was = before.getOrDefault(e.getKey(), new double[3]);
+            double[] now = e.getValue();
+            if (service) {
+                b.append(String.format("service %.2f s (C2 %.2f, C1 %.2f)", (now[0] - was[0]) / 1e3, (now[1] - was[1]) / 1e3,
+                        (now[2] - was[2]) / 1e3));
+                service = false;
+            } else {
+                b.append(String.format(", %s %d %.2f s", workers.contains(e.getKey()) ? "worker" : "spare", e.getKey(),
+                        (now[0] - was[0]) / 1e3));
+            }
+        }
+        return b.toString();
+    }
+
+    /** The pids of the workers in the slots (not the spares). */
+    static java.util.Set<Long> workerPids(Service service) throws Exception {
+        var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port + "/api/v1/workers"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        var pids = new java.util.HashSet<Long>();
+        var m = WORKER.matcher(r.body());
+        while (m.find()) {
+            pids.add(Long.parseLong(m.group(2)));
+        }
+        return pids;
+    }
+
     static final Pattern WORKER = Pattern.compile("\\{\"id\":(\\d+),\"pid\":(\\d+),\"state\":\"([a-z]+)\"");
 
     /**
@@ -213,6 +370,19 @@ public class E2eBench {
             System.out.println("(wrk not installed: bench/run.sh installs it; skipping the wrk figures)");
             return;
         }
+        Path script = wrkScript();
+        try {
+            String url = "http://127.0.0.1:" + service.port + "/api/v1/jobs?wait=60";
+            runWrk(wrk, script, url, 1, 1, 5, null); // warm
+            runWrk(wrk, script, url, 1, 1, 20, "wrk, 1 connection back to back");
+            runWrk(wrk, script, url, 2, 32, 20, "wrk, 32 connections");
+        } finally {
+            java.nio.file.Files.delete(script);
+        }
+    }
+
+    /** wrk's script: POST a tiny pi job, count every response that is not a 200 with a SUCCEEDED job. */
+    static Path wrkScript() throws IOException {
         Path script = java.nio.file.Files.createTempFile("forkpool-wrk", ".lua");
         java.nio.file.Files.writeString(script, """
                 wrk.method = "POST"
@@ -229,17 +399,11 @@ public class E2eBench {
                     + summary.errors.write + summary.errors.timeout, bad))
                 end
                 """);
-        try {
-            String url = "http://127.0.0.1:" + service.port + "/api/v1/jobs?wait=60";
-            runWrk(wrk, script, url, 1, 1, 5, null); // warm
-            runWrk(wrk, script, url, 1, 1, 20, "wrk, 1 connection back to back");
-            runWrk(wrk, script, url, 2, 32, 20, "wrk, 32 connections");
-        } finally {
-            java.nio.file.Files.delete(script);
-        }
+        return script;
     }
 
-    private static void runWrk(String wrk, Path script, String url, int threads, int connections, int seconds,
+    /** One wrk run; prints its figures under {@code label} (none: a warm-up run) and returns jobs/s. */
+    private static double runWrk(String wrk, Path script, String url, int threads, int connections, int seconds,
             String label) throws Exception {
         var process = new ProcessBuilder(wrk, "-t" + threads, "-c" + connections, "-d" + seconds + "s", "-s",
                 script.toString(), url).redirectErrorStream(true).start();
@@ -257,6 +421,7 @@ public class E2eBench {
                     Double.parseDouble(f[5]) / 1e3, Double.parseDouble(f[6]) / 1e3, requests, f[7], f[8], f[9],
                     loadavg());
         }
+        return requests / secs;
     }
 
     /** Median wall time (ms) of a ?wait pi job of each size, client side. */
@@ -507,6 +672,10 @@ public class E2eBench {
             }
             command.addAll(List.of("--server.port=" + port, "--forkpool.workers.count=" + workers,
                     "--logging.level.root=WARN"));
+            String args = System.getenv("E2E_SERVICE_ARGS"); // application arguments, e.g. --forkpool.workers.spares=0
+            if (args != null && !args.isBlank()) {
+                command.addAll(List.of(args.trim().split(" +")));
+            }
             var builder = new ProcessBuilder(command).directory(launch.dir().toFile());
             builder.environment().putAll(launch.env());
             long started = System.nanoTime();

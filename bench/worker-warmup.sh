@@ -5,6 +5,8 @@
 # workers map worker.aot as in the container.
 #   bench/worker-warmup.sh [rounds [name=options ...]]
 #   default: 5 rounds of "image" (-XX:AOTCache=worker.aot) and "no-cache"
+#   WARMUP_OPTS="-Dworker.shards=20 -Dworker.clock=cpu -Dworker.stderr=DIR": shards per kernel,
+#   speeds per second of the worker's CPU time (for a loaded machine), each worker's stderr kept
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bench/jdk25)
@@ -22,4 +24,4 @@ fi
 rounds=${1:-5}; shift || true
 [ $# -gt 0 ] || set -- "image=-XX:AOTCache=$dir/worker.aot" "no-cache="
 cd "$dir"
-exec "$java" --add-modules=jdk.incubator.vector -cp app.jar "$OLDPWD/bench/WorkerWarmup.java" "$rounds" "$@"
+exec "$java" ${WARMUP_OPTS:-} --add-modules=jdk.incubator.vector -cp app.jar "$OLDPWD/bench/WorkerWarmup.java" "$rounds" "$@"

@@ -21,6 +21,7 @@ FORKPOOL_WORKERS_COUNT=1 FORKPOOL_WORKERS_WARMUP=0s "$java" -XX:AOTCacheOutput=f
 "$java" -XX:AOTCacheOutput=worker.aot -Xmx64m -XX:+UseSerialGC -XX:-UsePerfData \
     -Xlog:disable -Xlog:all=warning:stderr:uptime,level,tags -XX:+DisplayVMOutputToStderr \
     -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.forkpool.kind.*::*,0.05' \
+    -XX:Tier4BackEdgeThreshold=800000 \
     -Dforkpool.worker.warmup-ms=1000 \
     --add-modules=jdk.incubator.vector -cp app.jar io.forkpool.worker.child.WorkerMain \
     </dev/null >/dev/null 2>aot-train-worker.log

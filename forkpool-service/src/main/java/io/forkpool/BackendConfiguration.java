@@ -5,10 +5,12 @@ import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.job.Backend;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStore;
+import io.forkpool.job.TimelineSettings;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.catalog.RequestBinder;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -27,7 +29,9 @@ class BackendConfiguration {
     Backend forkpoolBackend(@Value("${forkpool.backend:embedded}") String backend, Environment env, ObjectMapper json,
             RequestBinder binder, JobSettings jobs, ShardSettings shards, ForkpoolMetrics metrics) {
         return switch (backend.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "embedded" -> Backend.embedded(jobs);
+            // read from env rather than as a parameter: callers of this method (tests) stay as they are
+            case "embedded" -> Backend.embedded(jobs, Binder.get(env).bindOrCreate("forkpool.timeline",
+                    TimelineSettings.class));
             case "redis" -> RedisBackend.open(env, json, binder, jobs, shards, metrics);
             default -> throw new IllegalStateException(
                     "forkpool.backend must be 'embedded' or 'redis', not '" + backend + "'");

@@ -1,10 +1,8 @@
 package io.forkpool.catalog;
 
 import io.forkpool.plugin.KindRegistry;
-import io.forkpool.plugin.RequestFields;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -38,18 +36,7 @@ class KindController {
         return registry.all().stream().map(installed -> {
             var kind = installed.kind();
             return new KindView(kind.name(), kind.description(), kind.seeded(), installed.source(),
-                    schemas.schema(kind), example(kind));
+                    schemas.schema(kind), KindSchemas.example(kind));
         }).toList();
-    }
-
-    /** The kind's example as a JSON body. */
-    static Map<String, Object> example(io.forkpool.kind.api.JobKind<?, ?, ?> kind) {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("type", kind.name());
-        body.putAll(RequestFields.asMap(kind.example()));
-        if (kind.seeded()) {
-            body.put("seed", 42L);
-        }
-        return body;
     }
 }

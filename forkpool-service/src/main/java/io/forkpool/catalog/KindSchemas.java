@@ -33,6 +33,21 @@ public final class KindSchemas {
         this.maxUnits = maxUnits;
     }
 
+    /**
+     * The kind's example as a JSON body that works as it is: its type, its example request's fields,
+     * and {@code seed} 42 for a seeded kind, so the example gives the same result every time. The
+     * one example of a kind: {@code GET /api/v1/kinds} and the OpenAPI document both show it.
+     */
+    public static Map<String, Object> example(JobKind<?, ?, ?> kind) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("type", kind.name());
+        body.putAll(RequestFields.asMap(kind.example()));
+        if (kind.seeded()) {
+            body.put("seed", 42L);
+        }
+        return body;
+    }
+
     /** One field's schema. */
     public record Field(String name, Map<String, Object> schema, boolean required) {}
 

@@ -57,11 +57,13 @@ final class ResultAggregator {
         switch (event) {
             case WorkerEvent.Answered(var worker, var assignment, Message.Done done) -> {
                 var task = (ShardTask) assignment.work();
+                recordAttempt(worker, assignment, ShardAttempt.DONE);
                 metrics.shardComputed(task.work().request().type(), done.computeNanos(),
                         task.work().request().shardUnits(task.shard()));
                 task.work().shardDone(task.shard(), done.partial(), done.computeNanos());
             }
             case WorkerEvent.Answered(var worker, var assignment, Message.Failed failed) -> {
+                recordAttempt(worker, assignment, "failed");
                 retryOrFail((ShardTask) assignment.work(), "error", failed.reason());
             }
             case WorkerEvent.Answered answered -> log.warn("ignored answer {}", answered.answer());
@@ -74,10 +76,21 @@ final class ResultAggregator {
                         inFlight == null ? "" : "; it held shard " + ((ShardTask) inFlight.work()).shard());
                 pool.replace(worker, reason);
                 if (inFlight != null) {
+                    recordAttempt(worker, inFlight, reason);
                     retryOrFail((ShardTask) inFlight.work(), reason, detail);
                 }
             }
         }
+    }
+
+    /** Tells the shard's job how this try went, for its timeline; the send time is the assignment's. */
+    private static void recordAttempt(io.forkpool.worker.Worker worker, io.forkpool.worker.Assignment assignment,
+            String outcome) {
+        var task = (ShardTask) assignment.work();
+        var end = java.time.Instant.now();
+        var start = end.minusNanos(Math.max(0, System.nanoTime() - assignment.sentNanos()));
+        task.work().attemptEnded(new ShardAttempt(task.shard(), task.attempt(), worker.id(), worker.pid(), null, start, end,
+                outcome));
     }
 
     private void retryOrFail(ShardTask task, String reason, String detail) {

@@ -26,4 +26,12 @@ public interface ShardedWork {
 
     /** A shard is dropped unrun because its job has ended (a shared transport acknowledges it). */
     default void skipped(int shard) {}
+
+    /** The job's id, for whoever shows what a worker holds; null where the work has none. */
+    default String jobId() {
+        return null;
+    }
+
+    /** A try of one of its shards ended, whichever way: kept for the job's shard timeline. */
+    default void attemptEnded(ShardAttempt attempt) {}
 }

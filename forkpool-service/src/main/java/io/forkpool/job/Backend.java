@@ -15,8 +15,13 @@ public record Backend(JobStore store, ShardTransport shards, AutoCloseable resou
 
     /** {@code forkpool.backend=embedded}: jobs in this JVM, their shards on this JVM's queue. */
     public static Backend embedded(JobSettings settings) {
+        return embedded(settings, TimelineSettings.DEFAULTS);
+    }
+
+    /** The same, keeping as many shard tries for the timelines as {@code timeline} says. */
+    public static Backend embedded(JobSettings settings, TimelineSettings timeline) {
         var queue = new ShardQueue();
-        return new Backend(new InMemoryJobStore(settings, queue), queue, () -> {});
+        return new Backend(new InMemoryJobStore(settings, queue, timeline), queue, () -> {});
     }
 
     @Override

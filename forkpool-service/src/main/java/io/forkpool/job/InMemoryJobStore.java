@@ -4,6 +4,7 @@ import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.plugin.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * The embedded backend: jobs in this JVM, newest first, their shards on this JVM's queue. Finished
- * jobs are forgotten after {@link JobSettings#retention()} or when more than
- * {@link JobSettings#maxRetained()} have ended.
+ * jobs are forgotten after {@link JobSettings#retention()}, and the oldest finished one as soon as
+ * another would make more than {@link JobSettings#maxRetained()}: the bound holds at every moment,
+ * not only after a sweep, so a flood of tiny jobs cannot grow the heap between sweeps.
  */
 public final class InMemoryJobStore implements JobStore {
 
@@ -33,11 +35,20 @@ public final class InMemoryJobStore implements JobStore {
     private final ConcurrentHashMap<String, KeyedJob> idempotencyKeys = new ConcurrentHashMap<>();
     private final ScheduledExecutorService deadlines =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
+    /** The finished jobs held, in the order they ended (oldest first); guarded by itself. */
+    private final ArrayDeque<Ended> ended = new ArrayDeque<>();
     private volatile Consumer<Job.Snapshot> listener = s -> {};
+    /** Shard tries kept one by one for the timelines (ShardLog); past it, they are summarised. */
+    private final ShardLog.Budget attempts;
 
     public InMemoryJobStore(JobSettings settings, ShardQueue shards) {
+        this(settings, shards, TimelineSettings.DEFAULTS);
+    }
+
+    public InMemoryJobStore(JobSettings settings, ShardQueue shards, TimelineSettings timeline) {
         this.settings = settings;
         this.shards = shards;
+        this.attempts = new ShardLog.Budget(timeline);
     }
 
     @Override
@@ -71,7 +82,9 @@ public final class InMemoryJobStore implements JobStore {
             throw new JobRejectedException.Full("queue_full",
                     "the service already has " + maxActive + " jobs queued or running");
         }
-        var job = new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::changed);
+        forgetExpired();
+        var job = new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::ending, this::changed,
+                attempts);
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);
@@ -80,6 +93,41 @@ public final class InMemoryJobStore implements JobStore {
                     TimeUnit.SECONDS);
         }
         return job.snapshot();
+    }
+
+    private record Ended(String id, long sequence, Instant at) {}
+
+    /**
+     * Called under {@code job}'s lock just before it turns final: it joins the finished jobs and
+     * the oldest beyond the count are forgotten first, so at no moment are more finished ones held.
+     * Takes no other job's lock.
+     */
+    private void ending(Job job) {
+        synchronized (ended) {
+            ended.addLast(new Ended(job.id(), job.sequence(), Instant.now()));
+            while (ended.size() > settings.maxRetained()) {
+                forget(ended.removeFirst());
+            }
+            forgetExpired();
+        }
+    }
+
+    private void forget(Ended job) {
+        Job gone = byId.remove(job.id());
+        bySequence.remove(job.sequence());
+        if (gone != null) {
+            gone.shardLog().release();
+        }
+    }
+
+    /** Drops the finished jobs past their retention: a prefix of {@link #ended}, kept in time order. */
+    private void forgetExpired() {
+        var cutoff = Instant.now().minus(settings.retention());
+        synchronized (ended) {
+            while (!ended.isEmpty() && ended.peekFirst().at().isBefore(cutoff)) {
+                forget(ended.removeFirst());
+            }
+        }
     }
 
     private void changed(Job job) {
@@ -142,21 +190,10 @@ public final class InMemoryJobStore implements JobStore {
         return byId.values().stream().filter(j -> !j.isFinished()).map(Job::id).toList();
     }
 
-    /** Drops finished jobs past their retention, then the oldest finished beyond the count. */
+    /** Drops finished jobs past their retention (the count is held as jobs end). */
     @Override
     public void expire() {
-        var cutoff = Instant.now().minus(settings.retention());
-        int finishedKept = 0;
-        for (Job job : bySequence.descendingMap().values()) {
-            var s = job.snapshot();
-            if (!s.status().isFinal()) {
-                continue;
-            }
-            if (s.finishedAt().isBefore(cutoff) || ++finishedKept > settings.maxRetained()) {
-                byId.remove(job.id());
-                bySequence.remove(job.sequence());
-            }
-        }
+        forgetExpired();
         idempotencyKeys.values().removeIf(k -> !byId.containsKey(k.jobId())); // a key lives as long as its job
     }
 
@@ -168,5 +205,10 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public boolean isAvailable() {
         return true;
+    }
+
+    @Override
+    public Optional<ShardLog.View> shards(String id) {
+        return Optional.ofNullable(byId.get(id)).map(job -> job.shardLog().view());
     }
 }

@@ -23,7 +23,9 @@ public final class Job implements ShardedWork {
     private final BitSet merged;
     private final CompletableFuture<Job> finished = new CompletableFuture<>();
     private final Consumer<Job> onChange;
+    private final Consumer<Job> ending;
     private final Integer timeoutSeconds;
+    private final ShardLog shardLog;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
@@ -35,9 +37,22 @@ public final class Job implements ShardedWork {
     private Record result;
     private String error;
 
-    /** {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping. */
-    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> onChange) {
+    /**
+     * {@code onChange} hears of the first dispatch and of the end, for metrics and bookkeeping;
+     * {@code ending} is told, under this job's lock, just before the job turns final, so that a
+     * store can make room first (it must not lock another job).
+     */
+    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> ending,
+            Consumer<Job> onChange) {
+        this(id, sequence, request, timeoutSeconds, ending, onChange, new ShardLog.Budget(TimelineSettings.DEFAULTS));
+    }
+
+    /** {@code attempts}: the store's budget of shard tries kept one by one for timelines. */
+    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> ending,
+            Consumer<Job> onChange, ShardLog.Budget attempts) {
+        this.shardLog = new ShardLog(attempts);
         this.id = id;
+        this.ending = ending;
         this.timeoutSeconds = timeoutSeconds;
         this.sequence = sequence;
         this.request = request;
@@ -48,6 +63,21 @@ public final class Job implements ShardedWork {
 
     public String id() {
         return id;
+    }
+
+    @Override
+    public String jobId() {
+        return id;
+    }
+
+    @Override
+    public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {
+        shardLog.record(attempt);
+    }
+
+    /** The tries of its shards so far, for the timeline. */
+    public ShardLog shardLog() {
+        return shardLog;
     }
 
     long sequence() {
@@ -188,6 +218,7 @@ public final class Job implements ShardedWork {
     }
 
     private void end(JobStatus end, String problem) {
+        ending.accept(this);
         become(end);
         error = problem;
         finishedAt = Instant.now();

@@ -1,10 +1,14 @@
 package io.forkpool.job;
 
-import io.forkpool.plugin.KindRegistry;
+import io.forkpool.catalog.InstalledKind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import io.forkpool.plot.SvgPlot;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +40,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
+    // The parameters are checked by Spring MVC's method validation (constraints on the parameters,
+    // no @Validated proxy): a HandlerMethodValidationException, which ProblemAdvice answers 400.
+    private static final String WAIT = "must be between 0 and 60 seconds";
+    private static final String KEY = "must be 1 to 200 characters";
+    private static final String SIZE = "must be between 1 and 100";
 
     private final JobRunner runner;
     private final JobStore store;
     private final JobEvents events;
     private final ObjectMapper json;
 
-    private final KindRegistry kinds;
-
-    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json, KindRegistry kinds) {
-        this.kinds = kinds;
+    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json) {
         this.json = json;
         this.runner = runner;
         this.store = store;
@@ -65,17 +71,11 @@ class JobController {
             description = "The job: its type (one of the installed kinds, GET /api/v1/kinds) and that kind's fields",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(ref = "#/components/schemas/JobRequest"))) @RequestBody JsonNode body,
-            @RequestParam(name = "wait", required = false) Integer wait,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
+            @RequestParam(name = "wait", required = false)
+            @Min(value = 0, message = WAIT) @Max(value = 60, message = WAIT) Integer wait,
+            @RequestHeader(name = "Idempotency-Key", required = false)
+            @Size(min = 1, max = 200, message = KEY) @Pattern(regexp = ".*\\S.*", message = KEY) String idempotencyKey)
             throws InterruptedException {
-        if (wait != null && (wait < 0 || wait > 60)) {
-            throw new JobRejectedException.Invalid(
-                    List.of(new io.forkpool.plugin.FieldError("wait", "must be between 0 and 60 seconds")));
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw new JobRejectedException.Invalid(List.of(
-                    new io.forkpool.plugin.FieldError("Idempotency-Key", "must be 1 to 200 characters")));
-        }
         if (!(body instanceof ObjectNode fields)) {
             throw new JobRejectedException.Invalid(
                     List.of(new io.forkpool.plugin.FieldError("body", "must be a JSON object with a type")));
@@ -107,29 +107,11 @@ class JobController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    JobPage list(@RequestParam(required = false) String status, @RequestParam(required = false) String type,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        var errors = new java.util.ArrayList<io.forkpool.plugin.FieldError>();
-        JobStatus wanted = null;
-        if (status != null) {
-            try {
-                wanted = JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                errors.add(new io.forkpool.plugin.FieldError("status", "must be one of " + List.of(JobStatus.values())));
-            }
-        }
-        if (type != null && kinds.find(type).isEmpty()) {
-            errors.add(new io.forkpool.plugin.FieldError("type", "must be one of " + kinds.names()));
-        }
-        if (page < 0) {
-            errors.add(new io.forkpool.plugin.FieldError("page", "must be 0 or more"));
-        }
-        if (size < 1 || size > 100) {
-            errors.add(new io.forkpool.plugin.FieldError("size", "must be between 1 and 100"));
-        }
-        if (!errors.isEmpty()) {
-            throw new JobRejectedException.Invalid(errors);
-        }
+    JobPage list(@RequestParam(required = false) @StatusName String status,
+            @RequestParam(required = false) @InstalledKind String type,
+            @RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") int page,
+            @RequestParam(defaultValue = "20") @Min(value = 1, message = SIZE) @Max(value = 100, message = SIZE) int size) {
+        JobStatus wanted = status == null ? null : JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
         var found = store.page(wanted, type, page, size);
         return new JobPage(found.jobs().stream().map(JobView::of).toList(), page, size, found.total(),
                 (found.total() + size - 1) / size);

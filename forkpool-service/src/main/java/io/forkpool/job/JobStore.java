@@ -66,4 +66,9 @@ public interface JobStore {
 
     /** Whether the store answers now (readiness). */
     boolean isAvailable();
+
+    /** The tries of a job's shards (its timeline), or empty if the job is unknown or this store keeps none. */
+    default Optional<ShardLog.View> shards(String id) {
+        return Optional.empty();
+    }
 }

@@ -59,7 +59,7 @@ final class DiceKernel {
         long[] state = new long[4 * N];
         var random = Lanes.seed(seed, block, state);
         int draws = rolls / (N * CHUNKS);
-        int threshold = (1 << 16) % faces;
+        int threshold = threshold(faces);
         long[] blockCounts = new long[faces];
         for (int group = 0; group < Lanes.groups(SETS); group++) {
             if (faces <= PACKED_FACES) {
@@ -78,10 +78,12 @@ final class DiceKernel {
         }
     }
 
-    /** The face of a 16-bit chunk, or -1 if rejected; the vector loops compute exactly this. */
-    static int faceOfChunk(int chunk, int faces, int threshold) {
-        int m = chunk * faces;
-        return (m & 0xFFFF) >= threshold ? m >>> 16 : -1;
+    /**
+     * Lemire's rejection threshold: a chunk x is rejected when {@code (x·faces) mod 2^16} is below
+     * it, which leaves every face exactly {@code floor(2^16 / faces)} of the 2^16 chunk values.
+     */
+    static int threshold(int faces) {
+        return (1 << 16) % faces;
     }
 
     private static void packed(long[] st, int off, int draws, int faces, int threshold, long[] counts) {
@@ -96,6 +98,12 @@ final class DiceKernel {
         IntVector zero = IntVector.zero(I);
         IntVector one = IntVector.broadcast(I, 1);
         IntVector t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
+        // The accepted chunks' counts go in as zero.add(increment, accepted).add(av), not as
+        // av.add(increment, accepted): the masked add is a virtual call on its receiver, and C2
+        // inlines it (and keeps the vectors in registers) only if the receiver's class is known.
+        // zero's is; that of av, a loop variable, only from a type profile of IntVector.add's
+        // call site, which a worker whose kernel C2 compiled early did not have: its dice ran
+        // 17x slower, with every vector boxed (docs/benchmarks.md, "the slow worker").
         for (int done = 0; done < draws; ) {
             int run = Math.min(FLUSH, draws - done);
             IntVector av = zero, bv = zero;
@@ -113,16 +121,16 @@ final class DiceKernel {
                 b0 = b0.lanewise(XOR, b3); b2 = b2.lanewise(XOR, t); b3 = b3.lanewise(ROL, 45);
                 m = wa.and(0xFFFF).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                av = av.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold));
+                av = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(av);
                 m = wa.lanewise(LSHR, 16).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                av = av.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold));
+                av = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(av);
                 m = wb.and(0xFFFF).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                bv = bv.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold));
+                bv = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(bv);
                 m = wb.lanewise(LSHR, 16).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                bv = bv.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold));
+                bv = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(bv);
             }
             // Fields hold at most 2 · FLUSH = 30: add them up face by face in 32-bit lanes.
             t0 = t0.add(av.lanewise(LSHR, 0).and(31)).add(bv.lanewise(LSHR, 0).and(31));

@@ -373,7 +373,8 @@ public final class RedisJobStore implements JobStore {
      * shard. Does not wait for Redis: the worker's reader thread goes on to its next answer while
      * the merges of this replica go out pipelined, in order, on one connection.
      */
-    void merge(String entry, String id, int shard, byte[] partial, long computeNanos) {
+    void merge(String entry, String id, int shard, byte[] partial, long computeNanos,
+            io.forkpool.dispatch.ShardAttempt done) {
         JobRequest request = request(id);
         String whole = request.shardCount() == 1 ? wholeJob(request, partial) : "";
         if (!whole.isEmpty()) {
@@ -381,9 +382,10 @@ public final class RedisJobStore implements JobStore {
         }
         Scripts.MERGE.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI,
                 new String[] {keys.job(id), keys.merged(id), keys.sum(id), keys.shards(), keys.unfinished(),
-                        keys.feed(), keys.deadlines()},
+                        keys.feed(), keys.deadlines(), keys.tries(id)},
                 keys.group(), entry, Integer.toString(shard), Long.toString(computeNanos),
-                Base64.getEncoder().encodeToString(partial), id, whole, Instant.now().toString(), ttl(), keys.ends())
+                Base64.getEncoder().encodeToString(partial), id, whole, Instant.now().toString(), ttl(), keys.ends(),
+                done == null ? "" : ShardTries.entry(done), Integer.toString(ShardTries.CAP), tries().ttlSeconds())
                 .thenAccept(outcome -> {
                     long code = (Long) outcome.getFirst();
                     if (code == 1) { // Java merges, then END: not on Lettuce's I/O thread
@@ -481,5 +483,24 @@ public final class RedisJobStore implements JobStore {
         } catch (RedisException e) {
             throw new JobRejectedException.Full("store_unavailable", "the job store (Redis) cannot be reached");
         }
+    }
+
+    private volatile ShardTries tries;
+
+    /** The tries of a job's shards, kept by every replica that ran one (ShardTries). */
+    private ShardTries tries() {
+        if (tries == null) {
+            tries = new ShardTries(redis, keys, settings.retention());
+        }
+        return tries;
+    }
+
+    void recordAttempt(String id, io.forkpool.dispatch.ShardAttempt attempt) {
+        tries().record(id, attempt);
+    }
+
+    @Override
+    public Optional<io.forkpool.job.ShardLog.View> shards(String id) {
+        return find(id).map(job -> tries().read(id));
     }
 }

@@ -16,6 +16,11 @@ record RedisKeys(String prefix) {
         return job(id) + ":merged";
     }
 
+    /** The first tries of the job's shards, for its timeline (ShardTries). */
+    String tries(String id) {
+        return job(id) + ":tries";
+    }
+
     String sum(String id) {
         return job(id) + ":sum";
     }

@@ -190,14 +190,19 @@ final class Scripts {
      * codec, base64) is kept once in the job's sum hash under its index; Java merges them when the
      * last one is in, so no kind needs a script of its own. A job of one shard ends here at once
      * (its partial is its result, checked in Java before). KEYS: job, merged bitmap, sum, stream,
-     * unfinished, feed, deadlines. ARGV: group, entry id, shard, compute nanos, partial, job id, the job's
-     * merged partial if this shard is all of it (else ''), finishedAt, ttl seconds, ends channel
+     * unfinished, feed, deadlines, tries. ARGV: group, entry id, shard, compute nanos, partial, job id,
+     * the job's merged partial if this shard is all of it (else ''), finishedAt, ttl seconds, ends
+     * channel, the successful try for the job's timeline (ShardTries; '' for none), its cap, its ttl
      * → {-1} job ended or gone, {-2} shard already merged, {0} merged, {1, every partial...}
      * merged and the job is complete, {2, the job's fields...} merged and the job ended here.
      */
     static final LuaScript MERGE = new LuaScript(END_FUNCTION + """
             redis.call('XACK', KEYS[4], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[4], ARGV[2])
+            if ARGV[11] ~= '' then
+              if redis.call('LLEN', KEYS[8]) < tonumber(ARGV[12]) then redis.call('RPUSH', KEYS[8], ARGV[11]) end
+              redis.call('EXPIRE', KEYS[8], ARGV[13])
+            end
             local f = redis.call('HMGET', KEYS[1], 'status', 'total')
             if (not f[1]) or final(f[1]) then return {-1} end
             if redis.call('SETBIT', KEYS[2], tonumber(ARGV[3]), 1) == 1 then return {-2} end

@@ -345,6 +345,8 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         private final String id;
         private final String job;
         private final JobRequest request;
+        /** Set by attemptEnded just before shardDone, on the same thread (the aggregator's). */
+        private io.forkpool.dispatch.ShardAttempt doneTry;
 
         Entry(String id, String job, JobRequest request) {
             this.id = id;
@@ -382,12 +384,27 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         public void shardDone(int shard, byte[] partial, long computeNanos) {
             long recent = recentShardNanos;
             recentShardNanos = recent == Long.MAX_VALUE ? computeNanos : (3 * recent + computeNanos) / 4;
-            jobs.merge(id, job, shard, partial, computeNanos);
+            jobs.merge(id, job, shard, partial, computeNanos, doneTry);
         }
 
         @Override
         public void shardFailed(int shard, String problem) {
             deadLetter(id, job, shard, problem);
+        }
+
+        @Override
+        public String jobId() {
+            return job;
+        }
+
+        /** A successful try goes with its merge (one script); others on their own. */
+        @Override
+        public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {
+            if (io.forkpool.dispatch.ShardAttempt.DONE.equals(attempt.outcome())) {
+                doneTry = attempt.on(consumer);
+            } else {
+                jobs.recordAttempt(job, attempt.on(consumer));
+            }
         }
 
         @Override

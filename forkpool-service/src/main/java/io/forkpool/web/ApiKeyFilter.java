@@ -8,6 +8,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,15 +22,15 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Optional API keys ({@code forkpool.security.api-keys}). With none configured (the default) this
  * filter lets everything through. With keys configured, every request needs one of them, in
  * {@code X-API-Key} or as {@code Authorization: Bearer <key>}, except the probes, the Prometheus
- * scrape, Swagger UI and the OpenAPI document; anything else (the whole {@code /api/v1} API, other
+ * scrape, Swagger UI, the OpenAPI document and the dashboard's page and files; anything else (the whole {@code /api/v1} API, other
  * actuator endpoints, unknown paths) answers 401 {@code application/problem+json} with
  * {@code WWW-Authenticate}. Closed by default rather than by listing the protected paths, so an
  * encoded or oddly spelt path cannot slip past.
@@ -46,8 +48,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
     private final List<byte[]> keyDigests;
+    private final ObjectMapper json;
 
-    ApiKeyFilter(SecuritySettings settings) {
+    ApiKeyFilter(SecuritySettings settings, ObjectMapper json) {
+        this.json = json;
         this.keyDigests = settings.apiKeys().stream().map(ApiKeyFilter::sha256).toList();
         if (!keyDigests.isEmpty()) {
             log.info("API keys on: {} key(s); health, Prometheus, Swagger UI and OpenAPI stay open",
@@ -60,7 +64,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return path.equals("/actuator/health") || path.startsWith("/actuator/health/")
                 || path.equals("/actuator/prometheus")
                 || path.startsWith("/swagger-ui")
-                || path.startsWith("/v3/api-docs");
+                || path.startsWith("/v3/api-docs")
+                || dashboardPage(path);
+    }
+
+    /** The dashboard's page, its files and libraries carry no data: the page asks for a key and sends it. */
+    private static boolean dashboardPage(String path) {
+        return path.equals("/") || path.matches("/jobs/[^/]+") || path.startsWith("/ui/")
+                || path.startsWith("/webjars/");
     }
 
     @Override
@@ -76,15 +87,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         log.debug("401 for {} {} from {}", request.getMethod(), path(request), request.getRemoteAddr());
-        response.setStatus(HttpStatus.UNAUTHORIZED.value());
         response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "ApiKey realm=\"forkpool\", header=\"" + HEADER + "\"");
         response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"forkpool\"");
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
-                + "\"detail\":\"a valid API key is required, in the " + HEADER
-                + " header or as Authorization: Bearer <key>\",\"instance\":\"" + json(path(request)) + "\"}");
+        var problem = ProblemAdvice.problem(HttpStatus.UNAUTHORIZED, "Unauthorized",
+                "a valid API key is required, in the " + HEADER + " header or as Authorization: Bearer <key>");
+        problem.setInstance(instance(path(request)));
+        ProblemAdvice.write(response, problem, json);
     }
 
     /** True if {@code presented} is one of the keys; the time taken does not depend on which, or how close. */
@@ -127,19 +136,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
     }
 
-    private static String json(String s) {
-        var out = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
+    /** The path as a URI reference: characters a URI cannot hold (a quote, a space) percent-encoded. */
+    private static URI instance(String path) {
+        try {
+            return new URI(null, null, path, null);
+        } catch (URISyntaxException e) {
+            return null;
         }
-        return out.toString();
     }
 
     /** With keys on, the OpenAPI document says so, and Swagger UI's Authorize button takes a key. */

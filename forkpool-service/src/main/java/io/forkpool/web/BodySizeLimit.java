@@ -10,11 +10,11 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * 413 for a body over {@code forkpool.limits.max-body}: at once when Content-Length says so,
@@ -25,9 +25,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class BodySizeLimit extends OncePerRequestFilter {
 
     private final long max;
+    private final ObjectMapper json;
 
-    BodySizeLimit(LimitSettings settings) {
+    BodySizeLimit(LimitSettings settings, ObjectMapper json) {
         this.max = settings.maxBody().toBytes();
+        this.json = json;
     }
 
     static final class TooLarge extends IOException {
@@ -54,11 +56,8 @@ class BodySizeLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > max) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Request body too large\",\"status\":413,"
-                    + "\"detail\":\"the body is larger than " + max + " bytes\"}");
+            ProblemAdvice.write(response, ProblemAdvice.problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
+                    "the body is larger than " + max + " bytes"), json);
             return;
         }
         chain.doFilter(new Limited(request, max), response);

@@ -9,9 +9,9 @@ import java.nio.charset.Charset;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * 415 for a Content-Type whose charset is empty or unknown ({@code application/json; charset=}),
@@ -22,16 +22,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class CharsetCheck extends OncePerRequestFilter {
 
+    private final ObjectMapper json;
+
+    CharsetCheck(ObjectMapper json) {
+        this.json = json;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String charset = request.getCharacterEncoding();
         if (charset != null && !usable(charset)) {
-            response.setStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unsupported Media Type\",\"status\":415,"
-                    + "\"detail\":\"the charset of the Content-Type is empty or unknown; use UTF-8\"}");
+            ProblemAdvice.write(response, ProblemAdvice.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Media Type", "the charset of the Content-Type is empty or unknown; use UTF-8"), json);
             return;
         }
         chain.doFilter(request, response);

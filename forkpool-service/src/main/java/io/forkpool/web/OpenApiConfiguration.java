@@ -2,12 +2,10 @@ package io.forkpool.web;
 
 import io.forkpool.catalog.KindSchemas;
 import io.forkpool.plugin.KindRegistry;
-import io.forkpool.plugin.RequestFields;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.Discriminator;
@@ -46,8 +44,8 @@ class OpenApiConfiguration {
                     .description("Runs compute jobs on a pool of forked worker processes: POST a job of one of the "
                             + "installed kinds (GET /api/v1/kinds), follow its progress, read its result and timings. "
                             + "Errors are RFC 9457 problem+json; a 400 names every bad field in `errors`.")
-                    .version(properties != null ? properties.getVersion() : "development")
-                    .license(new License().name("the project's license")));
+                    .version(properties != null ? properties.getVersion() : "development"));
+            // No license object: the repository states none (and OpenAPI 3.1's would need an SPDX identifier or a URL).
             addKinds(openApi, kinds, schemas);
             addProblems(openApi);
         };
@@ -75,10 +73,7 @@ class OpenApiConfiguration {
             components.addSchemas(name, schema);
             oneOf.add(new Schema<>().$ref("#/components/schemas/" + name));
             mapping.put(kind.name(), "#/components/schemas/" + name);
-            var body = new LinkedHashMap<String, Object>();
-            body.put("type", kind.name());
-            body.putAll(RequestFields.asMap(kind.example()));
-            examples.put(kind.name(), new Example().summary(kind.description()).value(body));
+            examples.put(kind.name(), new Example().summary(kind.description()).value(KindSchemas.example(kind)));
         }
         components.addSchemas("JobRequest", new Schema<>().oneOf(oneOf)
                 .discriminator(new Discriminator().propertyName("type").mapping(mapping))
@@ -156,23 +151,36 @@ class OpenApiConfiguration {
                 .addProperty("errors", new ArraySchema().items(error).types(new java.util.LinkedHashSet<>(List.of("array"))).description("400: each bad field"))
                 .addProperty("reason", typed("string").description("503: why the job was refused")));
         var jobs = openApi.getPaths().get("/api/v1/jobs");
-        problems(jobs.getPost().getResponses(), Map.of(
+        problems(jobs.getPost().getResponses(),
                 "400", "a field is missing or invalid; each is named in errors[]",
                 "409", "this Idempotency-Key was used with another body",
                 "413", "the body is larger than forkpool.limits.max-body",
                 "415", "the body is not application/json",
-                "503", "full, shutting down or the job store is unreachable; retry after Retry-After seconds"));
-        problems(jobs.getGet().getResponses(), Map.of("400", "a query parameter is invalid; each is named in errors[]"));
+                "503", "full, shutting down or the job store is unreachable; retry after Retry-After seconds");
+        problems(jobs.getGet().getResponses(), "400", "a query parameter is invalid; each is named in errors[]");
         var job = openApi.getPaths().get("/api/v1/jobs/{id}");
         if (job != null) {
-            problems(job.getGet().getResponses(), Map.of("404", "no such job"));
-            problems(job.getDelete().getResponses(), Map.of("404", "no such job"));
+            problems(job.getGet().getResponses(), "404", "no such job");
+            problems(job.getDelete().getResponses(), "404", "no such job");
+        }
+        var events = openApi.getPaths().get("/api/v1/jobs/{id}/events");
+        if (events != null) {
+            problems(events.getGet().getResponses(), "404", "no such job");
+        }
+        // The plot's errors are problems too (its mapping has no produces=, so they are negotiated as any error).
+        var plot = openApi.getPaths().get("/api/v1/jobs/{id}/plot.svg");
+        if (plot != null) {
+            problems(plot.getGet().getResponses(), "404", "no such job",
+                    "409", "the job has no result (yet): queued, running, failed or cancelled");
         }
     }
 
-    private static void problems(ApiResponses responses, Map<String, String> codes) {
-        codes.forEach((code, description) -> responses.addApiResponse(code, new ApiResponse().description(description)
-                .content(new Content().addMediaType(PROBLEM,
-                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))))));
+    /** Adds (or replaces) a problem response per (code, description) pair, in the order given. */
+    private static void problems(ApiResponses responses, String... codesAndDescriptions) {
+        for (int i = 0; i < codesAndDescriptions.length; i += 2) {
+            responses.addApiResponse(codesAndDescriptions[i], new ApiResponse().description(codesAndDescriptions[i + 1])
+                    .content(new Content().addMediaType(PROBLEM,
+                            new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")))));
+        }
     }
 }

@@ -2,24 +2,33 @@ package io.forkpool.web;
 
 import io.forkpool.job.JobRejectedException;
 import io.forkpool.plugin.FieldError;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -80,6 +89,32 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return badRequest("The request body is not a valid job", List.of(describe(e.getCause())));
     }
 
+    /**
+     * A request parameter or header against its constraints (Spring MVC's method validation): 400,
+     * one entry per broken constraint, named as the client spelt the parameter.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> new FieldError(name(result.getMethodParameter()), error.getDefaultMessage())))
+                .distinct().toList();
+        return badRequest("The job is not valid", errors);
+    }
+
+    private static String name(MethodParameter parameter) {
+        var param = parameter.getParameterAnnotation(RequestParam.class);
+        var header = parameter.getParameterAnnotation(RequestHeader.class);
+        String name = param != null ? or(param.name(), param.value()) : header != null ? or(header.name(), header.value()) : "";
+        return name.isEmpty() ? parameter.getParameterName() : name;
+    }
+
+    /** {@code name} and {@code value} are aliases: either may be the one set. */
+    private static String or(String name, String value) {
+        return name.isEmpty() ? value : name;
+    }
+
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
@@ -129,5 +164,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         problem.setTitle(title);
         problem.setType(URI.create("about:blank"));
         return problem;
+    }
+
+    /**
+     * Answers with {@code problem} from a servlet filter, where no advice runs: the same
+     * {@link ProblemDetail}, written by the application's JSON mapper (which carries Spring's
+     * ProblemDetail mix-in), as the advice's problems are.
+     */
+    static void write(HttpServletResponse response, ProblemDetail problem, ObjectMapper json) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        json.writeValue(response.getWriter(), problem);
     }
 }

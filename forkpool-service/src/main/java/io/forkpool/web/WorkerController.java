@@ -1,10 +1,19 @@
 package io.forkpool.web;
 
 import io.forkpool.dispatch.Dispatcher;
+import io.forkpool.dispatch.ShardTask;
+import io.forkpool.worker.Worker;
+import io.swagger.v3.oas.annotations.Operation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /api/v1/workers}: the pool as it is now. */
@@ -18,12 +27,50 @@ class WorkerController {
         this.dispatcher = dispatcher;
     }
 
-    record WorkerView(int id, long pid, String state, long shardsCompleted, int restarts, Instant startedAt) {}
+    /**
+     * One worker process. The first six fields are the contract's; the rest serve the dashboard.
+     *
+     * @param job the job whose shard it computes now, or null
+     * @param shard that shard's index, or null
+     * @param cpuSeconds CPU time the process used so far, where the OS tells
+     * @param rssBytes its resident memory (Linux: /proc), or null
+     */
+    record WorkerView(int id, long pid, String state, long shardsCompleted, int restarts, Instant startedAt,
+            String job, Integer shard, double uptimeSeconds, Double cpuSeconds, Long rssBytes) {}
 
+    @Operation(summary = "The worker processes", description = "Each worker of this replica: slot, pid, state "
+            + "(starting, idle, busy, dead), shards completed, restarts of its slot, start, the job and shard it "
+            + "computes, uptime, CPU time and resident memory. With spares=true the warm spares too (state spare).")
     @GetMapping("/api/v1/workers")
-    List<WorkerView> workers() {
-        return dispatcher.workers().stream().map(w -> new WorkerView(w.id(), w.pid(),
-                w.state().name().toLowerCase(Locale.ROOT), w.shardsCompleted(), w.generation(), w.startedAt()))
-                .toList();
+    List<WorkerView> workers(@RequestParam(defaultValue = "false") boolean spares) {
+        Stream<WorkerView> slots = dispatcher.workers().stream().map(w -> view(w, state(w)));
+        if (!spares) {
+            return slots.toList();
+        }
+        return Stream.concat(slots, dispatcher.spares().stream().map(w -> view(w, "spare"))).toList();
+    }
+
+    private static String state(Worker w) {
+        return w.state().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static WorkerView view(Worker w, String state) {
+        var held = w.inFlight();
+        var task = held != null && held.work() instanceof ShardTask t ? t : null;
+        var process = ProcessHandle.of(w.pid());
+        Double cpu = process.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(null);
+        return new WorkerView(w.id(), w.pid(), state, w.shardsCompleted(), w.generation(), w.startedAt(),
+                task == null ? null : task.work().jobId(), task == null ? null : task.shard(),
+                Duration.between(w.startedAt(), Instant.now()).toMillis() / 1e3, cpu, rss(w.pid()));
+    }
+
+    /** Resident set size from {@code /proc/<pid>/status} (VmRSS, in kB); null where there is no /proc. */
+    private static Long rss(long pid) {
+        try (var lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
+            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null; // not Linux, or the process just ended
+        }
     }
 }

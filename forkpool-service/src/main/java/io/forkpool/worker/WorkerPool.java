@@ -41,6 +41,8 @@ public final class WorkerPool implements AutoCloseable {
     private final ScheduledExecutorService respawner =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
     private CompletableFuture<Void> spawning;
+    /** Workers in a row that exited cold (their kernels stayed slow through their warm-up); see {@link #warmUp}. */
+    private final java.util.concurrent.atomic.AtomicInteger coldInARow = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -113,12 +115,16 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         metrics.workerRestarted(reason);
+        noteCold(lost);
         int slot = lost.id();
         Worker spare = takeSpare(slot);
         if (spare != null) {
             log.info("{} takes the place of {}", spare, lost);
             idle.add(spare);
-            Thread.startVirtualThread(this::spawnSpare);
+            Thread.startVirtualThread(() -> {
+                raisePriority(spare);
+                spawnSpare();
+            });
             return;
         }
         long delay = backoffMillis(slot);
@@ -162,14 +168,61 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** After this many workers in a row exited cold, new ones start without warm-up. */
+    static final int MAX_COLD_IN_A_ROW = 2;
+
+    /**
+     * Whether the next worker warms up: yes, unless {@link #MAX_COLD_IN_A_ROW} workers in a row
+     * exited because their kernels stayed slow through their warm-up ({@link Message#EXIT_COLD}).
+     * One such worker is a rare JIT outcome, and its replacement is warm; several in a row mean a
+     * JVM whose kernels never reach compiled speed (C2 off, say), where workers must still come up.
+     */
+    private boolean warmUp() {
+        return coldInARow.get() < MAX_COLD_IN_A_ROW;
+    }
+
+    /** Counts a worker that exited cold before its hello. */
+    private void noteCold(Worker lost) {
+        if (!lost.hello().isDone() || lost.hello().isCompletedExceptionally()) {
+            var process = lost.process();
+            if (!process.isAlive() && process.exitValue() == io.forkpool.worker.protocol.Message.EXIT_COLD
+                    && coldInARow.incrementAndGet() == MAX_COLD_IN_A_ROW) {
+                log.warn("{} workers in a row kept slow kernels through their warm-up: new workers start without"
+                        + " warm-up (the JVM may lack C2, e.g. -XX:TieredStopAtLevel=1 in forkpool.workers.jvm-options)",
+                        MAX_COLD_IN_A_ROW);
+            }
+        }
+    }
+
+    /** A worker that warmed up said hello: the next ones warm up again. */
+    private void noteWarm(boolean warmed) {
+        if (warmed) {
+            coldInARow.set(0);
+        }
+    }
+
+    /** Logged once: former spares keep their idle priority here. */
+    private volatile boolean raiseRefused;
+
+    /** A spare that took a slot runs at normal priority again, if the OS lets this service do that. */
+    private void raisePriority(Worker former) {
+        var priority = launcher.sparePriority();
+        if (priority != WorkerLauncher.Priority.NORMAL && !priority.raise(former.pid()) && !raiseRefused) {
+            raiseRefused = true;
+            log.info("{} keeps the idle CPU priority it warmed at: raising it back needs root or CAP_SYS_NICE"
+                    + " (forkpool.workers.spare-priority=normal starts spares at normal priority)", former);
+        }
+    }
+
     private void spawnSpare() {
         if (closed) {
             return;
         }
         long start = System.nanoTime();
         Worker spare;
+        boolean warm = warmUp();
         try {
-            spare = new Worker(Worker.SPARE, 0, launcher.start(Worker.SPARE));
+            spare = new Worker(Worker.SPARE, 0, launcher.startSpare(warm));
         } catch (IOException e) {
             log.error("cannot start a spare worker: {}", e.getMessage());
             retrySpare(true);
@@ -177,14 +230,15 @@ public final class WorkerPool implements AutoCloseable {
         }
         spare.listen(event -> spareEvent(spare, event));
         try {
-            spare.hello().get(settings.spawnTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            awaitSpareHello(spare);
         } catch (TimeoutException e) {
-            spare.kill("spawn", "no hello within " + settings.spawnTimeout());
+            spare.kill("spawn", e.getMessage());
             return; // its Lost event starts the next try
         } catch (Exception e) {
             return; // its Lost event starts the next try
         }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
+        noteWarm(warm);
         synchronized (spares) {
             if (!closed && spare.state() == Worker.State.IDLE) {
                 failedSpares = 0;
@@ -195,12 +249,35 @@ public final class WorkerPool implements AutoCloseable {
         spare.close(); // the pool closed, or the spare died after its hello (its Lost event starts the next)
     }
 
+    /**
+     * Waits for a spare's hello. At idle priority a spare only runs when the workers leave a core
+     * free, so its deadline is {@link WorkerSettings#spawnTimeout} of its own CPU time (a long job
+     * may hold it back for minutes), or 20× that of wall time (a spare that hangs).
+     */
+    private void awaitSpareHello(Worker spare) throws Exception {
+        long wallDeadline = System.nanoTime() + 20 * settings.spawnTimeout().toNanos();
+        var process = spare.process().toHandle();
+        while (true) {
+            try {
+                spare.hello().get(1, TimeUnit.SECONDS);
+                return;
+            } catch (TimeoutException e) {
+                var cpu = process.info().totalCpuDuration().orElse(Duration.ZERO);
+                if (cpu.compareTo(settings.spawnTimeout()) > 0 || System.nanoTime() - wallDeadline > 0) {
+                    throw new TimeoutException("no hello within " + settings.spawnTimeout() + " of CPU time ("
+                            + cpu.toMillis() + " ms used)");
+                }
+            }
+        }
+    }
+
     /** A spare's events: its loss while still a spare is the pool's business; once in a slot, the aggregator's. */
     private void spareEvent(Worker worker, WorkerEvent event) {
         synchronized (spares) {
             if (worker.id() == Worker.SPARE) {
                 if (event instanceof WorkerEvent.Lost(var w, var inFlight, var reason, var detail)) {
                     spares.remove(worker);
+                    noteCold(worker);
                     if (!closed) {
                         log.warn("{} lost ({}): {}", worker, reason, detail);
                         retrySpare(!worker.hello().isDone() || worker.hello().isCompletedExceptionally());
@@ -272,12 +349,13 @@ public final class WorkerPool implements AutoCloseable {
         }
         long start = System.nanoTime();
         Worker worker;
+        boolean warm = warmUp();
         try {
             int generation;
             synchronized (generations) {
                 generation = slots.get(slot) == null && !started ? 0 : ++generations[slot];
             }
-            worker = new Worker(slot, generation, launcher.start(slot));
+            worker = new Worker(slot, generation, launcher.start(slot, warm));
         } catch (IOException e) {
             log.error("cannot start worker {}: {}", slot, e.getMessage());
             retrySpawn(slot);
@@ -298,6 +376,7 @@ public final class WorkerPool implements AutoCloseable {
             failedSpawns[slot] = 0;
         }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
+        noteWarm(warm);
         if (closed) {
             worker.close();
         } else {

@@ -24,6 +24,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     worker's slot takes a spare at once instead of waiting for a new JVM's start and warm-up
  *     (~1.4 s), and a new spare is started behind it. Each costs an idle JVM (~100 MiB RSS), no
  *     CPU; 0 turns them off
+ * @param sparePriority {@code idle} (default): a spare's JVM runs at idle CPU priority
+ *     ({@code chrt --idle 0}, else {@code nice -n 19}), so its start and warm-up (~2.5 s of CPU)
+ *     only take CPU the workers and the service leave unused and never slow a running job; it is
+ *     set back to normal priority when it takes a slot, where the OS allows that (root or
+ *     CAP_SYS_NICE); {@code normal}: as the workers
  */
 @ConfigurationProperties("forkpool.workers")
 public record WorkerSettings(
@@ -35,19 +40,34 @@ public record WorkerSettings(
         @DefaultValue("") List<String> jvmOptions,
         @DefaultValue("100ms") Duration respawnBackoff,
         @DefaultValue("10s") Duration maxRespawnBackoff,
-        @DefaultValue("1") int spares) {
+        @DefaultValue("1") int spares,
+        @DefaultValue("idle") SparePriority sparePriority) {
+
+    /** The CPU priority a spare warms at: idle (only CPU nobody else wants) or normal. */
+    public enum SparePriority { IDLE, NORMAL }
 
     @ConstructorBinding
     public WorkerSettings {
         if (spares < 0) {
             throw new IllegalArgumentException("forkpool.workers.spares must be 0 or more, not " + spares);
         }
+        if (sparePriority == null) {
+            sparePriority = SparePriority.IDLE;
+        }
+    }
+
+    /** Spares at idle priority. */
+    public WorkerSettings(int count, String heap, Duration spawnTimeout, Duration warmup, String mainClass,
+            List<String> jvmOptions, Duration respawnBackoff, Duration maxRespawnBackoff, int spares) {
+        this(count, heap, spawnTimeout, warmup, mainClass, jvmOptions, respawnBackoff, maxRespawnBackoff, spares,
+                SparePriority.IDLE);
     }
 
     /** Without spares (the tests that count every process the pool starts). */
     public WorkerSettings(int count, String heap, Duration spawnTimeout, Duration warmup, String mainClass,
             List<String> jvmOptions, Duration respawnBackoff, Duration maxRespawnBackoff) {
-        this(count, heap, spawnTimeout, warmup, mainClass, jvmOptions, respawnBackoff, maxRespawnBackoff, 0);
+        this(count, heap, spawnTimeout, warmup, mainClass, jvmOptions, respawnBackoff, maxRespawnBackoff, 0,
+                SparePriority.IDLE);
     }
 
     public int size() {

@@ -1,6 +1,7 @@
 package io.forkpool.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.TestJobs;
@@ -133,33 +134,25 @@ class WorkerFaultTest {
         return c == null ? 0 : c.count();
     }
 
-    static Worker awaitBusyWorker(Dispatcher dispatcher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            for (Worker w : dispatcher.workers()) {
-                if (w.inFlight() != null) {
-                    return w;
-                }
-            }
-            Thread.sleep(2);
-        }
-        throw new AssertionError("no worker got busy");
+    static Worker awaitBusyWorker(Dispatcher dispatcher) {
+        return await("a worker busy with a shard").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
+                .until(() -> dispatcher.workers().stream().filter(w -> w.inFlight() != null).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
     }
 
     /** Both slots hold a live, ready worker again, and the dead one is gone. */
-    private static void awaitWholePool(Dispatcher dispatcher, long deadPid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            var workers = dispatcher.workers();
-            if (workers.size() == 2 && workers.stream().allMatch(w -> w.state() == Worker.State.IDLE
-                    || w.state() == Worker.State.BUSY) && workers.stream().noneMatch(w -> w.pid() == deadPid)) {
-                if (deadPid < 0 || ProcessHandle.of(deadPid).map(ProcessHandle::isAlive).orElse(false) == false) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("pool not whole again: " + dispatcher.workers());
+    private static void awaitWholePool(Dispatcher dispatcher, long deadPid) {
+        await("the pool whole again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    var workers = dispatcher.workers();
+                    assertThat(workers).as("%s", workers).hasSize(2)
+                            .allSatisfy(w -> assertThat(w.state()).isIn(Worker.State.IDLE, Worker.State.BUSY))
+                            .noneSatisfy(w -> assertThat(w.pid()).isEqualTo(deadPid));
+                    if (deadPid >= 0) {
+                        assertThat(ProcessHandle.of(deadPid).map(ProcessHandle::isAlive).orElse(false))
+                                .as("worker %d alive", deadPid).isFalse();
+                    }
+                });
     }
 
     static Object reference(JobRequest job) {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Swagger UI in a real browser against the packaged jar: starts the service (2 workers), then
+ * Swagger UI and the dashboard in a real browser against the packaged jar: starts the service (2
+ * workers) and a second one with API keys on (1 worker), then
  * runs {@code node --test} on the tests in {@code src/test/browser/} (playwright-core driving
  * Debian's {@code /usr/bin/chromium}) with {@code FORKPOOL_URL} pointing at it, streaming node's
  * output. Fails when node fails, or node, Chromium or the npm packages are missing: never skipped.
@@ -26,10 +27,12 @@ import org.junit.jupiter.api.Test;
 class BrowserIT {
 
     static final Duration READY_WITHIN = Duration.ofSeconds(120);
-    static final Duration NODE_WITHIN = Duration.ofMinutes(4);
+    static final Duration NODE_WITHIN = Duration.ofMinutes(6);
+    /** The key of the second service, not a secret: it lives as long as this test. */
+    static final String KEY = "browser-it-" + java.util.UUID.randomUUID();
 
     @Test
-    void swaggerUiRunsThePiExampleInChromium() throws Exception {
+    void swaggerUiAndTheDashboardWorkInChromium() throws Exception {
         Path root = projectRoot();
         Path tests = root.resolve("src/test/browser");
         assertThat(tests.resolve("node_modules/playwright-core"))
@@ -51,14 +54,25 @@ class BrowserIT {
         Path log = jar.getParent().resolve("browser-it-service.log");
         Files.deleteIfExists(log);
 
+        // the dashboard's timeline keeps 100 shard tries one by one, so its test sees a summary within seconds
         Process service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--forkpool.workers.count=2", "--forkpool.workers.warmup=0ms").redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+                "--forkpool.workers.count=2", "--forkpool.workers.warmup=0ms", "--forkpool.timeline.per-job=100")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // a second service with API keys on, for the dashboard's key prompt (one worker, no spare)
+        int keyedPort = PackagedService.freePort();
+        Path keyedLog = jar.getParent().resolve("browser-it-keyed-service.log");
+        Process keyed = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + keyedPort,
+                "--forkpool.workers.count=1", "--forkpool.workers.spares=0", "--forkpool.workers.warmup=0ms",
+                "--forkpool.security.api-keys=" + KEY).redirectErrorStream(true).redirectOutput(keyedLog.toFile())
+                .start();
         List<ProcessHandle> workers = new ArrayList<>();
+        List<ProcessHandle> keyedWorkers = new ArrayList<>();
         Process browser = null;
         try {
             PackagedService.awaitReady(new Api("http://127.0.0.1:" + port), service, log, READY_WITHIN);
+            PackagedService.awaitReady(new Api("http://127.0.0.1:" + keyedPort), keyed, keyedLog, READY_WITHIN);
             service.descendants().forEach(workers::add);
+            keyed.descendants().forEach(keyedWorkers::add);
 
             // node --test with the test files named (the same files `node --test src/test/browser/`
             // finds; named, they run the same on every node version's file search)
@@ -66,6 +80,8 @@ class BrowserIT {
             command.addAll(files);
             var builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
             builder.environment().put("FORKPOOL_URL", "http://127.0.0.1:" + port);
+            builder.environment().put("FORKPOOL_KEYED_URL", "http://127.0.0.1:" + keyedPort);
+            builder.environment().put("FORKPOOL_KEY", KEY);
             long t0 = System.nanoTime();
             try {
                 browser = builder.start();
@@ -108,6 +124,7 @@ class BrowserIT {
                 browser.destroyForcibly();
             }
             DashboardPrometheusIT.stop(service, workers);
+            DashboardPrometheusIT.stop(keyed, keyedWorkers);
         }
     }
 

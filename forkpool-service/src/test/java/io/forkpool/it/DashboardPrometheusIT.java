@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.Testcontainers;
@@ -91,7 +94,7 @@ class DashboardPrometheusIT {
             // between two scrapes, so the rates are above 0 and the quantiles are numbers.
             long t0 = System.nanoTime();
             int jobSeries = makeEverySeries(api);
-            await(prometheus, "count(forkpool_jobs_duration_seconds_count) >= " + jobSeries,
+            awaitSeries(prometheus, "count(forkpool_jobs_duration_seconds_count) >= " + jobSeries,
                     System.nanoTime() + SAMPLES_WITHIN.toNanos());
             makeEverySeries(api);
             System.out.printf("service ready, two rounds of %d jobs in %.1f s%n", jobSeries,
@@ -140,15 +143,9 @@ class DashboardPrometheusIT {
         String id = Api.parse(running.body()).path("id").asString();
         var cancel = api.delete("/api/v1/jobs/" + id);
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String status;
-        do {
-            status = Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status").asString();
-            if (!status.equals("CANCELLED")) {
-                Thread.sleep(100);
-            }
-        } while (!status.equals("CANCELLED") && System.nanoTime() < deadline);
-        assertThat(status).as("the cancelled job").isEqualTo("CANCELLED");
+        Awaitility.await("the cancelled job CANCELLED").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status")
+                        .asString()).isEqualTo("CANCELLED"));
         return JOBS.size() + 1;
     }
 
@@ -160,26 +157,26 @@ class DashboardPrometheusIT {
     private static void awaitSamples(Prometheus prometheus) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + SAMPLES_WITHIN.toNanos();
-        await(prometheus, "up{job=\"forkpool\"} == 1", deadline);
-        await(prometheus, "count(rate(forkpool_jobs_duration_seconds_count{status=\"SUCCEEDED\"}[1m]) > 0) >= "
+        awaitSeries(prometheus, "up{job=\"forkpool\"} == 1", deadline);
+        awaitSeries(prometheus, "count(rate(forkpool_jobs_duration_seconds_count{status=\"SUCCEEDED\"}[1m]) > 0) >= "
                 + JOBS.size(), deadline);
-        await(prometheus, "count(rate(http_server_requests_seconds_count{status=~\"4..\"}[1m]) > 0) >= 2", deadline);
+        awaitSeries(prometheus, "count(rate(http_server_requests_seconds_count{status=~\"4..\"}[1m]) > 0) >= 2",
+                deadline);
         System.out.printf("Prometheus had the samples after %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        Thread.sleep(1_500); // one more scrape: the last requests' own series are in it too
+        // one more scrape, begun after this point: the last requests' own series are in it too
+        String now = String.format(java.util.Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
+        awaitSeries(prometheus, "timestamp(up{job=\"forkpool\"}) > " + now, System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(10));
     }
 
     /** Polls until {@code condition} returns a series; fails past {@code deadline} (nanoTime). */
-    private static void await(Prometheus prometheus, String condition, long deadline) throws InterruptedException {
-        Answer last;
-        do {
-            last = prometheus.query(condition);
-            assertThat(last.status()).as("%s: %s", condition, last.error()).isEqualTo("success");
-            if (last.series() > 0) {
-                return;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("Prometheus did not get there within " + SAMPLES_WITHIN + ": " + condition);
+    private static void awaitSeries(Prometheus prometheus, String condition, long deadline) {
+        Awaitility.await("Prometheus: " + condition).atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    Answer last = prometheus.query(condition);
+                    assertThat(last.status()).as("%s: %s", condition, last.error()).isEqualTo("success");
+                    return last.series() > 0;
+                });
     }
 
     static void stop(Process service, List<ProcessHandle> workers) throws InterruptedException {
@@ -296,22 +293,17 @@ class DashboardPrometheusIT {
                     "http://" + container.getHost() + ":" + container.getMappedPort(9090), log);
         }
 
-        private void awaitReady() throws InterruptedException, IOException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + tail(log, 40));
-                }
-                try {
-                    if (get("/-/ready").statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(200);
+        private void awaitReady() throws IOException {
+            try {
+                Awaitility.await("prometheus ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .failFast("prometheus exited", () -> !process.isAlive())
+                        .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                        .until(() -> get("/-/ready").statusCode() == 200);
+            } catch (TerminalFailureException exited) {
+                throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + tail(log, 40));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("prometheus not ready within 30 s:\n" + tail(log, 40));
             }
-            throw new AssertionError("prometheus not ready within 30 s:\n" + tail(log, 40));
         }
 
         String version() {

@@ -84,7 +84,7 @@ class ImageLayoutIT {
 
     /** The Dockerfile's ENTRYPOINT (its exec form), with the image's /app paths made {@code dir}'s. */
     private static List<String> entryPoint(Path dir) throws Exception {
-        var line = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
+        var line = Files.readAllLines(io.forkpool.ops.ProjectFiles.file("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
                 .reduce((first, last) -> last).orElseThrow();
         var words = new ArrayList<String>();
         for (JsonNode word : Api.parse(line.substring("ENTRYPOINT ".length()))) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -120,13 +121,8 @@ class PackagedJarIT {
             // -- stop the service as an orchestrator does (SIGTERM): it exits, and its workers with it
             service.destroy();
             assertThat(service.waitFor(40, TimeUnit.SECONDS)).as("service exited within 40 s of SIGTERM").isTrue();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            List<Long> alive = alive(workerPids);
-            while (!alive.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                alive = alive(workerPids);
-            }
-            assertThat(alive).as("worker processes alive 5 s after the service exited").isEmpty();
+            Awaitility.await("worker processes gone within 5 s of the service's exit").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(alive(workerPids)).isEmpty());
             assertThat(workersOfThisRun(jar, marker)).as("any worker JVM of this run still alive").isEmpty();
         } finally {
             if (service.isAlive()) {

@@ -1,5 +1,7 @@
 package io.forkpool.it;
 
+import static org.awaitility.Awaitility.await;
+
 import io.forkpool.web.Api;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -7,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** What the tests of the packaged service share: a free port, waiting for readiness, the log's tail. */
 final class PackagedService {
@@ -23,26 +28,27 @@ final class PackagedService {
     /** Waits until readiness is UP; fails with the log's tail if the service exits or takes too long. */
     static void awaitReady(Api api, Process service, Path log, Duration within)
             throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + within.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
-                        + tail(log));
-            }
-            try {
-                var response = api.get("/actuator/health/readiness");
-                last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200 && Api.parse(response.body()).path("status").asString()
-                        .equals("UP")) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = String.valueOf(e.getCause() != null ? e.getCause() : e); // not listening yet
-            }
-            Thread.sleep(200);
+        var last = new AtomicReference<>("no answer");
+        try {
+            await("readiness UP").atMost(within).pollInterval(Duration.ofMillis(200))
+                    .failFast("the service exited", () -> !service.isAlive())
+                    .until(() -> {
+                        try {
+                            var response = api.get("/actuator/health/readiness");
+                            last.set(response.statusCode() + " " + response.body());
+                            return response.statusCode() == 200
+                                    && Api.parse(response.body()).path("status").asString().equals("UP");
+                        } catch (RuntimeException e) {
+                            last.set(String.valueOf(e.getCause() != null ? e.getCause() : e)); // not listening yet
+                            return false;
+                        }
+                    });
+        } catch (TerminalFailureException exited) {
+            throw new AssertionError("service exited with " + service.waitFor() + " before ready; log:\n" + tail(log));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("readiness not UP within " + within + " (last: " + last.get() + "); log:\n"
+                    + tail(log));
         }
-        throw new AssertionError("readiness not UP within " + within + " (last: " + last + "); log:\n" + tail(log));
     }
 
     /**
@@ -50,15 +56,11 @@ final class PackagedService {
      * ({@code forkpool.workers.spares}, default 1), seen in its gauge; returns the service's child
      * processes then: its workers and the spare.
      */
-    static List<Long> awaitSpare(Api api, Process service) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!api.get("/actuator/prometheus").body().lines().anyMatch(l -> l.startsWith("forkpool_workers{")
-                && l.contains("state=\"spare\"") && l.endsWith(" 1.0"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no warm spare within 30 s");
-            }
-            Thread.sleep(50);
-        }
+    static List<Long> awaitSpare(Api api, Process service) {
+        await("a warm spare in forkpool_workers{state=spare}").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> api.get("/actuator/prometheus").body().lines().anyMatch(l -> l.startsWith("forkpool_workers{")
+                        && l.contains("state=\"spare\"") && l.endsWith(" 1.0")));
         return service.toHandle().children().map(ProcessHandle::pid).toList();
     }
 

@@ -33,8 +33,8 @@ class PluginKindIT {
 
     @Test
     void anInstalledKindIsListedDocumentedAndRunsTheSameOnOneTwoAndFaultyWorkers() throws Exception {
-        Path example = Path.of(System.getProperty("forkpool.example-kind.jar", ""));
-        assertThat(example).as("the example kind's jar (system property forkpool.example-kind.jar)").isRegularFile();
+        Path example = Path.of(System.getProperty("forkpool.example.kind.jar", ""));
+        assertThat(example).as("the example kind's jar (system property forkpool.example.kind.jar)").isRegularFile();
         Files.copy(example, kinds.resolve(example.getFileName()));
         JsonNode reference = referenceResult();
 

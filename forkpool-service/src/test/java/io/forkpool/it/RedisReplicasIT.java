@@ -17,6 +17,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
 import static org.awaitility.Awaitility.await;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -235,23 +236,13 @@ class RedisReplicasIT {
         replicas.add(process);
         var api = new Api(port);
         apis.add(api);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            assertThat(process.isAlive()).as("replica %d alive; log %s", index + 1, log).isTrue();
-            try {
-                var ready = api.get("/actuator/health/readiness");
-                if (ready.statusCode() == 200) {
-                    assertThat(Files.readString(log)).as("replica %d in Spring AOT mode", index + 1)
-                            .contains("Starting AOT-processed ForkpoolApplication");
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as("replica %d ready within 120 s; log %s", index + 1, log)
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        Awaitility.await("replica " + (index + 1) + " ready; log " + log).atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200)).failFast("replica " + (index + 1) + " exited; log " + log,
+                        () -> !process.isAlive())
+                .ignoreExceptionsInstanceOf(RuntimeException.class) // not listening yet
+                .until(() -> api.get("/actuator/health/readiness").statusCode() == 200);
+        assertThat(Files.readString(log)).as("replica %d in Spring AOT mode", index + 1)
+                .contains("Starting AOT-processed ForkpoolApplication");
     }
 
     private long[] shardsPerReplica() {

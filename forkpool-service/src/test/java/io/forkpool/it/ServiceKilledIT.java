@@ -1,6 +1,7 @@
 package io.forkpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.web.Api;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -68,14 +70,18 @@ class ServiceKilledIT {
             assertThat(service.exitValue()).as("exit status of a SIGKILLed process").isEqualTo(137);
 
             var goneMillis = new java.util.TreeMap<Long, Long>();
-            long deadline = killedAt + WORKERS_GONE_WITHIN.toNanos();
-            while (goneMillis.size() < workerPids.size() && System.nanoTime() < deadline) {
-                for (long pid : workerPids) {
-                    if (!goneMillis.containsKey(pid) && !running(pid)) {
-                        goneMillis.put(pid, (System.nanoTime() - killedAt) / 1_000_000);
-                    }
-                }
-                Thread.sleep(10);
+            try {
+                await("every worker gone").atMost(Duration.ofNanos(Math.max(1_000_000,
+                        killedAt + WORKERS_GONE_WITHIN.toNanos() - System.nanoTime()))).pollInterval(Duration.ofMillis(10)).until(() -> {
+                            for (long pid : workerPids) {
+                                if (!goneMillis.containsKey(pid) && !running(pid)) {
+                                    goneMillis.put(pid, (System.nanoTime() - killedAt) / 1_000_000);
+                                }
+                            }
+                            return goneMillis.size() == workerPids.size();
+                        });
+            } catch (ConditionTimeoutException late) {
+                // the assertion below names the workers still running, with the figures
             }
             var states = new java.util.TreeMap<Long, String>();
             workerPids.forEach(pid -> states.put(pid, procState(pid)));
@@ -97,20 +103,16 @@ class ServiceKilledIT {
         }
     }
 
-    private static void awaitBothBusy(Api api, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
-            JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
-            boolean busy = workers.size() == 2 && workers.get(0).path("state").asString().equals("busy")
-                    && workers.get(1).path("state").asString().equals("busy");
-            if (busy && job.path("progress").path("shardsDone").intValue() >= 2) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("both workers busy with the job within 30 s: %s %s", workers, job)
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitBothBusy(Api api, String id) {
+        await("both workers busy with the job").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
+                    JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
+                    assertThat(workers).as("%s", workers).hasSize(2)
+                            .allSatisfy(w -> assertThat(w.path("state").asString()).isEqualTo("busy"));
+                    assertThat(job.path("progress").path("shardsDone").intValue()).as("%s", job)
+                            .isGreaterThanOrEqualTo(2);
+                });
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.forkpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.web.Api;
 import java.io.IOException;
@@ -47,13 +48,17 @@ class ShutdownIT {
 
             CompletableFuture<HttpResponse<String>> waiter = HTTP.sendAsync(request(base + "/api/v1/jobs?wait=60",
                     "{\"type\":\"pi\",\"samples\":10000000000000}"), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(1000); // the job is running
+            // the job is running (the timed-out one has FAILED: it is the only one)
+            var api = new Api(base);
+            await("the job RUNNING").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(
+                    () -> assertThat(Api.parse(api.get("/api/v1/jobs?status=RUNNING").body())
+                            .path("totalElements").longValue()).isEqualTo(1));
             long sigterm = System.nanoTime();
             service.destroy(); // SIGTERM
-            Thread.sleep(300);
-            var readiness = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(readiness.statusCode()).isEqualTo(503);
+            // within the grace period, readiness goes down while the server still answers
+            await("readiness DOWN after SIGTERM").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
             var refused = post(base + "/api/v1/jobs", "{\"type\":\"pi\",\"samples\":5}");
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -83,20 +88,10 @@ class ShutdownIT {
         return HTTP.send(request(url, body), HttpResponse.BodyHandlers.ofString());
     }
 
-    static void awaitReady(String base) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            try {
-                var r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException starting) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("service not ready; see target/shutdown-it.log");
+    static void awaitReady(String base) {
+        await("service ready; see target/shutdown-it.log").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 }

@@ -76,7 +76,6 @@ class LaneReferenceTest {
         long[] state = new long[4 * Lanes.LANES];
         var random = Lanes.seed(seed, block, state);
         int draws = rolls / (4 * Lanes.LANES);
-        int threshold = (1 << 16) % faces;
         long[] counts = new long[faces];
         long rolled = 0;
         for (int j = 0; j < Lanes.LANES; j++) {
@@ -84,10 +83,9 @@ class LaneReferenceTest {
             for (int r = 0; r < draws; r++) {
                 long w = lane.nextPlusPlus();
                 for (int c = 0; c < 4; c++) {
-                    int x = (int) (w >>> (16 * c)) & 0xFFFF;
-                    int m = x * faces;
-                    if ((m & 0xFFFF) >= threshold) {
-                        counts[m >>> 16]++;
+                    int face = DiceChunkTest.faceOf((int) (w >>> (16 * c)) & 0xFFFF, faces);
+                    if (face >= 0) {
+                        counts[face]++;
                         rolled++;
                     }
                 }

@@ -50,9 +50,11 @@ class ContainerImageTest {
         String ignore = read(".dockerignore");
         assertThat(ignore.lines()).contains("*", "!mvnw", "!.mvn", "!pom.xml", "!forkpool-kind-api",
                 "!forkpool-service/pom.xml", "!forkpool-service/src", "!examples", "!docker/healthcheck.sh",
-                "!docker/aot-train.sh");
-        // every module of the build is in the context: the reactor needs them all
-        for (String module : List.of("forkpool-kind-api", "examples", "forkpool-service/pom.xml", "forkpool-service/src")) {
+                "!docker/aot-train.sh", "!forkpool-openapi-client-it", "!docs/openapi.json");
+        // every module of the build is in the context: the reactor needs them all (the generated
+        // client's module with the API snapshot it is generated from)
+        for (String module : List.of("forkpool-kind-api", "examples", "forkpool-service/pom.xml", "forkpool-service/src",
+                "forkpool-openapi-client-it", "docs/openapi.json")) {
             assertThat(dockerfile).contains("COPY " + module + " " + module);
         }
         assertThat(dockerfile).contains("COPY --chmod=755 docker/healthcheck.sh /app/healthcheck.sh")

@@ -1,6 +1,7 @@
 package io.forkpool.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTransport;
@@ -99,21 +100,22 @@ class RedisJobStoreTest extends JobStoreContract {
         }
         assertThat(reclaimed.shard()).isEqualTo(held.shard());
         assertThat(reclaimed.attempt()).isEqualTo(1);
-        // and once more unanswered: past max-attempts (2) it is dead-lettered and the job fails
-        var finalStatus = store.await(job.id(), Duration.ofSeconds(15)).orElseThrow();
-        while (!finalStatus.status().isFinal() && System.nanoTime() < deadline + Duration.ofSeconds(10).toNanos()) {
-            var t = new Thread(() -> {
-                try {
-                    shards.take(1);
-                } catch (InterruptedException e) {
-                    // stop
-                }
-            });
-            t.start();
-            t.join(2000);
-            t.interrupt();
-            finalStatus = store.find(job.id()).orElseThrow();
-        }
+        // and once more unanswered: past max-attempts (2) it is dead-lettered and the job fails. Only a
+        // replica that takes shards reclaims them, so each poll takes (for up to 2 s) as a replica would.
+        var finalStatus = await("the job failed past max-attempts").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    var t = new Thread(() -> {
+                        try {
+                            shards.take(1);
+                        } catch (InterruptedException e) {
+                            // stop
+                        }
+                    });
+                    t.start();
+                    t.join(2000);
+                    t.interrupt();
+                    return store.find(job.id()).orElseThrow();
+                }, s -> s.status().isFinal());
         assertThat(finalStatus.status()).isEqualTo(JobStatus.FAILED);
         assertThat(finalStatus.error()).contains("dead-letter").contains("shard");
         assertThat(link.sync().xlen(keys.deadLetters())).isPositive();
@@ -141,10 +143,7 @@ class RedisJobStoreTest extends JobStoreContract {
         } finally {
             redis.restart();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!store.isAvailable() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(store.isAvailable()).as("back after Redis returns").isTrue();
+        await("the store back after Redis returns").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(store::isAvailable);
     }
 }

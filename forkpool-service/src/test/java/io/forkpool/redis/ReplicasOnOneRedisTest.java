@@ -193,6 +193,9 @@ class ReplicasOnOneRedisTest {
             if (task == null) {
                 task = a.shards().take(1);
             }
+            var now = java.time.Instant.now();
+            task.work().attemptEnded(new io.forkpool.dispatch.ShardAttempt(task.shard(), task.attempt(), 0, 1L, null,
+                    now, now, io.forkpool.dispatch.ShardAttempt.DONE)); // as the aggregator does, for the timeline
             task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
         }
         assertThat(a.store().await(job.id(), Duration.ofSeconds(10)).orElseThrow().status())
@@ -202,6 +205,7 @@ class ReplicasOnOneRedisTest {
                 - calls.getOrDefault("zrangebyscore", 0L); // each replica's deadline sweep, once a second
         System.out.printf("%d shards: %s%n", shards, calls);
         assertThat(scripts).as("two scripts per shard, a few per job").isLessThanOrEqualTo(2L * shards + 5);
+        assertThat(sync.llen(keys.tries(job.id()))).as("every try kept for the timeline, by MERGE").isEqualTo(shards);
         assertThat(calls.getOrDefault("hget", 0L) + calls.getOrDefault("hgetall", 0L))
                 .as("no reads of the job per shard").isLessThan(shards / 4);
     }

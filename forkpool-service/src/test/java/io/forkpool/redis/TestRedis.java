@@ -1,5 +1,7 @@
 package io.forkpool.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.GenericContainer;
@@ -79,19 +84,15 @@ public final class TestRedis implements AutoCloseable {
             process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no").redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!pong()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("redis-server did not start on port " + port + ": "
-                            + Files.readString(log));
-                }
-                Thread.sleep(20);
+            try {
+                await("redis-server answering PING on port " + port).atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(20)).failFast("redis-server exited", () -> !process.isAlive())
+                        .until(this::pong);
+            } catch (ConditionTimeoutException | TerminalFailureException e) {
+                throw new AssertionError("redis-server did not start on port " + port + ": " + Files.readString(log), e);
             }
         } catch (IOException e) {
             throw new AssertionError("cannot start " + binary, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 

@@ -70,6 +70,18 @@ class ApiKeyTest {
     }
 
     @Test
+    void theDashboardsPageAndFilesNeedNoKeyButWhatItReadsDoes() {
+        for (String open : List.of("/", "/jobs/0b7c1a52-0000-4000-8000-000000000000", "/ui/app.js", "/ui/app.css",
+                "/webjars/uplot/dist/uPlot.esm.js")) {
+            assertThat(api.get(open).statusCode()).as(open).isEqualTo(200);
+        }
+        assertUnauthorized(api.get("/api/v1/overview"));
+        assertUnauthorized(api.get("/api/v1/jobs/0b7c1a52-0000-4000-8000-000000000000/shards"));
+        assertUnauthorized(api.get("/jobs/x/y"));
+        assertUnauthorized(api.get("/ui2/app.js"));
+    }
+
+    @Test
     void aWrongKeyIs401Problem() {
         for (Consumer<HttpRequest.Builder> wrong : List.<Consumer<HttpRequest.Builder>>of(
                 b -> b.header("X-API-Key", "k3"),

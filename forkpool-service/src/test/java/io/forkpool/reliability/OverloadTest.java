@@ -1,6 +1,7 @@
 package io.forkpool.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.web.Api;
 import java.net.http.HttpResponse;
@@ -22,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * A bounded service under pressure: past {@code forkpool.queue.max-jobs} a POST is a 503 problem
  * with Retry-After, counted in the metrics, and nothing is queued for it; once jobs end it
  * accepts again. And fairness: behind a huge job that keeps the only worker busy, a tiny job
- * waits about one shard, not for the huge job.
+ * waits about one of the huge job's shards (counted in shards, not seconds), not for the huge job.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "forkpool.queue.max-jobs=3",
@@ -49,7 +50,7 @@ class OverloadTest {
     }
 
     @AfterEach
-    void cancelEverything() throws InterruptedException {
+    void cancelEverything() {
         for (JsonNode job : Api.parse(api.get("/api/v1/jobs?size=100").body()).path("content")) {
             if (List.of("QUEUED", "RUNNING").contains(job.path("status").asString())) {
                 api.delete("/api/v1/jobs/" + job.path("id").asString());
@@ -112,68 +113,66 @@ class OverloadTest {
     }
 
     @Test
-    void aTinyJobBehindAHugeOneWaitsAboutOneShard() throws InterruptedException {
+    void aTinyJobBehindAHugeOneWaitsAboutOneShard() {
         var huge = api.post("/api/v1/jobs", HUGE);
         assertThat(huge.statusCode()).isEqualTo(202);
         String hugeId = Api.parse(huge.body()).path("id").asString();
         // let the huge job own the worker for a while: the pool is busy with it, shard after shard
-        JsonNode before = awaitShardsDone(hugeId, 5);
+        JsonNode first = awaitShardsDone(hugeId, 5);
 
+        // Counted in shards of the huge job, not in seconds (which a loaded machine stretches): with
+        // one worker, while a tiny job is in the service the huge one completes the shard in flight
+        // when it came and at most one more (the turn order of the fair queue) before the tiny job's
+        // shard runs; the readings just before and after the POST may catch one more. So 1 to 3
+        // (2 and 3 seen at load average 20 on 2 cores); without fairness, all 149,012.
         int rounds = 10;
+        int[] shardsDuring = new int[rounds];
         double[] waits = new double[rounds];
+        int done = first.path("progress").path("shardsDone").intValue();
         for (int i = 0; i < rounds; i++) {
+            // the worker is back on the huge job: it has finished one more of its shards
+            JsonNode before = awaitShardsDone(hugeId, done + 1);
             long t0 = System.nanoTime();
             var tiny = api.post("/api/v1/jobs?wait=30", TINY);
             waits[i] = (System.nanoTime() - t0) / 1e9;
+            JsonNode after = Api.parse(api.get("/api/v1/jobs/" + hugeId).body());
             assertThat(tiny.statusCode()).as(tiny.body()).isEqualTo(200);
             assertThat(Api.parse(tiny.body()).path("status").asString()).isEqualTo("SUCCEEDED");
-            Thread.sleep(50);
+            done = after.path("progress").path("shardsDone").intValue();
+            shardsDuring[i] = done - before.path("progress").path("shardsDone").intValue();
         }
         JsonNode hugeJob = Api.parse(api.get("/api/v1/jobs/" + hugeId).body());
         assertThat(hugeJob.path("status").asString()).as("the huge job still runs").isEqualTo("RUNNING");
-        int done = hugeJob.path("progress").path("shardsDone").intValue();
         int total = hugeJob.path("progress").path("shardsTotal").intValue();
-        // a shard's compute time while the tiny jobs ran (the first shards of a cold worker are slower)
-        int shardsMeanwhile = done - before.path("progress").path("shardsDone").intValue();
-        double shardSeconds = shardsMeanwhile <= 0 ? Double.NaN
-                : (hugeJob.path("timings").path("computeSeconds").doubleValue()
-                        - before.path("timings").path("computeSeconds").doubleValue()) / shardsMeanwhile;
-        assertThat(shardsMeanwhile).as("the huge job went on while the tiny ones ran").isPositive();
-        double remainingSeconds = (total - done) * shardSeconds;
-        double worst = Arrays.stream(waits).max().orElseThrow();
-        double median = Arrays.stream(waits).sorted().toArray()[rounds / 2];
+        int shardsMeanwhile = done - first.path("progress").path("shardsDone").intValue();
+        double shardSeconds = (hugeJob.path("timings").path("computeSeconds").doubleValue()
+                - first.path("timings").path("computeSeconds").doubleValue()) / shardsMeanwhile;
+        int[] sorted = Arrays.stream(shardsDuring).sorted().toArray();
         System.out.printf("FAIRNESS: tiny pi job (1e5 samples) behind a 1e13-sample pi job on 1 worker: "
-                        + "submit-to-SUCCEEDED median %.0f ms, worst %.0f ms over %d tries; one shard of the huge job "
-                        + "computes in %.0f ms; the huge job had %,d of %,d shards left, about %.0f s of work%n",
-                median * 1000, worst * 1000, rounds, shardSeconds * 1000, total - done, total, remainingSeconds);
-        assertThat(worst).as("seconds from POST to the tiny job's end (shard: %.3f s)", shardSeconds)
-                .isLessThan(2.0)
-                .isLessThan(remainingSeconds / 1000);
+                        + "huge-job shards completed around each tiny job %s; submit-to-SUCCEEDED median %.0f ms, "
+                        + "worst %.0f ms; one shard of the huge job computes in %.0f ms; %,d of %,d shards left%n",
+                Arrays.toString(shardsDuring), Arrays.stream(waits).sorted().toArray()[rounds / 2] * 1000,
+                Arrays.stream(waits).max().orElseThrow() * 1000, shardSeconds * 1000, total - done, total);
+        assertThat(sorted[rounds / 2]).as("median shards of the huge job around a tiny job: %s",
+                Arrays.toString(shardsDuring)).isLessThanOrEqualTo(3);
+        assertThat(sorted[rounds - 1]).as("most shards of the huge job around a tiny job: %s",
+                Arrays.toString(shardsDuring)).isLessThanOrEqualTo(6);
     }
 
-    private JsonNode awaitShardsDone(String id, int shards) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
-            if (job.path("progress").path("shardsDone").intValue() >= shards) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("%d shards of the huge job done within 30 s: %s", shards, job)
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private JsonNode awaitShardsDone(String id, int shards) {
+        return await(shards + " shards of the huge job done").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
+                        job -> job.path("progress").path("shardsDone").intValue() >= shards);
     }
 
-    private void awaitWorkerIdle() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
-            if (workers.size() == 1 && workers.get(0).path("state").asString().equals("idle")) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("worker idle within 10 s: %s", workers).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private void awaitWorkerIdle() {
+        await("the worker idle").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
+                    assertThat(workers).as("%s", workers).hasSize(1);
+                    assertThat(workers.get(0).path("state").asString()).isEqualTo("idle");
+                });
     }
 
     private double rejectedQueueFull() {

@@ -3,6 +3,7 @@ package io.forkpool.reliability;
 import io.forkpool.dispatch.RecordingWork;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardSettings;
@@ -88,8 +89,10 @@ class RecyclingTest {
             assertThat(ourWorkers()).as("live worker processes of this pool")
                     .containsExactlyInAnyOrderElementsOf(poolPids);
 
-            long fdsAfter = awaitAtMost(RecyclingTest::openFds, fdsBefore + FD_SLACK);
-            long threadsAfter = awaitAtMost(RecyclingTest::liveThreads, threadsBefore + THREAD_SLACK);
+            long fdsAfter = awaitAtMost("open fds after " + JOBS + " jobs vs after warm-up", RecyclingTest::openFds,
+                    fdsBefore + FD_SLACK);
+            long threadsAfter = awaitAtMost("live threads after " + JOBS + " jobs vs after warm-up",
+                    RecyclingTest::liveThreads, threadsBefore + THREAD_SLACK);
             System.out.printf("RECYCLING: %d jobs with %d worker kills in %d ms; fds %d -> %d, threads %d -> %d, "
                             + "worker processes %d%n", JOBS, KILLS, runMillis, fdsBefore, fdsAfter, threadsBefore,
                     threadsAfter, ourWorkers().size());
@@ -100,11 +103,8 @@ class RecyclingTest {
         } finally {
             dispatcher.stop();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!ourWorkers().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ourWorkers()).as("worker processes after the pool stopped").isEmpty();
+        await("worker processes gone after the pool stopped").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20)).untilAsserted(() -> assertThat(ourWorkers()).isEmpty());
     }
 
     /** Runs {@code jobs} jobs, 64 in flight at a time, killing a worker {@code kills} times along the way. */
@@ -144,36 +144,28 @@ class RecyclingTest {
     }
 
     /** SIGKILLs a worker that holds a shard if there is one, else any live one. */
-    private void killAWorker(Dispatcher dispatcher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            Worker victim = null;
-            for (Worker w : dispatcher.workers()) {
-                boolean live = w.state() == Worker.State.IDLE || w.state() == Worker.State.BUSY;
-                if (live && !killed.contains(w.pid()) && (victim == null || w.inFlight() != null)) {
-                    victim = w;
-                }
-            }
-            if (victim != null) {
-                killed.add(victim.pid());
-                ProcessHandle.of(victim.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no live worker to kill: " + dispatcher.workers());
+    private void killAWorker(Dispatcher dispatcher) {
+        Worker victim = await("a live worker to kill").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .until(() -> victim(dispatcher), java.util.Objects::nonNull);
+        killed.add(victim.pid());
+        ProcessHandle.of(victim.pid()).ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    private static void awaitWholePool(Dispatcher dispatcher) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            var workers = dispatcher.workers();
-            if (workers.size() == POOL && workers.stream().allMatch(w -> w.state() == Worker.State.IDLE)) {
-                return;
+    private Worker victim(Dispatcher dispatcher) {
+        Worker victim = null;
+        for (Worker w : dispatcher.workers()) {
+            boolean live = w.state() == Worker.State.IDLE || w.state() == Worker.State.BUSY;
+            if (live && !killed.contains(w.pid()) && (victim == null || w.inFlight() != null)) {
+                victim = w;
             }
-            Thread.sleep(20);
         }
-        throw new AssertionError("pool not whole and idle within 30 s: " + dispatcher.workers());
+        return victim;
+    }
+
+    private static void awaitWholePool(Dispatcher dispatcher) {
+        await("pool whole and idle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(dispatcher.workers()).as("%s", dispatcher.workers()).hasSize(POOL)
+                        .allSatisfy(w -> assertThat(w.state()).isEqualTo(Worker.State.IDLE)));
     }
 
     /** Pids of live children of this JVM started with this test's marker. */
@@ -201,20 +193,28 @@ class RecyclingTest {
     }
 
     /** Polls (bounded, 10 s) until the value is at most {@code bound}: dead workers' pipes and threads go away soon after. */
-    private static long awaitAtMost(LongSupplier value, long bound) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long v = value.getAsLong();
-        while (v > bound && System.nanoTime() < deadline) {
+    private static long awaitAtMost(String what, LongSupplier value, long bound) {
+        await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             System.gc(); // unreachable streams of dead processes are closed by now; this only helps stragglers
-            Thread.sleep(100);
-            v = value.getAsLong();
-        }
-        return v;
+            assertThat(value.getAsLong()).as(what).isLessThanOrEqualTo(bound);
+        });
+        return value.getAsLong();
     }
 
-    private static void settle() throws InterruptedException {
+    /** The baseline: waits (bounded, 10 s) until open fds and live threads hold still for half a second. */
+    private static void settle() {
         System.gc();
-        Thread.sleep(500);
+        var last = new long[] {-1, -1};
+        var still = new int[1];
+        await("fds and threads holding still").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long fds = openFds();
+                    long threads = liveThreads();
+                    still[0] = fds == last[0] && threads == last[1] ? still[0] + 1 : 0;
+                    last[0] = fds;
+                    last[1] = threads;
+                    return still[0] >= 5;
+                });
     }
 
     static Object reference(JobRequest job) {

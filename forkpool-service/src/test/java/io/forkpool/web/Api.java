@@ -1,6 +1,7 @@
 package io.forkpool.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,6 +93,24 @@ public final class Api {
         JsonNode job = parse(response.body());
         assertThat(job.path("status").asString()).as(response.body()).isEqualTo("SUCCEEDED");
         return job;
+    }
+
+    /** Waits (bounded, 60 s) until readiness says UP: the pool has started. */
+    public void awaitReady() {
+        await("readiness UP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            var readiness = get("/actuator/health/readiness");
+            assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+            assertThat(readiness.body()).contains("\"UP\"");
+        });
+    }
+
+    /** Waits (bounded) until the service has {@code workers} workers, all idle: no shard is in flight. */
+    public void awaitWorkersIdle(int workers, Duration within) {
+        await(workers + " workers idle").atMost(within).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            JsonNode pool = parse(get("/api/v1/workers").body());
+            assertThat(pool).as("%s", pool).hasSize(workers)
+                    .allSatisfy(w -> assertThat(w.path("state").asString()).isEqualTo("idle"));
+        });
     }
 
     public static JsonNode parse(String body) {

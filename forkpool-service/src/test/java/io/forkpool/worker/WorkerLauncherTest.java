@@ -40,4 +40,51 @@ class WorkerLauncherTest {
                 .isGreaterThan(command.indexOf("-XX:CompileCommand=quiet"));
         assertThat(command.getLast()).isEqualTo("io.forkpool.worker.child.WorkerMain");
     }
+
+    /**
+     * A spare warms at idle priority: the launcher's prefix (chrt --idle, else nice -n 19) puts the
+     * whole process there, and raise() sets every thread back where the OS allows (here: root).
+     */
+    @Test
+    void aSpareRunsAtIdlePriorityAndIsRaisedBackWhereAllowed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        var priority = WorkerLauncher.Priority.idle();
+        org.junit.jupiter.api.Assumptions.assumeTrue(priority != WorkerLauncher.Priority.NORMAL,
+                "neither chrt --idle nor nice works here");
+        var settings = new WorkerSettings(1, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
+                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1);
+        assertThat(new WorkerLauncher(settings).sparePriority()).isEqualTo(priority);
+        var normal = new WorkerSettings(1, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
+                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1,
+                WorkerSettings.SparePriority.NORMAL);
+        assertThat(new WorkerLauncher(normal).sparePriority()).isEqualTo(WorkerLauncher.Priority.NORMAL);
+
+        var command = new java.util.ArrayList<>(priority.prefix());
+        command.addAll(List.of("sleep", "30"));
+        var process = new ProcessBuilder(command).start();
+        try {
+            Path comm = Path.of("/proc/" + process.pid() + "/comm");
+            for (int i = 0; i < 200 && !Files.readString(comm).trim().equals("sleep"); i++) {
+                Thread.sleep(10); // chrt or nice has not exec'd sleep yet
+            }
+            assertThat(idle(process.pid())).as("policy SCHED_IDLE or nice 19").isTrue();
+            boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+            boolean raised = priority.raise(process.pid());
+            if (root) {
+                assertThat(raised).isTrue();
+            }
+            if (raised) {
+                assertThat(idle(process.pid())).isFalse();
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** SCHED_IDLE (policy 5) or a nice value above 0, from /proc/<pid>/stat (fields 19 and 41). */
+    private static boolean idle(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(f[38]) == 5 || Integer.parseInt(f[16]) > 0;
+    }
 }

@@ -35,7 +35,11 @@ public final class WorkerMain {
         watchParent();
         String dir = System.getProperty("forkpool.kinds.dir");
         KindRegistry kinds = KindRegistry.load(dir == null || dir.isBlank() ? null : Path.of(dir));
-        Warmup.run(Long.getLong("forkpool.worker.warmup-ms", 0));
+        if (Warmup.run(Long.getLong("forkpool.worker.warmup-ms", 0), kinds) == Warmup.Outcome.COLD) {
+            System.err.println("kernels not at compiled speed after 3x the warm-up budget: exiting (code "
+                    + Message.EXIT_COLD + ") to be replaced");
+            System.exit(Message.EXIT_COLD);
+        }
         serve(kinds, new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16), frames);
         System.exit(0);
     }

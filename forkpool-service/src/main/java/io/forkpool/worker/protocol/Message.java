@@ -10,6 +10,13 @@ public sealed interface Message {
     /** Protocol version both sides must speak; the worker's first frame announces it. */
     int VERSION = 2;
 
+    /**
+     * A worker's exit code when its kernels did not reach compiled speed within its warm-up
+     * budget: it exits instead of saying hello, so that it is never counted ready, and the pool
+     * starts another (or, after a few in a row, one without warm-up: a JVM where they never will).
+     */
+    int EXIT_COLD = 75;
+
     /** Worker to parent, once, when its kernels are warm and it can take shards. */
     record Hello(int version, long pid) implements Message {}
 

@@ -204,7 +204,8 @@ class ReplicasOnOneRedisTest {
         long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)
                 - calls.getOrDefault("zrangebyscore", 0L); // each replica's deadline sweep, once a second
         System.out.printf("%d shards: %s%n", shards, calls);
-        assertThat(scripts).as("two scripts per shard, a few per job").isLessThanOrEqualTo(2L * shards + 5);
+        // + a few per job; the first call of each script goes twice (NOSCRIPT, then EVAL with its body)
+        assertThat(scripts).as("two scripts per shard").isLessThanOrEqualTo(2L * shards + 10);
         assertThat(sync.llen(keys.tries(job.id()))).as("every try kept for the timeline, by MERGE").isEqualTo(shards);
         assertThat(calls.getOrDefault("hget", 0L) + calls.getOrDefault("hgetall", 0L))
                 .as("no reads of the job per shard").isLessThan(shards / 4);

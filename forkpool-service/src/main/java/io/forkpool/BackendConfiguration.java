@@ -6,6 +6,7 @@ import io.forkpool.job.Backend;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.TimelineSettings;
+import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.catalog.RequestBinder;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,12 +27,12 @@ class BackendConfiguration {
     /** Named so: "backend" is the readiness health indicator's name (BackendHealth). */
     @Bean(destroyMethod = "close")
     Backend forkpoolBackend(@Value("${forkpool.backend:embedded}") String backend, Environment env, ObjectMapper json,
-            RequestBinder binder, JobSettings jobs, ShardSettings shards) {
+            RequestBinder binder, JobSettings jobs, ShardSettings shards, ForkpoolMetrics metrics) {
         return switch (backend.trim().toLowerCase(java.util.Locale.ROOT)) {
             // read from env rather than as a parameter: callers of this method (tests) stay as they are
             case "embedded" -> Backend.embedded(jobs, Binder.get(env).bindOrCreate("forkpool.timeline",
                     TimelineSettings.class));
-            case "redis" -> RedisBackend.open(env, json, binder, jobs, shards);
+            case "redis" -> RedisBackend.open(env, json, binder, jobs, shards, metrics);
             default -> throw new IllegalStateException(
                     "forkpool.backend must be 'embedded' or 'redis', not '" + backend + "'");
         };

@@ -8,6 +8,8 @@ import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.job.InMemoryJobStore;
 import io.forkpool.job.JobSettings;
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.forkpool.redis.RedisJobStore;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class BackendConfigurationTest {
     @Test
     void embeddedKeepsJobsAndShardsInThisJvm() throws Exception {
         try (var backend = new BackendConfiguration().forkpoolBackend("embedded", env, JsonMapper.builder().build(),
-                TestJobs.binder(), jobs, shards)) {
+                TestJobs.binder(), jobs, shards, new ForkpoolMetrics(new SimpleMeterRegistry()))) {
             assertThat(backend.store()).isInstanceOf(InMemoryJobStore.class);
             assertThat(backend.shards()).isInstanceOf(ShardQueue.class);
         }
@@ -35,7 +37,7 @@ class BackendConfigurationTest {
     void redisIsChosenAtRunTimeAndConnectsOnlyWhenUsed() throws Exception {
         env.setProperty("spring.data.redis.port", "1"); // nothing listens there: must not matter yet
         try (var backend = new BackendConfiguration().forkpoolBackend(" Redis ", env, JsonMapper.builder().build(),
-                TestJobs.binder(), jobs, shards)) {
+                TestJobs.binder(), jobs, shards, new ForkpoolMetrics(new SimpleMeterRegistry()))) {
             assertThat(backend.store()).isInstanceOf(RedisJobStore.class);
             assertThat(backend.store().isAvailable()).as("no Redis on port 1").isFalse();
         }
@@ -44,7 +46,7 @@ class BackendConfigurationTest {
     @Test
     void anUnknownBackendStopsTheStartNamingTheProperty() {
         assertThatThrownBy(() -> new BackendConfiguration().forkpoolBackend("postgres", env,
-                JsonMapper.builder().build(), TestJobs.binder(), jobs, shards))
+                JsonMapper.builder().build(), TestJobs.binder(), jobs, shards, new ForkpoolMetrics(new SimpleMeterRegistry())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("forkpool.backend").hasMessageContaining("postgres");
     }

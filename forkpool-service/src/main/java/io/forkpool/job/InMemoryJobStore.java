@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +32,9 @@ public final class InMemoryJobStore implements JobStore {
     private final ConcurrentSkipListMap<Long, Job> bySequence = new ConcurrentSkipListMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger active = new AtomicInteger();
+    private final ConcurrentHashMap<String, KeyedJob> idempotencyKeys = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService deadlines =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
     /** The finished jobs held, in the order they ended (oldest first); guarded by itself. */
     private final ArrayDeque<Ended> ended = new ArrayDeque<>();
     private volatile Consumer<Job.Snapshot> listener = s -> {};
@@ -46,7 +52,31 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
+    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
+        if (key == null) {
+            return admit(id, request, timeoutSeconds, maxActive);
+        }
+        // compute() holds this key's bin while the job is admitted: concurrent POSTs with one key
+        // make one job, and a failed admission leaves the key free.
+        var answer = new AtomicReference<Job.Snapshot>();
+        idempotencyKeys.compute(key.key(), (k, seen) -> {
+            Job held = seen == null ? null : byId.get(seen.jobId());
+            if (held != null) {
+                if (!seen.body().equals(key.body())) {
+                    throw new JobRejectedException.KeyReused();
+                }
+                answer.set(held.snapshot());
+                return seen;
+            }
+            answer.set(admit(id, request, timeoutSeconds, maxActive));
+            return new KeyedJob(key.body(), id);
+        });
+        return answer.get();
+    }
+
+    private record KeyedJob(String body, String jobId) {}
+
+    private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
             throw new JobRejectedException.Full("queue_full",
@@ -58,6 +88,10 @@ public final class InMemoryJobStore implements JobStore {
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);
+        if (timeoutSeconds != null) {
+            deadlines.schedule(() -> job.fail("timed out after " + timeoutSeconds + " s"), timeoutSeconds,
+                    TimeUnit.SECONDS);
+        }
         return job.snapshot();
     }
 
@@ -160,6 +194,7 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public void expire() {
         forgetExpired();
+        idempotencyKeys.values().removeIf(k -> !byId.containsKey(k.jobId())); // a key lives as long as its job
     }
 
     @Override

@@ -37,7 +37,7 @@ public sealed class JobRejectedException extends RuntimeException {
     }
 
     public static final class KeyReused extends JobRejectedException {
-        KeyReused() {
+        public KeyReused() {
             super("this Idempotency-Key was used with a different job body");
         }
     }

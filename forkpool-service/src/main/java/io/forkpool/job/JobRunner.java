@@ -6,17 +6,19 @@ import tools.jackson.databind.node.ObjectNode;
 import io.forkpool.metrics.ForkpoolMetrics;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import tools.jackson.databind.ObjectMapper;
 import java.util.random.RandomGenerator;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Admits jobs: validates them, fills defaults and a seed, refuses when full, honours
- * Idempotency-Key, and hands the job to the {@link JobStore}. Also cancels and forgets old jobs.
+ * Admits jobs: validates them, fills defaults and a seed, refuses when full, and hands the job
+ * to the {@link JobStore}, which keeps its Idempotency-Key and its deadline (on Redis: for every
+ * replica). Also cancels and forgets old jobs.
  */
 @Component
 class JobRunner {
@@ -26,14 +28,11 @@ class JobRunner {
     private final JobStore store;
     private final ForkpoolMetrics metrics;
     private final RandomGenerator seeds = RandomGenerator.of("L64X128MixRandom");
-    private final ConcurrentHashMap<String, Keyed> idempotencyKeys = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
-    private final ScheduledExecutorService deadlines =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
+    private final ObjectMapper json;
 
-    private record Keyed(RequestBinder.Draft request, String jobId) {}
-
-    JobRunner(QueueSettings queue, RequestBinder binder, JobStore store, ForkpoolMetrics metrics) {
+    JobRunner(QueueSettings queue, RequestBinder binder, JobStore store, ForkpoolMetrics metrics, ObjectMapper json) {
+        this.json = json;
         this.queue = queue;
         this.binder = binder;
         this.store = store;
@@ -54,31 +53,6 @@ class JobRunner {
             metrics.jobRejected("invalid");
             throw new JobRejectedException.Invalid(e.errors());
         }
-        if (idempotencyKey == null) {
-            return admit(raw, timeoutSeconds);
-        }
-        // compute() holds this key's bin while the job is admitted: concurrent POSTs with one key
-        // make one job, and a failed admission leaves the key free.
-        var answer = new java.util.concurrent.atomic.AtomicReference<Job.Snapshot>();
-        idempotencyKeys.compute(idempotencyKey, (key, seen) -> {
-            if (seen != null) {
-                Optional<Job.Snapshot> job = store.find(seen.jobId());
-                if (job.isPresent()) {
-                    if (!sameRequest(seen.request(), raw)) {
-                        throw new JobRejectedException.KeyReused();
-                    }
-                    answer.set(job.get());
-                    return seen;
-                }
-            }
-            Job.Snapshot job = admit(raw, timeoutSeconds);
-            answer.set(job);
-            return new Keyed(raw, job.id());
-        });
-        return answer.get();
-    }
-
-    private Job.Snapshot admit(RequestBinder.Draft raw, Integer timeoutSeconds) {
         if (!accepting) {
             metrics.jobRejected("shutdown");
             throw new JobRejectedException.Full("shutdown", "the service is shutting down");
@@ -87,20 +61,34 @@ class JobRunner {
         synchronized (seeds) {
             seed = seeds.nextLong();
         }
+        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds));
+        String id = UUID.randomUUID().toString();
         Job.Snapshot job;
         try {
-            job = store.submit(UUID.randomUUID().toString(), raw.withSeed(seed), timeoutSeconds, queue.maxJobs());
+            job = store.submit(id, raw.withSeed(seed), timeoutSeconds, queue.maxJobs(), keyed);
         } catch (JobRejectedException.Full e) {
             metrics.jobRejected(e.reason());
             throw e;
         }
-        metrics.jobSubmitted(raw.kind().name());
-        if (timeoutSeconds != null) {
-            String id = job.id();
-            deadlines.schedule(() -> store.fail(id, "timed out after " + timeoutSeconds + " s"),
-                    timeoutSeconds, TimeUnit.SECONDS);
+        if (job.id().equals(id)) {
+            metrics.jobSubmitted(raw.kind().name());
         }
         return job;
+    }
+
+    /**
+     * What "the same body" means for an Idempotency-Key: the kind, its fields as sent (so field
+     * order, spacing and explicit nulls do not matter), the seed if sent, and the job's deadline.
+     */
+    private String digest(RequestBinder.Draft raw, Integer timeoutSeconds) {
+        String canonical = raw.kind().name() + "\n" + json.writeValueAsString(raw.given()) + "\n" + raw.seed() + "\n"
+                + timeoutSeconds;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     Optional<Job.Snapshot> cancel(String id) {
@@ -115,12 +103,6 @@ class JobRunner {
     @Scheduled(fixedDelayString = "${forkpool.jobs.sweep-interval:10s}")
     void expire() {
         store.expire();
-        idempotencyKeys.values().removeIf(k -> store.find(k.jobId()).isEmpty());
-    }
-
-    /** The raw bodies are compared: same key and same body means the same job. */
-    private static boolean sameRequest(RequestBinder.Draft first, RequestBinder.Draft again) {
-        return first.equals(again);
     }
 
     private void changed(Job.Snapshot s) {

@@ -14,10 +14,24 @@ import java.util.function.Consumer;
 public interface JobStore {
 
     /**
-     * Records a new job (QUEUED) and queues its shards. Throws {@link JobRejectedException.Full}
-     * when {@code maxActive} jobs are already unfinished, or when the store cannot be reached.
+     * Records a new job (QUEUED) and queues its shards; with {@code timeoutSeconds}, the job FAILS
+     * "timed out" that long after, once, whichever replica is alive then. Throws
+     * {@link JobRejectedException.Full} when {@code maxActive} jobs are already unfinished, or when
+     * the store cannot be reached.
+     *
+     * <p>With an idempotency key ({@code key}, else null): if the key came before with the same body
+     * and its job is still kept, returns that job and records nothing; with another body, throws
+     * {@link JobRejectedException.KeyReused}. Atomic in the store: two requests with one key, on
+     * any replicas at once, make one job. The key is forgotten with its job.
      */
-    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive);
+    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key);
+
+    default Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
+        return submit(id, request, timeoutSeconds, maxActive, null);
+    }
+
+    /** An Idempotency-Key and a digest of the body it came with (what "the same body" means). */
+    record Keyed(String key, String body) {}
 
     Optional<Job.Snapshot> find(String id);
 

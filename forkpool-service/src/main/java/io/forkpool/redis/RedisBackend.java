@@ -4,6 +4,7 @@ import io.forkpool.catalog.RequestBinder;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.job.Backend;
 import io.forkpool.job.JobSettings;
+import io.forkpool.metrics.ForkpoolMetrics;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -25,15 +26,18 @@ public final class RedisBackend {
 
     /** Connects lazily: a Redis that is down makes readiness DOWN and POSTs 503, not a failed start. */
     public static Backend open(Environment env, ObjectMapper json, RequestBinder binder, JobSettings jobs,
-            ShardSettings shardSettings) {
+            ShardSettings shardSettings, ForkpoolMetrics metrics) {
         var client = client(env);
         var keys = new RedisKeys(env.getProperty("forkpool.redis.key-prefix", "forkpool"));
         var redis = new RedisLink(client);
         var reader = new RedisLink(client);
-        var store = new RedisJobStore(redis, keys, json, binder, jobs);
-        var shards = new StreamShards(redis, reader, keys, store, shardSettings, consumerName());
+        var ends = new JobEnds(client, keys.ends());
+        var store = new RedisJobStore(redis, ends, keys, json, binder, jobs);
+        var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, metrics, consumerName());
         return new Backend(store, shards, () -> {
             shards.close();
+            store.close();
+            ends.close();
             reader.close();
             redis.close();
             client.shutdown();

@@ -11,7 +11,20 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
+import io.lettuce.core.StreamMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -31,29 +44,48 @@ import tools.jackson.databind.ObjectMapper;
 public final class RedisJobStore implements JobStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisJobStore.class);
-    /** Shards put on the stream at submission, so that blocked readers wake at once. */
+    /** Shards put on the stream at submission, so that blocked readers (of every replica) wake at once. */
     private static final int FIRST_FEED = 8;
 
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+    private static final Duration DEADLINE_SWEEP = Duration.ofSeconds(1);
     private final RedisLink redis;
+    private final JobEnds ends;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final JobSettings settings;
     private final RequestBinder binder;
     private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
+    /** Runs what answers of asynchronous scripts lead to, off Lettuce's I/O thread. */
+    private final Executor notices =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("redis-notices").factory());
     private volatile Consumer<Job.Snapshot> listener = s -> {};
+    private final ScheduledExecutorService deadlines =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
 
-    RedisJobStore(RedisLink redis, RedisKeys keys, ObjectMapper json, RequestBinder binder, JobSettings settings) {
+    RedisJobStore(RedisLink redis, JobEnds ends, RedisKeys keys, ObjectMapper json, RequestBinder binder,
+            JobSettings settings) {
         this.redis = redis;
+        this.ends = ends;
         this.binder = binder;
         this.keys = keys;
         this.json = json;
         this.settings = settings;
+        deadlines.scheduleWithFixedDelay(this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the deadline timers (the backend closes). */
+    void close() {
+        deadlines.shutdownNow();
     }
 
     @Override
-    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
+    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
         Instant now = Instant.now();
         var args = new ArrayList<>(List.of(id, Integer.toString(maxActive), Long.toString(now.toEpochMilli()),
+                Integer.toString(FIRST_FEED), key == null ? "" : key.body(),
+                timeoutSeconds == null ? "" : Long.toString(now.toEpochMilli() + timeoutSeconds * 1000L),
                 "id", id, "type", request.type(), "request", json.writeValueAsString(request),
                 "status", JobStatus.QUEUED.name(), "total", Integer.toString(request.shardCount()),
                 "next", "0", "done", "0", "computeNanos", "0", "submittedAt", now.toString()));
@@ -61,47 +93,94 @@ public final class RedisJobStore implements JobStore {
             args.add("timeoutSeconds");
             args.add(timeoutSeconds.toString());
         }
-        long admitted = call(() -> redis.sync().<Long>eval(Scripts.SUBMIT, ScriptOutputType.INTEGER,
-                new String[] {keys.job(id), keys.jobs(), keys.unfinished(), keys.feed()},
+        List<Object> answer = call(() -> Scripts.SUBMIT.run(redis.sync(), ScriptOutputType.MULTI,
+                new String[] {keys.job(id), keys.jobs(), keys.unfinished(), keys.feed(), keys.shards(),
+                        keys.deadlines(), keys.idempotency(key == null ? "-" : digest(key.key()))},
                 args.toArray(String[]::new)));
-        if (admitted == 0) {
-            throw new JobRejectedException.Full("queue_full",
+        switch (((Long) answer.getFirst()).intValue()) {
+            case 0 -> throw new JobRejectedException.Full("queue_full",
                     "the service already has " + maxActive + " jobs queued or running");
+            case 2 -> {
+                String held = (String) answer.get(1);
+                // expired between the script and this read: as good as gone, say so as unavailable
+                return find(held).orElseThrow(() -> new JobRejectedException.Full("store_unavailable",
+                        "the job of this Idempotency-Key has just expired; send it again"));
+            }
+            case 3 -> throw new JobRejectedException.KeyReused();
+            default -> {
+                // recorded
+            }
         }
         requests.put(id, request);
-        feed(FIRST_FEED);
+        if (timeoutSeconds != null) {
+            deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
+        }
         return new Job.Snapshot(id, request, timeoutSeconds, JobStatus.QUEUED, 0, request.shardCount(), null, null,
                 now, null, null, 0);
     }
 
+    /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */
+    private static String digest(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * Fails the jobs past their deadline, of any replica: at the deadline of a job submitted here
+     * (a timer), and every {@link #DEADLINE_SWEEP} for those whose replica is gone. Once per job.
+     */
+    void enforceDeadlines() {
+        try {
+            List<String> ended = Scripts.DEADLINES.run(redis.sync(), ScriptOutputType.MULTI,
+                    new String[] {keys.deadlines(), keys.unfinished(), keys.feed()},
+                    Long.toString(System.currentTimeMillis()), keys.jobPrefix(), Instant.now().toString(), ttl(),
+                    keys.ends(), "100");
+            for (String id : ended) {
+                log.info("job {} timed out", id);
+                find(id).ifPresent(job -> {
+                    ends.ended(id, job);
+                    listener.accept(job);
+                });
+            }
+        } catch (RuntimeException e) {
+            log.debug("could not enforce deadlines: {}", e.getMessage());
+        }
+    }
+
     /** Puts up to {@code n} more shards of the unfed jobs on the stream; how many it put. */
     long feed(int n) {
-        return redis.sync().<Long>eval(Scripts.FEED, ScriptOutputType.INTEGER,
-                new String[] {keys.feed(), keys.shards()}, Integer.toString(n), keys.jobPrefix());
+        return Scripts.FEED.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.feed(), keys.shards()},
+                Integer.toString(n), keys.jobPrefix());
     }
 
     @Override
     public Optional<Job.Snapshot> find(String id) {
-        return call(() -> {
-            Map<String, String> f = redis.sync().hgetall(keys.job(id));
-            if (f.isEmpty() || !f.containsKey("request")) {
-                return Optional.empty();
-            }
-            JobRequest request = request(id, f.get("request"));
-            JobStatus status = JobStatus.valueOf(f.get("status"));
-            Record result = status == JobStatus.SUCCEEDED && f.containsKey("merged")
-                    ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged")))) : null;
-            return Optional.of(new Job.Snapshot(id, request,
-                    f.containsKey("timeoutSeconds") ? Integer.valueOf(f.get("timeoutSeconds")) : null, status,
-                    Integer.parseInt(f.get("done")), Integer.parseInt(f.get("total")), result, f.get("error"),
-                    instant(f.get("submittedAt")), instant(f.get("startedAt")), instant(f.get("finishedAt")),
-                    Long.parseLong(f.get("computeNanos"))));
-        });
+        return call(() -> snapshot(id, redis.sync().hgetall(keys.job(id))));
+    }
+
+    /** The job of a hash's fields; empty if there are none (unknown or expired). */
+    private Optional<Job.Snapshot> snapshot(String id, Map<String, String> f) {
+        if (f.isEmpty() || !f.containsKey("request")) {
+            return Optional.empty();
+        }
+        JobRequest request = request(id, f.get("request"));
+        JobStatus status = JobStatus.valueOf(f.get("status"));
+        Record result = status == JobStatus.SUCCEEDED && f.containsKey("merged")
+                ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged")))) : null;
+        return Optional.of(new Job.Snapshot(id, request,
+                f.containsKey("timeoutSeconds") ? Integer.valueOf(f.get("timeoutSeconds")) : null, status,
+                Integer.parseInt(f.get("done")), Integer.parseInt(f.get("total")), result, f.get("error"),
+                instant(f.get("submittedAt")), instant(f.get("startedAt")), instant(f.get("finishedAt")),
+                Long.parseLong(f.get("computeNanos"))));
     }
 
     @Override
     public Page page(JobStatus status, String type, int page, int size) {
-        List<String> ids = call(() -> redis.sync().eval(Scripts.PAGE, ScriptOutputType.MULTI,
+        List<String> ids = call(() -> Scripts.PAGE.run(redis.sync(), ScriptOutputType.MULTI,
                 new String[] {keys.jobs()}, keys.jobPrefix(), status == null ? "" : status.name(),
                 type == null ? "" : type, Long.toString((long) page * size), Integer.toString(size)));
         var jobs = ids.stream().skip(1).map(this::find).flatMap(Optional::stream).toList();
@@ -119,15 +198,46 @@ public final class RedisJobStore implements JobStore {
         return end(id, JobStatus.FAILED, problem);
     }
 
+    /**
+     * Woken by the job's end (see {@link JobEnds}); looks at the job again every second all the
+     * same, as a pub/sub message is lost while the subscription reconnects.
+     */
     @Override
     public Optional<Job.Snapshot> await(String id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        var job = find(id);
-        while (job.isPresent() && !job.get().status().isFinal() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            job = find(id);
+        CompletableFuture<Job.Snapshot> end = ends.waitFor(id);
+        try {
+            while (true) {
+                Job.Snapshot here = ends.endedHere(id);
+                if (here != null) {
+                    return Optional.of(here);
+                }
+                long left = deadline - System.nanoTime();
+                // Just submitted here, as a rule: read it once it has ended, at the deadline, or every RECHECK.
+                if (ends.hasEnded(id) || left <= 0 || end.isDone()) {
+                    var job = find(id);
+                    if (job.isEmpty() || job.get().status().isFinal() || left <= 0) {
+                        return job;
+                    }
+                    end = new CompletableFuture<>(); // not ended after all (a stale mark): wait by RECHECK
+                }
+                try {
+                    Job.Snapshot ended = end.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
+                    if (ended != null) {
+                        return Optional.of(ended);
+                    }
+                } catch (TimeoutException e) {
+                    var job = find(id); // a lost message, or the deadline
+                    if (job.isEmpty() || job.get().status().isFinal() || deadline - System.nanoTime() <= 0) {
+                        return job;
+                    }
+                } catch (ExecutionException e) {
+                    // look again
+                }
+            }
+        } finally {
+            ends.stopWaiting(id);
         }
-        return job;
     }
 
     @Override
@@ -147,7 +257,7 @@ public final class RedisJobStore implements JobStore {
     @Override
     public void expire() {
         try {
-            redis.sync().eval(Scripts.SWEEP, ScriptOutputType.INTEGER, new String[] {keys.jobs()}, keys.jobPrefix());
+            Scripts.SWEEP.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.jobs()}, keys.jobPrefix());
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }
@@ -172,43 +282,148 @@ public final class RedisJobStore implements JobStore {
 
     // -- what the stream's consumer does to jobs
 
+    /** One shard read from the stream by this replica. */
+    record Delivery(String entry, String job, int shard) {}
+
     JobRequest request(String id) {
         JobRequest known = requests.get(id);
         return known != null ? known : request(id, redis.sync().hget(keys.job(id), "request"));
     }
 
-    /** True when the job has ended or is gone: its shards are dropped. */
-    boolean isFinished(String id) {
-        String status = redis.sync().hget(keys.job(id), "status");
-        return status == null || JobStatus.valueOf(status).isFinal();
+    /** True when this replica knows the job has ended: its shards are dropped. */
+    boolean hasEnded(String id) {
+        return ends.hasEnded(id);
     }
 
-    void started(String id) {
-        long moved = redis.sync().eval(Scripts.START, ScriptOutputType.INTEGER, new String[] {keys.job(id)},
-                Instant.now().toString());
-        if (moved == 1) {
-            find(id).ifPresent(listener);
+    /** Up to {@code n} shards for {@code consumer} (the TAKE script), and {@code ahead} more if waiting unread. */
+    List<Delivery> take(String consumer, int n, int ahead) {
+        return accepted(Scripts.TAKE.run(redis.sync(), ScriptOutputType.MULTI,
+                new String[] {keys.shards(), keys.feed()}, keys.group(), consumer, Integer.toString(n),
+                keys.jobPrefix(), Instant.now().toString(), Integer.toString(ahead)));
+    }
+
+    /** The same without waiting; {@code then} gets the shards on a thread of this store, not Lettuce's. */
+    void takeAhead(String consumer, int ahead, Consumer<List<Delivery>> then) {
+        Scripts.TAKE.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI,
+                new String[] {keys.shards(), keys.feed()}, keys.group(), consumer, "0", keys.jobPrefix(),
+                Instant.now().toString(), Integer.toString(ahead))
+                .handleAsync((reply, e) -> {
+                    List<Delivery> taken = List.of();
+                    try {
+                        taken = e == null ? accepted(reply) : taken;
+                    } finally {
+                        then.accept(taken);
+                    }
+                    return null;
+                }, notices);
+    }
+
+    /**
+     * Entries a blocking read delivered, handed out at once: ACCEPT (start their jobs, drop the
+     * entries of ended jobs) goes out without waiting for its answer, so a woken worker does not
+     * wait one more round trip. A shard of a job that ended meanwhile is computed for nothing:
+     * its merge is a no-op.
+     */
+    List<Delivery> accept(List<StreamMessage<String, String>> read) {
+        var args = new ArrayList<>(List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
+        var out = new ArrayList<Delivery>();
+        for (var m : read) {
+            String job = m.getBody().get("job");
+            String shard = m.getBody().get("shard");
+            args.add(m.getId());
+            args.add(job == null ? "" : job);
+            args.add(shard == null ? "0" : shard);
+            if (job != null && shard != null && !ends.hasEnded(job)) {
+                out.add(new Delivery(m.getId(), job, Integer.parseInt(shard)));
+            }
         }
+        Scripts.ACCEPT.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI, new String[] {keys.shards()},
+                args.toArray(String[]::new)).thenAcceptAsync(this::accepted, notices).exceptionally(e -> {
+                    log.debug("could not start jobs of read shards: {}", e.getMessage());
+                    return null;
+                });
+        return out;
     }
 
-    /** Merges one shard's answer, once, and acknowledges its entry; completes the job on its last shard. */
-    void merge(String entry, String id, int shard, byte[] partial, long computeNanos) {
-        long outcome = redis.sync().eval(Scripts.MERGE, ScriptOutputType.INTEGER,
-                new String[] {keys.job(id), keys.merged(id), keys.sum(id), keys.shards()}, keys.group(), entry,
-                Integer.toString(shard), Long.toString(computeNanos), Base64.getEncoder().encodeToString(partial));
-        if (outcome == 1) {
-            complete(id);
+    /** Reads accept's answer: {started count, (id, submittedAt)..., (entry, job, shard)...}. */
+    private List<Delivery> accepted(List<Object> reply) {
+        int started = ((Long) reply.getFirst()).intValue();
+        Instant now = Instant.now();
+        for (int i = 0; i < started; i++) {
+            String id = (String) reply.get(1 + 2 * i);
+            JobRequest request = request(id);
+            listener.accept(new Job.Snapshot(id, request, null, JobStatus.RUNNING, 0, request.shardCount(), null,
+                    null, instant((String) reply.get(2 + 2 * i)), now, null, 0));
+        }
+        var out = new ArrayList<Delivery>();
+        for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {
+            out.add(new Delivery((String) reply.get(i), (String) reply.get(i + 1),
+                    Integer.parseInt((String) reply.get(i + 2))));
+        }
+        return out;
+    }
+
+    /** Acknowledges and deletes an entry that will not run (its job ended). */
+    void drop(String entry) {
+        Scripts.DROP.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.shards()}, keys.group(), entry);
+    }
+
+    /**
+     * Merges one shard's answer, once, and acknowledges its entry; completes the job on its last
+     * shard. Does not wait for Redis: the worker's reader thread goes on to its next answer while
+     * the merges of this replica go out pipelined, in order, on one connection.
+     */
+    void merge(String entry, String id, int shard, byte[] partial, long computeNanos,
+            io.forkpool.dispatch.ShardAttempt done) {
+        JobRequest request = request(id);
+        String whole = request.shardCount() == 1 ? wholeJob(request, partial) : "";
+        if (!whole.isEmpty()) {
+            ends.endingHere(id);
+        }
+        Scripts.MERGE.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI,
+                new String[] {keys.job(id), keys.merged(id), keys.sum(id), keys.shards(), keys.unfinished(),
+                        keys.feed(), keys.deadlines(), keys.tries(id)},
+                keys.group(), entry, Integer.toString(shard), Long.toString(computeNanos),
+                Base64.getEncoder().encodeToString(partial), id, whole, Instant.now().toString(), ttl(), keys.ends(),
+                done == null ? "" : ShardTries.entry(done), Integer.toString(ShardTries.CAP), tries().ttlSeconds())
+                .thenAccept(outcome -> {
+                    long code = (Long) outcome.getFirst();
+                    if (code == 1) { // Java merges, then END: not on Lettuce's I/O thread
+                        notices.execute(() -> complete(id, outcome.subList(1, outcome.size())));
+                    } else if (code == 2) { // no Redis call in ended(): on the I/O thread, one hop less
+                        ended(id, outcome.subList(1, outcome.size()));
+                    } else if (!whole.isEmpty()) {
+                        ends.notEndingHere(id);
+                    }
+                }).exceptionally(e -> {
+                    ends.notEndingHere(id);
+                    // the entry stays pending: a replica reclaims it after the shard timeout
+                    log.warn("could not merge shard {} of job {}: {}", shard, id, e.getMessage());
+                    return null;
+                });
+    }
+
+    /**
+     * A one-shard job's answer is its result: checked here (the kind can finish it) so that MERGE
+     * ends the job in the same round trip; '' if it cannot, and {@link #complete} fails the job.
+     */
+    private static String wholeJob(JobRequest request, byte[] partial) {
+        try {
+            request.finish(request.decodePartial(partial));
+            return Base64.getEncoder().encodeToString(partial);
+        } catch (RuntimeException e) {
+            return "";
         }
     }
 
     /** Merges every shard's partial in Java (the kind's merge), checks the result can be made, ends the job. */
-    private void complete(String id) {
+    private void complete(String id, List<Object> partials) {
         JobRequest request = request(id);
         byte[] merged;
         try {
             Object sum = null;
-            for (String partial : redis.sync().hvals(keys.sum(id))) {
-                Object p = request.decodePartial(Base64.getDecoder().decode(partial));
+            for (Object partial : partials) {
+                Object p = request.decodePartial(Base64.getDecoder().decode((String) partial));
                 sum = sum == null ? p : request.merge(sum, p);
             }
             request.finish(sum); // a result that cannot be made fails the job here, not on each GET
@@ -225,14 +440,32 @@ public final class RedisJobStore implements JobStore {
     }
 
     private boolean end(String id, JobStatus status, String problem, String merged) {
-        long ended = call(() -> redis.sync().<Long>eval(Scripts.END, ScriptOutputType.INTEGER,
-                new String[] {keys.job(id), keys.sum(id), keys.merged(id), keys.unfinished(), keys.feed()},
-                id, status.name(), problem, Instant.now().toString(),
-                Long.toString(Math.max(1, settings.retention().toSeconds())), merged));
-        if (ended == 1) {
-            find(id).ifPresent(listener);
+        List<Object> fields = call(() -> Scripts.END.run(redis.sync(), ScriptOutputType.MULTI,
+                new String[] {keys.job(id), keys.unfinished(), keys.feed(), keys.deadlines()},
+                id, status.name(), problem, Instant.now().toString(), ttl(), merged, keys.ends()));
+        if (fields.isEmpty()) {
+            return false;
         }
-        return ended == 1;
+        ended(id, fields);
+        return true;
+    }
+
+    /**
+     * A job ended by a script of this replica, with its fields as the script answered them. Calls
+     * no Redis (the request binds from its field), so it may run on Lettuce's I/O thread.
+     */
+    private void ended(String id, List<Object> fields) {
+        var hash = new HashMap<String, String>();
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            hash.put((String) fields.get(i), (String) fields.get(i + 1));
+        }
+        var job = snapshot(id, hash);
+        ends.ended(id, job.orElse(null));
+        job.ifPresent(listener);
+    }
+
+    private String ttl() {
+        return Long.toString(Math.max(1, settings.retention().toSeconds()));
     }
 
     private JobRequest request(String id, String body) {

@@ -48,6 +48,21 @@ record RedisKeys(String prefix) {
         return prefix + ":shards:dead";
     }
 
+    /** An Idempotency-Key's record (the job it made, the digest of its body), by a digest of the key. */
+    String idempotency(String keyDigest) {
+        return prefix + ":key:" + keyDigest;
+    }
+
+    /** Jobs with a deadline, by deadline (epoch ms): any replica enforces them. */
+    String deadlines() {
+        return prefix + ":deadlines";
+    }
+
+    /** The pub/sub channel of ended jobs' ids. */
+    String ends() {
+        return prefix + ":ends";
+    }
+
     String group() {
         return "workers";
     }

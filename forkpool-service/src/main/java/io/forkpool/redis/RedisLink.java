@@ -2,6 +2,7 @@ package io.forkpool.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /**
@@ -17,17 +18,20 @@ final class RedisLink implements AutoCloseable {
         this.client = client;
     }
 
-    synchronized RedisCommands<String, String> sync() {
+    RedisCommands<String, String> sync() {
+        return connection().sync();
+    }
+
+    /** Commands whose answer nobody waits for on the spot: they go out pipelined with the others. */
+    RedisAsyncCommands<String, String> async() {
+        return connection().async();
+    }
+
+    private synchronized StatefulRedisConnection<String, String> connection() {
         if (connection == null) {
             connection = client.connect(); // throws RedisConnectionException while Redis is down
         }
-        return connection.sync();
-    }
-
-    /** The same connection, for commands whose answer nobody waits for. */
-    synchronized io.lettuce.core.api.async.RedisAsyncCommands<String, String> async() {
-        sync(); // connects
-        return connection.async();
+        return connection;
     }
 
     @Override

@@ -21,11 +21,11 @@ final class ShardTries {
     static final int CAP = 2_000;
 
     /** Appends while the list is short; refreshes the TTL. */
-    private static final String RECORD = """
+    private static final LuaScript RECORD = new LuaScript("""
             if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[2]) then redis.call('RPUSH', KEYS[1], ARGV[1]) end
             redis.call('EXPIRE', KEYS[1], ARGV[3])
             return 1
-            """;
+            """);
 
     private final RedisLink redis;
     private final RedisKeys keys;
@@ -37,13 +37,23 @@ final class ShardTries {
         this.ttl = retention.plusDays(1);
     }
 
-    void record(String job, ShardAttempt a) {
-        String entry = String.join("|", Integer.toString(a.shard()), Integer.toString(a.attempt()),
+    /** One try as the list keeps it (MERGE appends a shard's successful try the same way). */
+    static String entry(ShardAttempt a) {
+        return String.join("|", Integer.toString(a.shard()), Integer.toString(a.attempt()),
                 Integer.toString(a.worker()), Long.toString(a.pid()), micros(a.start()), micros(a.end()), a.outcome(),
                 a.replica() == null ? "" : a.replica());
+    }
+
+    /** The list's TTL, seconds. */
+    String ttlSeconds() {
+        return Long.toString(ttl.toSeconds());
+    }
+
+    void record(String job, ShardAttempt a) {
+        String entry = entry(a);
         try {
-            redis.async().eval(RECORD, ScriptOutputType.INTEGER, new String[] {keys.tries(job)}, entry,
-                    Integer.toString(CAP), Long.toString(ttl.toSeconds()));
+            RECORD.runAsync(redis.async(), ScriptOutputType.INTEGER, new String[] {keys.tries(job)}, entry,
+                    Integer.toString(CAP), ttlSeconds());
         } catch (RedisException e) {
             // Redis is down: the job's merge reports it; a timeline missing a try is the lesser loss
         }

@@ -4,6 +4,7 @@ import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.dispatch.ShardedWork;
+import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
@@ -16,11 +17,14 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,24 +40,38 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamShards.class);
     private static final Duration BLOCK = Duration.ofMillis(250);
+    private static final Duration DRY = Duration.ofMillis(20);
+    /** Shards shorter than this are read one ahead (a loopback round trip is ~0.1 ms, more under load). */
+    private static final Duration READ_AHEAD_BELOW = Duration.ofMillis(5);
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration HEARTBEAT_TTL = Duration.ofSeconds(5);
 
     private final RedisLink redis;
     private final RedisLink reader;
+    private final JobEnds ends;
     private final RedisKeys keys;
     private final RedisJobStore jobs;
     private final ShardSettings settings;
+    private final ForkpoolMetrics metrics;
     private final String consumer;
     private final LinkedBlockingDeque<ShardTask> local = new LinkedBlockingDeque<>();
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("redis-housekeeping").factory());
     private volatile boolean groupReady;
+    private volatile boolean blocked;
+    /** Whether the last read found entries waiting unread: only then is there one to read ahead. */
+    private volatile boolean backlog;
+    private volatile long dryAtNanos;
+    private final AtomicBoolean readingAhead = new AtomicBoolean();
+    /** Compute time of this replica's recent shards (moving average); none yet: read nothing ahead. */
+    private volatile long recentShardNanos = Long.MAX_VALUE;
     private long nextReclaimNanos;
     private long lastWarnNanos;
 
-    StreamShards(RedisLink redis, RedisLink reader, RedisKeys keys, RedisJobStore jobs, ShardSettings settings,
-            String consumer) {
+    StreamShards(RedisLink redis, RedisLink reader, JobEnds ends, RedisKeys keys, RedisJobStore jobs,
+            ShardSettings settings, ForkpoolMetrics metrics, String consumer) {
+        this.metrics = metrics;
+        this.ends = ends;
         this.redis = redis;
         this.reader = reader;
         this.keys = keys;
@@ -69,6 +87,11 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         return consumer;
     }
 
+    /**
+     * Local retries first, then reclaims when due, then the TAKE script (unread entries, else the
+     * next shards of the waiting jobs, in one round trip); with nothing there, a blocking read,
+     * which any replica's XADD wakes at once.
+     */
     @Override
     public ShardTask take(int idleWorkers) throws InterruptedException {
         int count = Math.max(1, idleWorkers);
@@ -89,12 +112,29 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
                         continue;
                     }
                 }
-                var read = read(count, null);
-                if (read.isEmpty() && jobs.feed(2 * count) == 0) {
-                    read = read(count, BLOCK); // wakes when any replica adds shards
+                // A TAKE that found nothing a moment ago also found nothing to feed; any shard since
+                // came with an XADD, which the blocking read sees: do not ask twice.
+                boolean dry = System.nanoTime() - dryAtNanos < DRY.toNanos();
+                dryAtNanos = 0;
+                int ahead = ahead();
+                var taken = dry ? List.<RedisJobStore.Delivery>of() : jobs.take(consumer, count, ahead);
+                backlog = ahead > 0 && taken.size() > count;
+                if (taken.isEmpty()) {
+                    List<StreamMessage<String, String>> read;
+                    blocked = true; // a worker is idle here: no reading ahead
+                    try {
+                        read = reader.sync().xreadgroup(Consumer.from(keys.group(), consumer),
+                                XReadArgs.Builder.count(count).block(BLOCK),
+                                XReadArgs.StreamOffset.lastConsumed(keys.shards()));
+                    } finally {
+                        blocked = false;
+                    }
+                    if (read != null && !read.isEmpty()) {
+                        taken = jobs.accept(read);
+                    }
                 }
-                for (var m : read) {
-                    accept(m, 0);
+                for (var d : taken) {
+                    queue(d, 0);
                 }
             } catch (RedisException e) {
                 if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
@@ -104,6 +144,64 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
                 Thread.sleep(1000);
             }
         }
+    }
+
+    /**
+     * The next shard for the worker that just answered, on its reader thread: one read ahead if
+     * there is one, else one TAKE round trip (not a wake-up of the dispatcher thread and then the
+     * same round trip). Never waits for shards to appear; null sends the worker back to the
+     * dispatcher and its blocking read.
+     */
+    @Override
+    public ShardTask poll() {
+        ShardTask task = local.pollFirst();
+        if (task == null && groupReady) {
+            try {
+                int ahead = ahead();
+                var taken = jobs.take(consumer, 1, ahead);
+                if (taken.isEmpty()) {
+                    dryAtNanos = System.nanoTime();
+                }
+                backlog = ahead > 0 && taken.size() > 1;
+                for (var d : taken) {
+                    queue(d, 0);
+                }
+            } catch (RedisException e) {
+                return null; // the dispatcher's take() reports it
+            }
+            task = local.pollFirst();
+        }
+        if (task != null) {
+            readAhead();
+        }
+        return task;
+    }
+
+    /**
+     * While shards are short (a round trip is a fair part of one), keeps one shard read ahead,
+     * so that a worker that answers finds its next shard here without waiting for Redis. Never
+     * for long shards: a shard read ahead waits for this replica's worker even if another
+     * replica's is idle, at worst one shard's time.
+     */
+    private void readAhead() {
+        if (ahead() == 0 || !backlog || !local.isEmpty() || blocked || !readingAhead.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            jobs.takeAhead(consumer, ahead(), taken -> {
+                backlog = !taken.isEmpty();
+                for (var d : taken) {
+                    queue(d, 0);
+                }
+                readingAhead.set(false);
+            });
+        } catch (RedisException e) {
+            readingAhead.set(false);
+        }
+    }
+
+    private int ahead() {
+        return recentShardNanos < READ_AHEAD_BELOW.toNanos() ? 1 : 0;
     }
 
     @Override
@@ -120,48 +218,39 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         }
     }
 
-    private List<StreamMessage<String, String>> read(int count, Duration block) {
-        var args = XReadArgs.Builder.count(count);
-        if (block != null) {
-            args.block(block);
-        }
-        var read = reader.sync().xreadgroup(Consumer.from(keys.group(), consumer), args,
-                XReadArgs.StreamOffset.lastConsumed(keys.shards()));
-        return read == null ? List.of() : read;
-    }
-
     /** Entries idle past a shard's deadline (their replica died or hangs) come here. */
     private void reclaim(int count) {
         var claimed = redis.sync().xautoclaim(keys.shards(), XAutoClaimArgs.Builder
                 .xautoclaim(Consumer.from(keys.group(), consumer), reclaimAfter(), "0-0").count(count));
+        var live = new ArrayList<StreamMessage<String, String>>();
+        var deliveries = new HashMap<String, Long>();
         for (var m : claimed.getMessages()) {
             if (m.getBody() == null || m.getBody().isEmpty()) {
                 continue; // deleted meanwhile
             }
             var pending = redis.sync().xpending(keys.shards(), keys.group(),
                     Range.create(m.getId(), m.getId()), Limit.from(1));
-            long deliveries = pending.isEmpty() ? 1 : pending.getFirst().getRedeliveryCount();
+            long delivered = pending.isEmpty() ? 1 : pending.getFirst().getRedeliveryCount();
             log.info("reclaimed shard {} of job {} (delivery {})", m.getBody().get("shard"), m.getBody().get("job"),
-                    deliveries);
-            if (deliveries > settings.maxAttempts()) {
+                    delivered);
+            if (delivered > settings.maxAttempts()) {
                 deadLetter(m.getId(), m.getBody().get("job"), Integer.parseInt(m.getBody().get("shard")),
-                        "delivered " + deliveries + " times without an answer");
+                        "delivered " + delivered + " times without an answer");
             } else {
-                accept(m, (int) deliveries - 1);
+                metrics.shardRetried("reclaimed"); // its replica died, hangs or lost Redis
+                live.add(m);
+                deliveries.put(m.getId(), delivered);
+            }
+        }
+        if (!live.isEmpty()) {
+            for (var d : jobs.accept(live)) {
+                queue(d, (int) (deliveries.get(d.entry()) - 1));
             }
         }
     }
 
-    private void accept(StreamMessage<String, String> m, int attempt) {
-        String job = m.getBody().get("job");
-        int shard = Integer.parseInt(m.getBody().get("shard"));
-        JobRequest request = jobs.isFinished(job) ? null : jobs.request(job);
-        var entry = new Entry(m.getId(), job, request);
-        if (request == null) {
-            entry.skipped(shard);
-        } else {
-            local.addLast(new ShardTask(entry, shard, attempt));
-        }
+    private void queue(RedisJobStore.Delivery d, int attempt) {
+        local.addLast(new ShardTask(new Entry(d.entry(), d.job(), jobs.request(d.job())), d.shard(), attempt));
     }
 
     private void deadLetter(String entry, String job, int shard, String problem) {
@@ -187,8 +276,10 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         groupReady = true;
     }
 
+    /** Also subscribes to the ends of jobs once Redis answers (it may be down at boot). */
     private void heartbeat() {
         try {
+            ends.subscribe();
             redis.sync().psetex(keys.heartbeat(consumer), HEARTBEAT_TTL.toMillis(), "1");
         } catch (RuntimeException e) {
             // readiness reports it; the reader warns
@@ -254,6 +345,8 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         private final String id;
         private final String job;
         private final JobRequest request;
+        /** Set by attemptEnded just before shardDone, on the same thread (the aggregator's). */
+        private io.forkpool.dispatch.ShardAttempt doneTry;
 
         Entry(String id, String job, JobRequest request) {
             this.id = id;
@@ -276,19 +369,22 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
             return 0;
         }
 
+        /** What this replica heard: a cancel elsewhere reaches it in a pub/sub message, not a round trip. */
         @Override
         public boolean isFinished() {
-            return jobs.isFinished(job);
+            return jobs.hasEnded(job);
         }
 
         @Override
         public void dispatched() {
-            jobs.started(job);
+            // the TAKE script started the job when it handed out the shard
         }
 
         @Override
         public void shardDone(int shard, byte[] partial, long computeNanos) {
-            jobs.merge(id, job, shard, partial, computeNanos);
+            long recent = recentShardNanos;
+            recentShardNanos = recent == Long.MAX_VALUE ? computeNanos : (3 * recent + computeNanos) / 4;
+            jobs.merge(id, job, shard, partial, computeNanos, doneTry);
         }
 
         @Override
@@ -301,16 +397,19 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
             return job;
         }
 
+        /** A successful try goes with its merge (one script); others on their own. */
         @Override
         public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {
-            jobs.recordAttempt(job, attempt.on(consumer));
+            if (io.forkpool.dispatch.ShardAttempt.DONE.equals(attempt.outcome())) {
+                doneTry = attempt.on(consumer);
+            } else {
+                jobs.recordAttempt(job, attempt.on(consumer));
+            }
         }
 
         @Override
         public void skipped(int shard) {
-            var sync = redis.sync();
-            sync.xack(keys.shards(), keys.group(), id);
-            sync.xdel(keys.shards(), id);
+            jobs.drop(id);
         }
     }
 }

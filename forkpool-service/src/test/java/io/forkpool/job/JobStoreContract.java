@@ -170,6 +170,59 @@ public abstract class JobStoreContract {
         assertThat(store.await("no-such-job", Duration.ofMillis(10))).isEmpty();
     }
 
+    @Test
+    public void anIdempotencyKeyNamesOneJobForOneBodyAndRefusesAnother() {
+        var store = store();
+        var first = store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-1", "body-a"));
+        var again = store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-1", "body-a"));
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(store.active()).isEqualTo(1);
+        assertThatThrownBy(() -> store.submit(id(), pi(10), null, MANY, new JobStore.Keyed("key-1", "body-b")))
+                .isInstanceOf(JobRejectedException.KeyReused.class);
+        store.cancel(first.id());
+        assertThat(store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-1", "body-a")).id())
+                .as("an ended job keeps its key while it is kept").isEqualTo(first.id());
+        var other = store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-2", "body-a"));
+        assertThat(other.id()).isNotEqualTo(first.id());
+    }
+
+    @Test
+    public void concurrentSubmissionsWithOneKeyMakeOneJob() throws Exception {
+        var store = store();
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            var answers = new ArrayList<java.util.concurrent.Future<Job.Snapshot>>();
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return store.submit(id(), pi(11), null, MANY, new JobStore.Keyed("one-key", "one-body"));
+                }));
+            }
+            start.countDown();
+            var ids = new java.util.HashSet<String>();
+            for (var answer : answers) {
+                ids.add(answer.get(10, TimeUnit.SECONDS).id());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(store.active()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aJobPastItsDeadlineFailsAsTimedOut() throws Exception {
+        var store = store();
+        var job = store.submit(id(), pi(12), 1, MANY);
+        var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("timed out after 1 s");
+        assertThat(Duration.between(ended.submittedAt(), ended.finishedAt())).isBetween(Duration.ofMillis(990),
+                Duration.ofMillis(2500));
+        assertThat(store.active()).isZero();
+    }
+
     private ShardTask take() throws Exception {
         return taker.submit(() -> shards().take(1)).get(10, TimeUnit.SECONDS);
     }

@@ -33,6 +33,7 @@ class RedisJobStoreTest extends JobStoreContract {
 
     RedisLink link;
     RedisLink reader;
+    JobEnds ends;
     RedisKeys keys;
     RedisJobStore store;
     StreamShards shards;
@@ -57,14 +58,18 @@ class RedisJobStoreTest extends JobStoreContract {
         keys = new RedisKeys("test-" + UUID.randomUUID()); // each test its own keys
         link = new RedisLink(client);
         reader = new RedisLink(client);
-        store = new RedisJobStore(link, keys, JsonMapper.builder().build(), io.forkpool.kind.TestJobs.binder(),
+        ends = new JobEnds(client, keys.ends());
+        store = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), io.forkpool.kind.TestJobs.binder(),
                 new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
-        shards = new StreamShards(link, reader, keys, store, new ShardSettings(Duration.ofSeconds(1), 2), "me");
+        shards = new StreamShards(link, reader, ends, keys, store, new ShardSettings(Duration.ofSeconds(1), 2),
+                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), "me");
     }
 
     @AfterEach
     void close() {
         shards.close();
+        store.close();
+        ends.close();
         reader.close();
         link.close();
     }
@@ -82,8 +87,9 @@ class RedisJobStoreTest extends JobStoreContract {
     @Test
     void aShardHeldByAReplicaThatDiedIsReclaimedAndDeadLetteredAfterMaxAttempts() throws Exception {
         var job = store.submit("j1", TestJobs.pi(3_000_000L, 1L), null, 10);
-        var dead = new StreamShards(link, new RedisLink(client), keys, store,
-                new ShardSettings(Duration.ofSeconds(1), 2), "dead-replica");
+        var dead = new StreamShards(link, new RedisLink(client), ends, keys, store,
+                new ShardSettings(Duration.ofSeconds(1), 2),
+                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), "dead-replica");
         var held = dead.take(1); // read, then never answered: its replica "died"
         dead.close();
         // the same shard comes back here after the deadline (+1 s), on its second delivery

@@ -77,8 +77,15 @@ class InMemoryJobStoreTest extends JobStoreContract {
                 int maxFinished = 0;
                 int maxHeld = 0;
                 while (flooding.get()) {
-                    maxFinished = Math.max(maxFinished, (int) store.page(JobStatus.SUCCEEDED, null, 0, 1).total());
-                    maxHeld = Math.max(maxHeld, (int) store.page(null, null, 0, 1).total());
+                    // A listing walks the jobs while others end: a job that ends during the walk
+                    // can be counted beside the one its end evicted. Such jobs are the only excess
+                    // a listing can show, so they are taken off before comparing with the bound.
+                    int before = succeeded.get();
+                    int finished = (int) store.page(JobStatus.SUCCEEDED, null, 0, 1).total();
+                    int held = (int) store.page(null, null, 0, 1).total();
+                    int endedMeanwhile = succeeded.get() - before;
+                    maxFinished = Math.max(maxFinished, finished - endedMeanwhile);
+                    maxHeld = Math.max(maxHeld, held - endedMeanwhile);
                     samples++;
                 }
                 return new int[] {samples, maxFinished, maxHeld};
@@ -103,7 +110,8 @@ class InMemoryJobStoreTest extends JobStoreContract {
             threads.shutdownNow();
 
             assertThat(seen[0]).as("samples taken while flooding").isGreaterThan(100);
-            assertThat(seen[1]).as("most finished jobs listed at once").isEqualTo(maxRetained);
+            assertThat(seen[1]).as("most finished jobs listed at once, less those that ended during the listing")
+                    .isEqualTo(maxRetained);
             assertThat(seen[2]).as("most jobs held at once").isLessThanOrEqualTo(maxRetained + maxActive);
             assertThat(succeeded).as("every job ran").hasValue(jobs);
             assertThat(store.page(JobStatus.SUCCEEDED, null, 0, 1).total()).isEqualTo(maxRetained);

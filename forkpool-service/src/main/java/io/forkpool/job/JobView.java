@@ -4,7 +4,7 @@ import io.forkpool.plugin.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A job as the API shows it (DESIGN.md, "HTTP API"). */
+/** A job as the API shows it (docs/contract.md, "HTTP API"). */
 record JobView(String id, String type, JobStatus status, JobRequest request, Integer timeoutSeconds,
         Progress progress, Record result,
         String error, Instant submittedAt, Instant startedAt, Instant finishedAt, Timings timings, Links links) {

@@ -2,7 +2,7 @@ package io.forkpool.kind;
 
 import java.util.List;
 
-/** The answer of a finished job; field names are the API's (DESIGN.md). */
+/** The answer of a finished job; field names are the API's (docs/contract.md). */
 public sealed interface JobResult {
 
     record PiResult(double estimate, long inside, long samples, double stdError, double[] ci95)

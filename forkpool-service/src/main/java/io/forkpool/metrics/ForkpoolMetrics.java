@@ -10,7 +10,7 @@ import java.util.function.ToDoubleFunction;
 import org.springframework.stereotype.Component;
 
 /**
- * Every meter of the contract (DESIGN.md, "Metrics") in one place, so names and tags cannot
+ * Every meter of the contract (docs/contract.md, "Metrics") in one place, so names and tags cannot
  * drift. No job id or shard index is ever a tag: that would make one time series per job.
  */
 @Component

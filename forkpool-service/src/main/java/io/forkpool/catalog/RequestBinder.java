@@ -97,23 +97,74 @@ public final class RequestBinder {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        Record given = json.treeToValue(fields, kind.requestType());
+        Record given = construct(kind, fields);
         Map<String, String> invalid = fieldErrors(given);
-        Record filled = RequestFields.withDefaults(given);
+        Record filled;
+        try {
+            filled = RequestFields.withDefaults(given);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException(List.of(new FieldError("body", "is not a valid " + kind.name()
+                    + " request: " + e.getMessage())));
+        }
         invalid.forEach((field, message) -> errors.add(new FieldError(field, message)));
         crossCheck(kind, given, filled, invalid, errors);
+        if (errors.isEmpty()) {
+            plannable(kind, filled, errors);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
         return new Draft(kind, given, filled, seed);
     }
 
-    /** A request this service stored itself (its JSON form, seed included): bound again, not trusted less. */
+    /**
+     * The record from the fields. A field of the wrong JSON type is a Jackson error with its path
+     * (ProblemAdvice names the field); the record's own constructor refusing the values is this
+     * request's fault too: a 400, not a 500.
+     */
+    private Record construct(JobKind<?, ?, ?> kind, ObjectNode fields) {
+        try {
+            return json.treeToValue(fields, kind.requestType());
+        } catch (tools.jackson.databind.exc.ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new InvalidRequestException(List.of(new FieldError("body", "is not a valid " + kind.name()
+                    + " request: " + cause.getMessage())));
+        }
+    }
+
+    /** The kind can cut the request into shards (its layout, at most 2^31-1 shards), or the job is refused. */
+    private static void plannable(JobKind<?, ?, ?> kind, Record filled, List<FieldError> errors) {
+        try {
+            JobRequest.of(kind, filled, kind.seeded() ? 0L : null).shardCount();
+        } catch (RuntimeException e) {
+            String field = "body";
+            for (RecordComponent c : filled.getClass().getRecordComponents()) {
+                if (RequestFields.has(c, WorkUnits.class)) {
+                    field = c.getName();
+                }
+            }
+            log.info("kind {} cannot plan {}: {}", kind.name(), filled, e.toString());
+            errors.add(new FieldError(field, "cannot be cut into shards by kind " + kind.name() + ": " + e.getMessage()));
+        }
+    }
+
+    /**
+     * A request this service stored itself (its JSON form: type, every field with its default, the
+     * seed): bound without today's limits or checks, which it passed when it was admitted, so that
+     * a lowered limit or an updated kind never makes an admitted job unreadable.
+     */
     public JobRequest read(JsonNode stored) {
         if (!(stored instanceof ObjectNode body)) {
             throw new IllegalArgumentException("a stored request is a JSON object, not " + stored);
         }
-        return bind(body).withSeed(0);
+        String type = body.path("type").asString();
+        JobKind<?, ?, ?> kind = kinds.find(type)
+                .orElseThrow(() -> new IllegalStateException("the kind " + type + " of a stored job is not installed here"));
+        ObjectNode fields = body.deepCopy();
+        fields.remove("type");
+        JsonNode seed = fields.remove("seed");
+        Record params = RequestFields.withDefaults(json.treeToValue(fields, kind.requestType()));
+        return JobRequest.of(kind, params, kind.seeded() ? (seed == null || seed.isNull() ? 0L : seed.asLong()) : null);
     }
 
     /** Each field's own problem, in declaration order: the first of its annotations it breaks. */
@@ -121,7 +172,9 @@ public final class RequestBinder {
         var errors = new LinkedHashMap<String, String>();
         var byField = new LinkedHashMap<String, List<ConstraintViolation<Record>>>();
         for (ConstraintViolation<Record> v : validator.validate(given)) {
-            byField.computeIfAbsent(v.getPropertyPath().iterator().next().getName(), k -> new ArrayList<>()).add(v);
+            var node = v.getPropertyPath().iterator();
+            String name = node.hasNext() ? node.next().getName() : null;
+            byField.computeIfAbsent(name == null ? "" : name, k -> new ArrayList<>()).add(v);
         }
         for (RecordComponent c : given.getClass().getRecordComponents()) {
             Object value = RequestFieldsAccess.value(given, c);
@@ -143,7 +196,12 @@ public final class RequestBinder {
             if (message != null) {
                 errors.put(c.getName(), message);
             }
+            byField.remove(c.getName());
         }
+        // Constraints on the record itself or on a derived getter (@AssertTrue isRangeValid()):
+        // named by their path, or the body.
+        byField.forEach((name, violations) -> errors.put(name == null || name.isEmpty() ? "body" : name,
+                violations.getFirst().getMessage()));
         return errors;
     }
 

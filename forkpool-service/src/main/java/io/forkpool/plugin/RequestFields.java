@@ -17,8 +17,9 @@ import java.util.Set;
  */
 public final class RequestFields {
 
-    private static final Set<Class<?>> SCALARS = Set.of(long.class, Long.class, int.class, Integer.class,
-            double.class, Double.class, boolean.class, Boolean.class, String.class);
+    /** Boxed only: an absent field must be null, so that it can be required or take its default. */
+    private static final Set<Class<?>> SCALARS = Set.of(Long.class, Integer.class, Double.class, Boolean.class,
+            String.class);
 
     private RequestFields() {}
 
@@ -30,6 +31,11 @@ public final class RequestFields {
         int units = 0;
         for (RecordComponent c : type.getRecordComponents()) {
             Class<?> t = c.getType();
+            if (t.isPrimitive()) {
+                throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: field "
+                        + c.getName() + " is a " + t.getName() + "; use its box (Long, Integer, Double, Boolean) so that"
+                        + " an absent field is null and can be required or defaulted");
+            }
             if (!SCALARS.contains(t) && !t.isEnum()) {
                 throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: field "
                         + c.getName() + " is a " + t.getSimpleName()

@@ -42,7 +42,7 @@ class BrokenKindsTest {
     static void start() throws Exception {
         kinds = Files.createTempDirectory("forkpool-broken-kinds");
         KindJars.jar(kinds, "broken.jar", "broken.Thrower", "broken.Looper", "broken.Exiter", "broken.Printer",
-                "broken.RawWriter", "broken.Hog");
+                "broken.RawWriter", "broken.Hog", "broken.Asserter");
         registry = KindRegistry.load(kinds);
         var settings = new WorkerSettings(WORKERS, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
                 "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(50), Duration.ofMillis(500));
@@ -65,7 +65,7 @@ class BrokenKindsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"thrower", "looper", "exiter", "raw-writer", "hog"})
+    @ValueSource(strings = {"thrower", "asserter", "looper", "exiter", "raw-writer", "hog"})
     void aMisbehavingKernelFailsItsJobNamingKindAndShardAndNothingElse(String kind) throws Exception {
         // Small shards (1.3 M samples): fast even on a worker whose kernels are still cold.
         var bystander = TestJobs.pi(20_000_000L, 17L);

@@ -104,7 +104,8 @@ final class RecordCodec<T extends Record> implements Codec<T> {
                     for (int i = 0; i < n; i++) {
                         list.add(element.read(in));
                     }
-                    return List.copyOf(list);
+                    // Unmodifiable like List.copyOf, but keeping null elements, which write allows.
+                    return java.util.Collections.unmodifiableList(list);
                 }
             });
         }

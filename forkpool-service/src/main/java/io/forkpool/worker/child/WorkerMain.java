@@ -63,7 +63,10 @@ public final class WorkerMain {
                     last = run;
                 }
                 byte[] partial = request.computeEncoded(run.shard());
-                answer = new Message.Done(run.ticket(), System.nanoTime() - start, partial);
+                answer = partial.length > FrameCodec.MAX_PARTIAL
+                        ? new Message.Failed(run.ticket(), "the partial of kind " + run.type() + " is " + partial.length
+                                + " bytes, over the " + FrameCodec.MAX_PARTIAL + " a frame carries")
+                        : new Message.Done(run.ticket(), System.nanoTime() - start, partial);
             } catch (OutOfMemoryError e) {
                 // A kernel that ran out of heap may have left this JVM in any state: exit with the
                 // shard unanswered, so the pool retries it elsewhere and replaces this worker. (An
@@ -71,7 +74,11 @@ public final class WorkerMain {
                 System.err.println("worker ran out of memory in kind " + run.type() + ", shard " + run.shard() + "; exiting");
                 Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
                 return;
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (InternalError | UnknownError e) {
+                throw e; // the JVM itself is broken: let this worker die and be replaced
+            } catch (Throwable e) {
+                // A kind's exception, a stack overflow, or a LinkageError/AssertionError from its
+                // code: the shard failed, this worker is fine.
                 last = null;
                 answer = new Message.Failed(run.ticket(), e.toString());
             }

@@ -19,6 +19,9 @@ public final class FrameCodec {
     /** Larger frames are garbage: a built-in kind's biggest is a 1000-bin histogram (8 KB); a kind's partial may take up to 16 MiB. */
     static final int MAX_FRAME = 1 << 24;
 
+    /** The largest partial a Done frame carries (the frame less its other fields, with room to spare). */
+    public static final int MAX_PARTIAL = MAX_FRAME - 64;
+
     private static final byte HELLO = 1, RUN = 2, DONE = 3, FAILED = 4;
 
     private FrameCodec() {}

@@ -50,18 +50,21 @@ public final class NoSchema implements JobKind<NoSchema.Request, Long, NoSchema.
 
     @Override
     public Codec<Long> partialCodec() {
-        return new Codec<>() {
-            @Override
-            public void write(java.io.DataOutput out, Long value) throws java.io.IOException {
-                out.writeLong(value);
-            }
-
-            @Override
-            public Long read(java.io.DataInput in) throws java.io.IOException {
-                return in.readLong();
-            }
-        };
+        return LONGS;
     }
+
+    /** A hand-written codec (the test kinds' partials are plain longs). */
+    static final Codec<Long> LONGS = new Codec<>() {
+        @Override
+        public void write(java.io.DataOutput out, Long value) throws java.io.IOException {
+            out.writeLong(value);
+        }
+
+        @Override
+        public Long read(java.io.DataInput in) throws java.io.IOException {
+            return in.readLong();
+        }
+    };
 
     @Override
     public Long merge(Long a, Long b) {

@@ -23,8 +23,6 @@ public final class Picky implements JobKind<Picky.Request, Long, Picky.Result> {
 
     public record Result(long units) {}
 
-    private static final Codec<Result> CODEC = Codec.ofRecord(Result.class);
-
     @Override
     public String name() {
         return "picky";
@@ -67,17 +65,7 @@ public final class Picky implements JobKind<Picky.Request, Long, Picky.Result> {
 
     @Override
     public Codec<Long> partialCodec() {
-        return new Codec<>() {
-            @Override
-            public void write(java.io.DataOutput out, Long value) throws java.io.IOException {
-                out.writeLong(value);
-            }
-
-            @Override
-            public Long read(java.io.DataInput in) throws java.io.IOException {
-                return in.readLong();
-            }
-        };
+        return NoSchema.LONGS;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.forkpool.catalog;
 
 import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
+import io.forkpool.kind.api.Layout;
 import io.forkpool.kind.api.WorkUnits;
 import io.forkpool.plugin.FieldError;
 import io.forkpool.plugin.InvalidRequestException;
@@ -133,9 +134,10 @@ public final class RequestBinder {
     }
 
     /** The kind can cut the request into shards (its layout, at most 2^31-1 shards), or the job is refused. */
-    private static void plannable(JobKind<?, ?, ?> kind, Record filled, List<FieldError> errors) {
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void plannable(JobKind kind, Record filled, List<FieldError> errors) {
         try {
-            JobRequest.of(kind, filled, kind.seeded() ? 0L : null).shardCount();
+            ((Layout) kind.layout(filled)).shardCount();
         } catch (RuntimeException e) {
             String field = "body";
             for (RecordComponent c : filled.getClass().getRecordComponents()) {

@@ -41,8 +41,8 @@ public final class KindRegistry {
 
     private final Map<String, Installed> kinds;
 
-    /** One kind with where it came from and its request codec. */
-    public record Installed(JobKind<?, ?, ?> kind, String source, Codec<? extends Record> requestCodec) {}
+    /** One kind and where it came from. */
+    public record Installed(JobKind<?, ?, ?> kind, String source) {}
 
     private KindRegistry(Map<String, Installed> kinds) {
         this.kinds = kinds;
@@ -115,7 +115,6 @@ public final class KindRegistry {
 
     private static void add(Map<String, Installed> kinds, JobKind<?, ?, ?> kind, String source) {
         String name;
-        Codec<? extends Record> requestCodec;
         try {
             name = kind.name();
             if (name == null || !NAME.matcher(name).matches()) {
@@ -137,7 +136,7 @@ public final class KindRegistry {
             } catch (KindLoadException e) {
                 throw new KindLoadException(source + ": kind " + name + ": " + e.getMessage(), e);
             }
-            requestCodec = Codec.ofRecord(request);
+            Codec.ofRecord(request); // a request that cannot cross the worker pipe is refused here, not at its first job
             if (kind.example() == null) {
                 throw new KindLoadException(source + ": kind " + name + " has no example request");
             }
@@ -152,7 +151,7 @@ public final class KindRegistry {
             throw new KindLoadException("two kinds are named \"" + name + "\": " + earlier.kind().getClass().getName()
                     + " (" + earlier.source() + ") and " + kind.getClass().getName() + " (" + source + ")");
         }
-        kinds.put(name, new Installed(kind, source, requestCodec));
+        kinds.put(name, new Installed(kind, source));
     }
 
     private static List<Path> jars(Path dir) {

@@ -97,17 +97,18 @@ class BrokenKindsTest {
         assertThat(work.failure).isNotDone();
     }
 
-    /** Every slot has a live worker again (the lost ones were replaced). */
-    static void awaitWholePool() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            List<Worker> workers = dispatcher.workers();
-            if (workers.size() == WORKERS && workers.stream().allMatch(w -> (w.state() == Worker.State.IDLE
-                    || w.state() == Worker.State.BUSY) && ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the pool is not whole again: " + dispatcher.workers());
+    /**
+     * Every slot has a live worker again (the lost ones were replaced). A replacement warms up
+     * before it takes shards (seconds of CPU), so the bound allows for a loaded machine.
+     */
+    static void awaitWholePool() {
+        org.awaitility.Awaitility.await("the pool whole again").atMost(java.time.Duration.ofSeconds(120))
+                .pollInterval(java.time.Duration.ofMillis(20)).untilAsserted(() -> {
+                    List<Worker> workers = dispatcher.workers();
+                    assertThat(workers).as("workers and their states: %s",
+                            workers.stream().map(w -> w + " " + w.state()).toList()).hasSize(WORKERS)
+                            .allMatch(w -> (w.state() == Worker.State.IDLE || w.state() == Worker.State.BUSY)
+                                    && ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
+                });
     }
 }

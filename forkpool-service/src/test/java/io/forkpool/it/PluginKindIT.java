@@ -111,29 +111,22 @@ class PluginKindIT {
     }
 
     /** The pid of a worker busy with a shard (bounded wait). */
-    private static long busyWorker(Api api) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
-                if (worker.path("state").asString().equals("busy")) {
-                    return worker.path("pid").asLong();
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no worker became busy within 30 s");
+    private static long busyWorker(Api api) {
+        return org.awaitility.Awaitility.await("a worker busy with a shard").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5)).until(() -> {
+                    for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
+                        if (worker.path("state").asString().equals("busy")) {
+                            return worker.path("pid").asLong();
+                        }
+                    }
+                    return -1L;
+                }, pid -> pid > 0);
     }
 
-    private static JsonNode awaitEnd(Api api, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
-            if (!job.path("status").asString().matches("QUEUED|RUNNING")) {
-                return job;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + id + " did not end within 120 s");
+    private static JsonNode awaitEnd(Api api, String id) {
+        return org.awaitility.Awaitility.await("job " + id + " ended").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50)).until(() -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
+                        job -> !job.path("status").asString().matches("QUEUED|RUNNING"));
     }
 
     /** A packaged service with the kinds dir and {@code workers} workers; closing it stops it and its workers. */

@@ -64,9 +64,9 @@ class WorkerLauncherTest {
         var process = new ProcessBuilder(command).start();
         try {
             Path comm = Path.of("/proc/" + process.pid() + "/comm");
-            for (int i = 0; i < 200 && !Files.readString(comm).trim().equals("sleep"); i++) {
-                Thread.sleep(10); // chrt or nice has not exec'd sleep yet
-            }
+            // chrt or nice execs sleep: its priority is the one to read
+            org.awaitility.Awaitility.await("sleep exec'd").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> Files.readString(comm).trim().equals("sleep"));
             assertThat(idle(process.pid())).as("policy SCHED_IDLE or nice 19").isTrue();
             boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
             boolean raised = priority.raise(process.pid());

@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,20 +22,21 @@ import org.slf4j.LoggerFactory;
  * A lost worker is replaced by a warm spare if one is there, else by a new process, with back-off
  * while replacements keep failing.
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool<T> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
     private final WorkerSettings settings;
     private final WorkerLauncher launcher;
-    private final Consumer<WorkerEvent> events;
+    /** Set once, by {@link #listen}, before any worker starts. */
+    private volatile WorkerListener<T> listener;
     private final ForkpoolMetrics metrics;
-    private final AtomicReferenceArray<Worker> slots;
+    private final AtomicReferenceArray<Worker<T>> slots;
     private final int[] failedSpawns;
     private final int[] generations;
-    private final LinkedBlockingQueue<Worker> idle = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Worker<T>> idle = new LinkedBlockingQueue<>();
     /** Warm spares (said hello, hold no slot); guards their move into a slot against their loss. */
-    private final ArrayDeque<Worker> spares = new ArrayDeque<>();
+    private final ArrayDeque<Worker<T>> spares = new ArrayDeque<>();
     private int failedSpares;
     private final ScheduledExecutorService respawner =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
@@ -46,21 +46,46 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    public WorkerPool(WorkerSettings settings, Consumer<WorkerEvent> events, ForkpoolMetrics metrics) {
-        this(settings, null, events, metrics);
+    public WorkerPool(WorkerSettings settings, ForkpoolMetrics metrics) {
+        this(settings, null, metrics);
     }
 
     /** {@code kindsDir}: {@code forkpool.kinds.dir}, the kind jars each worker loads (null: none). */
-    public WorkerPool(WorkerSettings settings, java.nio.file.Path kindsDir, Consumer<WorkerEvent> events,
-            ForkpoolMetrics metrics) {
+    public WorkerPool(WorkerSettings settings, java.nio.file.Path kindsDir, ForkpoolMetrics metrics) {
         this.settings = settings;
         this.launcher = new WorkerLauncher(settings, kindsDir);
-        this.events = events;
         this.metrics = metrics;
         this.slots = new AtomicReferenceArray<>(settings.size());
         this.failedSpawns = new int[settings.size()];
         this.generations = new int[settings.size()];
         metrics.workers(this, WorkerPool::count);
+    }
+
+    /** Whom the pool tells what its workers did: one listener, set once, before the workers start. */
+    public synchronized void listen(WorkerListener<T> listener) {
+        if (this.listener != null) {
+            throw new IllegalStateException("the pool already reports to " + this.listener);
+        }
+        this.listener = listener;
+    }
+
+    /**
+     * A slot's worker answered or is gone. A lost worker is replaced here, before the listener
+     * hears of it; one that exits because the pool closed is no news unless it held a shard.
+     */
+    private void report(WorkerEvent<T> event) {
+        switch (event) {
+            case WorkerEvent.Answered<T>(var worker, var assignment, var answer) ->
+                    listener.answered(worker, assignment, answer);
+            case WorkerEvent.Lost<T>(var worker, var inFlight, var reason, var detail) -> {
+                if (closed && inFlight == null) {
+                    log.debug("{} stopped with the pool: {}", worker, detail);
+                    return;
+                }
+                replace(worker, reason);
+                listener.lost(worker, inFlight, reason, detail);
+            }
+        }
     }
 
     /**
@@ -71,6 +96,9 @@ public final class WorkerPool implements AutoCloseable {
     public synchronized void prestart() {
         if (spawning != null || closed) {
             return;
+        }
+        if (listener == null) {
+            throw new IllegalStateException("no listener: call listen before the workers start");
         }
         var spawns = new ArrayList<CompletableFuture<?>>();
         for (int slot = 0; slot < slots.length(); slot++) {
@@ -89,9 +117,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Blocks until a worker is idle and hands it out; the caller must {@link Worker#send} to it. */
-    public Worker takeIdle() throws InterruptedException {
+    public Worker<T> takeIdle() throws InterruptedException {
         while (true) {
-            Worker worker = idle.take();
+            Worker<T> worker = idle.take();
             if (worker.state() == Worker.State.IDLE && slots.get(worker.id()) == worker) {
                 return worker;
             }
@@ -99,7 +127,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** A worker answered and may take the next shard. */
-    public void release(Worker worker) {
+    public void release(Worker<T> worker) {
         worker.markIdle();
         if (worker.state() == Worker.State.IDLE && !closed) {
             idle.add(worker);
@@ -110,14 +138,14 @@ public final class WorkerPool implements AutoCloseable {
      * Replaces a worker that is gone, counted by {@code reason}: by a warm spare at once if there
      * is one (and a new spare starts behind it), else by a new worker process.
      */
-    public void replace(Worker lost, String reason) {
+    private void replace(Worker<T> lost, String reason) {
         if (closed || slots.get(lost.id()) != lost) {
             return;
         }
         metrics.workerRestarted(reason);
         noteCold(lost);
         int slot = lost.id();
-        Worker spare = takeSpare(slot);
+        Worker<T> spare = takeSpare(slot);
         if (spare != null) {
             log.info("{} takes the place of {}", spare, lost);
             idle.add(spare);
@@ -139,16 +167,16 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** The warm spares now (not in {@link #workers}). */
-    public List<Worker> spares() {
+    public List<Worker<T>> spares() {
         synchronized (spares) {
             return List.copyOf(spares);
         }
     }
 
     /** A live spare moved into {@code slot}, or null. */
-    private Worker takeSpare(int slot) {
+    private Worker<T> takeSpare(int slot) {
         synchronized (spares) {
-            Worker spare;
+            Worker<T> spare;
             while ((spare = spares.poll()) != null) {
                 if (spare.state() == Worker.State.IDLE) {
                     int generation;
@@ -182,7 +210,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Counts a worker that exited cold before its hello. */
-    private void noteCold(Worker lost) {
+    private void noteCold(Worker<?> lost) {
         if (!lost.hello().isDone() || lost.hello().isCompletedExceptionally()) {
             var process = lost.process();
             if (!process.isAlive() && process.exitValue() == io.forkpool.worker.protocol.Message.EXIT_COLD
@@ -205,7 +233,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean raiseRefused;
 
     /** A spare that took a slot runs at normal priority again, if the OS lets this service do that. */
-    private void raisePriority(Worker former) {
+    private void raisePriority(Worker<?> former) {
         var priority = launcher.sparePriority();
         if (priority != WorkerLauncher.Priority.NORMAL && !priority.raise(former.pid()) && !raiseRefused) {
             raiseRefused = true;
@@ -219,10 +247,10 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        Worker spare;
+        Worker<T> spare;
         boolean warm = warmUp();
         try {
-            spare = new Worker(Worker.SPARE, 0, launcher.startSpare(warm));
+            spare = new Worker<>(Worker.SPARE, 0, launcher.startSpare(warm));
         } catch (IOException e) {
             log.error("cannot start a spare worker: {}", e.getMessage());
             retrySpare(true);
@@ -254,7 +282,7 @@ public final class WorkerPool implements AutoCloseable {
      * free, so its deadline is {@link WorkerSettings#spawnTimeout} of its own CPU time (a long job
      * may hold it back for minutes), or 20× that of wall time (a spare that hangs).
      */
-    private void awaitSpareHello(Worker spare) throws Exception {
+    private void awaitSpareHello(Worker<T> spare) throws Exception {
         long wallDeadline = System.nanoTime() + 20 * settings.spawnTimeout().toNanos();
         var process = spare.process().toHandle();
         while (true) {
@@ -271,11 +299,11 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** A spare's events: its loss while still a spare is the pool's business; once in a slot, the aggregator's. */
-    private void spareEvent(Worker worker, WorkerEvent event) {
+    /** A spare's events: its loss while still a spare is the pool's business; once in a slot, the listener's too. */
+    private void spareEvent(Worker<T> worker, WorkerEvent<T> event) {
         synchronized (spares) {
             if (worker.id() == Worker.SPARE) {
-                if (event instanceof WorkerEvent.Lost(var w, var inFlight, var reason, var detail)) {
+                if (event instanceof WorkerEvent.Lost<T>(var w, var inFlight, var reason, var detail)) {
                     spares.remove(worker);
                     noteCold(worker);
                     if (!closed) {
@@ -286,7 +314,7 @@ public final class WorkerPool implements AutoCloseable {
                 return;
             }
         }
-        events.accept(event);
+        report(event);
     }
 
     /** The next spare: at once after one that was warm, with the slots' back-off after failed starts. */
@@ -315,8 +343,8 @@ public final class WorkerPool implements AutoCloseable {
         return slots.length();
     }
 
-    public List<Worker> workers() {
-        var list = new ArrayList<Worker>(slots.length());
+    public List<Worker<T>> workers() {
+        var list = new ArrayList<Worker<T>>(slots.length());
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) != null) {
                 list.add(slots.get(i));
@@ -334,7 +362,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         int n = 0;
         for (int i = 0; i < slots.length(); i++) {
-            Worker w = slots.get(i);
+            Worker<T> w = slots.get(i);
             String s = w == null ? "dead" : w.state().name().toLowerCase(java.util.Locale.ROOT);
             if (s.equals(state)) {
                 n++;
@@ -348,21 +376,21 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        Worker worker;
+        Worker<T> worker;
         boolean warm = warmUp();
         try {
             int generation;
             synchronized (generations) {
                 generation = slots.get(slot) == null && !started ? 0 : ++generations[slot];
             }
-            worker = new Worker(slot, generation, launcher.start(slot, warm));
+            worker = new Worker<>(slot, generation, launcher.start(slot, warm));
         } catch (IOException e) {
             log.error("cannot start worker {}: {}", slot, e.getMessage());
             retrySpawn(slot);
             return;
         }
         slots.set(slot, worker);
-        worker.listen(events);
+        worker.listen(this::report);
         try {
             worker.hello().get(settings.spawnTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -414,17 +442,20 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Closes every worker's stdin, waits briefly for them to exit, then kills what is left. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return; // the dispatcher stopped the pool, and now the context closes it
+        }
         closed = true;
         respawner.shutdownNow();
-        List<Worker> all = new ArrayList<>(workers());
+        List<Worker<T>> all = new ArrayList<>(workers());
         synchronized (spares) {
             all.addAll(spares);
             spares.clear();
         }
         all.forEach(Worker::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        for (Worker w : all) {
+        for (Worker<T> w : all) {
             try {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !w.process().waitFor(left, TimeUnit.NANOSECONDS)) {

@@ -11,6 +11,7 @@ import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.Worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,9 @@ class BrokenKindsTest {
         registry = KindRegistry.load(kinds);
         var settings = new WorkerSettings(WORKERS, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
                 "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(50), Duration.ofMillis(500));
-        dispatcher = new Dispatcher(settings, kinds, new ShardSettings(Duration.ofSeconds(5), ATTEMPTS),
-                new ForkpoolMetrics(meters), new ShardQueue());
+        var metrics = new ForkpoolMetrics(meters);
+        dispatcher = new Dispatcher(new WorkerPool<>(settings, kinds, metrics),
+                new ShardSettings(Duration.ofSeconds(5), ATTEMPTS), metrics, new ShardQueue());
         dispatcher.start();
     }
 
@@ -101,7 +103,7 @@ class BrokenKindsTest {
     static void awaitWholePool() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            List<Worker> workers = dispatcher.workers();
+            var workers = dispatcher.workers();
             if (workers.size() == WORKERS && workers.stream().allMatch(w -> (w.state() == Worker.State.IDLE
                     || w.state() == Worker.State.BUSY) && ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false))) {
                 return;

@@ -53,7 +53,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public void submit(ShardedWork work) {
+    public <W extends ShardSource & ShardSink> void submit(W work) {
         if (!(shards instanceof ShardQueue queue)) {
             throw new IllegalStateException("jobs of a shared transport enter through their store");
         }

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTask;
-import io.forkpool.dispatch.ShardedWork;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.metrics.ForkpoolMetrics;

@@ -9,7 +9,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The dispatcher, fed by the backend's shard transport (BackendConfiguration). */
+/** The worker pool and the dispatcher that feeds it from the backend's shard transport (backend/BackendConfiguration). */
 @Configuration(proxyBeanMethods = false)
 class DispatchConfiguration {
 

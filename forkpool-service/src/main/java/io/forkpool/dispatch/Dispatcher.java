@@ -121,7 +121,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         while (running) {
             try {
                 Worker<ShardTask> worker = pool.takeIdle();
-                assign(worker, shards.take(Math.max(1, pool.count("idle"))));
+                assign(worker, shards.take(Math.max(1, pool.count(Worker.State.IDLE))));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker<T> {
 
-    public enum State { STARTING, IDLE, BUSY, DEAD }
+    /**
+     * What a worker is doing, as the {@code forkpool.workers} gauge counts it. {@code DEAD} is also
+     * a slot without a live worker; {@code SPARE} a warm spare that holds no slot yet.
+     */
+    public enum State { STARTING, IDLE, BUSY, DEAD, SPARE }
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
@@ -79,7 +83,8 @@ public final class Worker<T> {
     }
 
     public State state() {
-        return state;
+        State now = state;
+        return now == State.IDLE && id == SPARE ? State.SPARE : now;
     }
 
     public Instant startedAt() {

@@ -44,7 +44,7 @@ class SpareWorkerTest {
             dispatcher.startSpares();
             await("a warm spare", () -> dispatcher.spares().size() == 1);
             Worker spare = dispatcher.spares().getFirst();
-            assertThat(spare.state()).isEqualTo(Worker.State.IDLE);
+            assertThat(spare.state()).isEqualTo(Worker.State.SPARE);
             assertThat(dispatcher.workers()).extracting(Worker::pid).doesNotContain(spare.pid());
 
             var work = new RecordingWork(JOB);

@@ -1,6 +1,7 @@
 package io.forkpool.dispatch;
 
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.forkpool.catalog.KindSettings;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -8,14 +9,20 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The dispatcher, fed by the backend's shard transport (BackendConfiguration). */
+/** The worker pool and the dispatcher that feeds it from the backend's shard transport (backend/BackendConfiguration). */
 @Configuration(proxyBeanMethods = false)
 class DispatchConfiguration {
 
+    /** Closed after the dispatcher (which stops it first): no worker outlives the context, even a failed one. */
+    @Bean(destroyMethod = "close")
+    WorkerPool<ShardTask> workerPool(WorkerSettings workers, KindSettings kinds, ForkpoolMetrics metrics) {
+        return new WorkerPool<>(workers, kinds.dir(), metrics);
+    }
+
     @Bean
-    Dispatcher dispatcher(WorkerSettings workers, KindSettings kinds, ShardSettings settings, ForkpoolMetrics metrics,
+    Dispatcher dispatcher(WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics,
             ShardTransport shards) {
-        var dispatcher = new Dispatcher(workers, kinds.dir(), settings, metrics, shards);
+        var dispatcher = new Dispatcher(pool, settings, metrics, shards);
         dispatcher.prestart(); // workers start and warm while the rest of the context is built
         return dispatcher;
     }

@@ -4,7 +4,7 @@ import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Assignment;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerPool;
-import io.forkpool.worker.WorkerSettings;
+import io.forkpool.worker.WorkerListener;
 import io.forkpool.worker.protocol.Message;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -13,23 +13,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Feeds idle workers from the fair shard queue, one shard per worker at a time, and enforces
  * each shard's deadline (a worker that stops answering, the tutorial's deadlock, is killed and
- * its shard retried). Starts the worker pool with the application and stops it last. The shards
+ * its shard retried). Starts the worker pool with the application and stops it last, and is the
+ * one listener the pool reports to (answers and lost workers go one way: up). The shards
  * come from a {@link ShardTransport}: this JVM's queue, or a stream shared by replicas.
  */
-public class Dispatcher implements SmartLifecycle, DisposableBean {
+public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final ShardSettings settings;
     private final ShardTransport shards;
     private final ResultAggregator aggregator;
-    private final WorkerPool pool;
+    private final WorkerPool<ShardTask> pool;
     private final AtomicLong tickets = new AtomicLong();
     private final ScheduledExecutorService watchdog =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("shard-deadlines").factory());
@@ -37,28 +37,23 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
     private volatile boolean running;
 
     /** A dispatcher with its own in-JVM queue (the embedded backend). */
-    public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics) {
-        this(workerSettings, settings, metrics, new ShardQueue());
+    public Dispatcher(WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics) {
+        this(pool, settings, metrics, new ShardQueue());
     }
 
-    public Dispatcher(WorkerSettings workerSettings, ShardSettings settings, ForkpoolMetrics metrics,
+    /** Feeds {@code pool}'s workers from {@code shards}; the pool reports to this dispatcher from now on. */
+    public Dispatcher(WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics,
             ShardTransport shards) {
-        this(workerSettings, null, settings, metrics, shards);
-    }
-
-    /** {@code kindsDir}: {@code forkpool.kinds.dir}, the kind jars every worker loads (null: built-in kinds only). */
-    public Dispatcher(WorkerSettings workerSettings, java.nio.file.Path kindsDir, ShardSettings settings,
-            ForkpoolMetrics metrics, ShardTransport shards) {
         this.settings = settings;
         this.shards = shards;
         this.aggregator = new ResultAggregator(shards, settings, metrics);
-        this.pool = new WorkerPool(workerSettings, kindsDir, aggregator::offer, metrics);
-        aggregator.attach(pool, this::freed);
+        this.pool = pool;
         metrics.shardsQueued(shards, ShardTransport::queued);
+        pool.listen(this);
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public void submit(ShardedWork work) {
+    public <W extends ShardSource & ShardSink> void submit(W work) {
         if (!(shards instanceof ShardQueue queue)) {
             throw new IllegalStateException("jobs of a shared transport enter through their store");
         }
@@ -70,15 +65,7 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
         pool.prestart();
     }
 
-    /** The application context closes (or failed to start): no worker outlives it. */
-    @Override
-    public void destroy() {
-        if (!running) {
-            pool.close();
-        }
-    }
-
-    public List<Worker> workers() {
+    public List<Worker<ShardTask>> workers() {
         return pool.workers();
     }
 
@@ -89,7 +76,7 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
         }
     }
 
-    public List<Worker> spares() {
+    public List<Worker<ShardTask>> spares() {
         return pool.spares();
     }
 
@@ -133,8 +120,8 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
     private void dispatchLoop() {
         while (running) {
             try {
-                Worker worker = pool.takeIdle();
-                assign(worker, shards.take(Math.max(1, pool.count("idle"))));
+                Worker<ShardTask> worker = pool.takeIdle();
+                assign(worker, shards.take(Math.max(1, pool.count(Worker.State.IDLE))));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -144,11 +131,31 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
     }
 
     /**
-     * A worker answered (called on its reader thread): hands it the next shard at once if one is
-     * queued, so a busy pool keeps its workers fed without waking the dispatcher thread; else
-     * back to the idle workers, where the dispatcher finds it.
+     * A worker answered (called on its reader thread): it gets its next shard first, so it
+     * computes while the answer is merged.
      */
-    private void freed(Worker worker) {
+    @Override
+    public void answered(Worker<ShardTask> worker, Assignment<ShardTask> assignment, Message answer) {
+        try {
+            freed(worker);
+        } catch (RuntimeException e) {
+            log.error("dispatcher failed to refill {}; it goes on", worker, e);
+        }
+        aggregator.answered(worker, assignment, answer);
+    }
+
+    /** A worker is gone; the pool has already replaced it. */
+    @Override
+    public void lost(Worker<ShardTask> worker, Assignment<ShardTask> inFlight, String reason, String detail) {
+        aggregator.lost(worker, inFlight, reason, detail);
+    }
+
+    /**
+     * Hands a worker that answered the next shard at once if one is queued, so a busy pool keeps
+     * its workers fed without waking the dispatcher thread; else back to the idle workers, where
+     * the dispatcher finds it.
+     */
+    private void freed(Worker<ShardTask> worker) {
         ShardTask task = running ? shards.poll() : null;
         if (task == null) {
             pool.release(worker);
@@ -158,7 +165,7 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
     }
 
     /** Sends {@code task} to {@code worker}, which holds nothing. */
-    private void assign(Worker worker, ShardTask task) {
+    private void assign(Worker<ShardTask> worker, ShardTask task) {
         if (task.work().isFinished()) {
             pool.release(worker);
             task.work().skipped(task.shard());
@@ -167,7 +174,7 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
         task.work().dispatched();
         long ticket = tickets.incrementAndGet();
         long now = System.nanoTime();
-        var assignment = new Assignment(task, ticket, now, now + settings.timeout().toNanos());
+        var assignment = new Assignment<>(task, ticket, now, now + settings.timeout().toNanos());
         if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
             shards.retry(task); // the worker died while idle: not this shard's fault
         }
@@ -175,10 +182,10 @@ public class Dispatcher implements SmartLifecycle, DisposableBean {
 
     private void killOverdue() {
         long now = System.nanoTime();
-        for (Worker worker : pool.workers()) {
-            Assignment held = worker.inFlight();
+        for (Worker<ShardTask> worker : pool.workers()) {
+            Assignment<ShardTask> held = worker.inFlight();
             if (held != null && now - held.deadlineNanos() > 0) {
-                worker.kill("timeout", "shard " + ((ShardTask) held.work()).shard() + " passed its deadline of "
+                worker.kill("timeout", "shard " + held.work().shard() + " passed its deadline of "
                         + settings.timeout());
             }
         }

@@ -17,16 +17,19 @@ public final class ShardQueue implements ShardTransport {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<Turn> rotation = new ArrayDeque<>();
-    private final Map<ShardedWork, Turn> turns = new HashMap<>();
+    private final Map<ShardSink, Turn> turns = new HashMap<>();
 
-    /** A job's place in the rotation and the retries it owes. */
-    private record Turn(ShardedWork work, ArrayDeque<ShardTask> retries) {}
+    /**
+     * A job's place in the rotation and the retries it owes; {@code fresh} is null for a job back
+     * only for a retry (its source had nothing left to hand out when it left the rotation).
+     */
+    private record Turn(ShardSink work, ShardSource fresh, ArrayDeque<ShardTask> retries) {}
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public void add(ShardedWork work) {
+    public <W extends ShardSource & ShardSink> void add(W work) {
         lock.lock();
         try {
-            turnOf(work);
+            turnOf(work, work);
         } finally {
             lock.unlock();
         }
@@ -36,7 +39,7 @@ public final class ShardQueue implements ShardTransport {
     public void retry(ShardTask task) {
         lock.lock();
         try {
-            turnOf(task.work()).retries.addLast(task);
+            turnOf(task.work(), null).retries.addLast(task);
         } finally {
             lock.unlock();
         }
@@ -89,7 +92,7 @@ public final class ShardQueue implements ShardTransport {
             long n = 0;
             for (Turn turn : rotation) {
                 if (!turn.work().isFinished()) {
-                    n += turn.retries.size() + turn.work().shardsLeft();
+                    n += turn.retries.size() + (turn.fresh() == null ? 0 : turn.fresh().shardsLeft());
                 }
             }
             return n;
@@ -106,14 +109,14 @@ public final class ShardQueue implements ShardTransport {
         if (retry != null) {
             return retry;
         }
-        int shard = turn.work().nextShard();
+        int shard = turn.fresh() == null ? -1 : turn.fresh().nextShard();
         return shard < 0 ? null : new ShardTask(turn.work(), shard, 0);
     }
 
-    private Turn turnOf(ShardedWork work) {
+    private Turn turnOf(ShardSink work, ShardSource fresh) {
         Turn turn = turns.get(work);
         if (turn == null) {
-            turn = new Turn(work, new ArrayDeque<>());
+            turn = new Turn(work, fresh, new ArrayDeque<>());
             turns.put(work, turn);
             rotation.addLast(turn);
             notEmpty.signal();

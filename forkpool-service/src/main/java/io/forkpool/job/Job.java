@@ -1,6 +1,7 @@
 package io.forkpool.job;
 
-import io.forkpool.dispatch.ShardedWork;
+import io.forkpool.dispatch.ShardSink;
+import io.forkpool.dispatch.ShardSource;
 import io.forkpool.plugin.JobRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
  * enforces {@link JobStatus}'s table; a shard's answer is merged at most once, whatever
  * retries delivered it twice.
  */
-public final class Job implements ShardedWork {
+public final class Job implements ShardSource, ShardSink {
 
     private final String id;
     private final long sequence;

@@ -16,8 +16,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class ForkpoolMetrics {
 
-    public static final String[] WORKER_STATES = {"starting", "idle", "busy", "dead", "spare"};
-
     private final MeterRegistry registry;
 
     /**
@@ -88,10 +86,14 @@ public class ForkpoolMetrics {
                 .register(registry);
     }
 
-    /** One gauge per worker state; {@code count} answers for a state name of {@link #WORKER_STATES}. */
-    public <T> void workers(T owner, java.util.function.BiFunction<T, String, Integer> count) {
-        for (String state : WORKER_STATES) {
-            Gauge.builder("forkpool.workers", owner, o -> count.apply(o, state)).tag("state", state)
+    /**
+     * One gauge per worker state, tagged with the state's name in lower case; {@code count}
+     * answers for each constant of {@code states} (the pool's {@code Worker.State}).
+     */
+    public <T, S extends Enum<S>> void workers(T owner, Class<S> states, java.util.function.ToIntBiFunction<T, S> count) {
+        for (S state : states.getEnumConstants()) {
+            Gauge.builder("forkpool.workers", owner, o -> count.applyAsInt(o, state))
+                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Worker processes by state").register(registry);
         }
     }

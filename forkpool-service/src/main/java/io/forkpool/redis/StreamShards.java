@@ -3,7 +3,7 @@ package io.forkpool.redis;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
-import io.forkpool.dispatch.ShardedWork;
+import io.forkpool.dispatch.ShardSink;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.Consumer;
@@ -340,7 +340,7 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
     }
 
     /** One stream entry: one shard of one job, acknowledged when merged, dropped or dead-lettered. */
-    private final class Entry implements ShardedWork {
+    private final class Entry implements ShardSink {
 
         private final String id;
         private final String job;
@@ -357,16 +357,6 @@ public final class StreamShards implements ShardTransport, AutoCloseable {
         @Override
         public JobRequest request() {
             return request;
-        }
-
-        @Override
-        public int nextShard() {
-            return -1; // the stream hands out shards, not this entry
-        }
-
-        @Override
-        public long shardsLeft() {
-            return 0;
         }
 
         /** What this replica heard: a cancel elsewhere reaches it in a pub/sub message, not a round trip. */

@@ -50,13 +50,13 @@ class WorkerController {
         return Stream.concat(slots, dispatcher.spares().stream().map(w -> view(w, "spare"))).toList();
     }
 
-    private static String state(Worker w) {
+    private static String state(Worker<?> w) {
         return w.state().name().toLowerCase(Locale.ROOT);
     }
 
-    private static WorkerView view(Worker w, String state) {
+    private static WorkerView view(Worker<ShardTask> w, String state) {
         var held = w.inFlight();
-        var task = held != null && held.work() instanceof ShardTask t ? t : null;
+        var task = held == null ? null : held.work();
         var process = ProcessHandle.of(w.pid());
         Double cpu = process.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(null);
         return new WorkerView(w.id(), w.pid(), state, w.shardsCompleted(), w.generation(), w.startedAt(),

@@ -1,7 +1,7 @@
 package io.forkpool.worker;
 
 /**
- * One try of one shard on one worker. {@code work} is whatever the dispatcher handed out; the
- * pool only carries it back with the answer.
+ * One try of one piece of work on one worker. {@code work} is what the dispatcher handed out
+ * (its shard); the pool only carries it back, typed, with the answer.
  */
-public record Assignment(Object work, long ticket, long sentNanos, long deadlineNanos) {}
+public record Assignment<T>(T work, long ticket, long sentNanos, long deadlineNanos) {}

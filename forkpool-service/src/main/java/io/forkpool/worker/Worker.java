@@ -22,11 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The parent's handle on one worker process: its pipes, the shard it holds and two daemon
  * threads, one reading answer frames from stdout, one copying stderr into the log. A worker that
- * fails in any way is reported {@link WorkerEvent.Lost} once and never used again.
+ * fails in any way is reported lost ({@link WorkerListener#lost}) once and never used again.
  */
-public final class Worker {
+public final class Worker<T> {
 
-    public enum State { STARTING, IDLE, BUSY, DEAD }
+    /**
+     * What a worker is doing, as the {@code forkpool.workers} gauge counts it. {@code DEAD} is also
+     * a slot without a live worker; {@code SPARE} a warm spare that holds no slot yet.
+     */
+    public enum State { STARTING, IDLE, BUSY, DEAD, SPARE }
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
@@ -38,8 +42,8 @@ public final class Worker {
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final AtomicLong shardsCompleted = new AtomicLong();
-    private final AtomicReference<Assignment> inFlight = new AtomicReference<>();
-    private final CompletableFuture<Worker> hello = new CompletableFuture<>();
+    private final AtomicReference<Assignment<T>> inFlight = new AtomicReference<>();
+    private final CompletableFuture<Worker<T>> hello = new CompletableFuture<>();
     private volatile State state = State.STARTING;
     private volatile String killReason;
 
@@ -59,8 +63,8 @@ public final class Worker {
         this.id = slot;
     }
 
-    /** Starts the reader threads; events go to {@code events}, the pool's shared result queue. */
-    void listen(Consumer<WorkerEvent> events) {
+    /** Starts the reader threads; events go to {@code events}, its pool. */
+    void listen(Consumer<WorkerEvent<T>> events) {
         Thread.ofPlatform().daemon().name(name() + "-stdout").start(() -> readAnswers(events));
         Thread.ofPlatform().daemon().name(name() + "-stderr").start(this::drainStderr);
     }
@@ -79,7 +83,8 @@ public final class Worker {
     }
 
     public State state() {
-        return state;
+        State now = state;
+        return now == State.IDLE && id == SPARE ? State.SPARE : now;
     }
 
     public Instant startedAt() {
@@ -90,20 +95,20 @@ public final class Worker {
         return shardsCompleted.get();
     }
 
-    public Assignment inFlight() {
+    public Assignment<T> inFlight() {
         return inFlight.get();
     }
 
-    CompletableFuture<Worker> hello() {
+    CompletableFuture<Worker<T>> hello() {
         return hello;
     }
 
     /**
      * Hands the worker a shard. Returns false if the worker was already dead, in which case the
      * caller still owns the shard; otherwise the shard comes back as an answer or with
-     * {@link WorkerEvent.Lost}.
+     * {@link WorkerListener#lost}.
      */
-    public boolean send(Assignment assignment, Message.Run run) {
+    public boolean send(Assignment<T> assignment, Message.Run run) {
         inFlight.set(assignment);
         if (state == State.DEAD) {
             // The reader sets DEAD before it takes inFlight, so exactly one of us owns the shard.
@@ -147,7 +152,7 @@ public final class Worker {
         }
     }
 
-    private void readAnswers(java.util.function.Consumer<WorkerEvent> events) {
+    private void readAnswers(Consumer<WorkerEvent<T>> events) {
         String reason = "crash";
         String detail;
         try (var in = new BufferedInputStream(process.getInputStream(), 1 << 12)) {
@@ -169,7 +174,7 @@ public final class Worker {
                     case Message.Failed failed -> failed.ticket();
                     default -> throw new ProtocolException("unexpected frame " + answer);
                 };
-                Assignment assignment = inFlight.get();
+                Assignment<T> assignment = inFlight.get();
                 if (assignment == null || assignment.ticket() != ticket
                         || !inFlight.compareAndSet(assignment, null)) {
                     throw new ProtocolException("answer for ticket " + ticket + " that the worker does not hold");
@@ -177,7 +182,7 @@ public final class Worker {
                 if (answer instanceof Message.Done) {
                     shardsCompleted.incrementAndGet();
                 }
-                events.accept(new WorkerEvent.Answered(this, assignment, answer));
+                events.accept(new WorkerEvent.Answered<>(this, assignment, answer));
             }
             detail = "worker closed its output";
         } catch (ProtocolException e) {
@@ -202,7 +207,7 @@ public final class Worker {
         detail = detail + " (exit code " + exit
                 + (exit == io.forkpool.worker.child.WorkerMain.EXIT_OUT_OF_MEMORY ? ": its kernel ran out of memory" : "") + ")";
         hello.completeExceptionally(new IOException("worker " + id + " died before hello: " + detail));
-        events.accept(new WorkerEvent.Lost(this, inFlight.getAndSet(null), reason, detail));
+        events.accept(new WorkerEvent.Lost<>(this, inFlight.getAndSet(null), reason, detail));
     }
 
     private int waitForExit() {

@@ -2,65 +2,107 @@ package io.forkpool.worker;
 
 import io.forkpool.metrics.ForkpoolMetrics;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * A fixed number of worker slots, each holding one live worker process or one on its way.
  * Idle workers wait in a queue the dispatcher takes from, so shards only go to idle workers.
- * A lost worker is replaced by a warm spare if one is there, else by a new process, with back-off
- * while replacements keep failing.
+ * A lost worker is replaced here, by a warm spare if one is there ({@link Spares}), else by a
+ * new process, with back-off while replacements keep failing; then the pool tells its one
+ * {@link WorkerListener}. All its state is guarded by one lock.
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool<T> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
     private final WorkerSettings settings;
     private final WorkerLauncher launcher;
-    private final Consumer<WorkerEvent> events;
     private final ForkpoolMetrics metrics;
-    private final AtomicReferenceArray<Worker> slots;
-    private final int[] failedSpawns;
-    private final int[] generations;
-    private final LinkedBlockingQueue<Worker> idle = new LinkedBlockingQueue<>();
-    /** Warm spares (said hello, hold no slot); guards their move into a slot against their loss. */
-    private final ArrayDeque<Worker> spares = new ArrayDeque<>();
-    private int failedSpares;
+    private final ColdStarts cold = new ColdStarts();
+    /** Between spawns that keep failing before their hello: respawn-backoff, doubling up to max-respawn-backoff. */
+    private final ExponentialBackOff backOff;
     private final ScheduledExecutorService respawner =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
-    private CompletableFuture<Void> spawning;
-    /** Workers in a row that exited cold (their kernels stayed slow through their warm-up); see {@link #warmUp}. */
-    private final java.util.concurrent.atomic.AtomicInteger coldInARow = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile boolean started;
-    private volatile boolean closed;
+    private final Spares<T> spares;
 
-    public WorkerPool(WorkerSettings settings, Consumer<WorkerEvent> events, ForkpoolMetrics metrics) {
-        this(settings, null, events, metrics);
+    /** Guards every field below, and the spares. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idleAdded = lock.newCondition();
+    private final Slot<T>[] slots;
+    private final ArrayDeque<Worker<T>> idle = new ArrayDeque<>();
+    private WorkerListener<T> listener;
+    private CompletableFuture<Void> spawning;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * One slot: its worker (null before the first start), how many workers it had before this
+     * one, and its back-off while starts keep failing before their hello (null: none failed).
+     */
+    private record Slot<T>(Worker<T> worker, int generation, BackOffExecution failing) {
+
+        static final Slot<?> EMPTY = new Slot<>(null, 0, null);
+
+        /** The generation of this slot's next worker: 0 for its first. */
+        int nextGeneration() {
+            return worker == null ? 0 : generation + 1;
+        }
+
+        /** The slot with {@code next} as its worker. */
+        Slot<T> holding(Worker<T> next) {
+            return new Slot<>(next, next.generation(), failing);
+        }
+
+        Slot<T> failing(BackOffExecution failing) {
+            return new Slot<>(worker, generation, failing);
+        }
+    }
+
+    public WorkerPool(WorkerSettings settings, ForkpoolMetrics metrics) {
+        this(settings, null, metrics);
     }
 
     /** {@code kindsDir}: {@code forkpool.kinds.dir}, the kind jars each worker loads (null: none). */
-    public WorkerPool(WorkerSettings settings, java.nio.file.Path kindsDir, Consumer<WorkerEvent> events,
-            ForkpoolMetrics metrics) {
+    @SuppressWarnings("unchecked")
+    public WorkerPool(WorkerSettings settings, Path kindsDir, ForkpoolMetrics metrics) {
         this.settings = settings;
         this.launcher = new WorkerLauncher(settings, kindsDir);
-        this.events = events;
         this.metrics = metrics;
-        this.slots = new AtomicReferenceArray<>(settings.size());
-        this.failedSpawns = new int[settings.size()];
-        this.generations = new int[settings.size()];
-        metrics.workers(this, WorkerPool::count);
+        this.backOff = new ExponentialBackOff(settings.respawnBackoff().toMillis(), 2);
+        backOff.setMaxInterval(Math.max(settings.respawnBackoff().toMillis(), settings.maxRespawnBackoff().toMillis()));
+        this.slots = new Slot[settings.size()];
+        java.util.Arrays.fill(slots, Slot.EMPTY);
+        this.spares = new Spares<>(settings, launcher, metrics, cold, backOff, respawner, lock, this::report);
+        metrics.workers(this, Worker.State.class, WorkerPool::count);
+    }
+
+    /** Whom the pool tells what its workers did: one listener, set once, before the workers start. */
+    public void listen(WorkerListener<T> listener) {
+        lock.lock();
+        try {
+            if (this.listener != null) {
+                throw new IllegalStateException("the pool already reports to " + this.listener);
+            }
+            this.listener = listener;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -68,41 +110,165 @@ public final class WorkerPool implements AutoCloseable {
      * so the workers' JVM start and kernel warm-up overlap the rest of the application's start
      * instead of following it. {@link #start} then only waits for their hellos.
      */
-    public synchronized void prestart() {
-        if (spawning != null || closed) {
-            return;
+    public void prestart() {
+        lock.lock();
+        try {
+            if (spawning != null || closed) {
+                return;
+            }
+            if (listener == null) {
+                throw new IllegalStateException("no listener: call listen before the workers start");
+            }
+            var spawns = new ArrayList<CompletableFuture<?>>();
+            for (int slot = 0; slot < slots.length; slot++) {
+                int s = slot;
+                spawns.add(CompletableFuture.runAsync(() -> spawn(s), Thread::startVirtualThread));
+            }
+            spawning = CompletableFuture.allOf(spawns.toArray(CompletableFuture[]::new));
+        } finally {
+            lock.unlock();
         }
-        var spawns = new ArrayList<CompletableFuture<?>>();
-        for (int slot = 0; slot < slots.length(); slot++) {
-            int s = slot;
-            spawns.add(CompletableFuture.runAsync(() -> spawn(s), Thread::startVirtualThread));
-        }
-        spawning = CompletableFuture.allOf(spawns.toArray(CompletableFuture[]::new));
     }
 
     /** Starts every worker at once (unless {@link #prestart} did) and waits until all said hello; failed slots retry in the background. */
     public void start() {
         prestart();
-        spawning.join();
-        started = true;
-        log.info("worker pool ready: {} of {} workers up", count("idle") + count("busy"), slots.length());
+        CompletableFuture<Void> all;
+        lock.lock();
+        try {
+            all = spawning;
+        } finally {
+            lock.unlock();
+        }
+        if (all == null) {
+            return; // closed before it started
+        }
+        all.join();
+        lock.lock();
+        try {
+            started = true;
+        } finally {
+            lock.unlock();
+        }
+        log.info("worker pool ready: {} of {} workers up", count(Worker.State.IDLE) + count(Worker.State.BUSY),
+                slots.length);
     }
 
     /** Blocks until a worker is idle and hands it out; the caller must {@link Worker#send} to it. */
-    public Worker takeIdle() throws InterruptedException {
-        while (true) {
-            Worker worker = idle.take();
-            if (worker.state() == Worker.State.IDLE && slots.get(worker.id()) == worker) {
-                return worker;
+    public Worker<T> takeIdle() throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                Worker<T> worker = idle.poll();
+                if (worker == null) {
+                    idleAdded.await();
+                } else if (worker.state() == Worker.State.IDLE && slots[worker.id()].worker() == worker) {
+                    return worker;
+                }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** A worker answered and may take the next shard. */
-    public void release(Worker worker) {
+    public void release(Worker<T> worker) {
         worker.markIdle();
-        if (worker.state() == Worker.State.IDLE && !closed) {
-            idle.add(worker);
+        lock.lock();
+        try {
+            if (worker.state() == Worker.State.IDLE && !closed) {
+                addIdle(worker);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts the spares ({@link WorkerSettings#spares}); the service calls this once it is ready. */
+    public void startSpares() {
+        spares.start();
+    }
+
+    /** The warm spares now (not in {@link #workers}). */
+    public List<Worker<T>> spares() {
+        return spares.list();
+    }
+
+    /** True once {@link #close} has begun: workers exit because they were told to. */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once started with at least one worker ready to take shards. */
+    public boolean isReady() {
+        lock.lock();
+        try {
+            return started && !closed && count(Worker.State.IDLE) + count(Worker.State.BUSY) > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int size() {
+        return slots.length;
+    }
+
+    public List<Worker<T>> workers() {
+        lock.lock();
+        try {
+            var list = new ArrayList<Worker<T>>(slots.length);
+            for (Slot<T> slot : slots) {
+                if (slot.worker() != null) {
+                    list.add(slot.worker());
+                }
+            }
+            return list;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Workers in {@code state}: the slots' ({@link Worker.State#DEAD} counts empty slots too), or the warm spares. */
+    public int count(Worker.State state) {
+        if (state == Worker.State.SPARE) {
+            return spares.count();
+        }
+        lock.lock();
+        try {
+            int n = 0;
+            for (Slot<T> slot : slots) {
+                Worker.State s = slot.worker() == null ? Worker.State.DEAD : slot.worker().state();
+                if (s == state) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A slot's worker answered or is gone. A lost worker is replaced here, before the listener
+     * hears of it; one that exits because the pool closed is no news unless it held a shard.
+     */
+    private void report(WorkerEvent<T> event) {
+        switch (event) {
+            case WorkerEvent.Answered<T>(var worker, var assignment, var answer) ->
+                    listener.answered(worker, assignment, answer);
+            case WorkerEvent.Lost<T>(var worker, var inFlight, var reason, var detail) -> {
+                if (isClosed() && inFlight == null) {
+                    log.debug("{} stopped with the pool: {}", worker, detail);
+                    return;
+                }
+                replace(worker, reason);
+                listener.lost(worker, inFlight, reason, detail);
+            }
         }
     }
 
@@ -110,259 +276,71 @@ public final class WorkerPool implements AutoCloseable {
      * Replaces a worker that is gone, counted by {@code reason}: by a warm spare at once if there
      * is one (and a new spare starts behind it), else by a new worker process.
      */
-    public void replace(Worker lost, String reason) {
-        if (closed || slots.get(lost.id()) != lost) {
-            return;
+    private void replace(Worker<T> lost, String reason) {
+        int id = lost.id();
+        Worker<T> spare;
+        long delay;
+        lock.lock();
+        try {
+            if (closed || slots[id].worker() != lost) {
+                return;
+            }
+            metrics.workerRestarted(reason);
+            cold.lost(lost);
+            Slot<T> slot = slots[id];
+            spare = spares.take(id, slot.nextGeneration());
+            if (spare != null) {
+                slots[id] = slot.holding(spare).failing(null);
+                addIdle(spare);
+                delay = 0;
+            } else {
+                delay = nextDelay(id);
+            }
+        } finally {
+            lock.unlock();
         }
-        metrics.workerRestarted(reason);
-        noteCold(lost);
-        int slot = lost.id();
-        Worker spare = takeSpare(slot);
         if (spare != null) {
             log.info("{} takes the place of {}", spare, lost);
-            idle.add(spare);
-            Thread.startVirtualThread(() -> {
-                raisePriority(spare);
-                spawnSpare();
-            });
-            return;
+            spares.promoted(spare);
+        } else {
+            schedule(id, delay);
         }
-        long delay = backoffMillis(slot);
-        respawner.schedule(() -> spawn(slot), delay, TimeUnit.MILLISECONDS);
-    }
-
-    /** Starts the spares ({@link WorkerSettings#spares}); the service calls this once it is ready. */
-    public void startSpares() {
-        for (int i = 0; i < settings.spares(); i++) {
-            Thread.startVirtualThread(this::spawnSpare);
-        }
-    }
-
-    /** The warm spares now (not in {@link #workers}). */
-    public List<Worker> spares() {
-        synchronized (spares) {
-            return List.copyOf(spares);
-        }
-    }
-
-    /** A live spare moved into {@code slot}, or null. */
-    private Worker takeSpare(int slot) {
-        synchronized (spares) {
-            Worker spare;
-            while ((spare = spares.poll()) != null) {
-                if (spare.state() == Worker.State.IDLE) {
-                    int generation;
-                    synchronized (generations) {
-                        generation = ++generations[slot];
-                    }
-                    spare.assign(slot, generation);
-                    slots.set(slot, spare);
-                    synchronized (failedSpawns) {
-                        failedSpawns[slot] = 0;
-                    }
-                    return spare;
-                }
-                // a dead one: its Lost event, waiting for this lock, finds it gone and starts another
-            }
-            return null;
-        }
-    }
-
-    /** After this many workers in a row exited cold, new ones start without warm-up. */
-    static final int MAX_COLD_IN_A_ROW = 2;
-
-    /**
-     * Whether the next worker warms up: yes, unless {@link #MAX_COLD_IN_A_ROW} workers in a row
-     * exited because their kernels stayed slow through their warm-up ({@link Message#EXIT_COLD}).
-     * One such worker is a rare JIT outcome, and its replacement is warm; several in a row mean a
-     * JVM whose kernels never reach compiled speed (C2 off, say), where workers must still come up.
-     */
-    private boolean warmUp() {
-        return coldInARow.get() < MAX_COLD_IN_A_ROW;
-    }
-
-    /** Counts a worker that exited cold before its hello. */
-    private void noteCold(Worker lost) {
-        if (!lost.hello().isDone() || lost.hello().isCompletedExceptionally()) {
-            var process = lost.process();
-            if (!process.isAlive() && process.exitValue() == io.forkpool.worker.protocol.Message.EXIT_COLD
-                    && coldInARow.incrementAndGet() == MAX_COLD_IN_A_ROW) {
-                log.warn("{} workers in a row kept slow kernels through their warm-up: new workers start without"
-                        + " warm-up (the JVM may lack C2, e.g. -XX:TieredStopAtLevel=1 in forkpool.workers.jvm-options)",
-                        MAX_COLD_IN_A_ROW);
-            }
-        }
-    }
-
-    /** A worker that warmed up said hello: the next ones warm up again. */
-    private void noteWarm(boolean warmed) {
-        if (warmed) {
-            coldInARow.set(0);
-        }
-    }
-
-    /** Logged once: former spares keep their idle priority here. */
-    private volatile boolean raiseRefused;
-
-    /** A spare that took a slot runs at normal priority again, if the OS lets this service do that. */
-    private void raisePriority(Worker former) {
-        var priority = launcher.sparePriority();
-        if (priority != WorkerLauncher.Priority.NORMAL && !priority.raise(former.pid()) && !raiseRefused) {
-            raiseRefused = true;
-            log.info("{} keeps the idle CPU priority it warmed at: raising it back needs root or CAP_SYS_NICE"
-                    + " (forkpool.workers.spare-priority=normal starts spares at normal priority)", former);
-        }
-    }
-
-    private void spawnSpare() {
-        if (closed) {
-            return;
-        }
-        long start = System.nanoTime();
-        Worker spare;
-        boolean warm = warmUp();
-        try {
-            spare = new Worker(Worker.SPARE, 0, launcher.startSpare(warm));
-        } catch (IOException e) {
-            log.error("cannot start a spare worker: {}", e.getMessage());
-            retrySpare(true);
-            return;
-        }
-        spare.listen(event -> spareEvent(spare, event));
-        try {
-            awaitSpareHello(spare);
-        } catch (TimeoutException e) {
-            spare.kill("spawn", e.getMessage());
-            return; // its Lost event starts the next try
-        } catch (Exception e) {
-            return; // its Lost event starts the next try
-        }
-        metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
-        noteWarm(warm);
-        synchronized (spares) {
-            if (!closed && spare.state() == Worker.State.IDLE) {
-                failedSpares = 0;
-                spares.add(spare);
-                return;
-            }
-        }
-        spare.close(); // the pool closed, or the spare died after its hello (its Lost event starts the next)
-    }
-
-    /**
-     * Waits for a spare's hello. At idle priority a spare only runs when the workers leave a core
-     * free, so its deadline is {@link WorkerSettings#spawnTimeout} of its own CPU time (a long job
-     * may hold it back for minutes), or 20× that of wall time (a spare that hangs).
-     */
-    private void awaitSpareHello(Worker spare) throws Exception {
-        long wallDeadline = System.nanoTime() + 20 * settings.spawnTimeout().toNanos();
-        var process = spare.process().toHandle();
-        while (true) {
-            try {
-                spare.hello().get(1, TimeUnit.SECONDS);
-                return;
-            } catch (TimeoutException e) {
-                var cpu = process.info().totalCpuDuration().orElse(Duration.ZERO);
-                if (cpu.compareTo(settings.spawnTimeout()) > 0 || System.nanoTime() - wallDeadline > 0) {
-                    throw new TimeoutException("no hello within " + settings.spawnTimeout() + " of CPU time ("
-                            + cpu.toMillis() + " ms used)");
-                }
-            }
-        }
-    }
-
-    /** A spare's events: its loss while still a spare is the pool's business; once in a slot, the aggregator's. */
-    private void spareEvent(Worker worker, WorkerEvent event) {
-        synchronized (spares) {
-            if (worker.id() == Worker.SPARE) {
-                if (event instanceof WorkerEvent.Lost(var w, var inFlight, var reason, var detail)) {
-                    spares.remove(worker);
-                    noteCold(worker);
-                    if (!closed) {
-                        log.warn("{} lost ({}): {}", worker, reason, detail);
-                        retrySpare(!worker.hello().isDone() || worker.hello().isCompletedExceptionally());
-                    }
-                }
-                return;
-            }
-        }
-        events.accept(event);
-    }
-
-    /** The next spare: at once after one that was warm, with the slots' back-off after failed starts. */
-    private void retrySpare(boolean failedBeforeHello) {
-        long delay;
-        synchronized (spares) {
-            failedSpares = failedBeforeHello ? failedSpares + 1 : 0;
-            delay = backoffAfter(failedSpares);
-        }
-        if (!closed) {
-            respawner.schedule(() -> Thread.startVirtualThread(this::spawnSpare), delay, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** True once {@link #close} has begun: workers exit because they were told to. */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /** True once started with at least one worker ready to take shards. */
-    public boolean isReady() {
-        return started && !closed && count("idle") + count("busy") > 0;
-    }
-
-    public int size() {
-        return slots.length();
-    }
-
-    public List<Worker> workers() {
-        var list = new ArrayList<Worker>(slots.length());
-        for (int i = 0; i < slots.length(); i++) {
-            if (slots.get(i) != null) {
-                list.add(slots.get(i));
-            }
-        }
-        return list;
-    }
-
-    /** Live workers in a state named as in the metrics: starting, idle, busy or dead; or the warm spares. */
-    public int count(String state) {
-        if (state.equals("spare")) {
-            synchronized (spares) {
-                return spares.size();
-            }
-        }
-        int n = 0;
-        for (int i = 0; i < slots.length(); i++) {
-            Worker w = slots.get(i);
-            String s = w == null ? "dead" : w.state().name().toLowerCase(java.util.Locale.ROOT);
-            if (s.equals(state)) {
-                n++;
-            }
-        }
-        return n;
     }
 
     private void spawn(int slot) {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
+        boolean warm = cold.warmUp();
         long start = System.nanoTime();
-        Worker worker;
-        boolean warm = warmUp();
+        Process process;
         try {
-            int generation;
-            synchronized (generations) {
-                generation = slots.get(slot) == null && !started ? 0 : ++generations[slot];
-            }
-            worker = new Worker(slot, generation, launcher.start(slot, warm));
+            process = launcher.start(slot, warm);
         } catch (IOException e) {
             log.error("cannot start worker {}: {}", slot, e.getMessage());
-            retrySpawn(slot);
+            long delay;
+            lock.lock();
+            try {
+                delay = nextDelay(slot);
+            } finally {
+                lock.unlock();
+            }
+            schedule(slot, delay);
             return;
         }
-        slots.set(slot, worker);
-        worker.listen(events);
+        Worker<T> worker;
+        lock.lock();
+        try {
+            if (closed) {
+                process.destroyForcibly();
+                return;
+            }
+            worker = new Worker<>(slot, slots[slot].nextGeneration(), process);
+            slots[slot] = slots[slot].holding(worker);
+        } finally {
+            lock.unlock();
+        }
+        worker.listen(this::report);
         try {
             worker.hello().get(settings.spawnTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -372,59 +350,70 @@ public final class WorkerPool implements AutoCloseable {
             log.warn("worker {} failed to start: {}", slot, e.getCause() == null ? e : e.getCause().getMessage());
             return; // the reader reports it lost, which schedules the next try
         }
-        synchronized (failedSpawns) {
-            failedSpawns[slot] = 0;
-        }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
-        noteWarm(warm);
-        if (closed) {
-            worker.close();
-        } else {
-            idle.add(worker);
+        cold.helloAfter(warm);
+        lock.lock();
+        try {
+            if (slots[slot].worker() == worker) {
+                slots[slot] = slots[slot].failing(null);
+            }
+            if (!closed) {
+                addIdle(worker);
+                return;
+            }
+        } finally {
+            lock.unlock();
         }
-    }
-
-    private void retrySpawn(int slot) {
-        if (!closed) {
-            respawner.schedule(() -> spawn(slot), backoffMillis(slot), TimeUnit.MILLISECONDS);
-        }
+        worker.close();
     }
 
     /**
-     * The delay before the next spawn in {@code slot}: none after a worker that had said hello (a
-     * new worker costs a JVM start and a warm-up, over a second, so this cannot spin), then the
-     * back-off, doubling while spawns keep failing before their hello.
+     * The delay before the next spawn in {@code slot}, under the lock: none after a worker that
+     * had said hello (a new worker costs a JVM start and a warm-up, over a second, so this cannot
+     * spin), then the back-off, doubling while spawns keep failing before their hello.
      */
-    private long backoffMillis(int slot) {
-        int failures;
-        synchronized (failedSpawns) {
-            failures = failedSpawns[slot]++;
-        }
-        return backoffAfter(failures);
-    }
-
-    /** No delay after 0 failed starts, then the back-off, doubling per failure up to its maximum. */
-    private long backoffAfter(int failures) {
-        if (failures == 0) {
+    private long nextDelay(int slot) {
+        Slot<T> s = slots[slot];
+        if (s.failing() == null) {
+            slots[slot] = s.failing(backOff.start());
             return 0;
         }
-        long delay = settings.respawnBackoff().toMillis() << Math.min(failures - 1, 20);
-        return Math.min(delay, settings.maxRespawnBackoff().toMillis());
+        return s.failing().nextBackOff();
+    }
+
+    private void schedule(int slot, long delayMillis) {
+        try {
+            respawner.schedule(() -> spawn(slot), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the pool closed meanwhile
+        }
+    }
+
+    /** Holds the lock. */
+    private void addIdle(Worker<T> worker) {
+        idle.add(worker);
+        idleAdded.signal();
     }
 
     /** Closes every worker's stdin, waits briefly for them to exit, then kills what is left. */
     @Override
     public void close() {
-        closed = true;
-        respawner.shutdownNow();
-        List<Worker> all = new ArrayList<>(workers());
-        synchronized (spares) {
-            all.addAll(spares);
-            spares.clear();
+        List<Worker<T>> all;
+        lock.lock();
+        try {
+            if (closed) {
+                return; // the dispatcher stopped the pool, and now the context closes it
+            }
+            closed = true;
+            all = new ArrayList<>(workers());
+            all.addAll(spares.close());
+        } finally {
+            lock.unlock();
         }
+        respawner.shutdownNow();
         all.forEach(Worker::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        for (Worker w : all) {
+        for (Worker<T> w : all) {
             try {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !w.process().waitFor(left, TimeUnit.NANOSECONDS)) {

@@ -13,6 +13,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
+import io.forkpool.dispatch.ShardTask;
 import io.forkpool.worker.Worker;
 import java.time.Instant;
 import java.util.List;
@@ -42,8 +43,9 @@ class OverviewControllerTest {
     @MockitoBean
     Throughput throughput;
 
-    static Worker worker(Worker.State state) {
-        var worker = mock(Worker.class);
+    @SuppressWarnings("unchecked")
+    static Worker<ShardTask> worker(Worker.State state) {
+        Worker<ShardTask> worker = mock(Worker.class);
         given(worker.state()).willReturn(state);
         return worker;
     }

@@ -11,6 +11,7 @@ import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.Worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,9 @@ class BrokenKindsTest {
         registry = KindRegistry.load(kinds);
         var settings = new WorkerSettings(WORKERS, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
                 "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(50), Duration.ofMillis(500));
-        dispatcher = new Dispatcher(settings, kinds, new ShardSettings(Duration.ofSeconds(5), ATTEMPTS),
-                new ForkpoolMetrics(meters), new ShardQueue());
+        var metrics = new ForkpoolMetrics(meters);
+        dispatcher = new Dispatcher(new WorkerPool<>(settings, kinds, metrics),
+                new ShardSettings(Duration.ofSeconds(5), ATTEMPTS), metrics, new ShardQueue());
         dispatcher.start();
     }
 
@@ -104,7 +106,7 @@ class BrokenKindsTest {
     static void awaitWholePool() {
         org.awaitility.Awaitility.await("the pool whole again").atMost(java.time.Duration.ofSeconds(120))
                 .pollInterval(java.time.Duration.ofMillis(20)).untilAsserted(() -> {
-                    List<Worker> workers = dispatcher.workers();
+                    var workers = dispatcher.workers();
                     assertThat(workers).as("workers and their states: %s",
                             workers.stream().map(w -> w + " " + w.state()).toList()).hasSize(WORKERS)
                             .allMatch(w -> (w.state() == Worker.State.IDLE || w.state() == Worker.State.BUSY)

@@ -6,6 +6,7 @@ import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -31,8 +32,9 @@ class DispatcherTest {
     static Dispatcher dispatcher(int workers, List<String> jvmOptions) {
         var settings = new WorkerSettings(workers, "64m", Duration.ofSeconds(30), Duration.ZERO,
                 "io.forkpool.worker.child.WorkerMain", jvmOptions, Duration.ofMillis(100), Duration.ofSeconds(1));
-        return new Dispatcher(settings, new ShardSettings(Duration.ofSeconds(30), 3),
-                new ForkpoolMetrics(new SimpleMeterRegistry()));
+        var metrics = new ForkpoolMetrics(new SimpleMeterRegistry());
+        return new Dispatcher(new WorkerPool<>(settings, metrics), new ShardSettings(Duration.ofSeconds(30), 3),
+                metrics);
     }
 
     static List<Object> runAll(Dispatcher dispatcher) throws Exception {

@@ -5,7 +5,7 @@ import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 
 /** A minimal job for dispatcher tests: merges each shard once and completes with the sum. */
-public final class RecordingWork implements ShardedWork {
+public final class RecordingWork implements ShardSource, ShardSink {
 
     public final CompletableFuture<Object> result = new CompletableFuture<>();
     public final CompletableFuture<String> failure = new CompletableFuture<>();

@@ -6,6 +6,7 @@ import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -28,8 +29,9 @@ class SpareWorkerTest {
     static Dispatcher dispatcher(int spares) {
         var settings = new WorkerSettings(2, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
                 "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(50), Duration.ofMillis(500), spares);
-        var dispatcher = new Dispatcher(settings, new ShardSettings(Duration.ofSeconds(30), 3),
-                new ForkpoolMetrics(new SimpleMeterRegistry()));
+        var metrics = new ForkpoolMetrics(new SimpleMeterRegistry());
+        var dispatcher = new Dispatcher(new WorkerPool<>(settings, metrics), new ShardSettings(Duration.ofSeconds(30), 3),
+                metrics);
         dispatcher.start();
         return dispatcher;
     }
@@ -42,7 +44,7 @@ class SpareWorkerTest {
             dispatcher.startSpares();
             await("a warm spare", () -> dispatcher.spares().size() == 1);
             Worker spare = dispatcher.spares().getFirst();
-            assertThat(spare.state()).isEqualTo(Worker.State.IDLE);
+            assertThat(spare.state()).isEqualTo(Worker.State.SPARE);
             assertThat(dispatcher.workers()).extracting(Worker::pid).doesNotContain(spare.pid());
 
             var work = new RecordingWork(JOB);

@@ -7,6 +7,7 @@ import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,8 +43,9 @@ class WorkerFaultTest {
         // Warm workers, as in production: a cold vector kernel can take longer than the short deadline below.
         var settings = new WorkerSettings(2, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1), mainClass,
                 List.of("-Dfaulty.marker=" + temp.resolve("claimed")), Duration.ofMillis(50), Duration.ofMillis(500));
-        var dispatcher = new Dispatcher(settings, new ShardSettings(shardTimeout, maxAttempts),
-                new ForkpoolMetrics(registry));
+        var metrics = new ForkpoolMetrics(registry);
+        var dispatcher = new Dispatcher(new WorkerPool<>(settings, metrics), new ShardSettings(shardTimeout, maxAttempts),
+                metrics);
         dispatcher.start();
         return dispatcher;
     }

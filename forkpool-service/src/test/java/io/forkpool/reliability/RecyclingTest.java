@@ -7,11 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardSettings;
-import io.forkpool.dispatch.ShardedWork;
+import io.forkpool.dispatch.ShardTask;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Worker;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -64,8 +65,9 @@ class RecyclingTest {
     void afterThousandsOfJobsAndKilledWorkersTheProcessesFdsAndThreadsAreThePool() throws Exception {
         var settings = new WorkerSettings(POOL, "64m", Duration.ofSeconds(30), Duration.ZERO,
                 "io.forkpool.worker.child.WorkerMain", List.of(marker), Duration.ofMillis(50), Duration.ofSeconds(1));
-        var dispatcher = new Dispatcher(settings, new ShardSettings(Duration.ofSeconds(30), 5),
-                new ForkpoolMetrics(new SimpleMeterRegistry()));
+        var metrics = new ForkpoolMetrics(new SimpleMeterRegistry());
+        var dispatcher = new Dispatcher(new WorkerPool<ShardTask>(settings, metrics),
+                new ShardSettings(Duration.ofSeconds(30), 5), metrics);
         dispatcher.start();
         try {
             // warm-up, with one kill, so reaper threads and the like exist before the baseline

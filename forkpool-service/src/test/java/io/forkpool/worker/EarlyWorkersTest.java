@@ -18,6 +18,15 @@ class EarlyWorkersTest {
                 "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(1));
     }
 
+    /** These tests send no work: nothing to hear. */
+    static final WorkerListener<Void> IGNORE = new WorkerListener<>() {
+        @Override
+        public void answered(Worker<Void> worker, Assignment<Void> assignment, io.forkpool.worker.protocol.Message answer) {}
+
+        @Override
+        public void lost(Worker<Void> worker, Assignment<Void> inFlight, String reason, String detail) {}
+    };
+
     @AfterEach
     void noneLeft() {
         EarlyWorkers.discard();
@@ -28,7 +37,8 @@ class EarlyWorkersTest {
         var settings = settings("64m");
         List<Long> forked = EarlyWorkers.fork(new WorkerLauncher(settings), settings.size());
         assertThat(forked).hasSize(2);
-        try (var pool = new WorkerPool(settings, e -> { }, new ForkpoolMetrics(new SimpleMeterRegistry()))) {
+        try (var pool = new WorkerPool<Void>(settings, new ForkpoolMetrics(new SimpleMeterRegistry()))) {
+            pool.listen(IGNORE);
             pool.start();
             assertThat(pool.workers()).extracting(Worker::pid).containsExactlyInAnyOrderElementsOf(forked);
             assertThat(pool.workers()).extracting(Worker::state).containsOnly(Worker.State.IDLE);
@@ -39,7 +49,8 @@ class EarlyWorkersTest {
     void aProcessForkedWithAnotherCommandLineIsKilledNotAdopted() throws Exception {
         List<Long> forked = EarlyWorkers.fork(new WorkerLauncher(settings("48m")), 2);
         var settings = settings("64m");
-        try (var pool = new WorkerPool(settings, e -> { }, new ForkpoolMetrics(new SimpleMeterRegistry()))) {
+        try (var pool = new WorkerPool<Void>(settings, new ForkpoolMetrics(new SimpleMeterRegistry()))) {
+            pool.listen(IGNORE);
             pool.start();
             assertThat(pool.workers()).hasSize(2).extracting(Worker::pid).doesNotContainAnyElementsOf(forked);
         }

@@ -2,16 +2,10 @@ package io.forkpool.dispatch;
 
 import io.forkpool.plugin.JobRequest;
 
-/** What the dispatcher needs of a job: its shards to hand out and where their answers go. */
-public interface ShardedWork {
+/** Where the outcomes of a job's shards go: what the dispatcher and the aggregator tell the job. */
+public interface ShardSink {
 
     JobRequest request();
-
-    /** The next shard never handed out, or -1 when there is none or the job has ended. */
-    int nextShard();
-
-    /** Shards not yet handed out once. */
-    long shardsLeft();
 
     boolean isFinished();
 

@@ -1,0 +1,55 @@
+package io.forkpool.backend;
+
+import io.forkpool.catalog.RequestBinder;
+import io.forkpool.dispatch.ShardQueue;
+import io.forkpool.dispatch.ShardSettings;
+import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.Backend;
+import io.forkpool.job.InMemoryJobStore;
+import io.forkpool.job.JobSettings;
+import io.forkpool.job.JobStore;
+import io.forkpool.job.TimelineSettings;
+import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.redis.RedisBackend;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The one place that chooses the backend ({@link BackendSettings}), above the features it serves:
+ * the {@code job} package gets its {@link JobStore}, {@code dispatch} its {@link ShardTransport},
+ * both from the same choice. Not a {@code @ConditionalOnProperty}: the packaged service runs in
+ * Spring AOT mode, whose bean definitions are fixed when the jar is built, and one jar must serve
+ * both backends, so the choice is made when the context starts.
+ */
+@Configuration(proxyBeanMethods = false)
+class BackendConfiguration {
+
+    /** Named so: "backend" is the readiness health indicator's name (BackendHealth). */
+    @Bean(destroyMethod = "close")
+    Backend forkpoolBackend(BackendSettings settings, JobSettings jobs, TimelineSettings timeline,
+            ShardSettings shards, ForkpoolMetrics metrics, ObjectMapper json, RequestBinder binder, Environment env) {
+        return switch (settings.backend()) {
+            case EMBEDDED -> embedded(jobs, timeline);
+            // the redis backend reads its connection (spring.data.redis.*) itself
+            case REDIS -> RedisBackend.open(env, json, binder, jobs, shards, metrics);
+        };
+    }
+
+    /** Jobs in this JVM, their shards on this JVM's fair queue. */
+    static Backend embedded(JobSettings jobs, TimelineSettings timeline) {
+        var queue = new ShardQueue();
+        return new Backend(new InMemoryJobStore(jobs, queue, timeline), queue, () -> {});
+    }
+
+    @Bean
+    JobStore jobStore(Backend backend) {
+        return backend.store();
+    }
+
+    @Bean
+    ShardTransport shardTransport(Backend backend) {
+        return backend.shards();
+    }
+}

@@ -4,7 +4,7 @@
 #   bench/before-after.sh [rounds]     (2 by default; BEFORE_AFTER_E2E="kinds" picks the end-to-end sections, "" none)
 # 1. JMH kernels (KernelBench: a shard of pi, dice, dice with 20 faces, projectile through the
 #    request's compute, single thread), before and after alternately, `rounds` times each.
-# 2. End to end through HTTP (bench/E2eBench.java: per-worker throughput of every kind, tiny-job
+# 2. End to end through HTTP (io.forkpool.bench.E2eBench, this tree's, on both jars: per-worker throughput of every kind, tiny-job
 #    latency and throughput, a pi 10^10 job), the two packaged jars alternately.
 # Figures for docs/benchmarks.md: medians, and after/before ratios, with the CPU.
 set -euo pipefail
@@ -24,7 +24,7 @@ before_cp=$(echo "$before_cp" | tr ':' '\n' | sed "s#^target/#$before/target/#" 
 after_cp=$(bench/test-classpath)
 ./mvnw -B -q -DskipTests package >&2
 before_jar=$(ls "$before"/target/forkpool-*.jar | head -1)
-after_jar=$(ls forkpool-service/target/forkpool-*.jar | head -1)
+after_jar=$(bench/jar)
 
 jmh() { # label classpath
   local out; out=$(mktemp)
@@ -57,6 +57,6 @@ PY
 sections=${BEFORE_AFTER_E2E-kinds tiny bigpi}
 [ -n "$sections" ] || exit 0
 for i in $(seq "$rounds"); do
-  echo "== end to end, before (round $i)"; "$java" bench/E2eBench.java "$before_jar" $sections
-  echo "== end to end, after (round $i)"; "$java" bench/E2eBench.java "$after_jar" $sections
+  echo "== end to end, before (round $i)"; "$java" -cp "$after_cp" io.forkpool.bench.E2eBench "$before_jar" $sections
+  echo "== end to end, after (round $i)"; "$java" -cp "$after_cp" io.forkpool.bench.E2eBench "$after_jar" $sections
 done

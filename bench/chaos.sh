@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bench/jdk25)
-jar=$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
-echo "+ $java bench/Chaos.java $jar $*"
-exec "$java" bench/Chaos.java "$jar" "$@"
+jar=$(bench/jar)
+cp=$(bench/test-classpath)
+echo "+ io.forkpool.bench.Chaos $jar $*"
+exec "$java" -cp "$cp" io.forkpool.bench.Chaos "$jar" "$@"

@@ -20,8 +20,7 @@ workers=${BENCH_WORKERS:-1}
 redis_port=${REDIS_PORT:-16390}
 base_port=${BASE_PORT:-18090}
 java=$(bench/jdk25)
-jar=${JAR:-$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)}
-[ -n "$jar" ] || { ./mvnw -B -q -ntp -Dmaven.test.skip=true package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
+jar=${JAR:-$(bench/jar)}
 work=$(mktemp -d /tmp/forkpool-bench-redis.XXXXXX)
 pids=()
 redis_pid=

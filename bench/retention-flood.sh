@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bench/jdk25)
-jar=${1:-$(ls forkpool-service/target/forkpool-*.jar | head -1)}; shift || true
+jar=${1:-$(bench/jar)}; shift || true
 port=${PORT:-18381}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 "$java" --add-modules=jdk.incubator.vector -jar "$jar" --server.port="$port" --forkpool.workers.count=2 "$@" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmark through the HTTP API of the packaged service. Prints figures; asserts nothing.
-#   bench/run.sh [sections]   packages the jar if needed, then runs bench/E2eBench.java
+#   bench/run.sh [sections]   packages the jar if needed, then runs io.forkpool.bench.E2eBench (test sources)
 #   sections: start kinds tiny fanout bigpi (all by default)
 #   E2E_LAUNCH=image: the sections after start run the image's form (target/aot: extracted jar,
 #   AOT caches, the Dockerfile's entry point) instead of java -jar
@@ -13,6 +13,6 @@ if ! command -v wrk >/dev/null; then
   $sudo apt-get install -y -q wrk >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q wrk >/dev/null; }
 fi
 java=$(bench/jdk25)
-jar=$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
-exec "$java" bench/E2eBench.java "$jar" "$@"
+jar=$(bench/jar)
+cp=$(bench/test-classpath)
+exec "$java" -cp "$cp" io.forkpool.bench.E2eBench "$jar" "$@"

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bench/jdk25)
 cp=$(bench/test-classpath)
-exec "$java" --add-modules=jdk.incubator.vector -cp "$cp" bench/ShardOverhead.java "$@"
+exec "$java" --add-modules=jdk.incubator.vector -cp "$cp" io.forkpool.bench.ShardOverhead "$@"

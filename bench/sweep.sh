@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bench/jdk25)
-jar=$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
-exec "$java" bench/Sweep.java "$jar" "$@"
+jar=$(bench/jar)
+cp=$(bench/test-classpath)
+exec "$java" -cp "$cp" io.forkpool.bench.Sweep "$jar" "$@"

@@ -10,8 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java=$(bench/jdk25)
-jar=$(ls forkpool-service/target/forkpool-*.jar 2>/dev/null | grep -v plain | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q -DskipTests package; jar=$(ls forkpool-service/target/forkpool-*.jar | head -1); }
+jar=$(bench/jar)
+bench/test-classpath >/dev/null # compiles the bench
+tests=$PWD/forkpool-service/target/test-classes
 dir=$PWD/target/aot
 from="$jar $(stat -c %Y "$jar")"
 if [ "$(cat "$dir/built-from" 2>/dev/null)" != "$from" ]; then
@@ -24,4 +25,6 @@ fi
 rounds=${1:-5}; shift || true
 [ $# -gt 0 ] || set -- "image=-XX:AOTCache=$dir/worker.aot" "no-cache="
 cd "$dir"
-exec "$java" ${WARMUP_OPTS:-} --add-modules=jdk.incubator.vector -cp app.jar "$OLDPWD/bench/WorkerWarmup.java" "$rounds" "$@"
+# the bench's classes beside the image's; the workers get the image's class path alone (app.jar)
+exec "$java" ${WARMUP_OPTS:-} --add-modules=jdk.incubator.vector -cp "app.jar:$tests" -Dworker.classpath=app.jar \
+  io.forkpool.bench.WorkerWarmup "$rounds" "$@"

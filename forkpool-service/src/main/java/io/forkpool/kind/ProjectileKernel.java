@@ -146,20 +146,6 @@ final class ProjectileKernel {
         return maxRange;
     }
 
-    /**
-     * The bin of a range: bin i holds [min + i·w, min + (i+1)·w), the maximum itself goes in the
-     * last bin, and ranges pushed an ulp outside [min, max] by rounding are clamped into the
-     * first or last bin.
-     */
-    int binOf(double range) {
-        if (degenerate) {
-            return bins - 1;
-        }
-        // (int) truncates toward zero and maps NaN to 0; clamp does the rest.
-        int bin = (int) ((range - minRange) * binsPerMetre);
-        return Math.clamp(bin, 0, bins - 1);
-    }
-
     /** Adds the samples of block {@code block} to {@code counts}. */
     void sample(long seed, long block, int samples, long[] counts) {
         if (degenerate) {

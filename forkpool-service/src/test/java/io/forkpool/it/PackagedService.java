@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
-/** What the tests of the packaged service share: a free port, waiting for readiness, the log's tail. */
-final class PackagedService {
+/** What the tests and benches (io.forkpool.bench) of the packaged service share: a free port, waiting for readiness, the log's tail. */
+public final class PackagedService {
 
     private PackagedService() {}
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -26,7 +26,7 @@ final class PackagedService {
     }
 
     /** Waits until readiness is UP; fails with the log's tail if the service exits or takes too long. */
-    static void awaitReady(Api api, Process service, Path log, Duration within)
+    public static void awaitReady(Api api, Process service, Path log, Duration within)
             throws InterruptedException, IOException {
         var last = new AtomicReference<>("no answer");
         try {
@@ -64,7 +64,7 @@ final class PackagedService {
         return service.toHandle().children().map(ProcessHandle::pid).toList();
     }
 
-    static String tail(Path log) throws IOException {
+    public static String tail(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "(no log)";
         }

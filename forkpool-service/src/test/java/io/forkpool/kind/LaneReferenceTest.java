@@ -4,7 +4,9 @@ import io.forkpool.plugin.JobRequest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -113,6 +115,17 @@ class LaneReferenceTest {
             counts[kernel.binOfDraws(random.nextLong(), random.nextLong())]++;
         }
         return counts;
+    }
+
+    /**
+     * The build runs this class again with narrower vectors (forkpool-service/pom.xml, profile
+     * lane-widths) and says which width that JVM must pick: proof the run tested that width.
+     */
+    @Test
+    void runsAtTheVectorWidthTheBuildAskedFor() {
+        Integer expected = Integer.getInteger("lanes.expected-width");
+        assumeTrue(expected != null, "only in the build's runs at a forced vector width");
+        assertEquals(expected, Lanes.WIDTH);
     }
 
     @ParameterizedTest

@@ -82,19 +82,41 @@ class ProjectileRequestTest {
     }
 
     @Test
-    void aRangeAtTheMaximumGoesInTheLastBinAndOutliersAreClamped() {
+    void theExtremeDrawsFallInTheFirstAndLastBin() {
         var request = defaults(1);
         var kernel = new ProjectileKernel((ProjectileRequest) request.params());
         double max = ProjectileRange.range(31, 100, 9.81);
         assertEquals(max, kernel.maxRange(), "the sample at (31°, 100 m/s) is the maximum, bit for bit");
-        assertEquals(19, kernel.binOf(max));
-        assertEquals(19, kernel.binOf(Math.nextUp(max)));
-        assertEquals(0, kernel.binOf(kernel.minRange()));
-        assertEquals(0, kernel.binOf(Math.nextDown(kernel.minRange())));
-        double width = (kernel.maxRange() - kernel.minRange()) / 20;
-        for (int i = 0; i < 20; i++) {
-            assertEquals(i, kernel.binOf(kernel.minRange() + (i + 0.5) * width));
+        // draws of 0 are (30°, 99 m/s), the minimum; draws of all ones one 53-bit step below (31°, 100 m/s)
+        assertEquals(0, kernel.binOfDraws(0, 0));
+        assertEquals(19, kernel.binOfDraws(-1L, -1L));
+        assertEquals(10, kernel.binOfDraws(0, -1L), "30° at 100 m/s: 100²·sin 60° / 9.81 = 882.8 m, 50.5% of the span");
+    }
+
+    @Test
+    void eachDrawsBinIsWhereItsRangeFallsBetweenTheEdges() {
+        // The kernel's bin against the range of the same (angle, speed) by StrictMath.sin, binned
+        // on the result's edges; a range within 1e-9 m of an edge may go either way (the kernel's
+        // polynomial sine differs from StrictMath by a few ulps).
+        var request = (ProjectileRequest) TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L).params();
+        var kernel = new ProjectileKernel(request);
+        double width = (kernel.maxRange() - kernel.minRange()) / request.bins();
+        var random = new java.util.SplittableRandom(7);
+        int checked = 0;
+        for (int i = 0; i < 100_000; i++) {
+            long angleDraw = random.nextLong();
+            long speedDraw = random.nextLong();
+            double angle = request.angleMinDeg() + (request.angleMaxDeg() - request.angleMinDeg()) * (angleDraw >>> 11) * 0x1.0p-53;
+            double speed = request.speedMin() + (request.speedMax() - request.speedMin()) * (speedDraw >>> 11) * 0x1.0p-53;
+            double position = (ProjectileRange.range(angle, speed, request.gravity()) - kernel.minRange()) / width;
+            if (Math.abs(position - Math.rint(position)) * width < 1e-9) {
+                continue;
+            }
+            assertEquals(Math.clamp((int) position, 0, request.bins() - 1), kernel.binOfDraws(angleDraw, speedDraw),
+                    "angle " + angle + ", speed " + speed);
+            checked++;
         }
+        assertTrue(checked > 99_000, "almost no draw is that close to an edge: " + checked);
     }
 
     @Test
@@ -102,7 +124,8 @@ class ProjectileRequestTest {
         var request = TestJobs.projectile(1L, 10, 40.0, 50.0, 20.0, 30.0, 10.0, 1L);
         var kernel = new ProjectileKernel((ProjectileRequest) request.params());
         assertEquals(30.0 * 30.0 / 10.0, kernel.maxRange());
-        assertEquals(9, kernel.binOf(ProjectileRange.range(45, 30, 10)));
+        // an angle draw of 2^63 is the middle of [40°, 50°]: 45°, at the top speed, the last bin
+        assertEquals(9, kernel.binOfDraws(Long.MIN_VALUE, -1L));
         // 40° and 50° are equally far from 45°: either gives the minimum.
         assertEquals(20.0 * 20.0 * Math.sin(Math.toRadians(80)) / 10.0, kernel.minRange(), 1e-12);
     }

@@ -14,7 +14,7 @@ class DashboardQueriesTest {
 
     private static final Path DASHBOARD = ProjectFiles.file("docker/grafana/dashboards/forkpool.json");
 
-    /** DESIGN.md's metrics plus the standard ones the dashboard shows. */
+    /** The contract's metrics (docs/contract.md) plus the standard ones the dashboard shows. */
     private static final List<String> CONTRACT_METRICS = List.of(
             "forkpool_jobs_submitted_total", "forkpool_jobs_rejected_total", "forkpool_jobs_duration_seconds_bucket",
             "forkpool_jobs_duration_seconds_count", "forkpool_jobs_queue_wait_seconds_bucket", "forkpool_jobs_active",

@@ -51,104 +51,15 @@ class BadInputTest {
 
     static Stream<Arguments> badRequests() {
         return Stream.of(
-                // -- the body as a whole
+                // -- the body: a few rows end to end; every body row is in JobRequestBindingTest (web layer)
                 row("malformed JSON", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":", 400, "body"),
-                row("not JSON at all", "POST", JOBS, JSON, "samples=5", 400, "body"),
-                row("empty body", "POST", JOBS, JSON, "", 400, "body"),
-                row("JSON array", "POST", JOBS, JSON, "[{\"type\":\"pi\",\"samples\":10}]", 400, "body"),
-                row("JSON null", "POST", JOBS, JSON, "null", 400, "body"),
-                // -- the type
-                row("missing type", "POST", JOBS, JSON, "{\"samples\":1000}", 400, "type"),
                 row("unknown type", "POST", JOBS, JSON, "{\"type\":\"mandelbrot\",\"samples\":1000}", 400, "type"),
-                row("type in upper case", "POST", JOBS, JSON, "{\"type\":\"PI\",\"samples\":1000}", 400, "type"),
-                row("type a number", "POST", JOBS, JSON, "{\"type\":7,\"samples\":1000}", 400, "type"),
-                // -- wrong JSON types
-                row("string for samples", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":\"many\"}", 400, "samples"),
-                row("float for samples", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":1.5}", 400, "samples"),
-                row("object for x", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":{\"v\":1},\"terms\":3}", 400, "x"),
-                row("array for rolls", "POST", JOBS, JSON, "{\"type\":\"dice\",\"rolls\":[6]}", 400, "rolls"),
-                row("boolean for terms", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":1,\"terms\":true}", 400, "terms"),
-                row("boolean for samples", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":false}", 400, "samples"),
-                row("string for seed", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10,\"seed\":\"abc\"}", 400,
-                        "seed"),
-                row("\"NaN\" for x", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":\"NaN\",\"terms\":3}", 400, "x"),
-                row("\"Infinity\" for x", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":\"Infinity\",\"terms\":3}",
-                        400, "x"),
-                row("\"Infinity\" for gravity", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":\"Infinity\"}", 400, "gravity"),
-                row("\"-Infinity\" for speedMin", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":\"-Infinity\"}", 400, "speedMin"),
-                row("\"NaN\" for angleMinDeg", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":\"NaN\"}", 400, "angleMinDeg"),
-                // -- required fields
-                row("pi without samples", "POST", JOBS, JSON, "{\"type\":\"pi\"}", 400, "samples"),
-                row("samples null", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":null}", 400, "samples"),
-                row("dice without rolls", "POST", JOBS, JSON, "{\"type\":\"dice\",\"faces\":6}", 400, "rolls"),
-                row("sine without terms", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":1}", 400, "terms"),
-                row("sine without x", "POST", JOBS, JSON, "{\"type\":\"sine\",\"terms\":3}", 400, "x"),
-                row("smallest-multiple without factor", "POST", JOBS, JSON,
-                        "{\"type\":\"smallest-multiple\",\"samples\":10}", 400, "factor"),
-                // -- sizes
                 row("negative samples", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":-5}", 400, "samples"),
-                row("zero samples", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":0}", 400, "samples"),
-                row("samples over 10^13", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10000000000001}", 400,
-                        "samples"),
-                row("projectile samples over 10^13", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10000000000001}", 400, "samples"),
-                row("zero rolls", "POST", JOBS, JSON, "{\"type\":\"dice\",\"rolls\":0}", 400, "rolls"),
-                row("rolls over 10^13", "POST", JOBS, JSON, "{\"type\":\"dice\",\"rolls\":10000000000001}", 400,
-                        "rolls"),
-                row("smallest-multiple samples 0", "POST", JOBS, JSON,
-                        "{\"type\":\"smallest-multiple\",\"samples\":0,\"factor\":3}", 400, "samples"),
-                // -- projectile
-                row("bins 0", "POST", JOBS, JSON, "{\"type\":\"projectile\",\"samples\":10,\"bins\":0}", 400, "bins"),
-                row("bins 1001", "POST", JOBS, JSON, "{\"type\":\"projectile\",\"samples\":10,\"bins\":1001}", 400,
-                        "bins"),
-                row("angleMinDeg below 0", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":-1}", 400, "angleMinDeg"),
-                row("angleMaxDeg above 90", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMaxDeg\":90.5}", 400, "angleMaxDeg"),
                 row("angle min > max", "POST", JOBS, JSON,
                         "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":45,\"angleMaxDeg\":40}", 400,
                         "angleMaxDeg"),
-                row("angle min > default max", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":60}", 400, "angleMinDeg"),
-                row("speedMin 0", "POST", JOBS, JSON, "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":0}", 400,
-                        "speedMin"),
-                row("speedMax negative", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":1,\"speedMax\":-3}", 400, "speedMax"),
-                row("speed min > max", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":50,\"speedMax\":40}", 400, "speedMax"),
-                row("gravity 0", "POST", JOBS, JSON, "{\"type\":\"projectile\",\"samples\":10,\"gravity\":0}", 400,
-                        "gravity"),
-                row("gravity negative", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":-9.81}", 400, "gravity"),
-                row("gravity so small the range overflows", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":1e-320}", 400, "gravity"),
-                // -- dice
-                row("faces 1", "POST", JOBS, JSON, "{\"type\":\"dice\",\"rolls\":10,\"faces\":1}", 400, "faces"),
-                row("faces 0", "POST", JOBS, JSON, "{\"type\":\"dice\",\"rolls\":10,\"faces\":0}", 400, "faces"),
-                // -- sine
-                row("terms 0", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":1,\"terms\":0}", 400, "terms"),
-                row("terms 10001", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":1,\"terms\":10001}", 400, "terms"),
-                row("x above 1000", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":1000.5,\"terms\":3}", 400, "x"),
-                row("x below -1000", "POST", JOBS, JSON, "{\"type\":\"sine\",\"x\":-1001,\"terms\":3}", 400, "x"),
-                // -- smallest-multiple
-                row("factor 0", "POST", JOBS, JSON, "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":0}",
-                        400, "factor"),
-                row("low == high", "POST", JOBS, JSON,
-                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":10,\"high\":10}", 400,
-                        "high"),
-                row("low > high", "POST", JOBS, JSON,
-                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":50,\"high\":20}", 400,
-                        "high"),
-                row("low >= default high", "POST", JOBS, JSON,
-                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":1000}", 400, "low"),
-                // -- unknown fields
                 row("unknown field", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10,\"sampels\":10}", 400,
                         "sampels"),
-                row("field of another kind", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10,\"faces\":6}", 400,
-                        "faces"),
                 // -- query parameters
                 row("wait=61", "POST", JOBS + "?wait=61", JSON, "{\"type\":\"pi\",\"samples\":10}", 400, "wait"),
                 row("wait=-1", "POST", JOBS + "?wait=-1", JSON, "{\"type\":\"pi\",\"samples\":10}", 400, "wait"),
@@ -175,14 +86,6 @@ class BadInputTest {
                 row("PUT on jobs", "PUT", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10}", 405, null));
     }
 
-    /** Rows that once named the wrong field (a parser error's path; a JSON string read as a type id). */
-    static Stream<Arguments> knownProblems() {
-        return Stream.of(
-                row("samples beyond a long", "POST", JOBS, JSON,
-                        "{\"type\":\"pi\",\"samples\":100000000000000000000000}", 400, "samples"),
-                row("JSON string", "POST", JOBS, JSON, "\"pi\"", 400, "body"));
-    }
-
     private static Arguments row(String name, String method, String path, String contentType, String body,
             int status, String field) {
         return Arguments.argumentSet(name, method, path, contentType, body, status, field);
@@ -205,14 +108,6 @@ class BadInputTest {
     @ParameterizedTest
     @MethodSource("badRequests")
     void badRequestIsAProblemNamingTheField(String method, String path, String contentType, String body,
-            int status, String field) {
-        check(method, path, contentType, body, status, field);
-    }
-
-    @Order(1)
-    @ParameterizedTest
-    @MethodSource("knownProblems")
-    void knownProblemIsAProblemNamingTheField(String method, String path, String contentType, String body,
             int status, String field) {
         check(method, path, contentType, body, status, field);
     }

@@ -1,5 +1,9 @@
+package io.forkpool.bench;
+
+import io.forkpool.it.PackagedService;
+import io.forkpool.web.Api;
+import tools.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +25,6 @@ import java.util.regex.Pattern;
 public class E2eBench {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final Pattern COMPUTE = Pattern.compile("\"computeSeconds\":([0-9.Ee-]+)");
-    static final Pattern RUN = Pattern.compile("\"runSeconds\":([0-9.Ee-]+)");
-    static final Pattern STATUS = Pattern.compile("\"status\":\"([A-Z]+)\"");
 
     /**
      * {@code bench/run.sh [sections...]}: all by default; sections are {@code kinds} (per-worker
@@ -68,7 +69,7 @@ public class E2eBench {
                     String job = service.post(k[1]);
                     double units = Double.parseDouble(k[2]);
                     System.out.printf("%-18s %8s units  compute %.3f s  -> %,.0f units/s/worker (run %.3f s)%n", k[0], k[2],
-                            num(COMPUTE, job), units / num(COMPUTE, job), num(RUN, job));
+                            num("computeSeconds", job), units / num("computeSeconds", job), num("runSeconds", job));
                 }
             }
             if (sections.contains("bigpi")) {
@@ -280,17 +281,12 @@ public class E2eBench {
 
     /** The pids of the workers in the slots (not the spares). */
     static java.util.Set<Long> workerPids(Service service) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port + "/api/v1/workers"))
-                .build(), HttpResponse.BodyHandlers.ofString());
         var pids = new java.util.HashSet<Long>();
-        var m = WORKER.matcher(r.body());
-        while (m.find()) {
-            pids.add(Long.parseLong(m.group(2)));
+        for (JsonNode worker : Api.parse(service.api.get("/api/v1/workers").body())) {
+            pids.add(worker.path("pid").asLong());
         }
         return pids;
     }
-
-    static final Pattern WORKER = Pattern.compile("\\{\"id\":(\\d+),\"pid\":(\\d+),\"state\":\"([a-z]+)\"");
 
     /**
      * Kills worker 0 five times, waiting each time until its slot holds an idle replacement: first
@@ -339,20 +335,15 @@ public class E2eBench {
 
     /** Warm spares now, from the service's Prometheus gauge. */
     static int spares(Service service) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port + "/actuator/prometheus"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        var m = SPARES.matcher(r.body());
+        var m = SPARES.matcher(service.api.get("/actuator/prometheus").body());
         return m.find() ? (int) Double.parseDouble(m.group(1)) : 0;
     }
 
     /** The pid of worker {@code id} if it is in {@code state}, else -1. */
     static long workerPid(Service service, int id, String state) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port + "/api/v1/workers"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        var m = WORKER.matcher(r.body());
-        while (m.find()) {
-            if (Integer.parseInt(m.group(1)) == id) {
-                return m.group(3).equals(state) ? Long.parseLong(m.group(2)) : -1;
+        for (JsonNode worker : Api.parse(service.api.get("/api/v1/workers").body())) {
+            if (worker.path("id").asInt() == id) {
+                return worker.path("state").asString().equals(state) ? worker.path("pid").asLong() : -1;
             }
         }
         return -1;
@@ -580,12 +571,12 @@ public class E2eBench {
                 nanos[n * 9 / 10] / 1e6, nanos[n * 99 / 100] / 1e6, nanos[n - 1] / 1e6, loadavg());
     }
 
-    static double num(Pattern p, String json) {
-        var m = p.matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + p + " in " + json);
+    static double num(String field, String json) {
+        var value = Api.parse(json).path(field);
+        if (!value.isNumber()) {
+            throw new IllegalStateException("no number " + field + " in " + json);
         }
-        return Double.parseDouble(m.group(1));
+        return value.asDouble();
     }
 
     /** How the service is started: the fat jar, or the image's extracted layout with AOT caches. */
@@ -648,11 +639,13 @@ public class E2eBench {
 
         final Process process;
         final int port;
+        final Api api;
         double readyMillis;
 
         Service(Process process, int port) {
             this.process = process;
             this.port = port;
+            this.api = new Api("http://127.0.0.1:" + port);
         }
 
         /** The kinds/tiny/fanout/bigpi sections' service: the fat jar, or the image's form with E2E_LAUNCH=image. */
@@ -661,10 +654,7 @@ public class E2eBench {
         }
 
         static Service start(Launch launch, int workers) throws Exception {
-            int port;
-            try (var socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = PackagedService.freePort();
             var command = new ArrayList<>(launch.command());
             String extra = System.getenv("E2E_SERVICE_OPTS"); // JVM options for the service, e.g. to compare flags
             if (extra != null && !extra.isBlank()) {
@@ -678,6 +668,7 @@ public class E2eBench {
             }
             var builder = new ProcessBuilder(command).directory(launch.dir().toFile());
             builder.environment().putAll(launch.env());
+            java.nio.file.Files.createDirectories(Path.of("target"));
             long started = System.nanoTime();
             var process = builder.redirectErrorStream(true)
                     .redirectOutput(Path.of("target/bench-service.log").toAbsolutePath().toFile()).start();
@@ -716,8 +707,7 @@ public class E2eBench {
             var r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs?wait=60"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            var m = STATUS.matcher(r.body());
-            if (r.statusCode() != 200 || !m.find() || !m.group(1).equals("SUCCEEDED")) {
+            if (r.statusCode() != 200 || !Api.parse(r.body()).path("status").asString().equals("SUCCEEDED")) {
                 throw new IllegalStateException("job did not succeed: " + r.statusCode() + " " + r.body());
             }
             return r.body();

@@ -1,3 +1,5 @@
+package io.forkpool.bench;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

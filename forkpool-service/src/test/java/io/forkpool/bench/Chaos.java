@@ -1,10 +1,9 @@
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
+package io.forkpool.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import io.forkpool.it.PackagedService;
+import io.forkpool.web.Api;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Chaos soak of the packaged service, on loopback: fault-free reference results first, then a few
@@ -27,15 +28,12 @@ import java.util.regex.Pattern;
  * about every 0.5 s. Every accepted job must end SUCCEEDED with exactly the reference result,
  * FAILED with a reason, or CANCELLED; none may be lost. Bounded in jobs and in time.
  *
- * <pre>java bench/Chaos.java JAR [jobs=3000] [seconds=180] [clients=6] [killEveryMs=500] [workers=2]</pre>
+ * <pre>bench/chaos.sh [jobs=3000] [seconds=180] [clients=6] [killEveryMs=500] [workers=2]</pre>
  *
  * Exits 1 if a result differs from its reference or a job is lost, 2 if the service misbehaves
  * otherwise (does not start, is unhealthy after the soak, leaves workers behind).
  */
 public class Chaos {
-
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One kind of job, with its seed fixed: the same body must always give the same result. */
     record Combo(String type, String body, boolean big) {
@@ -65,8 +63,9 @@ public class Chaos {
                 picks.add(combo);
             }
         }
-        int port = freePort();
+        int port = PackagedService.freePort();
         String base = "http://127.0.0.1:" + port;
+        var api = new Api(base);
         Path log = jar.getParent().resolve("chaos-service.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
@@ -80,14 +79,14 @@ public class Chaos {
         }));
         int exit = 0;
         try {
-            awaitReady(base, service, Duration.ofSeconds(120));
+            PackagedService.awaitReady(api, service, log, Duration.ofSeconds(120));
             System.out.printf("service pid %d on %s, log %s%n", service.pid(), base, log);
 
             // -- 1. fault-free references, one job at a time
             long t0 = System.nanoTime();
             Map<Combo, String> reference = new LinkedHashMap<>();
             for (Combo combo : combos) {
-                Outcome o = runToEnd(base, combo.body(), Duration.ofSeconds(120));
+                Outcome o = runToEnd(api, combo.body(), Duration.ofSeconds(120));
                 if (!o.status().equals("SUCCEEDED")) {
                     throw new IllegalStateException("reference run of " + combo.body() + " ended " + o);
                 }
@@ -95,7 +94,7 @@ public class Chaos {
             }
             System.out.printf("references: %d (type, request, seed) combinations in %.1f s, no faults%n",
                     combos.size(), (System.nanoTime() - t0) / 1e9);
-            long restartsBefore = sum(scrape(base), "forkpool_workers_restarts_total");
+            long restartsBefore = sum(scrape(api), "forkpool_workers_restarts_total");
 
             // -- 2. chaos: clients submit, a killer kills
             var submitted = new AtomicInteger();
@@ -124,10 +123,10 @@ public class Chaos {
                     }
                     try {
                         var live = new ArrayList<Long>();
-                        Matcher m = Pattern.compile("\"pid\":(\\d+),\"state\":\"(idle|busy)\"")
-                                .matcher(get(base + "/api/v1/workers").body());
-                        while (m.find()) {
-                            live.add(Long.parseLong(m.group(1)));
+                        for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
+                            if (List.of("idle", "busy").contains(worker.path("state").asString())) {
+                                live.add(worker.path("pid").asLong());
+                            }
                         }
                         if (live.isEmpty()) {
                             continue;
@@ -158,7 +157,7 @@ public class Chaos {
                         Combo combo = picks.get(random.nextInt(picks.size()));
                         boolean cancel = random.nextInt(20) == 0; // about 5% are cancelled by their client
                         try {
-                            var response = post(base + "/api/v1/jobs" + (cancel ? "" : "?wait=10"), combo.body());
+                            var response = api.post("/api/v1/jobs" + (cancel ? "" : "?wait=10"), combo.body());
                             if (response.statusCode() == 503 || response.statusCode() == 429) {
                                 rejected.incrementAndGet();
                                 sleep(200);
@@ -168,19 +167,19 @@ public class Chaos {
                                 httpErrors.add(response.statusCode() + " " + response.body());
                                 continue;
                             }
-                            Map<String, String> job = topLevel(response.body());
-                            String id = unquote(job.get("id"));
+                            JsonNode job = Api.parse(response.body());
+                            String id = job.path("id").asString();
                             comboOf.put(id, combo);
                             if (cancel) {
                                 cancelRequested.add(id);
                                 pending.put(id, combo);
-                                var deleted = delete(base + "/api/v1/jobs/" + id);
-                                record(topLevel(deleted.body()), id, pending, ended);
+                                var deleted = api.delete("/api/v1/jobs/" + id);
+                                record(Api.parse(deleted.body()), id, pending, ended);
                             } else {
                                 pending.put(id, combo);
                                 record(job, id, pending, ended);
                             }
-                        } catch (IOException | RuntimeException e) {
+                        } catch (RuntimeException e) {
                             httpErrors.add(String.valueOf(e));
                         }
                     }
@@ -196,9 +195,9 @@ public class Chaos {
             while (!pending.isEmpty() && System.nanoTime() < drainDeadline) {
                 for (String id : List.copyOf(pending.keySet())) {
                     try {
-                        var response = get(base + "/api/v1/jobs/" + id);
+                        var response = api.get("/api/v1/jobs/" + id);
                         if (response.statusCode() == 200) {
-                            record(topLevel(response.body()), id, pending, ended);
+                            record(Api.parse(response.body()), id, pending, ended);
                         }
                     } catch (RuntimeException e) {
                         // try again next round
@@ -251,8 +250,8 @@ public class Chaos {
             }
             int lost = pending.size();
             // the last kill's restart is counted once its loss is handled: let the pool heal first
-            boolean whole = awaitWholePool(base, workers, Duration.ofSeconds(30));
-            var metrics = scrape(base);
+            boolean whole = awaitWholePool(api, workers, Duration.ofSeconds(30));
+            var metrics = scrape(api);
             long restarts = sum(metrics, "forkpool_workers_restarts_total") - restartsBefore;
 
             System.out.printf("%n== chaos soak: %.0f s of submissions, %d clients, %d workers%n", chaosSeconds, clients,
@@ -295,7 +294,7 @@ public class Chaos {
 
             // -- 5. the service is whole after the storm
             boolean healthy = whole;
-            Outcome after = runToEnd(base, combos.get(0).body(), Duration.ofSeconds(60));
+            Outcome after = runToEnd(api, combos.get(0).body(), Duration.ofSeconds(60));
             healthy &= after.status().equals("SUCCEEDED") && after.result().equals(reference.get(combos.get(0)));
             long strayKilled = killedPids.stream().filter(pid -> ProcessHandle.of(pid)
                     .map(ProcessHandle::isAlive).orElse(false)).count();
@@ -307,7 +306,7 @@ public class Chaos {
             } else if (!healthy || !httpErrors.isEmpty()) {
                 exit = 2;
             }
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             System.out.println("chaos aborted: " + e);
             exit = 2;
         } finally {
@@ -355,95 +354,43 @@ public class Chaos {
         return list;
     }
 
-    static void record(Map<String, String> job, String id, Map<String, Combo> pending, Map<String, Outcome> ended) {
-        String status = unquote(job.get("status"));
+    static void record(JsonNode job, String id, Map<String, Combo> pending, Map<String, Outcome> ended) {
+        String status = job.path("status").asString();
         if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
-            ended.put(id, new Outcome(status, job.get("result"), unquote(job.getOrDefault("error", "null"))));
+            ended.put(id, outcome(job));
             pending.remove(id);
         }
     }
 
-    static Outcome runToEnd(String base, String body, Duration within) throws IOException {
-        var response = post(base + "/api/v1/jobs?wait=60", body);
-        var job = topLevel(response.body());
+    /** The job's status, its result as JSON text (compared bit for bit with the reference's) and its error. */
+    static Outcome outcome(JsonNode job) {
+        return new Outcome(job.path("status").asString(), job.path("result").toString(), job.path("error").asString());
+    }
+
+    static Outcome runToEnd(Api api, String body, Duration within) {
+        var response = api.post("/api/v1/jobs?wait=30", body);
         if (response.statusCode() != 200 && response.statusCode() != 202) {
             throw new IllegalStateException(response.statusCode() + " " + response.body());
         }
-        String id = unquote(job.get("id"));
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(unquote(job.get("status")))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + id + " not ended within " + within);
-            }
-            sleep(100);
-            job = topLevel(get(base + "/api/v1/jobs/" + id).body());
-        }
-        return new Outcome(unquote(job.get("status")), job.get("result"), unquote(job.get("error")));
+        String id = Api.parse(response.body()).path("id").asString();
+        return await("job " + id + " ended").atMost(within).pollInterval(Duration.ofMillis(100))
+                .until(() -> outcome(Api.parse(api.get("/api/v1/jobs/" + id).body())),
+                        o -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(o.status()));
     }
 
-    static boolean awaitWholePool(String base, int workers, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            String body = get(base + "/api/v1/workers").body();
-            if (Pattern.compile("\"state\":\"idle\"").matcher(body).results().count() == workers) {
-                return true;
-            }
-            sleep(100);
-        }
-        return false;
-    }
-
-    // ------------------------------------------------------------------ JSON, just enough
-
-    /** The raw text of each top-level member of a JSON object (strings keep their quotes). */
-    static Map<String, String> topLevel(String json) {
-        var members = new LinkedHashMap<String, String>();
-        int depth = 0;
-        String key = null;
-        int valueStart = -1;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c == '"') {
-                int end = endOfString(json, i);
-                if (depth == 1 && key == null && valueStart < 0) {
-                    key = json.substring(i + 1, end);
+    static boolean awaitWholePool(Api api, int workers, Duration within) {
+        try {
+            await("the pool whole").atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
+                int idle = 0;
+                for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
+                    idle += worker.path("state").asString().equals("idle") ? 1 : 0;
                 }
-                i = end;
-            } else if (c == ':' && depth == 1 && key != null && valueStart < 0) {
-                valueStart = i + 1;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']' || (c == ',' && depth == 1)) {
-                if (depth == 1 && key != null && valueStart >= 0) {
-                    members.put(key, json.substring(valueStart, i).strip());
-                    key = null;
-                    valueStart = -1;
-                }
-                if (c != ',') {
-                    depth--;
-                }
-            }
+                return idle == workers;
+            });
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return members;
-    }
-
-    static int endOfString(String json, int open) {
-        for (int i = open + 1; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '"') {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("unterminated string in " + json);
-    }
-
-    static String unquote(String raw) {
-        if (raw == null || raw.equals("null")) {
-            return "null";
-        }
-        return raw.startsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
     }
 
     // ------------------------------------------------------------------ Prometheus
@@ -452,9 +399,9 @@ public class Chaos {
 
     record Sample(String name, String labels, double value) {}
 
-    static List<Sample> scrape(String base) {
+    static List<Sample> scrape(Api api) {
         var samples = new ArrayList<Sample>();
-        Matcher m = SAMPLE.matcher(get(base + "/actuator/prometheus").body());
+        Matcher m = SAMPLE.matcher(api.get("/actuator/prometheus").body());
         while (m.find()) {
             samples.add(new Sample(m.group(1), m.group(2) == null ? "" : m.group(2), Double.parseDouble(m.group(3))));
         }
@@ -477,55 +424,7 @@ public class Chaos {
         return out;
     }
 
-    // ------------------------------------------------------------------ HTTP and process
-
-    static HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
-    }
-
-    static HttpResponse<String> delete(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE().build());
-    }
-
-    static HttpResponse<String> post(String url, String json) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(90))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(request.method() + " " + request.uri(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void awaitReady(String base, Process service, Duration within) throws IOException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("service exited with " + service.exitValue() + " before ready");
-            }
-            try {
-                if (get(base + "/actuator/health/readiness").statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("service not ready within " + within);
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
+    // ------------------------------------------------------------------ process
 
     static void sleep(long millis) {
         try {

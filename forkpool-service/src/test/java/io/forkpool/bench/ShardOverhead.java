@@ -1,10 +1,11 @@
+package io.forkpool.bench;
+
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardedWork;
-import io.forkpool.kind.JobRequest;
-import io.forkpool.kind.Partial;
-import io.forkpool.kind.PiRequest;
+import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -27,7 +28,7 @@ public class ShardOverhead {
 
     /** A job of {@code shards} copies of one 1-sample pi shard. */
     static final class TinyShards implements ShardedWork {
-        final JobRequest request = new PiRequest(1L, 1L).withDefaults(1);
+        final JobRequest request = TestJobs.pi(1L, 1L);
         final int shards;
         final AtomicInteger next = new AtomicInteger();
         final AtomicLong computeNanos = new AtomicLong();
@@ -47,7 +48,7 @@ public class ShardOverhead {
         @Override public long shardsLeft() { return Math.max(0, shards - next.get()); }
         @Override public boolean isFinished() { return finished; }
         @Override public void dispatched() {}
-        @Override public void shardDone(int shard, Partial partial, long nanos) {
+        @Override public void shardDone(int shard, byte[] partial, long nanos) {
             computeNanos.addAndGet(nanos);
             done.countDown();
             if (done.getCount() == 0) {

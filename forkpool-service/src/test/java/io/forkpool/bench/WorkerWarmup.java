@@ -1,3 +1,5 @@
+package io.forkpool.bench;
+
 import io.forkpool.kind.DiceKind;
 import io.forkpool.kind.DiceRequest;
 import io.forkpool.kind.PiKind;
@@ -6,6 +8,7 @@ import io.forkpool.kind.ProjectileKind;
 import io.forkpool.kind.ProjectileRequest;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.plugin.RequestFields;
+import io.forkpool.worker.WorkerCommands;
 import io.forkpool.worker.WorkerSettings;
 import io.forkpool.worker.protocol.FrameCodec;
 import io.forkpool.worker.protocol.Message;
@@ -23,7 +26,7 @@ import java.util.Map;
  * A worker JVM's start: spawn → hello (warm-up included), the CPU the worker used up to its hello
  * (all its threads: the warm-up loop and the JIT compilers), then the speed of its first shards
  * of each vector kernel. Compares variants of extra worker JVM options in one run, interleaved.
- * The command line is the service's own (WorkerLauncher, called reflectively), so the figures are
+ * The command line is the service's own (WorkerLauncher, through WorkerCommands), so the figures are
  * those of a real worker. Prints figures; asserts nothing. Run through bench/worker-warmup.sh.
  *
  * <pre>args: rounds name=options [name=options ...]   (options separated by spaces; "" for none)</pre>
@@ -86,13 +89,9 @@ public final class WorkerWarmup {
     static double[] once(List<String> options) throws Exception {
         var settings = new WorkerSettings(1, "64m", java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(Long.getLong("worker.warmup-ms", 1000)),
                 "io.forkpool.worker.child.WorkerMain", options, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
-        var launcherClass = Class.forName("io.forkpool.worker.WorkerLauncher");
-        var constructor = launcherClass.getDeclaredConstructor(WorkerSettings.class);
-        constructor.setAccessible(true);
-        var commandMethod = launcherClass.getDeclaredMethod("command", int.class);
-        commandMethod.setAccessible(true);
-        @SuppressWarnings("unchecked")
-        List<String> command = (List<String>) commandMethod.invoke(constructor.newInstance(settings), 0);
+        // -Dworker.classpath: the worker's class path (the image's app.jar), not the bench's
+        List<String> command = WorkerCommands.of(settings, 0,
+                System.getProperty("worker.classpath", System.getProperty("java.class.path")));
         String cpu = System.getProperty("worker.cpu"); // -Dworker.cpu=N: the worker pinned there (taskset)
         if (cpu != null) {
             command = new ArrayList<>(command);

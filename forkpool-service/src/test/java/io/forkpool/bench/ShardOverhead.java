@@ -2,10 +2,13 @@ package io.forkpool.bench;
 
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardSettings;
-import io.forkpool.dispatch.ShardedWork;
+import io.forkpool.dispatch.ShardQueue;
+import io.forkpool.dispatch.ShardSink;
+import io.forkpool.dispatch.ShardSource;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -27,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ShardOverhead {
 
     /** A job of {@code shards} copies of one 1-sample pi shard. */
-    static final class TinyShards implements ShardedWork {
+    static final class TinyShards implements ShardSource, ShardSink {
         final JobRequest request = TestJobs.pi(1L, 1L);
         final int shards;
         final AtomicInteger next = new AtomicInteger();
@@ -68,8 +71,9 @@ public class ShardOverhead {
         for (int workers : new int[] {1, 2}) {
             var settings = new WorkerSettings(workers, "64m", Duration.ofSeconds(30), Duration.ofMillis(300),
                     "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10));
-            var dispatcher = new Dispatcher(settings, new ShardSettings(Duration.ofSeconds(60), 3),
-                    new ForkpoolMetrics(new SimpleMeterRegistry()));
+            var metrics = new ForkpoolMetrics(new SimpleMeterRegistry());
+            var dispatcher = new Dispatcher(new WorkerPool<>(settings, metrics),
+                    new ShardSettings(Duration.ofSeconds(60), 3), metrics, new ShardQueue());
             dispatcher.start();
             try {
                 run(dispatcher, shards / 4); // warm the parent's own code paths

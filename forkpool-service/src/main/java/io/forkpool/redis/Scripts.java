@@ -193,7 +193,9 @@ final class Scripts {
      * unfinished, feed, deadlines, tries. ARGV: group, entry id, shard, compute nanos, partial, job id,
      * the job's merged partial if this shard is all of it (else ''), finishedAt, ttl seconds, ends
      * channel, the successful try for the job's timeline (ShardTries; '' for none), its cap, its ttl
-     * → {-1} job ended or gone, {-2} shard already merged, {0} merged, {1, every partial...}
+     * → {-1} job ended or gone, {-2} shard already merged (both counted in the job's {@code late}
+     * field while it is retained: a reclaimed shard's first owner answering after all, say once
+     * its partition heals), {0} merged, {1, every partial...}
      * merged and the job is complete, {2, the job's fields...} merged and the job ended here.
      */
     static final LuaScript MERGE = new LuaScript(END_FUNCTION + """
@@ -204,8 +206,12 @@ final class Scripts {
               redis.call('EXPIRE', KEYS[8], ARGV[13])
             end
             local f = redis.call('HMGET', KEYS[1], 'status', 'total')
-            if (not f[1]) or final(f[1]) then return {-1} end
-            if redis.call('SETBIT', KEYS[2], tonumber(ARGV[3]), 1) == 1 then return {-2} end
+            if not f[1] then return {-1} end
+            if final(f[1]) then redis.call('HINCRBY', KEYS[1], 'late', 1) return {-1} end
+            if redis.call('SETBIT', KEYS[2], tonumber(ARGV[3]), 1) == 1 then
+              redis.call('HINCRBY', KEYS[1], 'late', 1)
+              return {-2}
+            end
             redis.call('HINCRBY', KEYS[1], 'computeNanos', ARGV[4])
             local done = redis.call('HINCRBY', KEYS[1], 'done', 1)
             if ARGV[7] ~= '' and done == 1 and tonumber(f[2]) == 1 then

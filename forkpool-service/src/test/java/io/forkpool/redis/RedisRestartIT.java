@@ -17,10 +17,11 @@ import tools.jackson.databind.JsonNode;
  * The guarantee of docs/design.md ("Redis restart"): Redis with its append-only file fsynced on
  * every write ({@code appendonly yes}, {@code appendfsync always}, as k8s/overlays/redis runs it)
  * is SIGKILLed while three jobs run on two replicas of the packaged jar, the last one answered 202
- * a moment before. While it is away: POST and GET of a job answer 503 problem+json with
- * Retry-After, readiness is DOWN on both, what needs no Redis (kinds, liveness) answers. Restarted
- * on its file: both replicas are ready again by themselves (no restart), every job answered 202
- * before the crash finishes with the fault-free result, a job that had finished is still there.
+ * a moment before. While it is away: POST, GET of a job and the list answer 503 problem+json with
+ * Retry-After, readiness is DOWN on both, what needs no Redis (kinds, workers, liveness) answers.
+ * Restarted on its file: both replicas are ready again by themselves (no restart), every job
+ * answered 202 before the crash finishes with the fault-free result, a job that had finished is
+ * still there. Prints the figures of docs/benchmarks.md.
  */
 class RedisRestartIT {
 
@@ -69,7 +70,9 @@ class RedisRestartIT {
         var refused = one.api.post("/api/v1/jobs", BODY);
         assertUnavailable(refused);
         assertUnavailable(two.api.get("/api/v1/jobs/" + ids.get(0)));
+        assertUnavailable(one.api.get("/api/v1/jobs"));
         assertThat(one.api.get("/api/v1/kinds").statusCode()).as("kinds need no Redis").isEqualTo(200);
+        assertThat(two.api.get("/api/v1/workers").statusCode()).as("workers need no Redis").isEqualTo(200);
         assertThat(two.api.get("/actuator/health/liveness").statusCode()).as("alive all the same").isEqualTo(200);
 
         // -- back on its append-only file

@@ -9,9 +9,12 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.ObjectMapper;
 
@@ -41,6 +44,7 @@ public final class RedisBackend {
             reader.close();
             redis.close();
             client.shutdown();
+            client.getResources().shutdown();
         });
     }
 
@@ -55,7 +59,11 @@ public final class RedisBackend {
         if (!password.isEmpty()) {
             uri.withPassword(password.toCharArray());
         }
-        var client = RedisClient.create(uri.build());
+        // Reconnect attempts back off from 10 ms to at most 1 s (Lettuce's default goes to 30 s):
+        // a replica is ready again within about a second of Redis's return.
+        var resources = ClientResources.builder().reconnectDelay(
+                Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
+        var client = RedisClient.create(resources, uri.build());
         // Fail at once while disconnected (POST → 503, readiness DOWN) instead of queueing commands.
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

@@ -49,6 +49,7 @@ public final class RedisJobStore implements JobStore {
 
     private static final Duration RECHECK = Duration.ofSeconds(1);
     private static final Duration DEADLINE_SWEEP = Duration.ofSeconds(1);
+    private static final Duration STRANDED_SWEEP = Duration.ofSeconds(5);
     private final RedisLink redis;
     private final JobEnds ends;
     private final RedisKeys keys;
@@ -72,6 +73,8 @@ public final class RedisJobStore implements JobStore {
         this.json = json;
         this.settings = settings;
         deadlines.scheduleWithFixedDelay(this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(),
+                TimeUnit.MILLISECONDS);
+        deadlines.scheduleWithFixedDelay(this::finishStranded, STRANDED_SWEEP.toMillis(), STRANDED_SWEEP.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -148,6 +151,24 @@ public final class RedisJobStore implements JobStore {
             }
         } catch (RuntimeException e) {
             log.debug("could not enforce deadlines: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Ends, every {@link #STRANDED_SWEEP}, the jobs whose shards are all merged but which did not
+     * end: the replica that merged the last shard lost Redis (crash, restart, partition) between its
+     * MERGE and its END, or died. Any replica may do it; END ends a job once.
+     */
+    void finishStranded() {
+        try {
+            List<String> ids = Scripts.STRANDED.run(redis.sync(), ScriptOutputType.MULTI,
+                    new String[] {keys.unfinished()}, keys.jobPrefix());
+            for (String id : ids) {
+                log.info("job {}: every shard merged but not ended; ending it here", id);
+                complete(id, new ArrayList<Object>(redis.sync().hvals(keys.sum(id))));
+            }
+        } catch (RuntimeException e) {
+            log.debug("could not finish stranded jobs: {}", e.getMessage());
         }
     }
 

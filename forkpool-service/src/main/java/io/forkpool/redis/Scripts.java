@@ -193,7 +193,9 @@ final class Scripts {
      * unfinished, feed, deadlines, tries. ARGV: group, entry id, shard, compute nanos, partial, job id,
      * the job's merged partial if this shard is all of it (else ''), finishedAt, ttl seconds, ends
      * channel, the successful try for the job's timeline (ShardTries; '' for none), its cap, its ttl
-     * → {-1} job ended or gone, {-2} shard already merged, {0} merged, {1, every partial...}
+     * → {-1} job ended or gone, {-2} shard already merged (both counted in the job's {@code late}
+     * field while it is retained: a reclaimed shard's first owner answering after all, say once
+     * its partition heals), {0} merged, {1, every partial...}
      * merged and the job is complete, {2, the job's fields...} merged and the job ended here.
      */
     static final LuaScript MERGE = new LuaScript(END_FUNCTION + """
@@ -204,8 +206,12 @@ final class Scripts {
               redis.call('EXPIRE', KEYS[8], ARGV[13])
             end
             local f = redis.call('HMGET', KEYS[1], 'status', 'total')
-            if (not f[1]) or final(f[1]) then return {-1} end
-            if redis.call('SETBIT', KEYS[2], tonumber(ARGV[3]), 1) == 1 then return {-2} end
+            if not f[1] then return {-1} end
+            if final(f[1]) then redis.call('HINCRBY', KEYS[1], 'late', 1) return {-1} end
+            if redis.call('SETBIT', KEYS[2], tonumber(ARGV[3]), 1) == 1 then
+              redis.call('HINCRBY', KEYS[1], 'late', 1)
+              return {-2}
+            end
             redis.call('HINCRBY', KEYS[1], 'computeNanos', ARGV[4])
             local done = redis.call('HINCRBY', KEYS[1], 'done', 1)
             if ARGV[7] ~= '' and done == 1 and tonumber(f[2]) == 1 then
@@ -252,6 +258,20 @@ final class Scripts {
                   ARGV[3], ARGV[4], '', ARGV[5]) > 0 then
                 table.insert(out, id)
               end
+            end
+            return out
+            """);
+
+    /**
+     * The unfinished jobs whose every shard is merged: the replica that merged the last one lost
+     * Redis before its END (a crash or a partition between the two). KEYS: unfinished. ARGV: job key
+     * prefix → their ids.
+     */
+    static final LuaScript STRANDED = new LuaScript(FINAL + """
+            local out = {}
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local f = redis.call('HMGET', ARGV[1] .. id, 'status', 'done', 'total')
+              if f[1] and not final(f[1]) and tonumber(f[2]) >= tonumber(f[3]) then table.insert(out, id) end
             end
             return out
             """);

@@ -121,6 +121,38 @@ class RedisJobStoreTest extends JobStoreContract {
         assertThat(link.sync().xlen(keys.deadLetters())).isPositive();
     }
 
+    /**
+     * Redis lost between the MERGE of a job's last shard and its END (a crash, a partition): the job
+     * has every shard merged but is still RUNNING. The sweep of any replica ends it with the result
+     * of its shards; a job with a shard still missing is left alone.
+     */
+    @Test
+    void aJobWhoseShardsAreAllMergedButThatDidNotEndIsEndedByTheSweep() {
+        var request = TestJobs.pi(3_000_000L, 7L);
+        assertThat(request.shardCount()).isGreaterThanOrEqualTo(2);
+        store.submit("stranded", request, null, 10);
+        store.submit("unfinished", request, null, 10);
+        var sync = link.sync();
+        for (String id : java.util.List.of("stranded", "unfinished")) {
+            int merged = id.equals("stranded") ? request.shardCount() : request.shardCount() - 1;
+            for (int s = 0; s < merged; s++) {
+                sync.hset(keys.sum(id), Integer.toString(s),
+                        java.util.Base64.getEncoder().encodeToString(request.encodePartial(request.compute(s))));
+            }
+            sync.hset(keys.job(id), java.util.Map.of("status", "RUNNING", "done", Integer.toString(merged)));
+        }
+        assertThat(store.find("stranded").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+        store.finishStranded();
+
+        var ended = store.find("stranded").orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.result()).usingRecursiveComparison().isEqualTo(request.finish(TestJobs.reference(request)));
+        assertThat(store.find("unfinished").orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        store.finishStranded(); // once: nothing more happens to an ended job
+        assertThat(store.find("stranded").orElseThrow().finishedAt()).isEqualTo(ended.finishedAt());
+    }
+
     @Test
     void aHugeJobPutsOnlyAFewShardsOnTheStream() {
         var huge = TestJobs.pi(1_000_000_000_000L, 1L);

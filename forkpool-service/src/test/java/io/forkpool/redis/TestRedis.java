@@ -30,10 +30,29 @@ public final class TestRedis implements AutoCloseable {
     private final int port;
     private Process process;
 
+    private final List<String> persistence;
+
     private TestRedis(GenericContainer<?> container, Path binary, int port) {
+        this(container, binary, port, List.of("--appendonly", "no"));
+    }
+
+    private TestRedis(GenericContainer<?> container, Path binary, int port, List<String> persistence) {
         this.container = container;
         this.binary = binary;
         this.port = port;
+        this.persistence = persistence;
+    }
+
+    /**
+     * Debian's {@code redis-server} with the append-only file in {@code dir}, fsynced on every write
+     * (as k8s/overlays/redis runs it): {@link #kill} is a real SIGKILL and {@link #restart} reloads
+     * the file. Always the binary, even where Docker runs: a paused container loses nothing.
+     */
+    public static TestRedis startDurable(Path dir) {
+        var redis = new TestRedis(null, binary(), freePort(), List.of("--appendonly", "yes", "--appendfsync", "always",
+                "--dir", dir.toAbsolutePath().toString()));
+        redis.startProcess();
+        return redis;
     }
 
     public static TestRedis start() {
@@ -42,14 +61,17 @@ public final class TestRedis implements AutoCloseable {
             container.start();
             return new TestRedis(container, null, container.getMappedPort(6379));
         }
-        Path binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream().map(Path::of)
+        var redis = new TestRedis(null, binary(), freePort());
+        redis.startProcess();
+        return redis;
+    }
+
+    private static Path binary() {
+        return List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream().map(Path::of)
                 .filter(Files::isExecutable).findFirst()
                 .orElseThrow(() -> new AssertionError("no Redis for the tests: install Debian's redis-server "
                         + "(.ci/setup does: apt-get install redis-server) or set FORKPOOL_TESTCONTAINERS=true "
                         + "where Docker runs"));
-        var redis = new TestRedis(null, binary, freePort());
-        redis.startProcess();
-        return redis;
     }
 
     public String host() {
@@ -81,9 +103,10 @@ public final class TestRedis implements AutoCloseable {
     private void startProcess() {
         try {
             Path log = Files.createTempFile("redis-" + port + "-", ".log");
-            process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            var command = new java.util.ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", ""));
+            command.addAll(persistence);
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 await("redis-server answering PING on port " + port).atMost(Duration.ofSeconds(15))
                         .pollInterval(Duration.ofMillis(20)).failFast("redis-server exited", () -> !process.isAlive())

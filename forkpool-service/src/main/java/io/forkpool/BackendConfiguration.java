@@ -6,6 +6,7 @@ import io.forkpool.job.Backend;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.TimelineSettings;
+import io.forkpool.job.WorkerDirectory;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.catalog.RequestBinder;
@@ -46,5 +47,10 @@ class BackendConfiguration {
     @Bean
     ShardTransport shardTransport(Backend backend) {
         return backend.shards();
+    }
+
+    @Bean
+    WorkerDirectory workerDirectory(Backend backend) {
+        return backend.workers();
     }
 }

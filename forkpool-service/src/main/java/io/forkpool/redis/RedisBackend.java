@@ -34,14 +34,16 @@ public final class RedisBackend {
         var ends = new JobEnds(client, keys.ends());
         var store = new RedisJobStore(redis, ends, keys, json, binder, jobs);
         var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, metrics, consumerName());
+        var beats = new WorkerBeats(redis, keys, shards.consumer());
         return new Backend(store, shards, () -> {
+            beats.close();
             shards.close();
             store.close();
             ends.close();
             reader.close();
             redis.close();
             client.shutdown();
-        });
+        }, beats);
     }
 
     private static RedisClient client(Environment env) {

@@ -111,15 +111,20 @@ final class WorkerBeats implements WorkerDirectory, AutoCloseable {
         return Collections.unmodifiableMap(new LinkedHashMap<>(byReplica));
     }
 
-    /** Stops beating and withdraws this replica at once (a stopped replica's workers are gone). */
-    @Override
-    public void close() {
+    /** Stops the heartbeat only, as a replica that dies does: its workers stay listed until their key expires. */
+    void stopBeating() {
         beats.shutdownNow();
         try {
             beats.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops beating and withdraws this replica at once (a stopped replica's workers are gone). */
+    @Override
+    public void close() {
+        stopBeating();
         try {
             redis.sync().del(key(replica));
             redis.sync().srem(set, replica);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 /** {@code GET /api/v1/workers}: the pool as it is now. */
@@ -68,7 +69,13 @@ class WorkerController {
                 self = true;
                 continue;
             }
-            for (WorkerView w : json.readValue(replica.getValue(), WorkerView[].class)) {
+            WorkerView[] theirs;
+            try {
+                theirs = json.readValue(replica.getValue(), WorkerView[].class);
+            } catch (JacksonException e) {
+                continue; // not what this version publishes: shown once that replica is upgraded too
+            }
+            for (WorkerView w : theirs) {
                 if (spares || !"spare".equals(w.state())) {
                     all.add(w);
                 }

@@ -85,6 +85,10 @@ test('replica A\'s Workers panel shows the workers of both replicas; a job\'s ti
       .filter((row) => row.querySelector('.state.busy') && row.querySelector(`a[href="/jobs/${id}"]`));
     return busy.some((row) => row.dataset.replica === ra) && busy.some((row) => row.dataset.replica === rb);
   }, [ra, rb, job.id], { timeout: 120_000 });
+  // and the overview (polled every 2 s) counts the job running and busy workers over both replicas
+  await page.waitForFunction(() => document.querySelector('.card.running .card-value')?.textContent === '1'
+    && /^Worker processes: [2-9]\d* busy, .* on 2 replicas;/.test(document.querySelector('.workers-line')?.textContent ?? ''),
+  null, { timeout: 120_000 });
   await page.screenshot({ path: join(SHOTS, 'dashboard-replicas.png'), fullPage: true });
   t.diagnostic(`screenshot: ${join(SHOTS, 'dashboard-replicas.png')}`);
 

@@ -94,7 +94,8 @@ class OverviewControllerTest {
     @Test
     void workersOfEveryLiveReplicaAreCounted() throws Exception {
         given(store.page(any(), isNull(), eq(0), anyInt())).willReturn(new JobStore.Page(List.of(), 0));
-        given(dispatcher.workers()).willReturn(List.of(worker(Worker.State.BUSY), worker(Worker.State.IDLE)));
+        var local = List.of(worker(Worker.State.BUSY), worker(Worker.State.IDLE));
+        given(dispatcher.workers()).willReturn(local);
         given(dispatcher.spares()).willReturn(List.of());
         given(throughput.rates()).willReturn(new Throughput.Rates(Instant.parse("2026-01-01T00:00:00Z"), 1,
                 new double[] {0}, new double[] {0}));

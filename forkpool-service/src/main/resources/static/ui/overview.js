@@ -23,7 +23,8 @@ export function overview(signal) {
     workers.replaceChildren(
       h('strong', { text: 'Worker processes: ' }),
       `${w.busy ?? 0} busy, ${w.idle ?? 0} idle, ${w.starting ?? 0} starting, ${w.dead ?? 0} restarting, `
-        + `${w.spare ?? 0} warm spare; ${count(o.shardsQueued)} shards queued`);
+        + `${w.spare ?? 0} warm spare${o.replicas > 1 ? ` on ${o.replicas} replicas` : ''}; `
+        + `${count(o.shardsQueued)} shards queued`);
     const r = o.rates;
     const xs = r.jobsPerSecond.map((_, i) => Date.parse(r.from) / 1000 + i * r.stepSeconds);
     if (!charts) {

@@ -5,6 +5,7 @@ import { h, s, count, seconds } from './dom.js';
 
 const WIDTH = 1000;
 const LABEL = 170;
+const LABEL_WITH_REPLICA = 330; // the redis backend: each row names its replica in full
 const ROW = 26;
 const AXIS = 26;
 
@@ -19,17 +20,18 @@ export function timeline(view) {
   const row = new Map(lanes.map((l, i) => [key(l.replica, l.pid), i]));
   const t0 = Date.parse(view.bucketsFrom ?? view.startedAt ?? firstStart(view));
   const t1 = Math.max(t0 + 1, Date.parse(view.finishedAt ?? '') || lastEnd(view, t0));
-  const plot = WIDTH - LABEL - 10;
-  const x = (t) => LABEL + ((t - t0) / (t1 - t0)) * plot;
+  const label = lanes.some((l) => l.replica) ? LABEL_WITH_REPLICA : LABEL;
+  const plot = WIDTH - label - 10;
+  const x = (t) => label + ((t - t0) / (t1 - t0)) * plot;
   const height = lanes.length * ROW + AXIS;
 
   const svg = s('svg', { viewBox: `0 0 ${WIDTH} ${height}`, class: 'timeline', role: 'img',
     'aria-label': `${count(view.attempts)} tries on ${lanes.length} worker processes over ${seconds((t1 - t0) / 1000)}` });
   lanes.forEach((lane, i) => {
     const g = s('g', { class: 'lane', 'data-lane': key(lane.replica, lane.pid), transform: `translate(0 ${i * ROW})` },
-      s('rect', { class: 'lane-bg', x: LABEL, y: 2, width: plot, height: ROW - 4 }),
+      s('rect', { class: 'lane-bg', x: label, y: 2, width: plot, height: ROW - 4 }),
       s('text', { class: 'lane-label', x: 4, y: ROW / 2 + 4 },
-        `worker #${lane.worker} · pid ${lane.pid}${lane.replica ? ` · ${lane.replica.slice(0, 12)}` : ''}`));
+        `${lane.replica ? `${lane.replica} · ` : ''}worker #${lane.worker} · pid ${lane.pid}`));
     if (view.summarised) {
       const width = (view.bucketSeconds * 1000 / (t1 - t0)) * plot;
       lane.busy.forEach((busy, b) => {
@@ -97,7 +99,7 @@ function axis(t0, t1, x, y) {
   const span = (t1 - t0) / 1000;
   const steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
   const step = steps.find((st) => span / st <= 8) ?? 7200;
-  const g = s('g', { class: 'axis' }, s('line', { x1: LABEL, x2: x(t1), y1: y + 2, y2: y + 2 }));
+  const g = s('g', { class: 'axis' }, s('line', { x1: x(t0), x2: x(t1), y1: y + 2, y2: y + 2 }));
   for (let t = 0; t <= span + 1e-9; t += step) {
     const px = x(t0 + t * 1000);
     g.append(s('line', { x1: px, x2: px, y1: y + 2, y2: y + 6 }), s('text', { x: px, y: y + 18, 'text-anchor': 'middle' }, `+${seconds(t)}`));

@@ -9,6 +9,7 @@ import io.forkpool.job.InMemoryJobStore;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.TimelineSettings;
+import io.forkpool.job.WorkerDirectory;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
 import org.springframework.context.annotation.Bean;
@@ -51,5 +52,10 @@ class BackendConfiguration {
     @Bean
     ShardTransport shardTransport(Backend backend) {
         return backend.shards();
+    }
+
+    @Bean
+    WorkerDirectory workerDirectory(Backend backend) {
+        return backend.workers();
     }
 }

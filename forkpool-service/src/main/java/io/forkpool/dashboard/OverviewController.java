@@ -3,6 +3,7 @@ package io.forkpool.dashboard;
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
+import io.forkpool.job.WorkerDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.LinkedHashMap;
@@ -11,6 +12,9 @@ import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** {@code GET /api/v1/overview}: the dashboard's first panel in one call. */
 @RestController
@@ -20,24 +24,31 @@ class OverviewController {
     private final JobStore store;
     private final Dispatcher dispatcher;
     private final Throughput throughput;
+    private final WorkerDirectory directory;
+    private final ObjectMapper json;
 
-    OverviewController(JobStore store, Dispatcher dispatcher, Throughput throughput) {
+    OverviewController(JobStore store, Dispatcher dispatcher, Throughput throughput, WorkerDirectory directory,
+            ObjectMapper json) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.throughput = throughput;
+        this.directory = directory;
+        this.json = json;
     }
 
     /**
      * @param jobs retained jobs by status (in the redis backend: of all replicas)
-     * @param workers this replica's worker processes by state: starting, idle, busy, dead, spare
+     * @param workers worker processes by state: starting, idle, busy, dead, spare (in the redis backend: of
+     *     every live replica, the others' as of their last heartbeat)
+     * @param replicas live replicas (1 in the embedded backend)
      * @param shardsQueued shards waiting for a worker
      * @param rates jobs finished and samples computed per second, the last five minutes (this replica)
      */
-    record Overview(Map<JobStatus, Long> jobs, Map<String, Integer> workers, long shardsQueued,
+    record Overview(Map<JobStatus, Long> jobs, Map<String, Integer> workers, int replicas, long shardsQueued,
             Throughput.Rates rates) {}
 
     @Operation(summary = "Counts and rates at a glance", description = "Retained jobs by status, worker processes "
-            + "by state, shards queued, and jobs finished and samples computed per second over the last five "
+            + "by state (in the redis backend of every live replica), live replicas, shards queued, and jobs finished and samples computed per second over the last five "
             + "minutes (one value a second, computed by the service from its own meters).")
     @GetMapping(path = "/api/v1/overview", produces = MediaType.APPLICATION_JSON_VALUE)
     Overview overview() {
@@ -51,6 +62,22 @@ class OverviewController {
         }
         dispatcher.workers().forEach(w -> workers.merge(w.state().name().toLowerCase(Locale.ROOT), 1, Integer::sum));
         workers.put("spare", dispatcher.spares().size());
-        return new Overview(jobs, workers, dispatcher.shardsQueued(), throughput.rates());
+        int replicas = 1;
+        if (directory.replica() != null) {
+            for (var replica : directory.live().entrySet()) {
+                if (replica.getKey().equals(directory.replica())) {
+                    continue; // counted above, as it is now
+                }
+                replicas++;
+                try {
+                    for (JsonNode w : json.readTree(replica.getValue())) {
+                        workers.merge(w.path("state").asString(), 1, Integer::sum);
+                    }
+                } catch (JacksonException e) {
+                    // not what this version publishes: the replica counts, its workers not
+                }
+            }
+        }
+        return new Overview(jobs, workers, replicas, dispatcher.shardsQueued(), throughput.rates());
     }
 }

@@ -10,8 +10,15 @@ import io.forkpool.dispatch.ShardTransport;
  * @param store the jobs
  * @param shards the dispatcher's source of shards
  * @param resources closed last (the redis backend's connections)
+ * @param workers where the replicas publish their workers ({@link WorkerDirectory#NONE} when embedded)
  */
-public record Backend(JobStore store, ShardTransport shards, AutoCloseable resources) implements AutoCloseable {
+public record Backend(JobStore store, ShardTransport shards, AutoCloseable resources, WorkerDirectory workers)
+        implements AutoCloseable {
+
+    /** A backend of one replica: no worker directory. */
+    public Backend(JobStore store, ShardTransport shards, AutoCloseable resources) {
+        this(store, shards, resources, WorkerDirectory.NONE);
+    }
 
     @Override
     public void close() throws Exception {

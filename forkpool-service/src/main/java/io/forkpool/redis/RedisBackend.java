@@ -37,7 +37,9 @@ public final class RedisBackend {
         var ends = new JobEnds(client, keys.ends());
         var store = new RedisJobStore(redis, ends, keys, json, binder, jobs);
         var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, metrics, consumerName());
+        var beats = new WorkerBeats(redis, keys, shards.consumer());
         return new Backend(store, shards, () -> {
+            beats.close();
             shards.close();
             store.close();
             ends.close();
@@ -45,7 +47,7 @@ public final class RedisBackend {
             redis.close();
             client.shutdown();
             client.getResources().shutdown();
-        });
+        }, beats);
     }
 
     private static RedisClient client(Environment env) {

@@ -81,6 +81,9 @@ public final class RedisJobStore implements JobStore {
     /** Stops the deadline timers (the backend closes). */
     void close() {
         deadlines.shutdownNow();
+        if (summaries != null) {
+            summaries.close();
+        }
     }
 
     @Override
@@ -397,6 +400,9 @@ public final class RedisJobStore implements JobStore {
     void merge(String entry, String id, int shard, byte[] partial, long computeNanos,
             io.forkpool.dispatch.ShardAttempt done) {
         JobRequest request = request(id);
+        if (done != null) {
+            summaries().record(id, done);
+        }
         String whole = request.shardCount() == 1 ? wholeJob(request, partial) : "";
         if (!whole.isEmpty()) {
             ends.endingHere(id);
@@ -518,10 +524,27 @@ public final class RedisJobStore implements JobStore {
 
     void recordAttempt(String id, io.forkpool.dispatch.ShardAttempt attempt) {
         tries().record(id, attempt);
+        summaries().record(id, attempt);
+    }
+
+    private volatile TrySummaries summaries;
+
+    /** Every try of a job's shards, summed (TrySummaries): the timeline of a job past the list's cap. */
+    TrySummaries summaries() {
+        var made = summaries;
+        if (made == null) {
+            synchronized (this) {
+                if (summaries == null) {
+                    summaries = new TrySummaries(redis, keys, settings.retention());
+                }
+                made = summaries;
+            }
+        }
+        return made;
     }
 
     @Override
     public Optional<io.forkpool.job.ShardLog.View> shards(String id) {
-        return find(id).map(job -> tries().read(id));
+        return find(id).map(job -> summaries().read(id, tries().read(id)));
     }
 }

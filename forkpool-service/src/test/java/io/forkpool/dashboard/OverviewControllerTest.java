@@ -14,6 +14,7 @@ import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.dispatch.ShardTask;
+import io.forkpool.job.WorkerDirectory;
 import io.forkpool.worker.Worker;
 import java.time.Instant;
 import java.util.List;
@@ -42,6 +43,10 @@ class OverviewControllerTest {
 
     @MockitoBean
     Throughput throughput;
+
+    /** A mock answers no replica: the embedded backend, unless a test says otherwise. */
+    @MockitoBean
+    WorkerDirectory directory;
 
     @SuppressWarnings("unchecked")
     static Worker<ShardTask> worker(Worker.State state) {
@@ -80,9 +85,36 @@ class OverviewControllerTest {
                 .andExpect(jsonPath("$.workers.starting").value(1))
                 .andExpect(jsonPath("$.workers.dead").value(0))
                 .andExpect(jsonPath("$.workers.spare").value(1))
+                .andExpect(jsonPath("$.replicas").value(1))
                 .andExpect(jsonPath("$.shardsQueued").value(17))
                 .andExpect(jsonPath("$.rates.from").value("2026-01-01T00:00:00Z"))
                 .andExpect(jsonPath("$.rates.samplesPerSecond[1]").value(5e9))
                 .andExpect(jsonPath("$.rates.jobsPerSecond[1]").value(2.0));
+    }
+
+    /** Redis backend: this replica's workers as they are, the other live replicas' as they last published them. */
+    @Test
+    void workersOfEveryLiveReplicaAreCounted() throws Exception {
+        given(store.page(any(), isNull(), eq(0), anyInt())).willReturn(new JobStore.Page(List.of(), 0));
+        var local = List.of(worker(Worker.State.BUSY), worker(Worker.State.IDLE));
+        given(dispatcher.workers()).willReturn(local);
+        given(dispatcher.spares()).willReturn(List.of());
+        given(throughput.rates()).willReturn(new Throughput.Rates(Instant.parse("2026-01-01T00:00:00Z"), 1,
+                new double[] {0}, new double[] {0}));
+        given(directory.replica()).willReturn("replica-a");
+        // this replica's own entry is stale (it says dead): the live dispatcher's states count instead
+        given(directory.live()).willReturn(new java.util.TreeMap<>(java.util.Map.of(
+                "replica-a", "[{\"id\":0,\"state\":\"dead\"}]",
+                "replica-b", "[{\"id\":0,\"state\":\"busy\"},{\"id\":1,\"state\":\"busy\"},"
+                        + "{\"id\":2,\"state\":\"starting\"},{\"id\":0,\"state\":\"spare\"}]",
+                "replica-c", "[{\"id\":0,\"state\":\"idle\"}]")));
+
+        mvc.perform(get("/api/v1/overview")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.replicas").value(3))
+                .andExpect(jsonPath("$.workers.busy").value(3))
+                .andExpect(jsonPath("$.workers.idle").value(2))
+                .andExpect(jsonPath("$.workers.starting").value(1))
+                .andExpect(jsonPath("$.workers.dead").value(0))
+                .andExpect(jsonPath("$.workers.spare").value(1));
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class BrowserIT {
                     .map(n -> "src/test/browser/" + n).toList();
         }
         assertThat(files).as("browser tests in %s", tests).isNotEmpty();
-        String node = node();
+        node(); // fails now, naming the fix, rather than after the services started
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         assertThat(chromium).as("the browser: run .ci/setup (apt-get install chromium) or set CHROMIUM").isExecutable();
 
@@ -67,7 +68,6 @@ class BrowserIT {
                 .start();
         List<ProcessHandle> workers = new ArrayList<>();
         List<ProcessHandle> keyedWorkers = new ArrayList<>();
-        Process browser = null;
         try {
             PackagedService.awaitReady(new Api("http://127.0.0.1:" + port), service, log, READY_WITHIN);
             PackagedService.awaitReady(new Api("http://127.0.0.1:" + keyedPort), keyed, keyedLog, READY_WITHIN);
@@ -76,18 +76,32 @@ class BrowserIT {
 
             // node --test with the test files named (the same files `node --test src/test/browser/`
             // finds; named, they run the same on every node version's file search)
-            var command = new ArrayList<>(List.of(node, "--test", "--test-reporter=tap"));
-            command.addAll(files);
-            var builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-            builder.environment().put("FORKPOOL_URL", "http://127.0.0.1:" + port);
-            builder.environment().put("FORKPOOL_KEYED_URL", "http://127.0.0.1:" + keyedPort);
-            builder.environment().put("FORKPOOL_KEY", KEY);
-            long t0 = System.nanoTime();
-            try {
-                browser = builder.start();
-            } catch (IOException e) {
-                throw new AssertionError("cannot run " + node + ": install Node.js 20+ (.ci/setup) or set NODE", e);
-            }
+            runNode(root, files, Map.of("FORKPOOL_URL", "http://127.0.0.1:" + port,
+                    "FORKPOOL_KEYED_URL", "http://127.0.0.1:" + keyedPort, "FORKPOOL_KEY", KEY));
+        } finally {
+            DashboardPrometheusIT.stop(service, workers);
+            DashboardPrometheusIT.stop(keyed, keyedWorkers);
+        }
+    }
+
+    /**
+     * Runs {@code node --test} on {@code files} (paths from the module root) with {@code env}, streaming
+     * its output; asserts it ended within {@link #NODE_WITHIN} with at least one pass and no failure.
+     */
+    static void runNode(Path root, List<String> files, Map<String, String> env) throws Exception {
+        String node = node();
+        var command = new ArrayList<>(List.of(node, "--test", "--test-reporter=tap"));
+        command.addAll(files);
+        var builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        long t0 = System.nanoTime();
+        Process browser;
+        try {
+            browser = builder.start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + node + ": install Node.js 20+ (.ci/setup) or set NODE", e);
+        }
+        try {
             var output = new StringBuilder();
             Process running = browser;
             Thread pump = Thread.ofPlatform().daemon().start(() -> {
@@ -119,12 +133,10 @@ class BrowserIT {
             // node exits 0 on no test at all: a pass must really be there
             assertThat(out).as("node's summary").containsPattern("(?m)^# pass [1-9]").containsPattern("(?m)^# fail 0$");
         } finally {
-            if (browser != null && browser.isAlive()) {
+            if (browser.isAlive()) {
                 browser.descendants().forEach(ProcessHandle::destroyForcibly);
                 browser.destroyForcibly();
             }
-            DashboardPrometheusIT.stop(service, workers);
-            DashboardPrometheusIT.stop(keyed, keyedWorkers);
         }
     }
 
@@ -145,7 +157,7 @@ class BrowserIT {
         throw new AssertionError(name + " is not on the PATH: install Node.js 20+ (.ci/setup) or set NODE");
     }
 
-    private static Path projectRoot() {
+    static Path projectRoot() {
         return DashboardPrometheusIT.projectRoot();
     }
 }

@@ -37,6 +37,9 @@ class ProblemFiltersTest {
     @MockitoBean
     Dispatcher dispatcher;
 
+    @MockitoBean
+    io.forkpool.job.WorkerDirectory directory;
+
     @Test
     void noKeyIs401WithTheChallengesAndThePathAsInstance() throws Exception {
         mvc.perform(get("/api/v1/workers"))

@@ -69,7 +69,7 @@ setsid "$java" -jar "$jar" --server.address=127.0.0.1 --server.port="$forkpool_p
 groups+=($!)
 wait_for forkpool 180 "$!" curl -sf "http://127.0.0.1:$forkpool_port/actuator/health/readiness"
 
-export PYTHONPATH="$PWD/bench/python" PEERS_REDIS_URL="redis://127.0.0.1:$redis_port" FORKPOOL_PORT="$forkpool_port"
+export PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$PWD/bench/python" PEERS_REDIS_URL="redis://127.0.0.1:$redis_port" FORKPOOL_PORT="$forkpool_port"
 (cd "$work" && exec setsid "$py" -m celery -A peers_celery worker --pool=prefork --concurrency=2 \
   --loglevel=warning >"$work/celery.log" 2>&1) &
 groups+=($!)

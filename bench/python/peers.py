@@ -141,10 +141,17 @@ class ForkpoolSystem:
         self.local = threading.local()
 
     def _connection(self):
+        """This thread's keep-alive connection; a fresh one after 10 s idle (the server closes idle
+        connections after its keep-alive timeout, and http.client would only notice on sending)."""
         conn = getattr(self.local, "conn", None)
+        now = time.monotonic()
+        if conn is not None and now - self.local.used > 10:
+            conn.close()
+            conn = None
         if conn is None:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
             self.local.conn = conn
+        self.local.used = now
         return conn
 
     def _request(self, method, path, body=None):

@@ -7,7 +7,7 @@
 # Environment: PI_SAMPLES (large job, default 4e9), TINY_COUNT (sequential tiny jobs per round,
 # 200), BATCH (tiny jobs in the batch, 2000), ROUNDS (3), PEER_TASKS (tasks the peers cut the large
 # job into, 16), CLIENTS (forkpool's concurrent POSTs in the batch, 32), JAR (the forkpool jar;
-# default this tree's, built if missing).
+# default this tree's, built if missing), PEERS_JSON (a file to write every figure to, as JSON).
 # Installs what is missing with apt-get (Debian's python3-numpy, python3-celery,
 # python3-distributed, python3-redis, redis-server); starts Redis and the forkpool service on free
 # loopback ports and the Celery worker, and stops all of them on exit.

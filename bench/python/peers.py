@@ -97,7 +97,9 @@ class CelerySystem:
         return self.task.delay(TINY, seed).get(timeout=60)
 
     def batch(self, seeds):
+        t0 = time.perf_counter()
         result = self.group(self.task.s(TINY, s) for s in seeds).apply_async()
+        self.submit_s = time.perf_counter() - t0
         values = result.get(timeout=TIMEOUT)
         result.forget()
         return values
@@ -125,7 +127,9 @@ class DaskSystem:
         return self.client.submit(peers_work.pi_inside, TINY, seed, pure=False).result(timeout=60)
 
     def batch(self, seeds):
+        t0 = time.perf_counter()
         futures = self.client.map(peers_work.pi_inside, [TINY] * len(seeds), seeds, pure=False)
+        self.submit_s = time.perf_counter() - t0
         return self.client.gather(futures)
 
     def close(self):
@@ -210,6 +214,9 @@ def percentile(values, q):
 def main():
     systems = [ForkpoolSystem(), PoolSystem(), CelerySystem(), DaskSystem()]
     figures = {s.name: {"large_s": [], "p50_ms": [], "p99_ms": [], "batch_jobs_s": []} for s in systems}
+    # where a batch's time goes: the driver's CPU per job (the client; Dask's scheduler lives there
+    # too) and, for Celery and Dask, the time until the submit call returned
+    diag = {s.name: {"driver_cpu_ms_per_job": [], "submit_s": []} for s in systems}
     seed = 1000
     note_load()
     print(f"# warm-up: pi {PI_SAMPLES // 10}, {TINY_COUNT} tiny jobs and a batch on each system", flush=True)
@@ -244,14 +251,19 @@ def main():
 
             seeds = list(range(seed + 1, seed + 1 + BATCH))
             seed += BATCH
-            t0 = time.perf_counter()
+            s.submit_s = None
+            t0, c0 = time.perf_counter(), time.process_time()
             values = s.batch(seeds)
             f["batch_jobs_s"].append(BATCH / (time.perf_counter() - t0))
+            diag[s.name]["driver_cpu_ms_per_job"].append((time.process_time() - c0) * 1e3 / BATCH)
+            diag[s.name]["submit_s"].append(s.submit_s)
             if len(values) != BATCH:
                 sys.exit(f"{s.name}: batch returned {len(values)} results for {BATCH} jobs")
             check_pi(f"{s.name} batch", sum(values), TINY * BATCH)
             print(f"# round {r + 1} {s.name}: large {f['large_s'][-1]:.2f} s, tiny p50 {f['p50_ms'][-1]:.2f} ms "
-                  f"p99 {f['p99_ms'][-1]:.2f} ms, batch {f['batch_jobs_s'][-1]:.0f} jobs/s", flush=True)
+                  f"p99 {f['p99_ms'][-1]:.2f} ms, batch {f['batch_jobs_s'][-1]:.0f} jobs/s (driver CPU "
+                  f"{diag[s.name]['driver_cpu_ms_per_job'][-1]:.2f} ms/job"
+                  + (f", submitted in {s.submit_s:.2f} s" if s.submit_s is not None else "") + ")", flush=True)
     floor = systems[0].floor_ms()
     note_load()
     for s in systems:
@@ -287,7 +299,7 @@ def main():
           "(the benchmark's own 2 busy processes included)")
     if os.environ.get("PEERS_JSON"):
         with open(os.environ["PEERS_JSON"], "w") as out:
-            json.dump({"figures": figures, "loads": loads, "floor_ms": floor}, out, indent=1)
+            json.dump({"figures": figures, "diagnostics": diag, "loads": loads, "floor_ms": floor}, out, indent=1)
 
 
 if __name__ == "__main__":

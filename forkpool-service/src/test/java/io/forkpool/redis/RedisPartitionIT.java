@@ -41,6 +41,8 @@ class RedisPartitionIT {
     final String subnet = "10.213." + (ProcessHandle.current().pid() % 250) + ".";
     final List<String> namespaces = new ArrayList<>();
     final List<AutoCloseable> open = new ArrayList<>();
+    /** The nftables script of the cut. */
+    final java.nio.file.Path tmp = tempFile();
 
     @Test
     void aReplicaCutOffFromRedisIsReclaimedAndRejoinsAndLatencyChangesNothing() throws Exception {
@@ -160,6 +162,7 @@ class RedisPartitionIT {
     private void host(int i) throws Exception {
         String here = tag + "h" + i;
         String there = tag + "v" + i;
+        run("ip", "netns", "del", ns(i)); // left by a killed test JVM of the same pid, if any (named by our pid)
         if (!run("ip", "netns", "add", ns(i)).isEmpty()) {
             fail("cannot make a network namespace (ip netns add " + ns(i) + "): this test puts replicas on "
                     + "network hosts of their own and needs root (CI runs as root) and iproute2 (.ci/setup installs "
@@ -189,8 +192,6 @@ class RedisPartitionIT {
     private void heal(int i) throws Exception {
         must("ip", "netns", "exec", ns(i), "nft", "delete", "table", "inet", "fpcut");
     }
-
-    private final java.nio.file.Path tmp = tempFile();
 
     private static java.nio.file.Path tempFile() {
         try {

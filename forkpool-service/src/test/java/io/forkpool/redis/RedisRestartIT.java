@@ -82,6 +82,11 @@ class RedisRestartIT {
             replica.awaitReady(Duration.ofSeconds(60));
         }
         double readyAfter = (System.nanoTime() - restartedAt) / 1e9;
+        for (String id : ids) { // without the file they are gone: 404 (tried: appendonly no fails here)
+            var found = two.api.get("/api/v1/jobs/" + id);
+            assertThat(found.statusCode()).as("job %s, answered 202 before the crash, after it: %s", id,
+                    found.body()).isEqualTo(200);
+        }
         for (String id : ids) {
             JsonNode job = one.awaitEnd(id, Duration.ofMinutes(3));
             assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");

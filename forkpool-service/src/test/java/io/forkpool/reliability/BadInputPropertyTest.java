@@ -56,6 +56,10 @@ class BadInputPropertyTest {
         static final int PORT = ((WebServerApplicationContext) CONTEXT).getWebServer().getPort();
         static final String BASE = "http://127.0.0.1:" + PORT;
         static final Api API = new Api(BASE);
+
+        static {
+            API.awaitReady(); // the properties test a service that is ready, as a load balancer would send to
+        }
         static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
     }

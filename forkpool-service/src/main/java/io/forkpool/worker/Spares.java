@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -238,6 +239,10 @@ final class Spares<T> {
         } finally {
             lock.unlock();
         }
-        scheduler.schedule(() -> Thread.startVirtualThread(this::spawn), delay, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> Thread.startVirtualThread(this::spawn), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the pool closed meanwhile
+        }
     }
 }

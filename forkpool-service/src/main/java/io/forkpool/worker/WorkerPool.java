@@ -74,6 +74,14 @@ public final class WorkerPool<T> implements AutoCloseable {
         }
     }
 
+    /** respawn-backoff, doubling per failed start, never past max-respawn-backoff; no limit on tries. */
+    static ExponentialBackOff restartBackOff(WorkerSettings settings) {
+        long first = settings.respawnBackoff().toMillis();
+        var backOff = new ExponentialBackOff(first, 2);
+        backOff.setMaxInterval(Math.max(first, settings.maxRespawnBackoff().toMillis()));
+        return backOff;
+    }
+
     public WorkerPool(WorkerSettings settings, ForkpoolMetrics metrics) {
         this(settings, null, metrics);
     }
@@ -84,8 +92,7 @@ public final class WorkerPool<T> implements AutoCloseable {
         this.settings = settings;
         this.launcher = new WorkerLauncher(settings, kindsDir);
         this.metrics = metrics;
-        this.backOff = new ExponentialBackOff(settings.respawnBackoff().toMillis(), 2);
-        backOff.setMaxInterval(Math.max(settings.respawnBackoff().toMillis(), settings.maxRespawnBackoff().toMillis()));
+        this.backOff = restartBackOff(settings);
         this.slots = new Slot[settings.size()];
         java.util.Arrays.fill(slots, Slot.EMPTY);
         this.spares = new Spares<>(settings, launcher, metrics, cold, backOff, respawner, lock, this::report);

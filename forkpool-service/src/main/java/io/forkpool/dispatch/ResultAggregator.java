@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where every worker's answers go (the tutorial's {@code queue.get()} loop): merges answers into
- * their jobs and turns failures into retries or failed jobs. It runs on the
- * worker's reader thread that got the answer, not on a thread of its own behind a queue: a
- * hand-off between threads costs a wake-up (tens of µs, milliseconds on a busy machine) per
- * shard. The dispatcher hands a freed worker its next shard first, on the same thread, and only
- * then is the answer merged here, so the worker computes while the parent merges. Merges and failure handling
- * take one lock, so a job's merge state still sees one merge at a time.
+ * their jobs and turns failures into retries or failed jobs. It runs on the worker's reader
+ * thread that got the answer, not on a thread of its own behind a queue: a hand-off between
+ * threads costs a wake-up (tens of µs, milliseconds on a busy machine) per shard. The dispatcher
+ * hands a freed worker its next shard first, on the same thread, and only then is the answer
+ * merged here, so the worker computes while the parent merges. Merges and failure handling take
+ * one lock, so a job's merge state still sees one merge at a time.
  */
 final class ResultAggregator {
 

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ final class Spares<T> {
     private final Consumer<WorkerEvent<T>> inSlot;
 
     /** The pool's lock; guards the fields below. */
-    private final ReentrantLock lock;
+    private final Object lock;
     private final ArrayDeque<Worker<T>> warm = new ArrayDeque<>();
     /** The back-off while spares keep failing before their hello; null while none has. */
     private BackOffExecution failing;
@@ -44,7 +44,7 @@ final class Spares<T> {
     private volatile boolean raiseRefused;
 
     Spares(WorkerSettings settings, WorkerLauncher launcher, ForkpoolMetrics metrics, ColdStarts cold, BackOff backOff,
-            ScheduledExecutorService scheduler, ReentrantLock lock, Consumer<WorkerEvent<T>> inSlot) {
+            ScheduledExecutorService scheduler, Object lock, Consumer<WorkerEvent<T>> inSlot) {
         this.settings = settings;
         this.launcher = launcher;
         this.metrics = metrics;
@@ -64,20 +64,14 @@ final class Spares<T> {
 
     /** The warm spares now. */
     List<Worker<T>> list() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return List.copyOf(warm);
-        } finally {
-            lock.unlock();
         }
     }
 
     int count() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return warm.size();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -86,8 +80,7 @@ final class Spares<T> {
      * events are the pool's from now on. Call {@link #promoted} next, off the pool's lock.
      */
     Worker<T> take(int slot, int generation) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             Worker<T> spare;
             while ((spare = warm.poll()) != null) {
                 if (spare.state() == Worker.State.SPARE) {
@@ -97,8 +90,6 @@ final class Spares<T> {
                 // a dead one: its Lost event, waiting for this lock, finds it gone and starts another
             }
             return null;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -117,23 +108,17 @@ final class Spares<T> {
 
     /** No more spares; returns the ones there were, for the pool to close. */
     List<Worker<T>> close() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             closed = true;
             var all = List.copyOf(warm);
             warm.clear();
             return all;
-        } finally {
-            lock.unlock();
         }
     }
 
     private boolean isClosed() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return closed;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -162,15 +147,12 @@ final class Spares<T> {
         }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
         cold.helloAfter(warmUp);
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (!closed && spare.state() == Worker.State.SPARE) {
                 failing = null;
                 warm.add(spare);
                 return;
             }
-        } finally {
-            lock.unlock();
         }
         spare.close(); // the pool closed, or the spare died after its hello (its Lost event starts the next)
     }
@@ -199,8 +181,7 @@ final class Spares<T> {
 
     /** A spare's loss while still a spare is ours; once it holds a slot, its events are the pool's. */
     private void event(Worker<T> worker, WorkerEvent<T> event) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (worker.id() == Worker.SPARE) {
                 if (event instanceof WorkerEvent.Lost<T>(var w, var inFlight, var reason, var detail)) {
                     warm.remove(worker);
@@ -212,8 +193,6 @@ final class Spares<T> {
                 }
                 return;
             }
-        } finally {
-            lock.unlock();
         }
         inSlot.accept(event);
     }
@@ -221,8 +200,7 @@ final class Spares<T> {
     /** The next spare: at once after one that was warm, with the back-off after failed starts. */
     private void retry(boolean failedBeforeHello) {
         long delay;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (closed) {
                 return;
             }
@@ -235,9 +213,11 @@ final class Spares<T> {
                 }
                 delay = failing.nextBackOff();
             }
-        } finally {
-            lock.unlock();
         }
-        scheduler.schedule(() -> Thread.startVirtualThread(this::spawn), delay, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> Thread.startVirtualThread(this::spawn), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the pool closed meanwhile
+        }
     }
 }

@@ -13,8 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.backoff.BackOffExecution;
@@ -42,8 +40,7 @@ public final class WorkerPool<T> implements AutoCloseable {
     private final Spares<T> spares;
 
     /** Guards every field below, and the spares. */
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idleAdded = lock.newCondition();
+    private final Object lock = new Object();
     private final Slot<T>[] slots;
     private final ArrayDeque<Worker<T>> idle = new ArrayDeque<>();
     private WorkerListener<T> listener;
@@ -74,6 +71,14 @@ public final class WorkerPool<T> implements AutoCloseable {
         }
     }
 
+    /** respawn-backoff, doubling per failed start, never past max-respawn-backoff; no limit on tries. */
+    static ExponentialBackOff restartBackOff(WorkerSettings settings) {
+        long first = settings.respawnBackoff().toMillis();
+        var backOff = new ExponentialBackOff(first, 2);
+        backOff.setMaxInterval(Math.max(first, settings.maxRespawnBackoff().toMillis()));
+        return backOff;
+    }
+
     public WorkerPool(WorkerSettings settings, ForkpoolMetrics metrics) {
         this(settings, null, metrics);
     }
@@ -84,8 +89,7 @@ public final class WorkerPool<T> implements AutoCloseable {
         this.settings = settings;
         this.launcher = new WorkerLauncher(settings, kindsDir);
         this.metrics = metrics;
-        this.backOff = new ExponentialBackOff(settings.respawnBackoff().toMillis(), 2);
-        backOff.setMaxInterval(Math.max(settings.respawnBackoff().toMillis(), settings.maxRespawnBackoff().toMillis()));
+        this.backOff = restartBackOff(settings);
         this.slots = new Slot[settings.size()];
         java.util.Arrays.fill(slots, Slot.EMPTY);
         this.spares = new Spares<>(settings, launcher, metrics, cold, backOff, respawner, lock, this::report);
@@ -94,14 +98,11 @@ public final class WorkerPool<T> implements AutoCloseable {
 
     /** Whom the pool tells what its workers did: one listener, set once, before the workers start. */
     public void listen(WorkerListener<T> listener) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (this.listener != null) {
                 throw new IllegalStateException("the pool already reports to " + this.listener);
             }
             this.listener = listener;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -111,8 +112,7 @@ public final class WorkerPool<T> implements AutoCloseable {
      * instead of following it. {@link #start} then only waits for their hellos.
      */
     public void prestart() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (spawning != null || closed) {
                 return;
             }
@@ -125,8 +125,6 @@ public final class WorkerPool<T> implements AutoCloseable {
                 spawns.add(CompletableFuture.runAsync(() -> spawn(s), Thread::startVirtualThread));
             }
             spawning = CompletableFuture.allOf(spawns.toArray(CompletableFuture[]::new));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -134,21 +132,15 @@ public final class WorkerPool<T> implements AutoCloseable {
     public void start() {
         prestart();
         CompletableFuture<Void> all;
-        lock.lock();
-        try {
+        synchronized (lock) {
             all = spawning;
-        } finally {
-            lock.unlock();
         }
         if (all == null) {
             return; // closed before it started
         }
         all.join();
-        lock.lock();
-        try {
+        synchronized (lock) {
             started = true;
-        } finally {
-            lock.unlock();
         }
         log.info("worker pool ready: {} of {} workers up", count(Worker.State.IDLE) + count(Worker.State.BUSY),
                 slots.length);
@@ -156,31 +148,25 @@ public final class WorkerPool<T> implements AutoCloseable {
 
     /** Blocks until a worker is idle and hands it out; the caller must {@link Worker#send} to it. */
     public Worker<T> takeIdle() throws InterruptedException {
-        lock.lock();
-        try {
+        synchronized (lock) {
             while (true) {
                 Worker<T> worker = idle.poll();
                 if (worker == null) {
-                    idleAdded.await();
+                    lock.wait(); // addIdle wakes it
                 } else if (worker.state() == Worker.State.IDLE && slots[worker.id()].worker() == worker) {
                     return worker;
                 }
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     /** A worker answered and may take the next shard. */
     public void release(Worker<T> worker) {
         worker.markIdle();
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (worker.state() == Worker.State.IDLE && !closed) {
                 addIdle(worker);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -196,21 +182,15 @@ public final class WorkerPool<T> implements AutoCloseable {
 
     /** True once {@link #close} has begun: workers exit because they were told to. */
     public boolean isClosed() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return closed;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** True once started with at least one worker ready to take shards. */
     public boolean isReady() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return started && !closed && count(Worker.State.IDLE) + count(Worker.State.BUSY) > 0;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -219,8 +199,7 @@ public final class WorkerPool<T> implements AutoCloseable {
     }
 
     public List<Worker<T>> workers() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             var list = new ArrayList<Worker<T>>(slots.length);
             for (Slot<T> slot : slots) {
                 if (slot.worker() != null) {
@@ -228,8 +207,6 @@ public final class WorkerPool<T> implements AutoCloseable {
                 }
             }
             return list;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -238,8 +215,7 @@ public final class WorkerPool<T> implements AutoCloseable {
         if (state == Worker.State.SPARE) {
             return spares.count();
         }
-        lock.lock();
-        try {
+        synchronized (lock) {
             int n = 0;
             for (Slot<T> slot : slots) {
                 Worker.State s = slot.worker() == null ? Worker.State.DEAD : slot.worker().state();
@@ -248,8 +224,6 @@ public final class WorkerPool<T> implements AutoCloseable {
                 }
             }
             return n;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -280,8 +254,7 @@ public final class WorkerPool<T> implements AutoCloseable {
         int id = lost.id();
         Worker<T> spare;
         long delay;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (closed || slots[id].worker() != lost) {
                 return;
             }
@@ -296,8 +269,6 @@ public final class WorkerPool<T> implements AutoCloseable {
             } else {
                 delay = nextDelay(id);
             }
-        } finally {
-            lock.unlock();
         }
         if (spare != null) {
             log.info("{} takes the place of {}", spare, lost);
@@ -319,26 +290,20 @@ public final class WorkerPool<T> implements AutoCloseable {
         } catch (IOException e) {
             log.error("cannot start worker {}: {}", slot, e.getMessage());
             long delay;
-            lock.lock();
-            try {
+            synchronized (lock) {
                 delay = nextDelay(slot);
-            } finally {
-                lock.unlock();
             }
             schedule(slot, delay);
             return;
         }
         Worker<T> worker;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (closed) {
                 process.destroyForcibly();
                 return;
             }
             worker = new Worker<>(slot, slots[slot].nextGeneration(), process);
             slots[slot] = slots[slot].holding(worker);
-        } finally {
-            lock.unlock();
         }
         worker.listen(this::report);
         try {
@@ -352,8 +317,7 @@ public final class WorkerPool<T> implements AutoCloseable {
         }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));
         cold.helloAfter(warm);
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (slots[slot].worker() == worker) {
                 slots[slot] = slots[slot].failing(null);
             }
@@ -361,8 +325,6 @@ public final class WorkerPool<T> implements AutoCloseable {
                 addIdle(worker);
                 return;
             }
-        } finally {
-            lock.unlock();
         }
         worker.close();
     }
@@ -392,23 +354,20 @@ public final class WorkerPool<T> implements AutoCloseable {
     /** Holds the lock. */
     private void addIdle(Worker<T> worker) {
         idle.add(worker);
-        idleAdded.signal();
+        lock.notifyAll();
     }
 
     /** Closes every worker's stdin, waits briefly for them to exit, then kills what is left. */
     @Override
     public void close() {
         List<Worker<T>> all;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (closed) {
                 return; // the dispatcher stopped the pool, and now the context closes it
             }
             closed = true;
             all = new ArrayList<>(workers());
             all.addAll(spares.close());
-        } finally {
-            lock.unlock();
         }
         respawner.shutdownNow();
         all.forEach(Worker::close);

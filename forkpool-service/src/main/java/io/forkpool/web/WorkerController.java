@@ -22,7 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /** {@code GET /api/v1/workers}: the pool as it is now. */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes of this replica, or of all")
+@io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes of this replica")
 class WorkerController {
 
     private final Dispatcher dispatcher;

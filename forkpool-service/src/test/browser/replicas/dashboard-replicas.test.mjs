@@ -35,7 +35,7 @@ after(async () => {
 
 /** The replica id a replica gives its own workers. */
 async function replicaOf(base) {
-  const workers = await (await fetch(`${base}/api/v1/workers?local=true`)).json();
+  const workers = await (await fetch(`${base}/api/v1/workers`)).json();
   const ids = [...new Set(workers.map((w) => w.replica))];
   assert.equal(ids.length, 1, `one replica id on ${base}: ${JSON.stringify(workers)}`);
   assert.ok(ids[0], `a replica id on ${base}`);
@@ -70,7 +70,7 @@ test('replica A\'s Workers panel shows the workers of both replicas; a job\'s ti
   const cells = await workers.locator('tbody td.replica').allTextContents();
   assert.ok(cells.includes(ra) && cells.includes(rb), `replica cells: ${cells}`);
   // the pids shown for replica B are B's own
-  const pidsOfB = (await (await fetch(`${B}/api/v1/workers?local=true`)).json()).map((w) => String(w.pid)).sort();
+  const pidsOfB = (await (await fetch(`${B}/api/v1/workers`)).json()).map((w) => String(w.pid)).sort();
   const shownForB = (await workers.locator(`tbody tr[data-replica="${rb}"] td:nth-child(3)`).allTextContents()).sort();
   assert.deepEqual(shownForB, pidsOfB);
 

@@ -11,7 +11,7 @@ export function workersPanel(signal) {
     h('table', {}, h('thead', {}, head), body));
   let columns = null;
   every(2000, async () => {
-    const workers = await api('/api/v1/workers?spares=true', { signal });
+    const workers = await api('/api/v1/workers?spares=true&allReplicas=true', { signal });
     const replicas = workers.some((w) => w.replica);
     const names = ['Worker', ...(replicas ? ['Replica'] : []), 'PID', 'State', 'Shards done', 'Restarts', 'Uptime',
       'CPU', 'Memory'];

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every replica's worker processes in the redis backend: once a {@link #PERIOD} each replica writes
- * its workers (the JSON of its own {@code GET /api/v1/workers?local=true}) under
+ * its workers (the JSON of its own {@code GET /api/v1/workers?spares=true}) under
  * {@code forkpool:workers:{replica}} with a TTL of {@link #TTL}, and names itself in the set
  * {@code forkpool:workers}. A reader takes the workers of every replica whose key is still there
  * in one script, which also drops from the set the replicas whose key expired: a replica that dies

@@ -22,7 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /** {@code GET /api/v1/workers}: the pool as it is now. */
 @RestController
-@io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes (of every replica)")
+@io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes of this replica")
 class WorkerController {
 
     private final Dispatcher dispatcher;
@@ -49,16 +49,16 @@ class WorkerController {
     record WorkerView(int id, long pid, String state, long shardsCompleted, int restarts, Instant startedAt,
             String job, Integer shard, double uptimeSeconds, Double cpuSeconds, Long rssBytes, String replica) {}
 
-    @Operation(summary = "The worker processes", description = "Each worker: slot, pid, state (starting, idle, "
-            + "busy, dead), shards completed, restarts of its slot, start, the job and shard it computes, uptime, "
-            + "CPU time, resident memory and replica. With spares=true the warm spares too (state spare). In the "
-            + "redis backend the workers of every live replica (each publishes its own once a second; a replica "
-            + "silent for 5 s is left out), this one's as they are now and the others' as of their last "
-            + "heartbeat, by replica; with local=true this replica's only.")
+    @Operation(summary = "The worker processes", description = "Each worker of this replica: slot, pid, state "
+            + "(starting, idle, busy, dead), shards completed, restarts of its slot, start, the job and shard it "
+            + "computes, uptime, CPU time, resident memory and replica. With spares=true the warm spares too (state "
+            + "spare). With allReplicas=true, in the redis backend, the workers of every live replica, grouped by "
+            + "replica: this one's as they are now, the others' as of their last heartbeat (each publishes its own "
+            + "once a second; a replica silent for 5 s is left out). The embedded backend is one replica.")
     @GetMapping("/api/v1/workers")
     List<WorkerView> workers(@RequestParam(defaultValue = "false") boolean spares,
-            @RequestParam(defaultValue = "false") boolean local) {
-        if (local || directory.replica() == null) {
+            @RequestParam(defaultValue = "false") boolean allReplicas) {
+        if (!allReplicas || directory.replica() == null) {
             return local(spares);
         }
         var all = new ArrayList<WorkerView>();

@@ -185,4 +185,66 @@ class TrySummariesTest {
     private static int got(ShardLog.SummaryView summary) {
         return summary.lanes().getFirst().busy().length;
     }
+
+    /**
+     * The whole path: a job of more shards than the tries list keeps, each taken from the stream and
+     * answered (the try rides on MERGE, as the aggregator reports it), on two replicas' consumers; the
+     * timeline is then a summary whose tries are the job's shards, per replica as they were taken.
+     */
+    @Test
+    void shardsTakenFromTheStreamAndMergedAreAllInTheSummary() throws Exception {
+        var keys = new RedisKeys("summaries-" + UUID.randomUUID());
+        var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
+        var metrics = new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (var link = new RedisLink(client); var reader = new RedisLink(client); var ends = new JobEnds(client, keys.ends());
+                var linkB = new RedisLink(client); var readerB = new RedisLink(client);
+                var endsB = new JobEnds(client, keys.ends())) {
+            ends.subscribe();
+            endsB.subscribe();
+            var a = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
+            var b = new RedisJobStore(linkB, endsB, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
+            var shardSettings = new io.forkpool.dispatch.ShardSettings(Duration.ofSeconds(30), 3);
+            var streamA = new StreamShards(link, reader, ends, keys, a, shardSettings, metrics, "replica-a");
+            var streamB = new StreamShards(linkB, readerB, endsB, keys, b, shardSettings, metrics, "replica-b");
+            try {
+                var request = TestJobs.pi(2_500L * 1024 * 65_536, 5L);
+                int shards = request.shardCount();
+                assertThat(shards).as("more shards than the tries list keeps").isGreaterThan(ShardTries.CAP);
+                byte[] partial = request.computeEncoded(0); // one shard's answer, sent for each (the summary is the point)
+                var job = a.submit("streamed", request, null, 100);
+                var taken = new java.util.HashMap<String, Integer>();
+                for (int i = 0; i < shards; i++) {
+                    var stream = i % 3 == 0 ? streamB : streamA;
+                    String replica = stream == streamA ? "replica-a" : "replica-b";
+                    var task = stream.poll();
+                    if (task == null) {
+                        task = stream.take(1);
+                    }
+                    Instant start = Instant.now();
+                    task.work().attemptEnded(new ShardAttempt(task.shard(), task.attempt(), 0, replica.hashCode(), null,
+                            start, start.plusMillis(1), ShardAttempt.DONE));
+                    task.work().shardDone(task.shard(), partial, 10_000_000); // 10 ms: no read-ahead, a replica holds no shard unasked
+                    taken.merge(replica, 1, Integer::sum);
+                }
+                assertThat(a.await(job.id(), Duration.ofSeconds(30)).orElseThrow().status().isFinal()).isTrue();
+                a.summaries().flush();
+                b.summaries().flush();
+                var view = b.shards(job.id()).orElseThrow();
+                assertThat(view.summary()).as("summarised: %d tries, the list keeps %d", shards, ShardTries.CAP)
+                        .isNotNull();
+                assertThat(view.attempts()).as("every shard's try").isEqualTo(shards);
+                assertThat(view.summary().lanes().stream().mapToLong(ShardLog.Lane::attempts).sum()).isEqualTo(shards);
+                for (var lane : view.summary().lanes()) {
+                    assertThat(lane.attempts()).as("tries on %s", lane.replica()).isEqualTo((long) taken.get(lane.replica()));
+                }
+                assertThat(view.summary().lanes()).extracting(ShardLog.Lane::replica)
+                        .containsExactlyInAnyOrder("replica-a", "replica-b");
+            } finally {
+                streamA.close();
+                streamB.close();
+                a.close();
+                b.close();
+            }
+        }
+    }
 }

@@ -20,8 +20,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
- * {@code GET /api/v1/workers} in the redis backend: the other live replicas' workers as they published
- * them, by replica, this replica's own from its pool (here: none), spares only when asked for.
+ * {@code GET /api/v1/workers?allReplicas=true} in the redis backend: the other live replicas' workers as
+ * they published them, by replica, this replica's own from its pool (here: none), spares only when asked
+ * for; without the flag this replica's only, as before.
  */
 @WebMvcTest(WorkerController.class)
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
@@ -56,7 +57,7 @@ class WorkersOfReplicasTest {
 
     @Test
     void theWorkersOfEveryLiveReplicaEachWithItsReplica() throws Exception {
-        mvc.perform(get("/api/v1/workers")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/workers?allReplicas=true")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(2))
                 .andExpect(jsonPath("$[0].pid").value(21))
                 .andExpect(jsonPath("$[0].replica").value("replica-b"))
@@ -65,16 +66,16 @@ class WorkersOfReplicasTest {
                 .andExpect(jsonPath("$[0].rssBytes").value(1048576))
                 .andExpect(jsonPath("$[1].pid").value(31))
                 .andExpect(jsonPath("$[1].replica").value("replica-c"));
-        mvc.perform(get("/api/v1/workers?spares=true")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/workers?spares=true&allReplicas=true")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(3))
                 .andExpect(jsonPath("$[1].state").value("spare"));
-        mvc.perform(get("/api/v1/workers?local=true")).andExpect(status().isOk())
-                .andExpect(jsonPath("$.length()").value(0));
+        mvc.perform(get("/api/v1/workers")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.length()").value(0)); // this replica's only, as before: it has none here
     }
 
     @Test
-    void aBadLocalFlagIsA400NamingIt() throws Exception {
-        mvc.perform(get("/api/v1/workers?local=maybe")).andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[0].field").value("local"));
+    void aBadAllReplicasFlagIsA400NamingIt() throws Exception {
+        mvc.perform(get("/api/v1/workers?allReplicas=maybe")).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("allReplicas"));
     }
 }

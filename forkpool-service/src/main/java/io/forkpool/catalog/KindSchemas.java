@@ -29,7 +29,7 @@ public final class KindSchemas {
 
     private final long maxUnits;
 
-    public KindSchemas(long maxUnits) {
+    KindSchemas(long maxUnits) {
         this.maxUnits = maxUnits;
     }
 

@@ -70,7 +70,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     }
 
     /** Starts the warm spares; the service calls this once it is ready, so they do not slow its start. */
-    public void startSpares() {
+    void startSpares() {
         if (running) {
             pool.startSpares();
         }

@@ -77,7 +77,7 @@ public final class Job implements ShardSource, ShardSink {
     }
 
     /** The tries of its shards so far, for the timeline. */
-    public ShardLog shardLog() {
+    ShardLog shardLog() {
         return shardLog;
     }
 

@@ -5,4 +5,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /** {@code forkpool.queue.*}: queued plus running jobs before a POST is refused with 503. */
 @ConfigurationProperties("forkpool.queue")
-public record QueueSettings(@DefaultValue("1000") int maxJobs) {}
+record QueueSettings(@DefaultValue("1000") int maxJobs) {}

@@ -101,12 +101,12 @@ public final class ShardLog {
     public record Lane(int worker, long pid, String replica, long attempts, long failed, Duration busyTime, double[] busy) {}
 
     /** How many tries one job, and all jobs of one store together, may keep one by one (about 100 bytes each). */
-    public static final class Budget {
+    static final class Budget {
 
         private final AtomicLong left;
         private final int perJob;
 
-        public Budget(TimelineSettings settings) {
+        Budget(TimelineSettings settings) {
             this.left = new AtomicLong(settings.total());
             this.perJob = settings.perJob();
         }

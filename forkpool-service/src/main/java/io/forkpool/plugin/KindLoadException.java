@@ -1,7 +1,7 @@
 package io.forkpool.plugin;
 
 /** An installed kind that cannot be used; the message names the jar and the problem. */
-public final class KindLoadException extends RuntimeException {
+final class KindLoadException extends RuntimeException {
 
     KindLoadException(String message) {
         super(message);

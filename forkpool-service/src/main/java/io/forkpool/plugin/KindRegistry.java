@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 public final class KindRegistry {
 
     /** The interface's service file that a kind jar must carry. */
-    public static final String SERVICE_FILE = "META-INF/services/" + JobKind.class.getName();
+    static final String SERVICE_FILE = "META-INF/services/" + JobKind.class.getName();
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * (XAUTOCLAIM); one delivered more than max-attempts times goes to the dead-letter stream and its
  * job fails. A heartbeat key per replica tells which consumers are gone, so they can be removed.
  */
-public final class StreamShards implements ShardTransport, AutoCloseable {
+final class StreamShards implements ShardTransport, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamShards.class);
     private static final Duration BLOCK = Duration.ofMillis(250);

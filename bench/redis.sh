@@ -3,7 +3,9 @@
 #   bench/redis.sh [sections]   sections: tiny commands durability (all by default)
 #   tiny:        tiny jobs (pi 10^5, ?wait=60, wrk): embedded, then Redis with 1, 2 and 3 replicas;
 #                one connection back to back (latency percentiles), then 32 connections (jobs/s;
-#                with n replicas, one wrk per replica with 32/n connections each, summed)
+#                with n replicas, one wrk per replica with 32/n connections each, summed); each
+#                Redis row ends with its ratio to the embedded row of the same run (jobs/s), and a
+#                summary table of all four closes the section ("scale" is another name for it)
 #   commands:    Redis commands per shard of one large job (pi, ~300 shards, 1 replica): INFO
 #                commandstats (every command Redis ran, those inside scripts included) and MONITOR
 #                (the commands the replicas sent: the round trips, pipelined or not)
@@ -15,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sections=${*:-tiny commands durability}
+[[ " $sections " != *" scale "* ]] || sections+=" tiny"
 seconds=${BENCH_SECONDS:-10}
 workers=${BENCH_WORKERS:-1}
 redis_port=${REDIS_PORT:-16390}
@@ -93,21 +96,37 @@ redis_cpu() { # Redis's CPU seconds so far (user + sys), 0 without Redis
   else echo 0; fi
 }
 
+summary=()
+embedded_one= embedded_many=
+
+ratio() { # $1 jobs/s, $2 embedded jobs/s: "0.62x", or "-" without an embedded figure
+  if [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; else echo -; fi
+}
+
 tiny_row() { # $1 label, then ports
   local label=$1; shift
   load 1 3 "$1" >/dev/null # warm
   load 32 3 "$@" >/dev/null
-  printf '%-22s 1 conn: %s' "$label" "$(load 1 "$seconds" "$1")"; echo
-  local cpu0 out jobs
+  local one one_jobs cpu0 out jobs extra=
+  one=$(load 1 "$seconds" "$1")
+  one_jobs=$(awk '{ print $1 }' <<<"$one")
+  printf '%-22s 1 conn: %s' "$label" "$one"
+  [ -z "$embedded_one" ] || printf '  (%s embedded)' "$(ratio "$one_jobs" "$embedded_one")"
+  echo
   cpu0=$(redis_cpu)
   out=$(load 32 "$seconds" "$@")
+  jobs=$(awk '{ print $1 }' <<<"$out")
   printf '%-22s 32 conn: %s' "$label" "$out"
   if [ -n "$redis_pid" ]; then
-    jobs=$(awk -v s="$seconds" '{ print $1 * s }' <<<"$out")
-    awk -v a="$cpu0" -v b="$(redis_cpu)" -v n="$jobs" \
-      'BEGIN { printf "  Redis CPU %.1f us/job (one Redis core: ~%.0f tiny jobs/s)", (b - a) * 1e6 / n, n / (b - a) }'
+    extra=$(awk -v a="$cpu0" -v b="$(redis_cpu)" -v n="$(awk -v j="$jobs" -v s="$seconds" 'BEGIN { print j * s }')" \
+      'BEGIN { printf "Redis CPU %.1f us/job (one Redis core: ~%.0f tiny jobs/s)", (b - a) * 1e6 / n, n / (b - a) }')
+    printf '  (%s embedded)  %s' "$(ratio "$jobs" "$embedded_many")" "$extra"
   fi
   echo
+  if [ -z "$redis_pid" ]; then embedded_one=$one_jobs; embedded_many=$jobs; fi
+  summary+=("$(awk -v l="$label" -v r="$(ratio "$jobs" "$embedded_many")" '
+    NR == 1 { p50 = $4; p99 = $7 } NR == 2 { j = $1 }
+    END { printf "| %-20s | %8s | %8s | %8.0f | %6s |", l, p50, p99, j, r }' <(echo "$one"; echo "$out"))")
 }
 
 echo "# bench/redis.sh $sections  (commit $(git rev-parse --short HEAD), $(lscpu | awk -F': *' '/Model name/{print $2}'), $(nproc) cores, workers/replica $workers, wrk ${seconds}s)"
@@ -124,6 +143,9 @@ if [[ " $sections " == *" tiny "* ]]; then
     tiny_row "redis, $n replica(s)" "${ports[@]}"
     stop_services
   done
+  echo "tiny jobs, summary (1 conn: p50, p99 ms; 32 conn: jobs/s and its ratio to embedded, same run):"
+  echo "| backend              | p50 (ms) | p99 (ms) | jobs/s 32 | ratio  |"
+  printf '%s\n' "${summary[@]}"
 fi
 
 if [[ " $sections " == *" commands "* ]]; then

@@ -260,7 +260,7 @@ class RedisReplicasIT {
             if (!replicas.get(r).isAlive()) {
                 continue;
             }
-            for (JsonNode w : Api.parse(apis.get(r).get("/api/v1/workers").body())) {
+            for (JsonNode w : Api.parse(apis.get(r).get("/api/v1/workers?local=true").body())) {
                 counts[r] += w.path("shardsCompleted").longValue();
             }
         }

@@ -10,7 +10,8 @@
 #                commandstats (every command Redis ran, those inside scripts included) and MONITOR
 #                (the commands the replicas sent: the round trips, pipelined or not)
 #   durability:  32-connection jobs/s on one replica with appendonly no, then appendfsync always
-# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_WORKERS (per replica, default 1),
+# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_WARMUP (seconds of load before each
+# row's figures, default 6: half one connection, half 32; the JVMs compile while it runs), BENCH_WORKERS (per replica, default 1),
 # REDIS_PORT (default 16390), BASE_PORT (first service port, default 18090), JAR (the jar to run,
 # e.g. an older commit's, to compare builds on one machine; default: this tree's).
 # Needs redis-server and wrk (.ci/setup installs redis-server; wrk: apt-get install wrk).
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 sections=${*:-tiny commands durability}
 [[ " $sections " != *" scale "* ]] || sections+=" tiny"
 seconds=${BENCH_SECONDS:-10}
+warmup=${BENCH_WARMUP:-6}
 workers=${BENCH_WORKERS:-1}
 redis_port=${REDIS_PORT:-16390}
 base_port=${BASE_PORT:-18090}
@@ -105,14 +107,15 @@ ratio() { # $1 jobs/s, $2 embedded jobs/s: "0.62x", or "-" without an embedded f
 
 tiny_row() { # $1 label, then ports
   local label=$1; shift
-  load 1 3 "$1" >/dev/null # warm
-  load 32 3 "$@" >/dev/null
+  load 1 $(( (warmup + 1) / 2 )) "$1" >/dev/null # warm
+  load 32 $(( (warmup + 1) / 2 )) "$@" >/dev/null
   local one one_jobs cpu0 out jobs extra=
   one=$(load 1 "$seconds" "$1")
   one_jobs=$(awk '{ print $1 }' <<<"$one")
   printf '%-22s 1 conn: %s' "$label" "$one"
   [ -z "$embedded_one" ] || printf '  (%s embedded)' "$(ratio "$one_jobs" "$embedded_one")"
   echo
+  [ -z "$redis_pid" ] || rcli config resetstat >/dev/null
   cpu0=$(redis_cpu)
   out=$(load 32 "$seconds" "$@")
   jobs=$(awk '{ print $1 }' <<<"$out")
@@ -121,6 +124,9 @@ tiny_row() { # $1 label, then ports
     extra=$(awk -v a="$cpu0" -v b="$(redis_cpu)" -v n="$(awk -v j="$jobs" -v s="$seconds" 'BEGIN { print j * s }')" \
       'BEGIN { printf "Redis CPU %.1f us/job (one Redis core: ~%.0f tiny jobs/s)", (b - a) * 1e6 / n, n / (b - a) }')
     printf '  (%s embedded)  %s' "$(ratio "$jobs" "$embedded_many")" "$extra"
+    rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v n="$(awk -v j="$jobs" -v s="$seconds" 'BEGIN { print j * s }')" '
+      /^cmdstat_/ { if ($1 ~ /(monitor|config|info)/) next; all += $3; if ($1 ~ /evalsha|eval$/) ev += $3; if ($1 ~ /xreadgroup/) xr += $3 }
+      END { printf "  per job: %.1f commands, %.2f scripts, %.2f XREADGROUP", all / n, ev / n, xr / n }'
   fi
   echo
   if [ -z "$redis_pid" ]; then embedded_one=$one_jobs; embedded_many=$jobs; fi
@@ -154,6 +160,7 @@ if [[ " $sections " == *" commands "* ]]; then
   body='{"type":"pi","samples":10000000000,"seed":7}'
   curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body" >/dev/null # warm
   rcli config resetstat >/dev/null
+  cpu0=$(redis_cpu)
   job=$(curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body")
   shards=$(sed -E 's/.*"shardsTotal":([0-9]+).*/\1/' <<<"$job")
   echo "commands per shard, pi 10^10 ($shards shards), 1 replica, $workers worker(s):"
@@ -163,6 +170,10 @@ if [[ " $sections " == *" commands "* ]]; then
       END { printf "  all (inside scripts too) %d: %.2f per shard\n", all, all / s }'
   rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" '/^cmdstat_(evalsha|eval):/ { u += $5 }
       END { printf "  time inside scripts: %.1f us/shard (commandstats; the I/O around them not included)\n", u / s }'
+  rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" -v a="$cpu0" -v b="$(redis_cpu)" '
+      /^cmdstat_/ { if ($1 ~ /(monitor|config|info)/) next; all += $3 }
+      END { printf "  Redis CPU: %.1f us/shard, %d commands/s of one core (all commands, I/O included): ~%.0f shards/s per Redis core\n",
+                   (b - a) * 1e6 / s, all / (b - a), s / (b - a) }'
   rcli monitor >"$work/monitor.txt" &
   mon=$!
   sleep 0.3

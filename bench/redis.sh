@@ -172,7 +172,7 @@ if [[ " $sections " == *" commands "* ]]; then
       END { printf "  time inside scripts: %.1f us/shard (commandstats; the I/O around them not included)\n", u / s }'
   rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" -v a="$cpu0" -v b="$(redis_cpu)" '
       /^cmdstat_/ { if ($1 ~ /(monitor|config|info)/) next; all += $3 }
-      END { printf "  Redis CPU: %.1f us/shard, %d commands/s of one core (all commands, I/O included): ~%.0f shards/s per Redis core\n",
+      END { printf "  Redis CPU: %.1f us/shard, %d commands/s of one core (all commands, I/O and its idle cron while the job ran included: an upper bound per shard): ~%.0f shards/s per Redis core at least\n",
                    (b - a) * 1e6 / s, all / (b - a), s / (b - a) }'
   rcli monitor >"$work/monitor.txt" &
   mon=$!

@@ -3,19 +3,24 @@
 #   bench/redis.sh [sections]   sections: tiny commands durability (all by default)
 #   tiny:        tiny jobs (pi 10^5, ?wait=60, wrk): embedded, then Redis with 1, 2 and 3 replicas;
 #                one connection back to back (latency percentiles), then 32 connections (jobs/s;
-#                with n replicas, one wrk per replica with 32/n connections each, summed)
+#                with n replicas, one wrk per replica with 32/n connections each, summed); each
+#                Redis row ends with its ratio to the embedded row of the same run (jobs/s), and a
+#                summary table of all four closes the section ("scale" is another name for it)
 #   commands:    Redis commands per shard of one large job (pi, ~300 shards, 1 replica): INFO
 #                commandstats (every command Redis ran, those inside scripts included) and MONITOR
 #                (the commands the replicas sent: the round trips, pipelined or not)
 #   durability:  32-connection jobs/s on one replica with appendonly no, then appendfsync always
-# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_WORKERS (per replica, default 1),
+# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_WARMUP (seconds of load before each
+# row's figures, default 6: half one connection, half 32; the JVMs compile while it runs), BENCH_WORKERS (per replica, default 1),
 # REDIS_PORT (default 16390), BASE_PORT (first service port, default 18090), JAR (the jar to run,
 # e.g. an older commit's, to compare builds on one machine; default: this tree's).
 # Needs redis-server and wrk (.ci/setup installs redis-server; wrk: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sections=${*:-tiny commands durability}
+[[ " $sections " != *" scale "* ]] || sections+=" tiny"
 seconds=${BENCH_SECONDS:-10}
+warmup=${BENCH_WARMUP:-6}
 workers=${BENCH_WORKERS:-1}
 redis_port=${REDIS_PORT:-16390}
 base_port=${BASE_PORT:-18090}
@@ -93,21 +98,41 @@ redis_cpu() { # Redis's CPU seconds so far (user + sys), 0 without Redis
   else echo 0; fi
 }
 
+summary=()
+embedded_one= embedded_many=
+
+ratio() { # $1 jobs/s, $2 embedded jobs/s: "0.62x", or "-" without an embedded figure
+  if [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; else echo -; fi
+}
+
 tiny_row() { # $1 label, then ports
   local label=$1; shift
-  load 1 3 "$1" >/dev/null # warm
-  load 32 3 "$@" >/dev/null
-  printf '%-22s 1 conn: %s' "$label" "$(load 1 "$seconds" "$1")"; echo
-  local cpu0 out jobs
+  load 1 $(( (warmup + 1) / 2 )) "$1" >/dev/null # warm
+  load 32 $(( (warmup + 1) / 2 )) "$@" >/dev/null
+  local one one_jobs cpu0 out jobs extra=
+  one=$(load 1 "$seconds" "$1")
+  one_jobs=$(awk '{ print $1 }' <<<"$one")
+  printf '%-22s 1 conn: %s' "$label" "$one"
+  [ -z "$embedded_one" ] || printf '  (%s embedded)' "$(ratio "$one_jobs" "$embedded_one")"
+  echo
+  [ -z "$redis_pid" ] || rcli config resetstat >/dev/null
   cpu0=$(redis_cpu)
   out=$(load 32 "$seconds" "$@")
+  jobs=$(awk '{ print $1 }' <<<"$out")
   printf '%-22s 32 conn: %s' "$label" "$out"
   if [ -n "$redis_pid" ]; then
-    jobs=$(awk -v s="$seconds" '{ print $1 * s }' <<<"$out")
-    awk -v a="$cpu0" -v b="$(redis_cpu)" -v n="$jobs" \
-      'BEGIN { printf "  Redis CPU %.1f us/job (one Redis core: ~%.0f tiny jobs/s)", (b - a) * 1e6 / n, n / (b - a) }'
+    extra=$(awk -v a="$cpu0" -v b="$(redis_cpu)" -v n="$(awk -v j="$jobs" -v s="$seconds" 'BEGIN { print j * s }')" \
+      'BEGIN { printf "Redis CPU %.1f us/job (one Redis core: ~%.0f tiny jobs/s)", (b - a) * 1e6 / n, n / (b - a) }')
+    printf '  (%s embedded)  %s' "$(ratio "$jobs" "$embedded_many")" "$extra"
+    rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v n="$(awk -v j="$jobs" -v s="$seconds" 'BEGIN { print j * s }')" '
+      /^cmdstat_/ { if ($1 ~ /(monitor|config|info)/) next; all += $3; if ($1 ~ /evalsha|eval$/) ev += $3; if ($1 ~ /xreadgroup/) xr += $3 }
+      END { printf "  per job: %.1f commands, %.2f scripts, %.2f XREADGROUP", all / n, ev / n, xr / n }'
   fi
   echo
+  if [ -z "$redis_pid" ]; then embedded_one=$one_jobs; embedded_many=$jobs; fi
+  summary+=("$(awk -v l="$label" -v r="$(ratio "$jobs" "$embedded_many")" '
+    NR == 1 { p50 = $4; p99 = $7 } NR == 2 { j = $1 }
+    END { printf "| %-20s | %8s | %8s | %8.0f | %6s |", l, p50, p99, j, r }' <(echo "$one"; echo "$out"))")
 }
 
 echo "# bench/redis.sh $sections  (commit $(git rev-parse --short HEAD), $(lscpu | awk -F': *' '/Model name/{print $2}'), $(nproc) cores, workers/replica $workers, wrk ${seconds}s)"
@@ -124,6 +149,9 @@ if [[ " $sections " == *" tiny "* ]]; then
     tiny_row "redis, $n replica(s)" "${ports[@]}"
     stop_services
   done
+  echo "tiny jobs, summary (1 conn: p50, p99 ms; 32 conn: jobs/s and its ratio to embedded, same run):"
+  echo "| backend              | p50 (ms) | p99 (ms) | jobs/s 32 | ratio  |"
+  printf '%s\n' "${summary[@]}"
 fi
 
 if [[ " $sections " == *" commands "* ]]; then
@@ -132,6 +160,7 @@ if [[ " $sections " == *" commands "* ]]; then
   body='{"type":"pi","samples":10000000000,"seed":7}'
   curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body" >/dev/null # warm
   rcli config resetstat >/dev/null
+  cpu0=$(redis_cpu)
   job=$(curl -sf -XPOST "localhost:$base_port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' -d "$body")
   shards=$(sed -E 's/.*"shardsTotal":([0-9]+).*/\1/' <<<"$job")
   echo "commands per shard, pi 10^10 ($shards shards), 1 replica, $workers worker(s):"
@@ -141,6 +170,10 @@ if [[ " $sections " == *" commands "* ]]; then
       END { printf "  all (inside scripts too) %d: %.2f per shard\n", all, all / s }'
   rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" '/^cmdstat_(evalsha|eval):/ { u += $5 }
       END { printf "  time inside scripts: %.1f us/shard (commandstats; the I/O around them not included)\n", u / s }'
+  rcli info commandstats | tr -d '\r' | awk -F'[:=,]' -v s="$shards" -v a="$cpu0" -v b="$(redis_cpu)" '
+      /^cmdstat_/ { if ($1 ~ /(monitor|config|info)/) next; all += $3 }
+      END { printf "  Redis CPU: %.1f us/shard, %d commands/s of one core (all commands, I/O and its idle cron while the job ran included: an upper bound per shard): ~%.0f shards/s per Redis core at least\n",
+                   (b - a) * 1e6 / s, all / (b - a), s / (b - a) }'
   rcli monitor >"$work/monitor.txt" &
   mon=$!
   sleep 0.3

@@ -281,7 +281,8 @@ public final class RedisJobStore implements JobStore {
     @Override
     public void expire() {
         try {
-            Scripts.SWEEP.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.jobs()}, keys.jobPrefix());
+            Scripts.SWEEP.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.jobs()}, keys.jobPrefix(),
+                    Long.toString(System.currentTimeMillis() - settings.retention().toMillis()));
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }
@@ -400,7 +401,7 @@ public final class RedisJobStore implements JobStore {
     void merge(String entry, String id, int shard, byte[] partial, long computeNanos,
             io.forkpool.dispatch.ShardAttempt done) {
         JobRequest request = request(id);
-        if (done != null) {
+        if (done != null && summarised(request)) {
             summaries().record(id, done);
         }
         String whole = request.shardCount() == 1 ? wholeJob(request, partial) : "";
@@ -524,7 +525,26 @@ public final class RedisJobStore implements JobStore {
 
     void recordAttempt(String id, io.forkpool.dispatch.ShardAttempt attempt) {
         tries().record(id, attempt);
-        summaries().record(id, attempt);
+        JobRequest known = requests.get(id);
+        if (known == null || summarised(known)) {
+            summaries().record(id, attempt);
+        }
+    }
+
+    /**
+     * Jobs of at most this many shards get no summary (TrySummaries): their tries list holds every
+     * try, and the timeline reads the list when there is no summary. For a tiny job the summary
+     * would cost two scripts of its own (INIT and ADD), as many as its SUBMIT and MERGE. 0: every job.
+     */
+    private volatile int unsummarisedUpTo;
+
+    /** Set by the stream's consumer, which knows how many tries a shard may take (ShardSettings). */
+    void summariseJobsOver(int shards) {
+        unsummarisedUpTo = Math.max(0, shards);
+    }
+
+    private boolean summarised(JobRequest request) {
+        return request.shardCount() > unsummarisedUpTo;
     }
 
     private volatile TrySummaries summaries;

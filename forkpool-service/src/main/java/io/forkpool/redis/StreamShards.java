@@ -78,6 +78,9 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         this.jobs = jobs;
         this.settings = settings;
         this.consumer = consumer;
+        // A shard takes at most max-attempts tries, and one more answering late after a reclaim;
+        // twice that margin: jobs this small keep every try in their tries list, no summary needed.
+        jobs.summariseJobsOver(ShardTries.CAP / (2 * (settings.maxAttempts() + 1)));
         housekeeping.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::removeDeadConsumers, 10, 10, TimeUnit.SECONDS);
     }

@@ -164,6 +164,24 @@ class RedisJobStoreTest extends JobStoreContract {
     }
 
     @Test
+    void theSweepDropsExpiredJobsFromTheListAndKeepsLiveOnes() {
+        var shortLived = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(),
+                new JobSettings(Duration.ofSeconds(1), 100, Duration.ofSeconds(1)));
+        try {
+            shortLived.submit("gone", TestJobs.pi(1000L, 1L), null, 10);
+            shortLived.cancel("gone"); // ended: its record expires after the retention (1 s)
+            shortLived.submit("running", TestJobs.pi(1000L, 1L), null, 10); // no TTL while unfinished
+            await("the ended job's record expired").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> link.sync().exists(keys.job("gone")) == 0);
+            shortLived.expire();
+            assertThat(link.sync().zrange(keys.jobs(), 0, -1)).containsExactly("running");
+            assertThat(shortLived.page(null, null, 0, 10).total()).isEqualTo(1);
+        } finally {
+            shortLived.close();
+        }
+    }
+
+    @Test
     void redisDownRefusesJobsAsUnavailableAndReportsNotAvailable() throws Exception {
         assertThat(store.isAvailable()).isTrue();
         redis.kill();

@@ -203,6 +203,7 @@ class ReplicasOnOneRedisTest {
         Map<String, Long> calls = calls(sync.info("commandstats"));
         long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)
                 - calls.getOrDefault("zrangebyscore", 0L) // each replica's deadline sweep, once a second
+                - calls.getOrDefault("smembers", 0L) // each replica's sweep for stranded jobs, every 5 s
                 - a.store().summaries().scripts(); // the timeline's summary: per job and half second, not per shard
         System.out.printf("%d shards: %s%n", shards, calls);
         // + a few per job; the first call of each script goes twice (NOSCRIPT, then EVAL with its body)
@@ -210,6 +211,40 @@ class ReplicasOnOneRedisTest {
         assertThat(sync.llen(keys.tries(job.id()))).as("every try kept for the timeline, by MERGE").isEqualTo(shards);
         assertThat(calls.getOrDefault("hget", 0L) + calls.getOrDefault("hgetall", 0L))
                 .as("no reads of the job per shard").isLessThan(shards / 4);
+    }
+
+    /**
+     * A small job's tries all fit its tries list, so it gets no summary (two scripts fewer per tiny
+     * job) and its timeline is the list; a job with more shards than that bound is summarised.
+     */
+    @Test
+    void onlyJobsThatCanOutgrowTheTriesListAreSummarised() throws Exception {
+        var a = replicas.get(0);
+        var sync = client.connect().sync();
+        var tiny = a.store().submit("tiny", TestJobs.pi(100_000L, 1L), null, 100);
+        var huge = a.store().submit("huge", TestJobs.pi(1_000_000_000_000L, 1L), null, 100);
+        assertThat(huge.shardsTotal()).as("more shards than the list can hold at 2 (max-attempts 3 + 1) tries each")
+                .isGreaterThan(ShardTries.CAP / 8);
+        var answered = new java.util.HashSet<String>();
+        while (answered.size() < 2) {
+            var task = a.shards().take(1);
+            if (!answered.add(task.work().jobId())) {
+                continue; // another shard of the huge job: one is enough
+            }
+            var now = java.time.Instant.now();
+            task.work().attemptEnded(new io.forkpool.dispatch.ShardAttempt(task.shard(), task.attempt(), 0, 1L, null,
+                    now, now, io.forkpool.dispatch.ShardAttempt.DONE));
+            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        }
+        assertThat(a.store().await(tiny.id(), Duration.ofSeconds(10)).orElseThrow().status())
+                .isEqualTo(JobStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sync.llen(keys.tries(huge.id())) == 1);
+        a.store().summaries().flush();
+        assertThat(sync.exists(a.store().summaries().summaryKey(tiny.id()))).as("tiny job: no summary").isZero();
+        assertThat(sync.exists(a.store().summaries().summaryKey(huge.id()))).as("huge job: summarised").isEqualTo(1);
+        var timeline = a.store().shards(tiny.id()).orElseThrow();
+        assertThat(timeline.attempts()).isEqualTo(1);
+        assertThat(timeline.detail()).as("the tiny job's timeline: its try from the list").hasSize(1);
     }
 
     private static Map<String, Long> calls(String commandstats) {

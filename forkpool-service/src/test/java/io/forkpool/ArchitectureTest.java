@@ -23,23 +23,30 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.forkpool");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.forkpool");
 
     @Test
     void workerChildProtocolAndKindsImportNothingFromSpring() {
-        noClasses().that().resideInAnyPackage("io.forkpool.kind..", "io.forkpool.worker.protocol..",
-                        "io.forkpool.worker.child..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..",
-                        "tools.jackson..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.forkpool.kind..", "io.forkpool.worker.protocol..", "io.forkpool.worker.child..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "io.micrometer..", "tools.jackson..")
                 .because("the worker JVM must start in milliseconds without Spring")
                 .check(CLASSES);
     }
 
     @Test
     void kindsAndProtocolKnowNothingOfTheServiceAroundThem() {
-        noClasses().that().resideInAnyPackage("io.forkpool.kind..", "io.forkpool.worker.protocol..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.forkpool.job..", "io.forkpool.dispatch..",
-                        "io.forkpool.web..", "io.forkpool.metrics..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.forkpool.kind..", "io.forkpool.worker.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.forkpool.job..", "io.forkpool.dispatch..", "io.forkpool.web..", "io.forkpool.metrics..")
                 .check(CLASSES);
     }
 
@@ -66,7 +73,9 @@ class ArchitectureTest {
                 .map(JavaClass::getName)
                 .sorted()
                 .toList();
-        assertThat(needlesslyPublic).as("public types no other package uses; drop 'public'").isEmpty();
+        assertThat(needlesslyPublic)
+                .as("public types no other package uses; drop 'public'")
+                .isEmpty();
     }
 
     private static boolean usedFromAnotherPackage(JavaClass type, JavaClasses all) {
@@ -83,11 +92,15 @@ class ArchitectureTest {
 
     private static Set<String> serviceProviders() throws IOException {
         Set<String> names = new HashSet<>();
-        for (URL url : Collections.list(ArchitectureTest.class.getClassLoader()
+        for (URL url : Collections.list(ArchitectureTest.class
+                .getClassLoader()
                 .getResources("META-INF/services/io.forkpool.kind.api.JobKind"))) {
             try (InputStream in = url.openStream()) {
-                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(names::add);
+                new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                        .forEach(names::add);
             }
         }
         assertThat(names).as("the service's own kinds").contains("io.forkpool.kind.PiKind");

@@ -29,8 +29,15 @@ class BackendConfiguration {
 
     /** Named so: "backend" is the readiness health indicator's name (BackendHealth). */
     @Bean(destroyMethod = "close")
-    Backend forkpoolBackend(BackendSettings settings, JobSettings jobs, TimelineSettings timeline,
-            ShardSettings shards, ForkpoolMetrics metrics, ObjectMapper json, RequestBinder binder, Environment env) {
+    Backend forkpoolBackend(
+            BackendSettings settings,
+            JobSettings jobs,
+            TimelineSettings timeline,
+            ShardSettings shards,
+            ForkpoolMetrics metrics,
+            ObjectMapper json,
+            RequestBinder binder,
+            Environment env) {
         return switch (settings.backend()) {
             case EMBEDDED -> embedded(jobs, timeline);
             // the redis backend reads its connection (spring.data.redis.*) itself

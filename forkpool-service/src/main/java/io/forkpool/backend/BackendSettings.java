@@ -13,5 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("forkpool")
 record BackendSettings(@DefaultValue("embedded") Choice backend) {
 
-    enum Choice { EMBEDDED, REDIS }
+    enum Choice {
+        EMBEDDED,
+        REDIS
+    }
 }

@@ -43,7 +43,8 @@ public @interface InstalledKind {
             context.disableDefaultConstraintViolation();
             // a message template: a kind's name must not be read as an expression
             String names = kinds.names().toString().replaceAll("([\\\\{}$])", "\\\\$1");
-            context.buildConstraintViolationWithTemplate("must be one of " + names).addConstraintViolation();
+            context.buildConstraintViolationWithTemplate("must be one of " + names)
+                    .addConstraintViolation();
             return false;
         }
     }

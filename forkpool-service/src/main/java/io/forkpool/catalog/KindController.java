@@ -25,18 +25,31 @@ class KindController {
     }
 
     /** One installed kind. */
-    record KindView(String name, String description, boolean seeded, String source, Map<String, Object> schema,
+    record KindView(
+            String name,
+            String description,
+            boolean seeded,
+            String source,
+            Map<String, Object> schema,
             Map<String, Object> example) {}
 
-    @Operation(summary = "List the installed job kinds",
+    @Operation(
+            summary = "List the installed job kinds",
             description = "Each kind with a one-line description, the JSON Schema of its request body (required "
                     + "fields, bounds, defaults, descriptions) and a body that works as it is.")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     List<KindView> kinds() {
-        return registry.all().stream().map(installed -> {
-            var kind = installed.kind();
-            return new KindView(kind.name(), kind.description(), kind.seeded(), installed.source(),
-                    schemas.schema(kind), KindSchemas.example(kind));
-        }).toList();
+        return registry.all().stream()
+                .map(installed -> {
+                    var kind = installed.kind();
+                    return new KindView(
+                            kind.name(),
+                            kind.description(),
+                            kind.seeded(),
+                            installed.source(),
+                            schemas.schema(kind),
+                            KindSchemas.example(kind));
+                })
+                .toList();
     }
 }

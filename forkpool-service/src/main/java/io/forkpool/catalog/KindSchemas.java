@@ -78,15 +78,38 @@ public final class KindSchemas {
     public List<Field> fields(JobKind<?, ?, ?> kind) {
         var fields = new ArrayList<Field>();
         for (RecordComponent c : kind.requestType().getRecordComponents()) {
-            fields.add(new Field(c.getName(), field(c), RequestFields.has(c, NotNull.class) || c.getType().isPrimitive()));
+            fields.add(new Field(
+                    c.getName(),
+                    field(c),
+                    RequestFields.has(c, NotNull.class) || c.getType().isPrimitive()));
         }
         if (kind.seeded()) {
-            fields.add(new Field("seed", Map.of("type", "integer", "format", "int64", "description",
-                    "seed of the job's random streams: same request and seed, same result; absent: forkpool picks one "
-                            + "and shows it in the job's request"), false));
+            fields.add(new Field(
+                    "seed",
+                    Map.of(
+                            "type",
+                            "integer",
+                            "format",
+                            "int64",
+                            "description",
+                            "seed of the job's random streams: same request and seed, same result; absent: forkpool picks one "
+                                    + "and shows it in the job's request"),
+                    false));
         }
-        fields.add(new Field("timeoutSeconds", Map.of("type", "integer", "format", "int32", "minimum", 1,
-                "maximum", 86_400, "description", "past it the job ends FAILED, \"timed out\""), false));
+        fields.add(new Field(
+                "timeoutSeconds",
+                Map.of(
+                        "type",
+                        "integer",
+                        "format",
+                        "int32",
+                        "minimum",
+                        1,
+                        "maximum",
+                        86_400,
+                        "description",
+                        "past it the job ends FAILED, \"timed out\""),
+                false));
         return fields;
     }
 
@@ -103,7 +126,11 @@ public final class KindSchemas {
             schema.put("type", "boolean");
         } else if (t.isEnum()) {
             schema.put("type", "string");
-            schema.put("enum", Arrays.stream(t.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
+            schema.put(
+                    "enum",
+                    Arrays.stream(t.getEnumConstants())
+                            .map(e -> ((Enum<?>) e).name())
+                            .toList());
         } else {
             schema.put("type", "string");
         }
@@ -145,6 +172,7 @@ public final class KindSchemas {
     private static Number number(String text) {
         var value = new BigDecimal(text);
         return value.scale() <= 0 && value.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0
-                ? (Number) value.longValueExact() : value;
+                ? (Number) value.longValueExact()
+                : value;
     }
 }

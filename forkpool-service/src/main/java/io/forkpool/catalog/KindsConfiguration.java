@@ -18,7 +18,11 @@ class KindsConfiguration {
     KindRegistry kindRegistry(KindSettings settings) {
         KindRegistry registry = KindRegistry.load(settings.dir());
         for (var installed : registry.all()) {
-            log.info("job kind {} ({}): {}", installed.kind().name(), installed.source(), installed.kind().description());
+            log.info(
+                    "job kind {} ({}): {}",
+                    installed.kind().name(),
+                    installed.source(),
+                    installed.kind().description());
         }
         return registry;
     }

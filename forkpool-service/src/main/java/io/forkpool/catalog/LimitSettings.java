@@ -11,4 +11,6 @@ import org.springframework.util.unit.DataSize;
  * @param maxBody largest request body
  */
 @ConfigurationProperties("forkpool.limits")
-public record LimitSettings(@DefaultValue("10000000000000") long maxSamples, @DefaultValue("64KB") DataSize maxBody) {}
+public record LimitSettings(
+        @DefaultValue("10000000000000") long maxSamples,
+        @DefaultValue("64KB") DataSize maxBody) {}

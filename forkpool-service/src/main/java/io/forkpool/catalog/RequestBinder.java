@@ -70,9 +70,11 @@ public final class RequestBinder {
      */
     public Draft bind(ObjectNode body) {
         JsonNode type = body.get("type");
-        JobKind<?, ?, ?> kind = type != null && type.isString() ? kinds.find(type.asString()).orElse(null) : null;
+        JobKind<?, ?, ?> kind =
+                type != null && type.isString() ? kinds.find(type.asString()).orElse(null) : null;
         if (kind == null) {
-            throw new InvalidRequestException(List.of(new FieldError("type", "must be one of " + String.join(", ", kinds.names()))));
+            throw new InvalidRequestException(
+                    List.of(new FieldError("type", "must be one of " + String.join(", ", kinds.names()))));
         }
         var errors = new ArrayList<FieldError>();
         ObjectNode fields = body.deepCopy();
@@ -104,8 +106,8 @@ public final class RequestBinder {
         try {
             filled = RequestFields.withDefaults(given);
         } catch (RuntimeException e) {
-            throw new InvalidRequestException(List.of(new FieldError("body", "is not a valid " + kind.name()
-                    + " request: " + e.getMessage())));
+            throw new InvalidRequestException(
+                    List.of(new FieldError("body", "is not a valid " + kind.name() + " request: " + e.getMessage())));
         }
         invalid.forEach((field, message) -> errors.add(new FieldError(field, message)));
         crossCheck(kind, given, filled, invalid, errors);
@@ -128,8 +130,8 @@ public final class RequestBinder {
             return json.treeToValue(fields, kind.requestType());
         } catch (tools.jackson.databind.exc.ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new InvalidRequestException(List.of(new FieldError("body", "is not a valid " + kind.name()
-                    + " request: " + cause.getMessage())));
+            throw new InvalidRequestException(List.of(
+                    new FieldError("body", "is not a valid " + kind.name() + " request: " + cause.getMessage())));
         }
     }
 
@@ -146,7 +148,8 @@ public final class RequestBinder {
                 }
             }
             log.info("kind {} cannot plan {}: {}", kind.name(), filled, e.toString());
-            errors.add(new FieldError(field, "cannot be cut into shards by kind " + kind.name() + ": " + e.getMessage()));
+            errors.add(
+                    new FieldError(field, "cannot be cut into shards by kind " + kind.name() + ": " + e.getMessage()));
         }
     }
 
@@ -161,7 +164,8 @@ public final class RequestBinder {
         }
         String type = body.path("type").asString();
         JobKind<?, ?, ?> kind = kinds.find(type)
-                .orElseThrow(() -> new IllegalStateException("the kind " + type + " of a stored job is not installed here"));
+                .orElseThrow(
+                        () -> new IllegalStateException("the kind " + type + " of a stored job is not installed here"));
         ObjectNode fields = body.deepCopy();
         fields.remove("type");
         JsonNode seed = fields.remove("seed");
@@ -176,7 +180,8 @@ public final class RequestBinder {
         for (ConstraintViolation<Record> v : validator.validate(given)) {
             var node = v.getPropertyPath().iterator();
             String name = node.hasNext() ? node.next().getName() : null;
-            byField.computeIfAbsent(name == null ? "" : name, k -> new ArrayList<>()).add(v);
+            byField.computeIfAbsent(name == null ? "" : name, k -> new ArrayList<>())
+                    .add(v);
         }
         for (RecordComponent c : given.getClass().getRecordComponents()) {
             Object value = RequestFieldsAccess.value(given, c);
@@ -191,7 +196,8 @@ public final class RequestBinder {
                 if (message == null) {
                     message = violations.getFirst().getMessage();
                 }
-            } else if (RequestFields.has(c, WorkUnits.class) && value instanceof Long units
+            } else if (RequestFields.has(c, WorkUnits.class)
+                    && value instanceof Long units
                     && (units < 1 || units > maxUnits)) {
                 message = "must be between 1 and " + maxUnits;
             }
@@ -202,7 +208,8 @@ public final class RequestBinder {
         }
         // Constraints on the record itself or on a derived getter (@AssertTrue isRangeValid()):
         // named by their path, or the body.
-        byField.forEach((name, violations) -> errors.put(name == null || name.isEmpty() ? "body" : name,
+        byField.forEach((name, violations) -> errors.put(
+                name == null || name.isEmpty() ? "body" : name,
                 violations.getFirst().getMessage()));
         return errors;
     }
@@ -222,10 +229,8 @@ public final class RequestBinder {
         }
         DecimalMin dmin = RequestFields.annotation(c, DecimalMin.class);
         DecimalMax dmax = RequestFields.annotation(c, DecimalMax.class);
-        String low = dmin == null ? null
-                : (dmin.inclusive() ? "at least " : "greater than ") + dmin.value();
-        String high = dmax == null ? null
-                : (dmax.inclusive() ? "at most " : "less than ") + dmax.value();
+        String low = dmin == null ? null : (dmin.inclusive() ? "at least " : "greater than ") + dmin.value();
+        String high = dmax == null ? null : (dmax.inclusive() ? "at most " : "less than ") + dmax.value();
         if (dmin != null && dmax != null && dmin.inclusive() && dmax.inclusive()) {
             return "must be a finite number between " + dmin.value() + " and " + dmax.value();
         }
@@ -242,8 +247,8 @@ public final class RequestBinder {
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private static void crossCheck(JobKind kind, Record given, Record filled, Map<String, String> invalid,
-            List<FieldError> errors) {
+    private static void crossCheck(
+            JobKind kind, Record given, Record filled, Map<String, String> invalid, List<FieldError> errors) {
         var check = new CrossCheck<Record>() {
             @Override
             public Record given() {

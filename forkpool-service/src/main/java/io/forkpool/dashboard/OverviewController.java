@@ -27,7 +27,11 @@ class OverviewController {
     private final WorkerDirectory directory;
     private final ObjectMapper json;
 
-    OverviewController(JobStore store, Dispatcher dispatcher, Throughput throughput, WorkerDirectory directory,
+    OverviewController(
+            JobStore store,
+            Dispatcher dispatcher,
+            Throughput throughput,
+            WorkerDirectory directory,
             ObjectMapper json) {
         this.store = store;
         this.dispatcher = dispatcher;
@@ -44,12 +48,18 @@ class OverviewController {
      * @param shardsQueued shards waiting for a worker
      * @param rates jobs finished and samples computed per second, the last five minutes (this replica)
      */
-    record Overview(Map<JobStatus, Long> jobs, Map<String, Integer> workers, int replicas, long shardsQueued,
+    record Overview(
+            Map<JobStatus, Long> jobs,
+            Map<String, Integer> workers,
+            int replicas,
+            long shardsQueued,
             Throughput.Rates rates) {}
 
-    @Operation(summary = "Counts and rates at a glance", description = "Retained jobs by status, worker processes "
-            + "by state (in the redis backend of every live replica), live replicas, shards queued, and jobs finished and samples computed per second over the last five "
-            + "minutes (one value a second, computed by the service from its own meters).")
+    @Operation(
+            summary = "Counts and rates at a glance",
+            description = "Retained jobs by status, worker processes "
+                    + "by state (in the redis backend of every live replica), live replicas, shards queued, and jobs finished and samples computed per second over the last five "
+                    + "minutes (one value a second, computed by the service from its own meters).")
     @GetMapping(path = "/api/v1/overview", produces = MediaType.APPLICATION_JSON_VALUE)
     Overview overview() {
         var jobs = new LinkedHashMap<JobStatus, Long>();

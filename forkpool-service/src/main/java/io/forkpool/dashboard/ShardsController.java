@@ -33,11 +33,13 @@ class ShardsController {
         this.store = store;
     }
 
-    @Operation(summary = "The shards of a job: its timeline", description = "Per shard its index, units and tries "
-            + "(worker slot, process id, replica, start, end, outcome), and per worker process its tries and busy "
-            + "time; the effective parallelism is compute time over run time. A job of many tries (over 2000, or "
-            + "when the service keeps too many in all) is summarised instead: per worker process its busy fraction "
-            + "in up to 120 time buckets, and its failed tries one by one (shards is then empty).")
+    @Operation(
+            summary = "The shards of a job: its timeline",
+            description = "Per shard its index, units and tries "
+                    + "(worker slot, process id, replica, start, end, outcome), and per worker process its tries and busy "
+                    + "time; the effective parallelism is compute time over run time. A job of many tries (over 2000, or "
+                    + "when the service keeps too many in all) is summarised instead: per worker process its busy fraction "
+                    + "in up to 120 time buckets, and its failed tries one by one (shards is then empty).")
     @ApiResponse(responseCode = "200", description = "the tries, or their summary")
     @ApiResponse(responseCode = "404", description = "no such job")
     @GetMapping(path = "/api/v1/jobs/{id}/shards", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -57,36 +59,99 @@ class ShardsController {
      * @param bucketSeconds width of each bucket (summarised only)
      * @param failures failed tries (summarised only; in detail they are among the shards' tries)
      */
-    record ShardsView(String job, JobStatus status, int shardsTotal, int shardsDone, long attempts, boolean summarised,
-            Instant startedAt, Instant finishedAt, Double runSeconds, double computeSeconds, Double parallelism,
-            List<WorkerLane> workers, List<ShardView> shards, Instant bucketsFrom, Double bucketSeconds,
-            List<AttemptView> failures, long failuresNotListed) {
+    record ShardsView(
+            String job,
+            JobStatus status,
+            int shardsTotal,
+            int shardsDone,
+            long attempts,
+            boolean summarised,
+            Instant startedAt,
+            Instant finishedAt,
+            Double runSeconds,
+            double computeSeconds,
+            Double parallelism,
+            List<WorkerLane> workers,
+            List<ShardView> shards,
+            Instant bucketsFrom,
+            Double bucketSeconds,
+            List<AttemptView> failures,
+            long failuresNotListed) {
 
         static ShardsView of(Job.Snapshot job, ShardLog.View log, Instant now) {
-            Double run = job.startedAt() == null ? null
-                    : Duration.between(job.startedAt(), job.finishedAt() == null ? now : job.finishedAt()).toNanos() / 1e9;
+            Double run = job.startedAt() == null
+                    ? null
+                    : Duration.between(job.startedAt(), job.finishedAt() == null ? now : job.finishedAt())
+                                    .toNanos()
+                            / 1e9;
             double compute = job.computeNanos() / 1e9;
             Double parallelism = run == null || run <= 0 ? null : compute / run;
             if (log.summary() != null) {
                 var s = log.summary();
-                var lanes = s.lanes().stream().map(l -> new WorkerLane(l.worker(), l.pid(), l.replica(), l.attempts(),
-                        l.failed(), l.busyTime().toNanos() / 1e9, l.busy())).toList();
-                return new ShardsView(job.id(), job.status(), job.shardsTotal(), job.shardsDone(), log.attempts(), true,
-                        job.startedAt(), job.finishedAt(), run, compute, parallelism, lanes, List.of(), s.origin(),
-                        s.bucket().toNanos() / 1e9, s.marks().stream().map(AttemptView::of).toList(), s.marksDropped());
+                var lanes = s.lanes().stream()
+                        .map(l -> new WorkerLane(
+                                l.worker(),
+                                l.pid(),
+                                l.replica(),
+                                l.attempts(),
+                                l.failed(),
+                                l.busyTime().toNanos() / 1e9,
+                                l.busy()))
+                        .toList();
+                return new ShardsView(
+                        job.id(),
+                        job.status(),
+                        job.shardsTotal(),
+                        job.shardsDone(),
+                        log.attempts(),
+                        true,
+                        job.startedAt(),
+                        job.finishedAt(),
+                        run,
+                        compute,
+                        parallelism,
+                        lanes,
+                        List.of(),
+                        s.origin(),
+                        s.bucket().toNanos() / 1e9,
+                        s.marks().stream().map(AttemptView::of).toList(),
+                        s.marksDropped());
             }
-            return new ShardsView(job.id(), job.status(), job.shardsTotal(), job.shardsDone(), log.attempts(), false,
-                    job.startedAt(), job.finishedAt(), run, compute, parallelism, lanes(log.detail()),
-                    byShard(job, log.detail()), null, null, List.of(), 0);
+            return new ShardsView(
+                    job.id(),
+                    job.status(),
+                    job.shardsTotal(),
+                    job.shardsDone(),
+                    log.attempts(),
+                    false,
+                    job.startedAt(),
+                    job.finishedAt(),
+                    run,
+                    compute,
+                    parallelism,
+                    lanes(log.detail()),
+                    byShard(job, log.detail()),
+                    null,
+                    null,
+                    List.of(),
+                    0);
         }
 
         private static List<WorkerLane> lanes(List<ShardAttempt> attempts) {
             var lanes = new LinkedHashMap<String, WorkerLane>();
             for (ShardAttempt a : attempts) {
                 double busy = Duration.between(a.start(), a.end()).toNanos() / 1e9;
-                lanes.merge(a.replica() + "/" + a.pid(), new WorkerLane(a.worker(), a.pid(), a.replica(), 1, a.succeeded() ? 0 : 1, busy, null),
-                        (x, y) -> new WorkerLane(x.worker(), x.pid(), x.replica(), x.attempts() + 1,
-                                x.failed() + y.failed(), x.busySeconds() + y.busySeconds(), null));
+                lanes.merge(
+                        a.replica() + "/" + a.pid(),
+                        new WorkerLane(a.worker(), a.pid(), a.replica(), 1, a.succeeded() ? 0 : 1, busy, null),
+                        (x, y) -> new WorkerLane(
+                                x.worker(),
+                                x.pid(),
+                                x.replica(),
+                                x.attempts() + 1,
+                                x.failed() + y.failed(),
+                                x.busySeconds() + y.busySeconds(),
+                                null));
             }
             return List.copyOf(lanes.values());
         }
@@ -110,17 +175,18 @@ class ShardsController {
      *
      * @param busy per time bucket, the fraction of it spent on this job (summarised only)
      */
-    record WorkerLane(int worker, long pid, String replica, long attempts, long failed, double busySeconds,
-            double[] busy) {}
+    record WorkerLane(
+            int worker, long pid, String replica, long attempts, long failed, double busySeconds, double[] busy) {}
 
     record ShardView(int index, long units, List<AttemptView> attempts) {}
 
     /** One try; {@code outcome} is done, failed, or how the worker was lost (crash, timeout, ...). */
-    record AttemptView(int shard, int attempt, int worker, long pid, String replica, Instant start, Instant end,
-            String outcome) {
+    record AttemptView(
+            int shard, int attempt, int worker, long pid, String replica, Instant start, Instant end, String outcome) {
 
         static AttemptView of(ShardAttempt a) {
-            return new AttemptView(a.shard(), a.attempt(), a.worker(), a.pid(), a.replica(), a.start(), a.end(), a.outcome());
+            return new AttemptView(
+                    a.shard(), a.attempt(), a.worker(), a.pid(), a.replica(), a.start(), a.end(), a.outcome());
         }
     }
 }

@@ -24,8 +24,8 @@ class Throughput implements DisposableBean {
     private final MeterRegistry registry;
     private final double[] jobs = new double[SECONDS];
     private final double[] samples = new double[SECONDS];
-    private final ScheduledExecutorService ticker =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dashboard-rates").factory());
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("dashboard-rates").factory());
     private long lastSecond = -1;
     private double lastJobs;
     private double lastSamples;
@@ -38,8 +38,12 @@ class Throughput implements DisposableBean {
     /** Reads the meters at {@code now}; the increase since the last reading goes to the seconds in between. */
     synchronized void sample(Instant now) {
         long second = now.getEpochSecond();
-        double jobsNow = registry.find("forkpool.jobs.duration").timers().stream().mapToDouble(Timer::count).sum();
-        double samplesNow = registry.find("forkpool.samples").counters().stream().mapToDouble(Counter::count).sum();
+        double jobsNow = registry.find("forkpool.jobs.duration").timers().stream()
+                .mapToDouble(Timer::count)
+                .sum();
+        double samplesNow = registry.find("forkpool.samples").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
         if (lastSecond >= 0 && second > lastSecond) {
             long gap = Math.min(second - lastSecond, SECONDS);
             for (long s = second - gap + 1; s <= second; s++) {

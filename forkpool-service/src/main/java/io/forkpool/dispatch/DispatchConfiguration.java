@@ -1,9 +1,9 @@
 package io.forkpool.dispatch;
 
+import io.forkpool.catalog.KindSettings;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
-import io.forkpool.catalog.KindSettings;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +20,8 @@ class DispatchConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics,
-            ShardTransport shards) {
+    Dispatcher dispatcher(
+            WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics, ShardTransport shards) {
         var dispatcher = new Dispatcher(pool, settings, metrics, shards);
         dispatcher.prestart(); // workers start and warm while the rest of the context is built
         return dispatcher;

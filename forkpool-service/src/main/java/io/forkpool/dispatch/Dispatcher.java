@@ -3,8 +3,8 @@ package io.forkpool.dispatch;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.Assignment;
 import io.forkpool.worker.Worker;
-import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerListener;
+import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.protocol.Message;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -31,8 +31,8 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     private final ResultAggregator aggregator;
     private final WorkerPool<ShardTask> pool;
     private final AtomicLong tickets = new AtomicLong();
-    private final ScheduledExecutorService watchdog =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("shard-deadlines").factory());
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("shard-deadlines").factory());
     private Thread dispatchThread;
     private volatile boolean running;
 
@@ -42,8 +42,8 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     }
 
     /** Feeds {@code pool}'s workers from {@code shards}; the pool reports to this dispatcher from now on. */
-    public Dispatcher(WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics,
-            ShardTransport shards) {
+    public Dispatcher(
+            WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics, ShardTransport shards) {
         this.settings = settings;
         this.shards = shards;
         this.aggregator = new ResultAggregator(shards, settings, metrics);
@@ -174,7 +174,8 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         task.work().dispatched();
         long ticket = tickets.incrementAndGet();
         long now = System.nanoTime();
-        var assignment = new Assignment<>(task, ticket, now, now + settings.timeout().toNanos());
+        var assignment =
+                new Assignment<>(task, ticket, now, now + settings.timeout().toNanos());
         if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
             shards.retry(task); // the worker died while idle: not this shard's fault
         }
@@ -185,8 +186,8 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         for (Worker<ShardTask> worker : pool.workers()) {
             Assignment<ShardTask> held = worker.inFlight();
             if (held != null && now - held.deadlineNanos() > 0) {
-                worker.kill("timeout", "shard " + held.work().shard() + " passed its deadline of "
-                        + settings.timeout());
+                worker.kill(
+                        "timeout", "shard " + held.work().shard() + " passed its deadline of " + settings.timeout());
             }
         }
     }

@@ -39,7 +39,9 @@ final class ResultAggregator {
                 switch (answer) {
                     case Message.Done done -> {
                         recordAttempt(worker, assignment, ShardAttempt.DONE);
-                        metrics.shardComputed(task.work().request().type(), done.computeNanos(),
+                        metrics.shardComputed(
+                                task.work().request().type(),
+                                done.computeNanos(),
                                 task.work().request().shardUnits(task.shard()));
                         task.work().shardDone(task.shard(), done.partial(), done.computeNanos());
                     }
@@ -57,7 +59,11 @@ final class ResultAggregator {
 
     /** A worker is gone (the pool has replaced it): the shard it held, if any, is retried or fails its job. */
     void lost(Worker<ShardTask> worker, Assignment<ShardTask> inFlight, String reason, String detail) {
-        log.warn("{} lost ({}): {}{}", worker, reason, detail,
+        log.warn(
+                "{} lost ({}): {}{}",
+                worker,
+                reason,
+                detail,
                 inFlight == null ? "" : "; it held shard " + inFlight.work().shard());
         if (inFlight == null) {
             return;
@@ -77,8 +83,9 @@ final class ResultAggregator {
         var task = assignment.work();
         var end = java.time.Instant.now();
         var start = end.minusNanos(Math.max(0, System.nanoTime() - assignment.sentNanos()));
-        task.work().attemptEnded(new ShardAttempt(task.shard(), task.attempt(), worker.id(), worker.pid(), null, start, end,
-                outcome));
+        task.work()
+                .attemptEnded(new ShardAttempt(
+                        task.shard(), task.attempt(), worker.id(), worker.pid(), null, start, end, outcome));
     }
 
     private void retryOrFail(ShardTask task, String reason, String detail) {
@@ -90,8 +97,11 @@ final class ResultAggregator {
             metrics.shardRetried(reason);
             shards.retry(task.nextAttempt());
         } else {
-            task.work().shardFailed(task.shard(), "kind " + task.work().request().type() + ", shard " + task.shard() + " failed " + settings.maxAttempts()
-                    + " times; last cause (" + reason + "): " + detail);
+            task.work()
+                    .shardFailed(
+                            task.shard(),
+                            "kind " + task.work().request().type() + ", shard " + task.shard() + " failed "
+                                    + settings.maxAttempts() + " times; last cause (" + reason + "): " + detail);
         }
     }
 }

@@ -15,8 +15,8 @@ import java.time.Instant;
  * @param outcome {@code done}, {@code failed} (the kernel threw) or how the worker was lost
  *     ({@code crash}, {@code timeout}, {@code protocol}, ...)
  */
-public record ShardAttempt(int shard, int attempt, int worker, long pid, String replica, Instant start, Instant end,
-        String outcome) {
+public record ShardAttempt(
+        int shard, int attempt, int worker, long pid, String replica, Instant start, Instant end, String outcome) {
 
     public static final String DONE = "done";
 

@@ -92,7 +92,8 @@ public final class ShardQueue implements ShardTransport {
             long n = 0;
             for (Turn turn : rotation) {
                 if (!turn.work().isFinished()) {
-                    n += turn.retries.size() + (turn.fresh() == null ? 0 : turn.fresh().shardsLeft());
+                    n += turn.retries.size()
+                            + (turn.fresh() == null ? 0 : turn.fresh().shardsLeft());
                 }
             }
             return n;

@@ -11,4 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts tries of one shard before its job fails
  */
 @ConfigurationProperties("forkpool.shards")
-public record ShardSettings(@DefaultValue("60s") Duration timeout, @DefaultValue("3") int maxAttempts) {}
+public record ShardSettings(
+        @DefaultValue("60s") Duration timeout,
+        @DefaultValue("3") int maxAttempts) {}

@@ -11,11 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -33,10 +33,11 @@ public final class InMemoryJobStore implements JobStore {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger active = new AtomicInteger();
     private final ConcurrentHashMap<String, KeyedJob> idempotencyKeys = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService deadlines =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("job-deadlines").factory());
     /** The finished jobs held, in the order they ended (oldest first); guarded by itself. */
     private final ArrayDeque<Ended> ended = new ArrayDeque<>();
+
     private volatile Consumer<Job.Snapshot> listener = s -> {};
     /** Shard tries kept one by one for the timelines (ShardLog); past it, they are summarised. */
     private final ShardLog.Budget attempts;
@@ -79,18 +80,18 @@ public final class InMemoryJobStore implements JobStore {
     private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
-            throw new JobRejectedException.Full("queue_full",
-                    "the service already has " + maxActive + " jobs queued or running");
+            throw new JobRejectedException.Full(
+                    "queue_full", "the service already has " + maxActive + " jobs queued or running");
         }
         forgetExpired();
-        var job = new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::ending, this::changed,
-                attempts);
+        var job =
+                new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::ending, this::changed, attempts);
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);
         if (timeoutSeconds != null) {
-            deadlines.schedule(() -> job.fail("timed out after " + timeoutSeconds + " s"), timeoutSeconds,
-                    TimeUnit.SECONDS);
+            deadlines.schedule(
+                    () -> job.fail("timed out after " + timeoutSeconds + " s"), timeoutSeconds, TimeUnit.SECONDS);
         }
         return job.snapshot();
     }
@@ -145,7 +146,8 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public Page page(JobStatus status, String type, int page, int size) {
-        var matching = bySequence.descendingMap().values().stream().map(Job::snapshot)
+        var matching = bySequence.descendingMap().values().stream()
+                .map(Job::snapshot)
                 .filter(s -> (status == null || s.status() == status)
                         && (type == null || s.request().type().equals(type)))
                 .toList();

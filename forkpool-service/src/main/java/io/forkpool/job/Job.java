@@ -43,14 +43,25 @@ public final class Job implements ShardSource, ShardSink {
      * {@code ending} is told, under this job's lock, just before the job turns final, so that a
      * store can make room first (it must not lock another job).
      */
-    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> ending,
+    Job(
+            String id,
+            long sequence,
+            JobRequest request,
+            Integer timeoutSeconds,
+            Consumer<Job> ending,
             Consumer<Job> onChange) {
         this(id, sequence, request, timeoutSeconds, ending, onChange, new ShardLog.Budget(TimelineSettings.DEFAULTS));
     }
 
     /** {@code attempts}: the store's budget of shard tries kept one by one for timelines. */
-    Job(String id, long sequence, JobRequest request, Integer timeoutSeconds, Consumer<Job> ending,
-            Consumer<Job> onChange, ShardLog.Budget attempts) {
+    Job(
+            String id,
+            long sequence,
+            JobRequest request,
+            Integer timeoutSeconds,
+            Consumer<Job> ending,
+            Consumer<Job> onChange,
+            ShardLog.Budget attempts) {
         this.shardLog = new ShardLog(attempts);
         this.id = id;
         this.ending = ending;
@@ -105,14 +116,34 @@ public final class Job implements ShardSource, ShardSink {
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(id, request, timeoutSeconds, status, shardsDone, shardsTotal, result, error, submittedAt,
-                startedAt, finishedAt, computeNanos);
+        return new Snapshot(
+                id,
+                request,
+                timeoutSeconds,
+                status,
+                shardsDone,
+                shardsTotal,
+                result,
+                error,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                computeNanos);
     }
 
     /** A consistent copy for readers on other threads. */
-    public record Snapshot(String id, JobRequest request, Integer timeoutSeconds, JobStatus status, int shardsDone,
+    public record Snapshot(
+            String id,
+            JobRequest request,
+            Integer timeoutSeconds,
+            JobStatus status,
+            int shardsDone,
             int shardsTotal,
-            Record result, String error, Instant submittedAt, Instant startedAt, Instant finishedAt,
+            Record result,
+            String error,
+            Instant submittedAt,
+            Instant startedAt,
+            Instant finishedAt,
             long computeNanos) {
 
         public Duration queued() {
@@ -178,14 +209,18 @@ public final class Job implements ShardSource, ShardSink {
                     return;
                 }
             } catch (RuntimeException e) {
-                end(JobStatus.FAILED, "kind " + request.type() + ", shard " + shard + ": its partial could not be merged: " + e);
+                end(
+                        JobStatus.FAILED,
+                        "kind " + request.type() + ", shard " + shard + ": its partial could not be merged: " + e);
             }
             if (!status.isFinal()) {
                 try {
                     result = request.finish(sum);
                     end(JobStatus.SUCCEEDED, null);
                 } catch (RuntimeException e) {
-                    end(JobStatus.FAILED, "kind " + request.type() + ": could not finish the result: " + e.getMessage());
+                    end(
+                            JobStatus.FAILED,
+                            "kind " + request.type() + ": could not finish the result: " + e.getMessage());
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.forkpool.job;
 
 import io.forkpool.catalog.InstalledKind;
+import io.forkpool.plot.SvgPlot;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -9,16 +10,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import io.forkpool.plot.SvgPlot;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.time.Duration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,6 +29,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The jobs resource: where a job comes in, and where its state is read. */
 @RestController
@@ -58,23 +57,35 @@ class JobController {
         this.events = events;
     }
 
-    @Operation(summary = "Submit a job", description = "Cuts the job into shards and runs them on the worker "
-            + "processes. 202 with Location at once; with ?wait=N (seconds, at most 60) 200 with the finished job "
-            + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
-            + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out.")
+    @Operation(
+            summary = "Submit a job",
+            description = "Cuts the job into shards and runs them on the worker "
+                    + "processes. 202 with Location at once; with ?wait=N (seconds, at most 60) 200 with the finished job "
+                    + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
+                    + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out.")
     @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
     @ApiResponse(responseCode = "200", description = "finished within ?wait")
     @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
     @ApiResponse(responseCode = "503", description = "full or shutting down; retry after Retry-After seconds")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(
-            description = "The job: its type (one of the installed kinds, GET /api/v1/kinds) and that kind's fields",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                    schema = @Schema(ref = "#/components/schemas/JobRequest"))) @RequestBody JsonNode body,
+    ResponseEntity<JobView> submit(
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            description =
+                                    "The job: its type (one of the installed kinds, GET /api/v1/kinds) and that kind's fields",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema = @Schema(ref = "#/components/schemas/JobRequest")))
+                    @RequestBody
+                    JsonNode body,
             @RequestParam(name = "wait", required = false)
-            @Min(value = 0, message = WAIT) @Max(value = 60, message = WAIT) Integer wait,
+                    @Min(value = 0, message = WAIT)
+                    @Max(value = 60, message = WAIT)
+                    Integer wait,
             @RequestHeader(name = "Idempotency-Key", required = false)
-            @Size(min = 1, max = 200, message = KEY) @Pattern(regexp = ".*\\S.*", message = KEY) String idempotencyKey)
+                    @Size(min = 1, max = 200, message = KEY)
+                    @Pattern(regexp = ".*\\S.*", message = KEY)
+                    String idempotencyKey)
             throws InterruptedException {
         if (!(body instanceof ObjectNode fields)) {
             throw new JobRejectedException.Invalid(
@@ -86,7 +97,9 @@ class JobController {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
         }
         HttpStatus status = job.status().isFinal() && wait != null && wait > 0 ? HttpStatus.OK : HttpStatus.ACCEPTED;
-        return ResponseEntity.status(status).location(URI.create("/api/v1/jobs/" + job.id())).body(JobView.of(job));
+        return ResponseEntity.status(status)
+                .location(URI.create("/api/v1/jobs/" + job.id()))
+                .body(JobView.of(job));
     }
 
     /** The job's own deadline, a field of every kind's body. */
@@ -107,13 +120,19 @@ class JobController {
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    JobPage list(@RequestParam(required = false) @StatusName String status,
+    JobPage list(
+            @RequestParam(required = false) @StatusName String status,
             @RequestParam(required = false) @InstalledKind String type,
             @RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") int page,
-            @RequestParam(defaultValue = "20") @Min(value = 1, message = SIZE) @Max(value = 100, message = SIZE) int size) {
+            @RequestParam(defaultValue = "20") @Min(value = 1, message = SIZE) @Max(value = 100, message = SIZE)
+                    int size) {
         JobStatus wanted = status == null ? null : JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
         var found = store.page(wanted, type, page, size);
-        return new JobPage(found.jobs().stream().map(JobView::of).toList(), page, size, found.total(),
+        return new JobPage(
+                found.jobs().stream().map(JobView::of).toList(),
+                page,
+                size,
+                found.total(),
                 (found.total() + size - 1) / size);
     }
 
@@ -131,23 +150,32 @@ class JobController {
         return events.follow(id);
     }
 
-    @Operation(summary = "Plot of a job's result", description = "The result drawn as SVG (640x400): projectile "
-            + "and dice histograms, pi's estimate with its 95% interval against pi, sine's approximation against "
-            + "the exact value, smallest-multiple as a card. 409 while the job has no result.")
-    @ApiResponse(responseCode = "200", description = "the plot",
+    @Operation(
+            summary = "Plot of a job's result",
+            description = "The result drawn as SVG (640x400): projectile "
+                    + "and dice histograms, pi's estimate with its 95% interval against pi, sine's approximation against "
+                    + "the exact value, smallest-multiple as a card. 409 while the job has no result.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "the plot",
             content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "no such job")
-    @ApiResponse(responseCode = "409", description = "the job has no result (yet): queued, running, failed or cancelled")
+    @ApiResponse(
+            responseCode = "409",
+            description = "the job has no result (yet): queued, running, failed or cancelled")
     @GetMapping(path = "/{id}/plot.svg")
     ResponseEntity<String> plot(@PathVariable String id) {
         Job.Snapshot job = find(id);
         JobView view = JobView.of(job);
         if (view.result() == null) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, "job " + id + " is " + view.status()
-                    + (view.status().isFinal() ? " and has no result to plot" : " and has no result yet"));
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "job " + id + " is " + view.status()
+                            + (view.status().isFinal() ? " and has no result to plot" : " and has no result yet"));
         }
         // No produces= on the mapping: 404 and 409 problems are negotiated like every other error.
-        return ResponseEntity.ok().contentType(new MediaType("image", "svg+xml", StandardCharsets.UTF_8))
+        return ResponseEntity.ok()
+                .contentType(new MediaType("image", "svg+xml", StandardCharsets.UTF_8))
                 .body(SvgPlot.render(job.request(), view.result()));
     }
 

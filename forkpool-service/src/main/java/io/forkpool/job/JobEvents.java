@@ -21,8 +21,8 @@ class JobEvents {
     private static final long PERIOD_MS = 200;
 
     private final JobStore store;
-    private final ScheduledExecutorService ticker =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-events").factory());
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("job-events").factory());
 
     JobEvents(JobStore store) {
         this.store = store;
@@ -48,9 +48,14 @@ class JobEvents {
                     stop(tick);
                 } else if (view.progress().shardsDone() != lastDone.get()) {
                     lastDone.set(view.progress().shardsDone());
-                    emitter.send(SseEmitter.event().name("progress")
-                            .data(new Progress(view.status(), view.progress().shardsDone(),
-                                    view.progress().shardsTotal()), MediaType.APPLICATION_JSON));
+                    emitter.send(SseEmitter.event()
+                            .name("progress")
+                            .data(
+                                    new Progress(
+                                            view.status(),
+                                            view.progress().shardsDone(),
+                                            view.progress().shardsTotal()),
+                                    MediaType.APPLICATION_JSON));
                 }
             } catch (IOException | RuntimeException e) {
                 stop(tick); // the client went away, or the store did

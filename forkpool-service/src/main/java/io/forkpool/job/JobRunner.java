@@ -1,19 +1,19 @@
 package io.forkpool.job;
 
 import io.forkpool.catalog.RequestBinder;
-import io.forkpool.plugin.InvalidRequestException;
-import tools.jackson.databind.node.ObjectNode;
 import io.forkpool.metrics.ForkpoolMetrics;
-import java.util.Optional;
-import java.util.UUID;
+import io.forkpool.plugin.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import tools.jackson.databind.ObjectMapper;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Admits jobs: validates them, fills defaults and a seed, refuses when full, and hands the job
@@ -84,8 +84,8 @@ class JobRunner {
         String canonical = raw.kind().name() + "\n" + json.writeValueAsString(raw.given()) + "\n" + raw.seed() + "\n"
                 + timeoutSeconds;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

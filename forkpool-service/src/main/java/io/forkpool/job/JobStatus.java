@@ -4,7 +4,11 @@ import java.util.Set;
 
 /** A job's states and, in one place, the changes allowed between them. */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     public boolean isFinal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;

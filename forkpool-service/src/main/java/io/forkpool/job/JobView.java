@@ -5,9 +5,20 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A job as the API shows it (docs/contract.md, "HTTP API"). */
-record JobView(String id, String type, JobStatus status, JobRequest request, Integer timeoutSeconds,
-        Progress progress, Record result,
-        String error, Instant submittedAt, Instant startedAt, Instant finishedAt, Timings timings, Links links) {
+record JobView(
+        String id,
+        String type,
+        JobStatus status,
+        JobRequest request,
+        Integer timeoutSeconds,
+        Progress progress,
+        Record result,
+        String error,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Timings timings,
+        Links links) {
 
     record Progress(int shardsDone, int shardsTotal) {}
 
@@ -17,9 +28,18 @@ record JobView(String id, String type, JobStatus status, JobRequest request, Int
 
     static JobView of(Job.Snapshot s) {
         String self = "/api/v1/jobs/" + s.id();
-        return new JobView(s.id(), s.request().type(), s.status(), s.request(), s.timeoutSeconds(),
-                new Progress(s.shardsDone(), s.shardsTotal()), s.result(), s.error(), s.submittedAt(),
-                s.startedAt(), s.finishedAt(),
+        return new JobView(
+                s.id(),
+                s.request().type(),
+                s.status(),
+                s.request(),
+                s.timeoutSeconds(),
+                new Progress(s.shardsDone(), s.shardsTotal()),
+                s.result(),
+                s.error(),
+                s.submittedAt(),
+                s.startedAt(),
+                s.finishedAt(),
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),
                 new Links(self, self + "/events", s.result() != null ? self + "/plot.svg" : null));
     }

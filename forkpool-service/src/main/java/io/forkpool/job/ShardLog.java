@@ -71,7 +71,9 @@ public final class ShardLog {
 
     /** A copy for readers on other threads. */
     public synchronized View view() {
-        return detail != null ? new View(attempts, List.copyOf(detail), null) : new View(attempts, null, summary.view());
+        return detail != null
+                ? new View(attempts, List.copyOf(detail), null)
+                : new View(attempts, null, summary.view());
     }
 
     /**
@@ -90,15 +92,16 @@ public final class ShardLog {
      * @param marks failed tries, at most {@link #MARKS_CAP}
      * @param marksDropped failed tries beyond those
      */
-    public record SummaryView(Instant origin, Duration bucket, List<Lane> lanes, List<ShardAttempt> marks,
-            long marksDropped) {}
+    public record SummaryView(
+            Instant origin, Duration bucket, List<Lane> lanes, List<ShardAttempt> marks, long marksDropped) {}
 
     /**
      * One worker process in a summary.
      *
      * @param busy per bucket, the fraction of it this process spent on the job's shards (0 to 1)
      */
-    public record Lane(int worker, long pid, String replica, long attempts, long failed, Duration busyTime, double[] busy) {}
+    public record Lane(
+            int worker, long pid, String replica, long attempts, long failed, Duration busyTime, double[] busy) {}
 
     /** How many tries one job, and all jobs of one store together, may keep one by one (about 100 bytes each). */
     static final class Budget {
@@ -147,7 +150,8 @@ public final class ShardLog {
             while (to >= bucketNanos * BUCKETS) {
                 coarsen();
             }
-            LaneSums lane = lanes.computeIfAbsent(a.replica() + "/" + a.pid(), k -> new LaneSums(a.worker(), a.pid(), a.replica()));
+            LaneSums lane = lanes.computeIfAbsent(
+                    a.replica() + "/" + a.pid(), k -> new LaneSums(a.worker(), a.pid(), a.replica()));
             lane.attempts++;
             lane.busyNanos += to - from;
             if (!a.succeeded()) {
@@ -183,8 +187,14 @@ public final class ShardLog {
                 for (int b = 0; b < BUCKETS; b++) {
                     busy[b] = Math.min(1.0, lane.busy[b] / (double) bucketNanos);
                 }
-                views.add(new Lane(lane.worker, lane.pid, lane.replica, lane.attempts, lane.failed,
-                        Duration.ofNanos(lane.busyNanos), busy));
+                views.add(new Lane(
+                        lane.worker,
+                        lane.pid,
+                        lane.replica,
+                        lane.attempts,
+                        lane.failed,
+                        Duration.ofNanos(lane.busyNanos),
+                        busy));
             }
             return new SummaryView(origin, Duration.ofNanos(bucketNanos), views, List.copyOf(marks), marksDropped);
         }

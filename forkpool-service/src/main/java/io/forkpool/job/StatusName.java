@@ -29,8 +29,9 @@ import java.util.Locale;
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            if (value == null || Arrays.stream(JobStatus.values())
-                    .anyMatch(s -> s.name().equals(value.toUpperCase(Locale.ROOT)))) {
+            if (value == null
+                    || Arrays.stream(JobStatus.values())
+                            .anyMatch(s -> s.name().equals(value.toUpperCase(Locale.ROOT)))) {
                 return true;
             }
             context.disableDefaultConstraintViolation();

@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param total tries kept one by one over all retained jobs (about 100 bytes each)
  */
 @ConfigurationProperties("forkpool.timeline")
-public record TimelineSettings(@DefaultValue("2000") int perJob, @DefaultValue("200000") long total) {
+public record TimelineSettings(
+        @DefaultValue("2000") int perJob,
+        @DefaultValue("200000") long total) {
 
     public TimelineSettings {
         if (perJob < 0 || total < 0) {

@@ -1,6 +1,5 @@
 package io.forkpool.kind;
 
-import io.forkpool.kind.api.Xoshiro256;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -8,6 +7,7 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.ROL;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import io.forkpool.kind.api.Xoshiro256;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -113,24 +113,44 @@ final class DiceKernel {
                 IntVector f;
                 IntVector wa = a0.add(a3).lanewise(ROL, 23).add(a0).reinterpretAsInts();
                 t = a1.lanewise(LSHL, 17);
-                a2 = a2.lanewise(XOR, a0); a3 = a3.lanewise(XOR, a1); a1 = a1.lanewise(XOR, a2);
-                a0 = a0.lanewise(XOR, a3); a2 = a2.lanewise(XOR, t); a3 = a3.lanewise(ROL, 45);
+                a2 = a2.lanewise(XOR, a0);
+                a3 = a3.lanewise(XOR, a1);
+                a1 = a1.lanewise(XOR, a2);
+                a0 = a0.lanewise(XOR, a3);
+                a2 = a2.lanewise(XOR, t);
+                a3 = a3.lanewise(ROL, 45);
                 IntVector wb = b0.add(b3).lanewise(ROL, 23).add(b0).reinterpretAsInts();
                 t = b1.lanewise(LSHL, 17);
-                b2 = b2.lanewise(XOR, b0); b3 = b3.lanewise(XOR, b1); b1 = b1.lanewise(XOR, b2);
-                b0 = b0.lanewise(XOR, b3); b2 = b2.lanewise(XOR, t); b3 = b3.lanewise(ROL, 45);
+                b2 = b2.lanewise(XOR, b0);
+                b3 = b3.lanewise(XOR, b1);
+                b1 = b1.lanewise(XOR, b2);
+                b0 = b0.lanewise(XOR, b3);
+                b2 = b2.lanewise(XOR, t);
+                b3 = b3.lanewise(ROL, 45);
                 m = wa.and(0xFFFF).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                av = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(av);
+                av = zero.add(
+                                one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(av);
                 m = wa.lanewise(LSHR, 16).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                av = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(av);
+                av = zero.add(
+                                one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(av);
                 m = wb.and(0xFFFF).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                bv = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(bv);
+                bv = zero.add(
+                                one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(bv);
                 m = wb.lanewise(LSHR, 16).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                bv = zero.add(one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)), m.and(0xFFFF).compare(GE, threshold)).add(bv);
+                bv = zero.add(
+                                one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(bv);
             }
             // Fields hold at most 2 · FLUSH = 30: add them up face by face in 32-bit lanes.
             t0 = t0.add(av.lanewise(LSHR, 0).and(31)).add(bv.lanewise(LSHR, 0).and(31));
@@ -144,7 +164,8 @@ final class DiceKernel {
         // Per 32-bit lane at most 4 · draws ≤ 2^11 rolls per block: no overflow.
         long[] totals = {
             t0.reduceLanesToLong(ADD), t1.reduceLanesToLong(ADD), t2.reduceLanesToLong(ADD),
-            t3.reduceLanesToLong(ADD), t4.reduceLanesToLong(ADD), t5.reduceLanesToLong(ADD)};
+            t3.reduceLanesToLong(ADD), t4.reduceLanesToLong(ADD), t5.reduceLanesToLong(ADD)
+        };
         for (int face = 0; face < faces; face++) {
             counts[face] += totals[face];
         }
@@ -170,20 +191,32 @@ final class DiceKernel {
             IntVector m;
             IntVector wa = a0.add(a3).lanewise(ROL, 23).add(a0).reinterpretAsInts();
             t = a1.lanewise(LSHL, 17);
-            a2 = a2.lanewise(XOR, a0); a3 = a3.lanewise(XOR, a1); a1 = a1.lanewise(XOR, a2);
-            a0 = a0.lanewise(XOR, a3); a2 = a2.lanewise(XOR, t); a3 = a3.lanewise(ROL, 45);
+            a2 = a2.lanewise(XOR, a0);
+            a3 = a3.lanewise(XOR, a1);
+            a1 = a1.lanewise(XOR, a2);
+            a0 = a0.lanewise(XOR, a3);
+            a2 = a2.lanewise(XOR, t);
+            a3 = a3.lanewise(ROL, 45);
             IntVector wb = b0.add(b3).lanewise(ROL, 23).add(b0).reinterpretAsInts();
             t = b1.lanewise(LSHL, 17);
-            b2 = b2.lanewise(XOR, b0); b3 = b3.lanewise(XOR, b1); b1 = b1.lanewise(XOR, b2);
-            b0 = b0.lanewise(XOR, b3); b2 = b2.lanewise(XOR, t); b3 = b3.lanewise(ROL, 45);
+            b2 = b2.lanewise(XOR, b0);
+            b3 = b3.lanewise(XOR, b1);
+            b1 = b1.lanewise(XOR, b2);
+            b0 = b0.lanewise(XOR, b3);
+            b2 = b2.lanewise(XOR, t);
+            b3 = b3.lanewise(ROL, 45);
             m = wa.and(0xFFFF).mul(faces);
-            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold)).intoArray(buffer, 0 * lanes);
+            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold))
+                    .intoArray(buffer, 0 * lanes);
             m = wa.lanewise(LSHR, 16).mul(faces);
-            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold)).intoArray(buffer, 1 * lanes);
+            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold))
+                    .intoArray(buffer, 1 * lanes);
             m = wb.and(0xFFFF).mul(faces);
-            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold)).intoArray(buffer, 2 * lanes);
+            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold))
+                    .intoArray(buffer, 2 * lanes);
             m = wb.lanewise(LSHR, 16).mul(faces);
-            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold)).intoArray(buffer, 3 * lanes);
+            reject.blend(m.lanewise(LSHR, 16), m.and(0xFFFF).compare(GE, threshold))
+                    .intoArray(buffer, 3 * lanes);
             for (int i = 0; i < buffer.length; i += 4) {
                 histogram[buffer[i]]++;
                 histogram[stride + buffer[i + 1]]++;
@@ -192,8 +225,10 @@ final class DiceKernel {
             }
         }
         for (int face = 0; face < faces; face++) {
-            counts[face] += histogram[face] + histogram[stride + face]
-                    + histogram[2 * stride + face] + histogram[3 * stride + face];
+            counts[face] += histogram[face]
+                    + histogram[stride + face]
+                    + histogram[2 * stride + face]
+                    + histogram[3 * stride + face];
         }
     }
 }

@@ -86,7 +86,8 @@ public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResul
      * Vector API kernel class (a plain java -jar cannot add the incubator module).
      */
     private static int maxBlocksPerShard(int faces) {
-        return faces <= DiceKernel.PACKED_FACES ? DiceKernel.MAX_BLOCKS_PER_SHARD
+        return faces <= DiceKernel.PACKED_FACES
+                ? DiceKernel.MAX_BLOCKS_PER_SHARD
                 : DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES;
     }
 }

@@ -10,4 +10,6 @@ import jakarta.validation.constraints.NotNull;
 /** Roll a fair die with {@code faces} faces {@code rolls} times. */
 public record DiceRequest(
         @NotNull @WorkUnits @Description("rolls of the die") Long rolls,
-        @Min(2) @Max(DiceKind.MAX_FACES) @Default("6") @Description("faces of the die") Integer faces) {}
+
+        @Min(2) @Max(DiceKind.MAX_FACES) @Default("6") @Description("faces of the die")
+        Integer faces) {}

@@ -13,8 +13,15 @@ final class Ordering {
      * given ones or the defaults). The error names the high field, unless the user left it out:
      * then it names the low field, the one they can see in their request.
      */
-    static <T extends Comparable<T>> void check(CrossCheck<?> check,
-            String lowField, T low, T lowDefault, String highField, T high, T highDefault, boolean strict) {
+    static <T extends Comparable<T>> void check(
+            CrossCheck<?> check,
+            String lowField,
+            T low,
+            T lowDefault,
+            String highField,
+            T high,
+            T highDefault,
+            boolean strict) {
         T lo = low != null ? low : lowDefault;
         T hi = high != null ? high : highDefault;
         int cmp = lo.compareTo(hi);

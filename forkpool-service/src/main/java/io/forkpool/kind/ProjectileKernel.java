@@ -49,14 +49,25 @@ final class ProjectileKernel {
      */
     private static final VectorSpecies<Integer> I =
             VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, 32 * W)));
+
     private static final int IW = I.length();
     /** Rounds whose bins are computed before they are counted. */
     private static final int CHUNK = 32;
 
     /** 1/(2k)! with the sign of cos's Taylor series, for k = 10 down to 0. */
     private static final double[] COS = cosCoefficients();
-    private static final double C20 = COS[0], C18 = COS[1], C16 = COS[2], C14 = COS[3], C12 = COS[4],
-            C10 = COS[5], C8 = COS[6], C6 = COS[7], C4 = COS[8], C2 = COS[9], C0 = COS[10];
+
+    private static final double C20 = COS[0],
+            C18 = COS[1],
+            C16 = COS[2],
+            C14 = COS[3],
+            C12 = COS[4],
+            C10 = COS[5],
+            C8 = COS[6],
+            C6 = COS[7],
+            C4 = COS[8],
+            C2 = COS[9],
+            C0 = COS[10];
 
     private final double angleMinDeg;
     private final double angleSpan;
@@ -68,14 +79,17 @@ final class ProjectileKernel {
     private final double maxRange;
     /** bins / (maxRange - minRange): range to fractional bin index, one multiply per sample. */
     private final double binsPerMetre;
+
     private final boolean degenerate;
     /** t = x·tScale + tOffset for a 53-bit integer x: 2θ − π/2 in radians. */
     private final double tScale;
+
     private final double tOffset;
     /** speed = x·vScale + speedMin. */
     private final double vScale;
     /** Fractional bin = speed²·cos t·k − binOffset. */
     private final double k;
+
     private final double binOffset;
 
     ProjectileKernel(ProjectileRequest request) {
@@ -162,7 +176,9 @@ final class ProjectileKernel {
             group(state, group * SETS * W, rounds, histogram, buffer);
         }
         for (int bin = 0; bin < bins; bin++) {
-            counts[bin] += (long) histogram[bin] + histogram[bins + bin] + histogram[2 * bins + bin]
+            counts[bin] += (long) histogram[bin]
+                    + histogram[bins + bin]
+                    + histogram[2 * bins + bin]
                     + histogram[3 * bins + bin];
         }
         for (int i = rounds * N; i < samples; i++) {
@@ -183,11 +199,16 @@ final class ProjectileKernel {
         // without an array: a vector loaded from one would be reloaded after every buffer store.
         IntVector lane = IntVector.zero(I).addIndex(1);
         IntVector sub = lane.and(3).mul(bins).blend(4 * bins, lane.compare(GE, W));
-        DoubleVector k20 = DoubleVector.broadcast(D, C20), k18 = DoubleVector.broadcast(D, C18),
-                k16 = DoubleVector.broadcast(D, C16), k14 = DoubleVector.broadcast(D, C14),
-                k12 = DoubleVector.broadcast(D, C12), k10 = DoubleVector.broadcast(D, C10),
-                k8 = DoubleVector.broadcast(D, C8), k6 = DoubleVector.broadcast(D, C6),
-                k4 = DoubleVector.broadcast(D, C4), k2 = DoubleVector.broadcast(D, C2),
+        DoubleVector k20 = DoubleVector.broadcast(D, C20),
+                k18 = DoubleVector.broadcast(D, C18),
+                k16 = DoubleVector.broadcast(D, C16),
+                k14 = DoubleVector.broadcast(D, C14),
+                k12 = DoubleVector.broadcast(D, C12),
+                k10 = DoubleVector.broadcast(D, C10),
+                k8 = DoubleVector.broadcast(D, C8),
+                k6 = DoubleVector.broadcast(D, C6),
+                k4 = DoubleVector.broadcast(D, C4),
+                k2 = DoubleVector.broadcast(D, C2),
                 k0 = DoubleVector.broadcast(D, C0);
         for (int r = 0; r < rounds; r += CHUNK) {
             int end = Math.min(CHUNK, rounds - r) * SETS * IW;
@@ -201,30 +222,68 @@ final class ProjectileKernel {
                 // int conversion saturates like the long one, so clamping it gives the same bin.
                 th = ((DoubleVector) a0.add(a3).lanewise(LSHR, 11).convert(L2D, 0)).fma(tScale, tOffset);
                 t = a1.lanewise(LSHL, 17);
-                a2 = a2.lanewise(XOR, a0); a3 = a3.lanewise(XOR, a1); a1 = a1.lanewise(XOR, a2);
-                a0 = a0.lanewise(XOR, a3); a2 = a2.lanewise(XOR, t); a3 = a3.lanewise(ROL, 45);
+                a2 = a2.lanewise(XOR, a0);
+                a3 = a3.lanewise(XOR, a1);
+                a1 = a1.lanewise(XOR, a2);
+                a0 = a0.lanewise(XOR, a3);
+                a2 = a2.lanewise(XOR, t);
+                a3 = a3.lanewise(ROL, 45);
                 sp = ((DoubleVector) a0.add(a3).lanewise(LSHR, 11).convert(L2D, 0)).fma(vScale, speedMin);
                 t = a1.lanewise(LSHL, 17);
-                a2 = a2.lanewise(XOR, a0); a3 = a3.lanewise(XOR, a1); a1 = a1.lanewise(XOR, a2);
-                a0 = a0.lanewise(XOR, a3); a2 = a2.lanewise(XOR, t); a3 = a3.lanewise(ROL, 45);
+                a2 = a2.lanewise(XOR, a0);
+                a3 = a3.lanewise(XOR, a1);
+                a1 = a1.lanewise(XOR, a2);
+                a0 = a0.lanewise(XOR, a3);
+                a2 = a2.lanewise(XOR, t);
+                a3 = a3.lanewise(ROL, 45);
                 t2 = th.mul(th);
-                p = k20.fma(t2, k18).fma(t2, k16).fma(t2, k14).fma(t2, k12).fma(t2, k10).fma(t2, k8)
-                        .fma(t2, k6).fma(t2, k4).fma(t2, k2).fma(t2, k0);
-                ((IntVector) sp.mul(sp).mul(p).fma(k, -binOffset).convertShape(D2I, I, 0)).max(0).min(bins - 1)
-                        .add(sub).intoArray(buffer, j);
+                p = k20.fma(t2, k18)
+                        .fma(t2, k16)
+                        .fma(t2, k14)
+                        .fma(t2, k12)
+                        .fma(t2, k10)
+                        .fma(t2, k8)
+                        .fma(t2, k6)
+                        .fma(t2, k4)
+                        .fma(t2, k2)
+                        .fma(t2, k0);
+                ((IntVector) sp.mul(sp).mul(p).fma(k, -binOffset).convertShape(D2I, I, 0))
+                        .max(0)
+                        .min(bins - 1)
+                        .add(sub)
+                        .intoArray(buffer, j);
                 th = ((DoubleVector) b0.add(b3).lanewise(LSHR, 11).convert(L2D, 0)).fma(tScale, tOffset);
                 t = b1.lanewise(LSHL, 17);
-                b2 = b2.lanewise(XOR, b0); b3 = b3.lanewise(XOR, b1); b1 = b1.lanewise(XOR, b2);
-                b0 = b0.lanewise(XOR, b3); b2 = b2.lanewise(XOR, t); b3 = b3.lanewise(ROL, 45);
+                b2 = b2.lanewise(XOR, b0);
+                b3 = b3.lanewise(XOR, b1);
+                b1 = b1.lanewise(XOR, b2);
+                b0 = b0.lanewise(XOR, b3);
+                b2 = b2.lanewise(XOR, t);
+                b3 = b3.lanewise(ROL, 45);
                 sp = ((DoubleVector) b0.add(b3).lanewise(LSHR, 11).convert(L2D, 0)).fma(vScale, speedMin);
                 t = b1.lanewise(LSHL, 17);
-                b2 = b2.lanewise(XOR, b0); b3 = b3.lanewise(XOR, b1); b1 = b1.lanewise(XOR, b2);
-                b0 = b0.lanewise(XOR, b3); b2 = b2.lanewise(XOR, t); b3 = b3.lanewise(ROL, 45);
+                b2 = b2.lanewise(XOR, b0);
+                b3 = b3.lanewise(XOR, b1);
+                b1 = b1.lanewise(XOR, b2);
+                b0 = b0.lanewise(XOR, b3);
+                b2 = b2.lanewise(XOR, t);
+                b3 = b3.lanewise(ROL, 45);
                 t2 = th.mul(th);
-                p = k20.fma(t2, k18).fma(t2, k16).fma(t2, k14).fma(t2, k12).fma(t2, k10).fma(t2, k8)
-                        .fma(t2, k6).fma(t2, k4).fma(t2, k2).fma(t2, k0);
-                ((IntVector) sp.mul(sp).mul(p).fma(k, -binOffset).convertShape(D2I, I, 0)).max(0).min(bins - 1)
-                        .add(sub).intoArray(buffer, j + IW);
+                p = k20.fma(t2, k18)
+                        .fma(t2, k16)
+                        .fma(t2, k14)
+                        .fma(t2, k12)
+                        .fma(t2, k10)
+                        .fma(t2, k8)
+                        .fma(t2, k6)
+                        .fma(t2, k4)
+                        .fma(t2, k2)
+                        .fma(t2, k0);
+                ((IntVector) sp.mul(sp).mul(p).fma(k, -binOffset).convertShape(D2I, I, 0))
+                        .max(0)
+                        .min(bins - 1)
+                        .add(sub)
+                        .intoArray(buffer, j + IW);
             }
             for (int i = 0; i < end; i++) {
                 histogram[buffer[i]]++;

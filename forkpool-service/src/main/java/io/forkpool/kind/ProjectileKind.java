@@ -52,13 +52,27 @@ public final class ProjectileKind implements JobKind<ProjectileRequest, Histogra
         var given = check.given();
         boolean angles = check.valid("angleMinDeg", "angleMaxDeg");
         if (angles) {
-            Ordering.check(check, "angleMinDeg", given.angleMinDeg(), DEFAULT_ANGLE_MIN_DEG,
-                    "angleMaxDeg", given.angleMaxDeg(), DEFAULT_ANGLE_MAX_DEG, false);
+            Ordering.check(
+                    check,
+                    "angleMinDeg",
+                    given.angleMinDeg(),
+                    DEFAULT_ANGLE_MIN_DEG,
+                    "angleMaxDeg",
+                    given.angleMaxDeg(),
+                    DEFAULT_ANGLE_MAX_DEG,
+                    false);
         }
         boolean speeds = check.valid("speedMin", "speedMax");
         if (speeds) {
-            Ordering.check(check, "speedMin", given.speedMin(), DEFAULT_SPEED_MIN,
-                    "speedMax", given.speedMax(), DEFAULT_SPEED_MAX, false);
+            Ordering.check(
+                    check,
+                    "speedMin",
+                    given.speedMin(),
+                    DEFAULT_SPEED_MIN,
+                    "speedMax",
+                    given.speedMax(),
+                    DEFAULT_SPEED_MAX,
+                    false);
         }
         if (check.valid("gravity") && speeds && angles) {
             // v²/g overflows for a gravity within a few hundred orders of magnitude of zero:

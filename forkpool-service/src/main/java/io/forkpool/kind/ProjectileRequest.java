@@ -14,15 +14,29 @@ import jakarta.validation.constraints.NotNull;
  * intervals (the tutorial's exercise): a histogram of {@code samples} simulated ranges.
  */
 public record ProjectileRequest(
-        @NotNull @WorkUnits @Description("simulated launches") Long samples,
-        @Min(1) @Max(ProjectileKind.MAX_BINS) @Default("20") @Description("histogram bins") Integer bins,
+        @NotNull @WorkUnits @Description("simulated launches")
+        Long samples,
+
+        @Min(1) @Max(ProjectileKind.MAX_BINS) @Default("20") @Description("histogram bins")
+        Integer bins,
+
         @DecimalMin("0") @DecimalMax("90") @Default("30") @Description("smallest launch angle, degrees")
-                Double angleMinDeg,
+        Double angleMinDeg,
+
         @DecimalMin("0") @DecimalMax("90") @Default("31") @Description("largest launch angle, degrees")
-                Double angleMaxDeg,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000000") @Default("99")
-                @Description("smallest launch speed, m/s") Double speedMin,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000000") @Default("100")
-                @Description("largest launch speed, m/s") Double speedMax,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") @Default("9.81")
-                @Description("gravity, m/s²") Double gravity) {}
+        Double angleMaxDeg,
+
+        @DecimalMin(value = "0", inclusive = false)
+        @DecimalMax("1000000")
+        @Default("99")
+        @Description("smallest launch speed, m/s")
+        Double speedMin,
+
+        @DecimalMin(value = "0", inclusive = false)
+        @DecimalMax("1000000")
+        @Default("100")
+        @Description("largest launch speed, m/s")
+        Double speedMax,
+
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") @Default("9.81") @Description("gravity, m/s²")
+        Double gravity) {}

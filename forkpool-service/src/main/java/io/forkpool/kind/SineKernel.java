@@ -56,8 +56,7 @@ final class SineKernel {
         this.peak = k;
         int magnitude = x == 0 ? 0 : (int) Math.floor(log10Term(peak));
         this.scale = GUARD_DIGITS - Math.min(magnitude, 0);
-        this.working = new MathContext(
-                Math.max(magnitude, 0) + GUARD_DIGITS + WORKING_DIGITS, RoundingMode.HALF_EVEN);
+        this.working = new MathContext(Math.max(magnitude, 0) + GUARD_DIGITS + WORKING_DIGITS, RoundingMode.HALF_EVEN);
         this.xSquared = this.x.multiply(this.x, working);
     }
 

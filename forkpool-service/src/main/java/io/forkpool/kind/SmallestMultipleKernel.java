@@ -1,7 +1,7 @@
 package io.forkpool.kind;
 
-import io.forkpool.kind.api.Xoshiro256;
 import io.forkpool.kind.Partial.Multiples;
+import io.forkpool.kind.api.Xoshiro256;
 
 /** Smallest multiple: uniform integers in [low, high), the multiples of a factor among them. */
 final class SmallestMultipleKernel {

@@ -56,8 +56,8 @@ public final class SmallestMultipleKind implements JobKind<SmallestMultipleReque
 
     @Override
     public Layout layout(SmallestMultipleRequest request) {
-        return new Layout(request.samples(), SmallestMultipleKernel.BLOCK_SAMPLES,
-                SmallestMultipleKernel.BLOCKS_PER_SHARD);
+        return new Layout(
+                request.samples(), SmallestMultipleKernel.BLOCK_SAMPLES, SmallestMultipleKernel.BLOCKS_PER_SHARD);
     }
 
     @Override

@@ -25,6 +25,7 @@ public class ForkpoolMetrics {
      * event) one lock-free lookup.
      */
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public ForkpoolMetrics(MeterRegistry registry) {
@@ -32,57 +33,91 @@ public class ForkpoolMetrics {
     }
 
     public void jobSubmitted(String type) {
-        counters.computeIfAbsent("submitted\0" + type, k -> Counter.builder("forkpool.jobs.submitted")
-                .description("Jobs accepted, by type").tag("type", type).register(registry)).increment();
+        counters.computeIfAbsent(
+                        "submitted\0" + type,
+                        k -> Counter.builder("forkpool.jobs.submitted")
+                                .description("Jobs accepted, by type")
+                                .tag("type", type)
+                                .register(registry))
+                .increment();
     }
 
     public void jobRejected(String reason) {
-        counters.computeIfAbsent("rejected\0" + reason, k -> Counter.builder("forkpool.jobs.rejected")
-                .description("Jobs refused before they were queued").tag("reason", reason).register(registry))
+        counters.computeIfAbsent(
+                        "rejected\0" + reason,
+                        k -> Counter.builder("forkpool.jobs.rejected")
+                                .description("Jobs refused before they were queued")
+                                .tag("reason", reason)
+                                .register(registry))
                 .increment();
     }
 
     public void jobFinished(String type, String status, Duration duration) {
-        timers.computeIfAbsent("duration\0" + type + "\0" + status, k -> timer("forkpool.jobs.duration",
-                "Submission to end of a job").tag("type", type).tag("status", status).register(registry))
+        timers.computeIfAbsent(
+                        "duration\0" + type + "\0" + status,
+                        k -> timer("forkpool.jobs.duration", "Submission to end of a job")
+                                .tag("type", type)
+                                .tag("status", status)
+                                .register(registry))
                 .record(duration);
     }
 
     public void jobQueueWait(String type, Duration wait) {
-        timers.computeIfAbsent("wait\0" + type, k -> timer("forkpool.jobs.queue.wait",
-                "Submission to first shard dispatched").tag("type", type).register(registry)).record(wait);
+        timers.computeIfAbsent(
+                        "wait\0" + type,
+                        k -> timer("forkpool.jobs.queue.wait", "Submission to first shard dispatched")
+                                .tag("type", type)
+                                .register(registry))
+                .record(wait);
     }
 
     public void shardComputed(String type, long computeNanos, long units) {
-        timers.computeIfAbsent("shard\0" + type, k -> timer("forkpool.shards.duration",
-                "Compute time of one shard in its worker").tag("type", type).register(registry))
+        timers.computeIfAbsent(
+                        "shard\0" + type,
+                        k -> timer("forkpool.shards.duration", "Compute time of one shard in its worker")
+                                .tag("type", type)
+                                .register(registry))
                 .record(computeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        counters.computeIfAbsent("samples\0" + type, k -> Counter.builder("forkpool.samples")
-                .description("Work units computed (samples, rolls, terms)").tag("type", type).register(registry))
+        counters.computeIfAbsent(
+                        "samples\0" + type,
+                        k -> Counter.builder("forkpool.samples")
+                                .description("Work units computed (samples, rolls, terms)")
+                                .tag("type", type)
+                                .register(registry))
                 .increment(units);
     }
 
     public void shardRetried(String reason) {
-        Counter.builder("forkpool.shards.retried").description("Shards sent again after a failed try")
-                .tag("reason", reason).register(registry).increment();
+        Counter.builder("forkpool.shards.retried")
+                .description("Shards sent again after a failed try")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     public void workerRestarted(String reason) {
-        Counter.builder("forkpool.workers.restarts").description("Workers replaced, by cause")
-                .tag("reason", reason).register(registry).increment();
+        Counter.builder("forkpool.workers.restarts")
+                .description("Workers replaced, by cause")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     public void workerSpawned(Duration took) {
-        timer("forkpool.workers.spawn", "Process start to the worker's hello").register(registry).record(took);
+        timer("forkpool.workers.spawn", "Process start to the worker's hello")
+                .register(registry)
+                .record(took);
     }
 
     public <T> void jobsActive(T owner, ToDoubleFunction<T> active) {
-        Gauge.builder("forkpool.jobs.active", owner, active).description("Jobs queued or running")
+        Gauge.builder("forkpool.jobs.active", owner, active)
+                .description("Jobs queued or running")
                 .register(registry);
     }
 
     public <T> void shardsQueued(T owner, ToDoubleFunction<T> queued) {
-        Gauge.builder("forkpool.shards.queued", owner, queued).description("Shards waiting for a worker")
+        Gauge.builder("forkpool.shards.queued", owner, queued)
+                .description("Shards waiting for a worker")
                 .register(registry);
     }
 
@@ -90,16 +125,21 @@ public class ForkpoolMetrics {
      * One gauge per worker state, tagged with the state's name in lower case; {@code count}
      * answers for each constant of {@code states} (the pool's {@code Worker.State}).
      */
-    public <T, S extends Enum<S>> void workers(T owner, Class<S> states, java.util.function.ToIntBiFunction<T, S> count) {
+    public <T, S extends Enum<S>> void workers(
+            T owner, Class<S> states, java.util.function.ToIntBiFunction<T, S> count) {
         for (S state : states.getEnumConstants()) {
             Gauge.builder("forkpool.workers", owner, o -> count.applyAsInt(o, state))
                     .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("Worker processes by state").register(registry);
+                    .description("Worker processes by state")
+                    .register(registry);
         }
     }
 
     private static Timer.Builder timer(String name, String description) {
-        return Timer.builder(name).description(description).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1));
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1));
     }
 }

@@ -1,15 +1,15 @@
 package io.forkpool.plot;
 
 import io.forkpool.kind.JobResult;
-import io.forkpool.kind.api.Plot;
-import io.forkpool.plugin.JobRequest;
-import io.forkpool.plugin.RequestFields;
 import io.forkpool.kind.JobResult.Bin;
 import io.forkpool.kind.JobResult.DiceResult;
 import io.forkpool.kind.JobResult.PiResult;
 import io.forkpool.kind.JobResult.ProjectileResult;
 import io.forkpool.kind.JobResult.SineResult;
 import io.forkpool.kind.JobResult.SmallestMultipleResult;
+import io.forkpool.kind.api.Plot;
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.plugin.RequestFields;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,6 +28,7 @@ public final class SvgPlot {
     static final int HEIGHT = 400;
     /** The plotting area of the charts. */
     static final double LEFT = 76;
+
     static final double RIGHT = 616;
     static final double TOP = 64;
     static final double BOTTOM = 318;
@@ -40,8 +41,7 @@ public final class SvgPlot {
     private static final String ACCENT = "#d62728";
     private static final String BAND = "#c6dbef";
 
-    private SvgPlot() {
-    }
+    private SvgPlot() {}
 
     /**
      * The SVG of a finished job's result.
@@ -97,22 +97,35 @@ public final class SvgPlot {
     private static String bars(Plot.Bars p) {
         var svg = new Svg(p.title(), p.subtitle());
         List<Plot.Bar> bars = p.bars();
-        long[] heights = bars.stream().mapToLong(b -> Math.round(finiteOr(b.value(), 0))).toArray();
+        long[] heights =
+                bars.stream().mapToLong(b -> Math.round(finiteOr(b.value(), 0))).toArray();
         double yMax = countAxis(svg, heights);
         double slot = (RIGHT - LEFT) / Math.max(1, bars.size());
         int every = (int) Math.ceil(bars.size() / Math.max(1.0, Math.floor((RIGHT - LEFT) / 40)));
         for (int i = 0; i < bars.size(); i++) {
             double x = LEFT + i * slot;
-            bar(svg, x, slot, heights[i], yMax, bars.get(i).label() + ": " + significant(bars.get(i).value(), 6));
+            bar(
+                    svg,
+                    x,
+                    slot,
+                    heights[i],
+                    yMax,
+                    bars.get(i).label() + ": " + significant(bars.get(i).value(), 6));
             if (i % Math.max(1, every) == 0) {
                 svg.text(x + slot / 2, BOTTOM + 18, bars.get(i).label(), 11, INK, "middle", "x-label");
             }
         }
         if (p.reference() != null && Double.isFinite(p.reference()) && yMax > 0) {
             double y = BOTTOM - p.reference() / yMax * (BOTTOM - TOP);
-            svg.raw(String.format(Locale.ROOT, "<line class=\"expected\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
-                    + "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>", px(LEFT), px(y), px(RIGHT),
-                    px(y), ACCENT));
+            svg.raw(String.format(
+                    Locale.ROOT,
+                    "<line class=\"expected\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+                            + "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
+                    px(LEFT),
+                    px(y),
+                    px(RIGHT),
+                    px(y),
+                    ACCENT));
             if (p.referenceLabel() != null) {
                 svg.text(RIGHT - 4, y - 6, p.referenceLabel(), 11, ACCENT, "end", "expected-label");
             }
@@ -127,7 +140,8 @@ public final class SvgPlot {
     private static String series(Plot.Series p) {
         var svg = new Svg(p.title(), p.subtitle());
         List<Plot.Point> points = p.points().stream()
-                .filter(q -> Double.isFinite(q.x()) && Double.isFinite(q.y())).toList();
+                .filter(q -> Double.isFinite(q.x()) && Double.isFinite(q.y()))
+                .toList();
         double x0 = points.stream().mapToDouble(Plot.Point::x).min().orElse(0);
         double x1 = points.stream().mapToDouble(Plot.Point::x).max().orElse(1);
         double y0 = Math.min(0, points.stream().mapToDouble(Plot.Point::y).min().orElse(0));
@@ -152,8 +166,11 @@ public final class SvgPlot {
             double y = BOTTOM - (q.y() - y0) / (y1 - y0) * (BOTTOM - TOP);
             path.append(path.isEmpty() ? "" : " ").append(px(x)).append(',').append(px(y));
         }
-        svg.raw(String.format(Locale.ROOT, "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-                + "points=\"%s\"/>", BAR, path));
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" " + "points=\"%s\"/>",
+                BAR,
+                path));
         if (p.xTitle() != null) {
             svg.text((LEFT + RIGHT) / 2, BOTTOM + 44, p.xTitle(), 12, INK, "middle", "x-title");
         }
@@ -167,16 +184,22 @@ public final class SvgPlot {
     /** A kind without a chart: its result's fields on a card. */
     private static String card(String type, Record result) {
         var svg = new Svg(type, "the result's fields");
-        svg.raw(String.format(Locale.ROOT, "<rect class=\"card\" x=\"80\" y=\"70\" width=\"480\" height=\"280\" "
-                + "rx=\"14\" fill=\"#f4f7fb\" stroke=\"%s\" stroke-width=\"1.5\"/>", BAR));
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<rect class=\"card\" x=\"80\" y=\"70\" width=\"480\" height=\"280\" "
+                        + "rx=\"14\" fill=\"#f4f7fb\" stroke=\"%s\" stroke-width=\"1.5\"/>",
+                BAR));
         double y = 110;
         for (var entry : RequestFields.asMap(result).entrySet()) {
             if (y > 330) {
                 break;
             }
             Object v = entry.getValue();
-            String text = v instanceof Double d ? significant(d, 6) : v instanceof long[] a ? java.util.Arrays.toString(a)
-                    : v instanceof double[] a ? java.util.Arrays.toString(a) : String.valueOf(v);
+            String text = v instanceof Double d
+                    ? significant(d, 6)
+                    : v instanceof long[] a
+                            ? java.util.Arrays.toString(a)
+                            : v instanceof double[] a ? java.util.Arrays.toString(a) : String.valueOf(v);
             if (text.length() > 48) {
                 text = text.substring(0, 47) + "\u2026";
             }
@@ -192,22 +215,35 @@ public final class SvgPlot {
     private static String projectile(ProjectileResult r) {
         List<Bin> bins = r.bins() == null ? List.of() : r.bins();
         int decimals = decimalsFor(bins.isEmpty() ? 0 : (r.maxRange() - r.minRange()) / bins.size());
-        var svg = new Svg("projectile: distribution of the range",
-                String.format(Locale.ROOT, "%s samples in %d bins, range %s to %s m", grouped(r.samples()),
-                        bins.size(), fixed(r.minRange(), decimals), fixed(r.maxRange(), decimals)));
+        var svg = new Svg(
+                "projectile: distribution of the range",
+                String.format(
+                        Locale.ROOT,
+                        "%s samples in %d bins, range %s to %s m",
+                        grouped(r.samples()),
+                        bins.size(),
+                        fixed(r.minRange(), decimals),
+                        fixed(r.maxRange(), decimals)));
         long[] counts = bins.stream().mapToLong(Bin::count).toArray();
         double yMax = countAxis(svg, counts);
         double slot = (RIGHT - LEFT) / Math.max(1, bins.size());
         for (int i = 0; i < bins.size(); i++) {
             Bin bin = bins.get(i);
-            bar(svg, LEFT + i * slot, slot, bin.count(), yMax,
+            bar(
+                    svg,
+                    LEFT + i * slot,
+                    slot,
+                    bin.count(),
+                    yMax,
                     fixed(bin.from(), decimals) + "\u2013" + fixed(bin.to(), decimals) + " m: " + grouped(bin.count()));
         }
         // Edge labels under the axis: at most one every 64 px, first edge always.
         int edges = bins.size() + 1;
         int every = (int) Math.ceil(edges / Math.max(1.0, Math.floor((RIGHT - LEFT) / 64)));
         for (int e = 0; e < edges && !bins.isEmpty(); e += every) {
-            double edge = e < bins.size() ? bins.get(e).from() : bins.get(bins.size() - 1).to();
+            double edge = e < bins.size()
+                    ? bins.get(e).from()
+                    : bins.get(bins.size() - 1).to();
             double x = LEFT + e * slot;
             svg.line(x, BOTTOM, x, BOTTOM + 5, INK, 1, "tick");
             svg.text(x, BOTTOM + 18, fixed(edge, decimals), 11, INK, "middle", "x-label");
@@ -223,10 +259,16 @@ public final class SvgPlot {
         for (long c : counts) {
             rolls += c;
         }
-        var svg = new Svg("dice: rolls per face",
-                String.format(Locale.ROOT, "%s rolls of a %d-sided die, \u03c7\u00b2 = %s (%d df), p = %s",
-                        grouped(rolls), counts.length, significant(r.chiSquare(), 4),
-                        Math.max(0, counts.length - 1), significant(r.pValue(), 3)));
+        var svg = new Svg(
+                "dice: rolls per face",
+                String.format(
+                        Locale.ROOT,
+                        "%s rolls of a %d-sided die, \u03c7\u00b2 = %s (%d df), p = %s",
+                        grouped(rolls),
+                        counts.length,
+                        significant(r.chiSquare(), 4),
+                        Math.max(0, counts.length - 1),
+                        significant(r.pValue(), 3)));
         double yMax = countAxis(svg, counts);
         double slot = (RIGHT - LEFT) / Math.max(1, counts.length);
         int every = (int) Math.ceil(counts.length / Math.max(1.0, Math.floor((RIGHT - LEFT) / 28)));
@@ -240,10 +282,17 @@ public final class SvgPlot {
         if (counts.length > 0 && yMax > 0) {
             double expected = (double) rolls / counts.length;
             double y = BOTTOM - expected / yMax * (BOTTOM - TOP);
-            svg.raw(String.format(Locale.ROOT, "<line class=\"expected\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
-                    + "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>", px(LEFT), px(y), px(RIGHT),
-                    px(y), ACCENT));
-            svg.text(RIGHT - 4, y - 6, "expected " + grouped(Math.round(expected)), 11, ACCENT, "end", "expected-label");
+            svg.raw(String.format(
+                    Locale.ROOT,
+                    "<line class=\"expected\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+                            + "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
+                    px(LEFT),
+                    px(y),
+                    px(RIGHT),
+                    px(y),
+                    ACCENT));
+            svg.text(
+                    RIGHT - 4, y - 6, "expected " + grouped(Math.round(expected)), 11, ACCENT, "end", "expected-label");
         }
         svg.text((LEFT + RIGHT) / 2, BOTTOM + 44, "face", 12, INK, "middle", "x-title");
         axes(svg);
@@ -261,8 +310,12 @@ public final class SvgPlot {
             lo = estimate - 1.96 * r.stdError();
             hi = estimate + 1.96 * r.stdError();
         }
-        var svg = new Svg("pi: estimate with its 95% interval against \u03c0",
-                String.format(Locale.ROOT, "%s samples, %s inside the quarter circle", grouped(r.samples()),
+        var svg = new Svg(
+                "pi: estimate with its 95% interval against \u03c0",
+                String.format(
+                        Locale.ROOT,
+                        "%s samples, %s inside the quarter circle",
+                        grouped(r.samples()),
                         grouped(r.inside())));
         double min = Math.min(Math.min(lo, Math.PI), estimate);
         double max = Math.max(Math.max(hi, Math.PI), estimate);
@@ -289,46 +342,97 @@ public final class SvgPlot {
 
         // the interval: a band, a line with end caps, the estimate as a dot
         double y = 170;
-        svg.raw(String.format(Locale.ROOT, "<rect class=\"interval-band\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
-                + "fill=\"%s\"/>", px(x.applyAsDouble(lo)), px(y - 22),
-                px(Math.max(0.5, x.applyAsDouble(hi) - x.applyAsDouble(lo))), px(44), BAND));
-        svg.raw(String.format(Locale.ROOT, "<line class=\"interval\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
-                + "stroke=\"%s\" stroke-width=\"3\"/>", px(x.applyAsDouble(lo)), px(y), px(x.applyAsDouble(hi)),
-                px(y), BAR));
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<rect class=\"interval-band\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" " + "fill=\"%s\"/>",
+                px(x.applyAsDouble(lo)),
+                px(y - 22),
+                px(Math.max(0.5, x.applyAsDouble(hi) - x.applyAsDouble(lo))),
+                px(44),
+                BAND));
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<line class=\"interval\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+                        + "stroke=\"%s\" stroke-width=\"3\"/>",
+                px(x.applyAsDouble(lo)),
+                px(y),
+                px(x.applyAsDouble(hi)),
+                px(y),
+                BAR));
         for (double end : new double[] {lo, hi}) {
             svg.line(x.applyAsDouble(end), y - 12, x.applyAsDouble(end), y + 12, BAR, 3, "interval-cap");
         }
-        svg.raw(String.format(Locale.ROOT, "<circle class=\"estimate\" cx=\"%s\" cy=\"%s\" r=\"6\" fill=\"%s\">"
-                + "<title>%s</title></circle>", px(x.applyAsDouble(estimate)), px(y), INK,
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<circle class=\"estimate\" cx=\"%s\" cy=\"%s\" r=\"6\" fill=\"%s\">" + "<title>%s</title></circle>",
+                px(x.applyAsDouble(estimate)),
+                px(y),
+                INK,
                 escape("estimate " + significant(estimate, 10))));
-        svg.text(x.applyAsDouble(estimate), y - 30, "estimate " + significant(estimate, 9), 12, INK, "middle",
+        svg.text(
+                x.applyAsDouble(estimate),
+                y - 30,
+                "estimate " + significant(estimate, 9),
+                12,
+                INK,
+                "middle",
                 "estimate-label");
 
         // π itself
         double px = x.applyAsDouble(Math.PI);
-        svg.raw(String.format(Locale.ROOT, "<line class=\"pi\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" "
-                + "stroke-width=\"2\" stroke-dasharray=\"5 3\"/>", px(px), px(TOP + 22), px(px), px(axisY), ACCENT));
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<line class=\"pi\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" "
+                        + "stroke-width=\"2\" stroke-dasharray=\"5 3\"/>",
+                px(px),
+                px(TOP + 22),
+                px(px),
+                px(axisY),
+                ACCENT));
         svg.text(px, TOP + 14, "\u03c0 = 3.14159265", 12, ACCENT, "middle", "pi-label");
 
         // the numbers, spelled out
         double sigma = r.stdError() > 0 ? Math.abs(estimate - Math.PI) / r.stdError() : Double.NaN;
         boolean inside = lo <= Math.PI && Math.PI <= hi;
         double textY = axisY + 52;
-        svg.text(LEFT, textY, "95% interval [" + significant(lo, 9) + ", " + significant(hi, 9) + "]", 12, INK,
-                "start", "interval-label");
-        svg.text(LEFT, textY + 20, "standard error " + significant(r.stdError(), 3) + ";  |estimate \u2212 \u03c0| = "
-                + significant(Math.abs(estimate - Math.PI), 3)
-                + (Double.isNaN(sigma) ? "" : " (" + fixed(sigma, 2) + " standard errors)"), 12, INK, "start",
+        svg.text(
+                LEFT,
+                textY,
+                "95% interval [" + significant(lo, 9) + ", " + significant(hi, 9) + "]",
+                12,
+                INK,
+                "start",
+                "interval-label");
+        svg.text(
+                LEFT,
+                textY + 20,
+                "standard error " + significant(r.stdError(), 3) + ";  |estimate \u2212 \u03c0| = "
+                        + significant(Math.abs(estimate - Math.PI), 3)
+                        + (Double.isNaN(sigma) ? "" : " (" + fixed(sigma, 2) + " standard errors)"),
+                12,
+                INK,
+                "start",
                 "error-label");
-        svg.text(LEFT, textY + 40, inside ? "\u03c0 lies inside the 95% interval"
-                : "\u03c0 lies outside the 95% interval", 12, inside ? INK : ACCENT, "start", "verdict");
+        svg.text(
+                LEFT,
+                textY + 40,
+                inside ? "\u03c0 lies inside the 95% interval" : "\u03c0 lies outside the 95% interval",
+                12,
+                inside ? INK : ACCENT,
+                "start",
+                "verdict");
         return svg.end();
     }
 
     private static String sine(SineResult r) {
-        var svg = new Svg("sine: Taylor approximation against the exact value",
-                String.format(Locale.ROOT, "%d term%s of the series; absolute error %s", r.terms(),
-                        r.terms() == 1 ? "" : "s", significant(r.absError(), 3)));
+        var svg = new Svg(
+                "sine: Taylor approximation against the exact value",
+                String.format(
+                        Locale.ROOT,
+                        "%d term%s of the series; absolute error %s",
+                        r.terms(),
+                        r.terms() == 1 ? "" : "s",
+                        significant(r.absError(), 3)));
         double[] values = {r.approximation(), r.exact()};
         String[] names = {"Taylor series, " + r.terms() + (r.terms() == 1 ? " term" : " terms"), "exact (Math.sin)"};
         String[] colors = {BAR, ACCENT};
@@ -359,9 +463,16 @@ public final class SvgPlot {
             double top1 = Math.min(zero, y.applyAsDouble(v));
             double height = Math.abs(y.applyAsDouble(v) - zero);
             double bx = LEFT + i * slot + slot * 0.25;
-            svg.raw(String.format(Locale.ROOT, "<rect class=\"value-bar\" x=\"%s\" y=\"%s\" width=\"%s\" "
-                    + "height=\"%s\" fill=\"%s\"><title>%s</title></rect>", px(bx), px(top1), px(slot * 0.5),
-                    px(height), colors[i], escape(names[i] + ": " + significant(values[i], 15))));
+            svg.raw(String.format(
+                    Locale.ROOT,
+                    "<rect class=\"value-bar\" x=\"%s\" y=\"%s\" width=\"%s\" "
+                            + "height=\"%s\" fill=\"%s\"><title>%s</title></rect>",
+                    px(bx),
+                    px(top1),
+                    px(slot * 0.5),
+                    px(height),
+                    colors[i],
+                    escape(names[i] + ": " + significant(values[i], 15))));
             // above the bar, or for a bar hanging below zero, above the zero line
             double labelY = v >= 0 ? top1 - 8 : zero - 8;
             svg.text(bx + slot * 0.25, labelY, significant(values[i], 12), 12, INK, "middle", "value-label");
@@ -370,22 +481,38 @@ public final class SvgPlot {
         svg.line(LEFT, zero, RIGHT, zero, INK, 1, "axis");
         svg.line(LEFT, TOP, LEFT, BOTTOM, INK, 1, "axis");
         double relative = r.exact() != 0 ? r.absError() / Math.abs(r.exact()) : Double.NaN;
-        svg.text((LEFT + RIGHT) / 2, BOTTOM + 44, "|approximation \u2212 exact| = " + significant(r.absError(), 3)
-                + (Double.isNaN(relative) ? "" : " (relative " + significant(relative, 3) + ")"), 12, INK, "middle",
+        svg.text(
+                (LEFT + RIGHT) / 2,
+                BOTTOM + 44,
+                "|approximation \u2212 exact| = " + significant(r.absError(), 3)
+                        + (Double.isNaN(relative) ? "" : " (relative " + significant(relative, 3) + ")"),
+                12,
+                INK,
+                "middle",
                 "error-label");
         return svg.end();
     }
 
     private static String smallestMultiple(SmallestMultipleResult r) {
-        var svg = new Svg("smallest-multiple",
-                "the smallest of the drawn samples that is a multiple of the factor");
-        svg.raw(String.format(Locale.ROOT, "<rect class=\"card\" x=\"120\" y=\"90\" width=\"400\" height=\"230\" "
-                + "rx=\"14\" fill=\"#f4f7fb\" stroke=\"%s\" stroke-width=\"1.5\"/>", BAR));
+        var svg = new Svg("smallest-multiple", "the smallest of the drawn samples that is a multiple of the factor");
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<rect class=\"card\" x=\"120\" y=\"90\" width=\"400\" height=\"230\" "
+                        + "rx=\"14\" fill=\"#f4f7fb\" stroke=\"%s\" stroke-width=\"1.5\"/>",
+                BAR));
         svg.text(320, 140, "smallest multiple drawn", 16, MUTED, "middle", "card-label");
         svg.text(320, 215, r.smallest() == null ? "none" : grouped(r.smallest()), 56, INK, "middle", "card-value");
-        svg.text(320, 270, r.smallest() == null ? "no sample was a multiple of the factor"
-                : grouped(r.multiples()) + (r.multiples() == 1 ? " multiple" : " multiples") + " among the samples",
-                14, MUTED, "middle", "card-detail");
+        svg.text(
+                320,
+                270,
+                r.smallest() == null
+                        ? "no sample was a multiple of the factor"
+                        : grouped(r.multiples()) + (r.multiples() == 1 ? " multiple" : " multiples")
+                                + " among the samples",
+                14,
+                MUTED,
+                "middle",
+                "card-detail");
         return svg.end();
     }
 
@@ -404,8 +531,12 @@ public final class SvgPlot {
             svg.line(LEFT, y, RIGHT, y, GRID, 1, "grid");
             svg.text(LEFT - 8, y + 4, compact(t), 11, INK, "end", "y-label");
         }
-        svg.raw(String.format(Locale.ROOT, "<text class=\"y-title\" x=\"18\" y=\"%s\" font-size=\"12\" fill=\"%s\" "
-                + "text-anchor=\"middle\" transform=\"rotate(-90 18 %s)\">count</text>", px((TOP + BOTTOM) / 2), INK,
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<text class=\"y-title\" x=\"18\" y=\"%s\" font-size=\"12\" fill=\"%s\" "
+                        + "text-anchor=\"middle\" transform=\"rotate(-90 18 %s)\">count</text>",
+                px((TOP + BOTTOM) / 2),
+                INK,
                 px((TOP + BOTTOM) / 2)));
         return yMax;
     }
@@ -414,9 +545,17 @@ public final class SvgPlot {
     private static void bar(Svg svg, double x, double slot, long count, double yMax, String tooltip) {
         double gap = slot >= 6 ? Math.min(slot * 0.12, 4) : 0;
         double height = yMax > 0 ? count / yMax * (BOTTOM - TOP) : 0;
-        svg.raw(String.format(Locale.ROOT, "<rect class=\"bar\" data-count=\"%d\" x=\"%s\" y=\"%s\" width=\"%s\" "
-                + "height=\"%s\" fill=\"%s\"><title>%s</title></rect>", count, px(x + gap / 2), px(BOTTOM - height),
-                px(slot - gap), px(height), BAR, escape(tooltip)));
+        svg.raw(String.format(
+                Locale.ROOT,
+                "<rect class=\"bar\" data-count=\"%d\" x=\"%s\" y=\"%s\" width=\"%s\" "
+                        + "height=\"%s\" fill=\"%s\"><title>%s</title></rect>",
+                count,
+                px(x + gap / 2),
+                px(BOTTOM - height),
+                px(slot - gap),
+                px(height),
+                BAR,
+                escape(tooltip)));
     }
 
     private static void axes(Svg svg) {
@@ -461,8 +600,11 @@ public final class SvgPlot {
             value /= 1000;
             u++;
         }
-        String digits = value == Math.rint(value) ? String.format(Locale.ROOT, "%d", (long) value)
-                : String.format(Locale.ROOT, "%.3f", value).replaceAll("0+$", "").replaceAll("\\.$", "");
+        String digits = value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%d", (long) value)
+                : String.format(Locale.ROOT, "%.3f", value)
+                        .replaceAll("0+$", "")
+                        .replaceAll("\\.$", "");
         return digits + units[u];
     }
 
@@ -487,7 +629,8 @@ public final class SvgPlot {
             return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
         }
         // 1.50e-06 -> 1.5e-6
-        return String.format(Locale.ROOT, "%." + (digits - 1) + "e", value).replaceAll("\\.?0+e", "e")
+        return String.format(Locale.ROOT, "%." + (digits - 1) + "e", value)
+                .replaceAll("\\.?0+e", "e")
                 .replaceAll("e\\+?(-?)0*(\\d)", "e$1$2");
     }
 
@@ -522,7 +665,8 @@ public final class SvgPlot {
                 default -> {
                     if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
                         out.append('\uFFFD');
-                    } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    } else if (Character.isHighSurrogate(c)
+                            && i + 1 < text.length()
                             && Character.isLowSurrogate(text.charAt(i + 1))) {
                         out.append(c).append(text.charAt(++i));
                     } else if (Character.isSurrogate(c)) {
@@ -542,25 +686,53 @@ public final class SvgPlot {
         private final StringBuilder out = new StringBuilder(4096);
 
         Svg(String title, String subtitle) {
-            out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                    + "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"plot-title\" %s>\n",
-                    WIDTH, HEIGHT, WIDTH, HEIGHT, FONT));
-            out.append("<title id=\"plot-title\">").append(escape(title + " \u2014 " + subtitle)).append("</title>\n");
-            out.append(String.format(Locale.ROOT, "<rect class=\"background\" x=\"0\" y=\"0\" width=\"%d\" "
-                    + "height=\"%d\" fill=\"#ffffff\"/>\n", WIDTH, HEIGHT));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+                            + "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"plot-title\" %s>\n",
+                    WIDTH,
+                    HEIGHT,
+                    WIDTH,
+                    HEIGHT,
+                    FONT));
+            out.append("<title id=\"plot-title\">")
+                    .append(escape(title + " \u2014 " + subtitle))
+                    .append("</title>\n");
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<rect class=\"background\" x=\"0\" y=\"0\" width=\"%d\" " + "height=\"%d\" fill=\"#ffffff\"/>\n",
+                    WIDTH,
+                    HEIGHT));
             text(WIDTH / 2.0, 26, title, 16, INK, "middle", "title");
             text(WIDTH / 2.0, 46, subtitle, 12, MUTED, "middle", "subtitle");
         }
 
         void text(double x, double y, String text, int size, String fill, String anchor, String cls) {
-            out.append(String.format(Locale.ROOT, "<text class=\"%s\" x=\"%s\" y=\"%s\" font-size=\"%d\" "
-                    + "fill=\"%s\" text-anchor=\"%s\"%s>%s</text>\n", cls, px(x), px(y), size, fill, anchor,
-                    cls.equals("title") ? " font-weight=\"bold\"" : "", escape(text)));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<text class=\"%s\" x=\"%s\" y=\"%s\" font-size=\"%d\" "
+                            + "fill=\"%s\" text-anchor=\"%s\"%s>%s</text>\n",
+                    cls,
+                    px(x),
+                    px(y),
+                    size,
+                    fill,
+                    anchor,
+                    cls.equals("title") ? " font-weight=\"bold\"" : "",
+                    escape(text)));
         }
 
         void line(double x1, double y1, double x2, double y2, String stroke, double width, String cls) {
-            out.append(String.format(Locale.ROOT, "<line class=\"%s\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
-                    + "stroke=\"%s\" stroke-width=\"%s\"/>\n", cls, px(x1), px(y1), px(x2), px(y2), stroke,
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<line class=\"%s\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+                            + "stroke=\"%s\" stroke-width=\"%s\"/>\n",
+                    cls,
+                    px(x1),
+                    px(y1),
+                    px(x2),
+                    px(y2),
+                    stroke,
                     px(width)));
         }
 

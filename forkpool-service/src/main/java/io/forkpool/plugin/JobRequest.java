@@ -40,8 +40,9 @@ public final class JobRequest {
     /** {@code params} must be of the kind's request type with its defaults filled. */
     public static JobRequest of(JobKind<?, ?, ?> kind, Record params, Long seed) {
         if (!kind.requestType().isInstance(params)) {
-            throw new IllegalArgumentException("a " + kind.name() + " job needs a " + kind.requestType().getSimpleName()
-                    + ", not a " + params.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "a " + kind.name() + " job needs a " + kind.requestType().getSimpleName() + ", not a "
+                            + params.getClass().getSimpleName());
         }
         return new JobRequest(kind, params, seed);
     }
@@ -148,7 +149,9 @@ public final class JobRequest {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof JobRequest r && r.kind.getClass() == kind.getClass() && Objects.equals(r.seed, seed)
+        return other instanceof JobRequest r
+                && r.kind.getClass() == kind.getClass()
+                && Objects.equals(r.seed, seed)
                 && Arrays.deepEquals(RequestFields.values(r.params), RequestFields.values(params));
     }
 

@@ -95,7 +95,9 @@ public final class KindRegistry {
 
     /** Every kind, sorted by name. */
     public List<Installed> all() {
-        return kinds.values().stream().sorted(java.util.Comparator.comparing(i -> i.kind().name())).toList();
+        return kinds.values().stream()
+                .sorted(java.util.Comparator.comparing(i -> i.kind().name()))
+                .toList();
     }
 
     /** The names, sorted. */
@@ -118,8 +120,8 @@ public final class KindRegistry {
         try {
             name = kind.name();
             if (name == null || !NAME.matcher(name).matches()) {
-                throw new KindLoadException(source + ": kind " + kind.getClass().getName() + " has the name \""
-                        + name + "\"; a kind's name is 1-40 lower-case letters, digits and dashes, starting with a letter");
+                throw new KindLoadException(source + ": kind " + kind.getClass().getName() + " has the name \"" + name
+                        + "\"; a kind's name is 1-40 lower-case letters, digits and dashes, starting with a letter");
             }
             Class<? extends Record> request = kind.requestType();
             if (request == null || !request.isRecord()) {
@@ -136,20 +138,22 @@ public final class KindRegistry {
             } catch (KindLoadException e) {
                 throw new KindLoadException(source + ": kind " + name + ": " + e.getMessage(), e);
             }
-            Codec.ofRecord(request); // a request that cannot cross the worker pipe is refused here, not at its first job
+            Codec.ofRecord(
+                    request); // a request that cannot cross the worker pipe is refused here, not at its first job
             if (kind.example() == null) {
                 throw new KindLoadException(source + ": kind " + name + " has no example request");
             }
         } catch (KindLoadException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            throw new KindLoadException(source + ": kind " + kind.getClass().getName()
-                    + " is not usable: " + e.getMessage(), e);
+            throw new KindLoadException(
+                    source + ": kind " + kind.getClass().getName() + " is not usable: " + e.getMessage(), e);
         }
         Installed earlier = kinds.get(name);
         if (earlier != null) {
-            throw new KindLoadException("two kinds are named \"" + name + "\": " + earlier.kind().getClass().getName()
-                    + " (" + earlier.source() + ") and " + kind.getClass().getName() + " (" + source + ")");
+            throw new KindLoadException("two kinds are named \"" + name + "\": "
+                    + earlier.kind().getClass().getName() + " (" + earlier.source() + ") and "
+                    + kind.getClass().getName() + " (" + source + ")");
         }
         kinds.put(name, new Installed(kind, source));
     }
@@ -159,11 +163,14 @@ public final class KindRegistry {
             throw new KindLoadException("forkpool.kinds.dir " + dir + " is not a directory");
         }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
             for (Path jar : jars) {
                 try (var file = new JarFile(jar.toFile())) {
                     if (file.getEntry(SERVICE_FILE) == null) {
-                        throw new KindLoadException(jar.getFileName() + " is not a forkpool kind: it has no " + SERVICE_FILE);
+                        throw new KindLoadException(
+                                jar.getFileName() + " is not a forkpool kind: it has no " + SERVICE_FILE);
                     }
                 } catch (IOException e) {
                     throw new KindLoadException(jar.getFileName() + " is not a readable jar: " + e.getMessage(), e);

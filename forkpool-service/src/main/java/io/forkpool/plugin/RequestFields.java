@@ -18,8 +18,8 @@ import java.util.Set;
 public final class RequestFields {
 
     /** Boxed only: an absent field must be null, so that it can be required or take its default. */
-    private static final Set<Class<?>> SCALARS = Set.of(Long.class, Integer.class, Double.class, Boolean.class,
-            String.class);
+    private static final Set<Class<?>> SCALARS =
+            Set.of(Long.class, Integer.class, Double.class, Boolean.class, String.class);
 
     private RequestFields() {}
 
@@ -33,7 +33,8 @@ public final class RequestFields {
             Class<?> t = c.getType();
             if (t.isPrimitive()) {
                 throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: field "
-                        + c.getName() + " is a " + t.getName() + "; use its box (Long, Integer, Double, Boolean) so that"
+                        + c.getName() + " is a " + t.getName()
+                        + "; use its box (Long, Integer, Double, Boolean) so that"
                         + " an absent field is null and can be required or defaulted");
             }
             if (!SCALARS.contains(t) && !t.isEnum()) {
@@ -41,7 +42,9 @@ public final class RequestFields {
                         + c.getName() + " is a " + t.getSimpleName()
                         + "; a field is a whole number, a number, a boolean, a string or an enum");
             }
-            if (c.getName().equals("type") || c.getName().equals("seed") || c.getName().equals("timeoutSeconds")) {
+            if (c.getName().equals("type")
+                    || c.getName().equals("seed")
+                    || c.getName().equals("timeoutSeconds")) {
                 throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: field "
                         + c.getName() + " is forkpool's own");
             }
@@ -50,8 +53,9 @@ public final class RequestFields {
                 try {
                     parse(t, d.value());
                 } catch (RuntimeException e) {
-                    throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: the default \""
-                            + d.value() + "\" of field " + c.getName() + " is not a " + t.getSimpleName());
+                    throw new KindLoadException(
+                            "request " + type.getSimpleName() + " has no valid schema: the default \"" + d.value()
+                                    + "\" of field " + c.getName() + " is not a " + t.getSimpleName());
                 }
             }
             if (c.isAnnotationPresent(WorkUnits.class)) {
@@ -63,7 +67,8 @@ public final class RequestFields {
             }
         }
         if (units > 1) {
-            throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: more than one @WorkUnits field");
+            throw new KindLoadException(
+                    "request " + type.getSimpleName() + " has no valid schema: more than one @WorkUnits field");
         }
     }
 

@@ -31,6 +31,7 @@ final class JobEnds implements AutoCloseable {
     private final Map<String, Job.Snapshot> endedHere = lru(KEPT);
     /** Jobs whose last merge this replica sent: their waiters hear the answer, not the message. */
     private final Set<String> endingHere = ConcurrentHashMap.newKeySet();
+
     private StatefulRedisPubSubConnection<String, String> connection;
 
     /** The requests waiting for one job: one future for all of them, dropped when the last gives up. */
@@ -62,8 +63,12 @@ final class JobEnds implements AutoCloseable {
 
     /** Completes when the job ends: with the job if it ended on this replica, else with null (read it). */
     CompletableFuture<Job.Snapshot> waitFor(String id) {
-        return waiting.compute(id, (k, w) -> w == null ? new Waiting(new CompletableFuture<>(), 1)
-                : new Waiting(w.end(), w.count() + 1)).end();
+        return waiting.compute(
+                        id,
+                        (k, w) -> w == null
+                                ? new Waiting(new CompletableFuture<>(), 1)
+                                : new Waiting(w.end(), w.count() + 1))
+                .end();
     }
 
     void stopWaiting(String id) {

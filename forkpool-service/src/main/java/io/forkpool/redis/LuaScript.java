@@ -4,11 +4,11 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One Lua script, sent by its SHA-1 (EVALSHA): a few dozen bytes a call instead of the whole
@@ -30,18 +30,20 @@ record LuaScript(String body, String sha) {
     }
 
     /** The same without waiting: the answer completes the future on Lettuce's I/O thread. */
-    <T> CompletableFuture<T> runAsync(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
-            String... args) {
-        return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture().exceptionallyCompose(e ->
-                e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException
-                        ? redis.<T>eval(body, type, keys, args).toCompletableFuture()
-                        : CompletableFuture.failedFuture(e));
+    <T> CompletableFuture<T> runAsync(
+            RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+        return redis.<T>evalsha(sha, type, keys, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(
+                        e -> e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException
+                                ? redis.<T>eval(body, type, keys, args).toCompletableFuture()
+                                : CompletableFuture.failedFuture(e));
     }
 
     private static String sha1(String body) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
         }

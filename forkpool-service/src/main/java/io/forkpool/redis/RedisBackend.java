@@ -28,8 +28,13 @@ public final class RedisBackend {
     private RedisBackend() {}
 
     /** Connects lazily: a Redis that is down makes readiness DOWN and POSTs 503, not a failed start. */
-    public static Backend open(Environment env, ObjectMapper json, RequestBinder binder, JobSettings jobs,
-            ShardSettings shardSettings, ForkpoolMetrics metrics) {
+    public static Backend open(
+            Environment env,
+            ObjectMapper json,
+            RequestBinder binder,
+            JobSettings jobs,
+            ShardSettings shardSettings,
+            ForkpoolMetrics metrics) {
         var client = client(env);
         var keys = new RedisKeys(env.getProperty("forkpool.redis.key-prefix", "forkpool"));
         var redis = new RedisLink(client);
@@ -38,16 +43,20 @@ public final class RedisBackend {
         var store = new RedisJobStore(redis, ends, keys, json, binder, jobs);
         var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, metrics, consumerName());
         var beats = new WorkerBeats(redis, keys, shards.consumer());
-        return new Backend(store, shards, () -> {
-            beats.close();
-            shards.close();
-            store.close();
-            ends.close();
-            reader.close();
-            redis.close();
-            client.shutdown();
-            client.getResources().shutdown();
-        }, beats);
+        return new Backend(
+                store,
+                shards,
+                () -> {
+                    beats.close();
+                    shards.close();
+                    store.close();
+                    ends.close();
+                    reader.close();
+                    redis.close();
+                    client.shutdown();
+                    client.getResources().shutdown();
+                },
+                beats);
     }
 
     private static RedisClient client(Environment env) {
@@ -63,13 +72,17 @@ public final class RedisBackend {
         }
         // Reconnect attempts back off from 10 ms to at most 1 s (Lettuce's default goes to 30 s):
         // a replica is ready again within about a second of Redis's return.
-        var resources = ClientResources.builder().reconnectDelay(
-                Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
+        var resources = ClientResources.builder()
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
         var client = RedisClient.create(resources, uri.build());
         // Fail at once while disconnected (POST → 503, readiness DOWN) instead of queueing commands.
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
         return client;
     }
 
@@ -81,6 +94,7 @@ public final class RedisBackend {
         } catch (Exception e) {
             host = "replica";
         }
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 }

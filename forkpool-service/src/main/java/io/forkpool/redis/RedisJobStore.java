@@ -9,27 +9,27 @@ import io.forkpool.job.JobStore;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import io.lettuce.core.StreamMessage;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,13 +58,19 @@ public final class RedisJobStore implements JobStore {
     private final RequestBinder binder;
     private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
     /** Runs what answers of asynchronous scripts lead to, off Lettuce's I/O thread. */
-    private final Executor notices =
-            Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("redis-notices").factory());
-    private volatile Consumer<Job.Snapshot> listener = s -> {};
-    private final ScheduledExecutorService deadlines =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-deadlines").factory());
+    private final Executor notices = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("redis-notices").factory());
 
-    RedisJobStore(RedisLink redis, JobEnds ends, RedisKeys keys, ObjectMapper json, RequestBinder binder,
+    private volatile Consumer<Job.Snapshot> listener = s -> {};
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("job-deadlines").factory());
+
+    RedisJobStore(
+            RedisLink redis,
+            JobEnds ends,
+            RedisKeys keys,
+            ObjectMapper json,
+            RequestBinder binder,
             JobSettings settings) {
         this.redis = redis;
         this.ends = ends;
@@ -72,10 +78,10 @@ public final class RedisJobStore implements JobStore {
         this.keys = keys;
         this.json = json;
         this.settings = settings;
-        deadlines.scheduleWithFixedDelay(this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(),
-                TimeUnit.MILLISECONDS);
-        deadlines.scheduleWithFixedDelay(this::finishStranded, STRANDED_SWEEP.toMillis(), STRANDED_SWEEP.toMillis(),
-                TimeUnit.MILLISECONDS);
+        deadlines.scheduleWithFixedDelay(
+                this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        deadlines.scheduleWithFixedDelay(
+                this::finishStranded, STRANDED_SWEEP.toMillis(), STRANDED_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops the deadline timers (the backend closes). */
@@ -89,28 +95,59 @@ public final class RedisJobStore implements JobStore {
     @Override
     public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
         Instant now = Instant.now();
-        var args = new ArrayList<>(List.of(id, Integer.toString(maxActive), Long.toString(now.toEpochMilli()),
-                Integer.toString(FIRST_FEED), key == null ? "" : key.body(),
+        var args = new ArrayList<>(List.of(
+                id,
+                Integer.toString(maxActive),
+                Long.toString(now.toEpochMilli()),
+                Integer.toString(FIRST_FEED),
+                key == null ? "" : key.body(),
                 timeoutSeconds == null ? "" : Long.toString(now.toEpochMilli() + timeoutSeconds * 1000L),
-                "id", id, "type", request.type(), "request", json.writeValueAsString(request),
-                "status", JobStatus.QUEUED.name(), "total", Integer.toString(request.shardCount()),
-                "next", "0", "done", "0", "computeNanos", "0", "submittedAt", now.toString()));
+                "id",
+                id,
+                "type",
+                request.type(),
+                "request",
+                json.writeValueAsString(request),
+                "status",
+                JobStatus.QUEUED.name(),
+                "total",
+                Integer.toString(request.shardCount()),
+                "next",
+                "0",
+                "done",
+                "0",
+                "computeNanos",
+                "0",
+                "submittedAt",
+                now.toString()));
         if (timeoutSeconds != null) {
             args.add("timeoutSeconds");
             args.add(timeoutSeconds.toString());
         }
-        List<Object> answer = call(() -> Scripts.SUBMIT.run(redis.sync(), ScriptOutputType.MULTI,
-                new String[] {keys.job(id), keys.jobs(), keys.unfinished(), keys.feed(), keys.shards(),
-                        keys.deadlines(), keys.idempotency(key == null ? "-" : digest(key.key()))},
+        List<Object> answer = call(() -> Scripts.SUBMIT.run(
+                redis.sync(),
+                ScriptOutputType.MULTI,
+                new String[] {
+                    keys.job(id),
+                    keys.jobs(),
+                    keys.unfinished(),
+                    keys.feed(),
+                    keys.shards(),
+                    keys.deadlines(),
+                    keys.idempotency(key == null ? "-" : digest(key.key()))
+                },
                 args.toArray(String[]::new)));
         switch (((Long) answer.getFirst()).intValue()) {
-            case 0 -> throw new JobRejectedException.Full("queue_full",
-                    "the service already has " + maxActive + " jobs queued or running");
+            case 0 ->
+                throw new JobRejectedException.Full(
+                        "queue_full", "the service already has " + maxActive + " jobs queued or running");
             case 2 -> {
                 String held = (String) answer.get(1);
                 // expired between the script and this read: as good as gone, say so as unavailable
-                return find(held).orElseThrow(() -> new JobRejectedException.Full("store_unavailable",
-                        "the job of this Idempotency-Key has just expired; send it again"));
+                return find(held)
+                        .orElseThrow(() -> new JobRejectedException.Full(
+                                "store_unavailable",
+                                "the job of this Idempotency-Key has just expired; send it again"));
             }
             case 3 -> throw new JobRejectedException.KeyReused();
             default -> {
@@ -121,15 +158,15 @@ public final class RedisJobStore implements JobStore {
         if (timeoutSeconds != null) {
             deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
         }
-        return new Job.Snapshot(id, request, timeoutSeconds, JobStatus.QUEUED, 0, request.shardCount(), null, null,
-                now, null, null, 0);
+        return new Job.Snapshot(
+                id, request, timeoutSeconds, JobStatus.QUEUED, 0, request.shardCount(), null, null, now, null, null, 0);
     }
 
     /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */
     private static String digest(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -141,10 +178,16 @@ public final class RedisJobStore implements JobStore {
      */
     void enforceDeadlines() {
         try {
-            List<String> ended = Scripts.DEADLINES.run(redis.sync(), ScriptOutputType.MULTI,
+            List<String> ended = Scripts.DEADLINES.run(
+                    redis.sync(),
+                    ScriptOutputType.MULTI,
                     new String[] {keys.deadlines(), keys.unfinished(), keys.feed()},
-                    Long.toString(System.currentTimeMillis()), keys.jobPrefix(), Instant.now().toString(), ttl(),
-                    keys.ends(), "100");
+                    Long.toString(System.currentTimeMillis()),
+                    keys.jobPrefix(),
+                    Instant.now().toString(),
+                    ttl(),
+                    keys.ends(),
+                    "100");
             for (String id : ended) {
                 log.info("job {} timed out", id);
                 find(id).ifPresent(job -> {
@@ -164,8 +207,8 @@ public final class RedisJobStore implements JobStore {
      */
     void finishStranded() {
         try {
-            List<String> ids = Scripts.STRANDED.run(redis.sync(), ScriptOutputType.MULTI,
-                    new String[] {keys.unfinished()}, keys.jobPrefix());
+            List<String> ids = Scripts.STRANDED.run(
+                    redis.sync(), ScriptOutputType.MULTI, new String[] {keys.unfinished()}, keys.jobPrefix());
             for (String id : ids) {
                 log.info("job {}: every shard merged but not ended; ending it here", id);
                 complete(id, new ArrayList<Object>(redis.sync().hvals(keys.sum(id))));
@@ -177,8 +220,12 @@ public final class RedisJobStore implements JobStore {
 
     /** Puts up to {@code n} more shards of the unfed jobs on the stream; how many it put. */
     long feed(int n) {
-        return Scripts.FEED.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.feed(), keys.shards()},
-                Integer.toString(n), keys.jobPrefix());
+        return Scripts.FEED.run(
+                redis.sync(),
+                ScriptOutputType.INTEGER,
+                new String[] {keys.feed(), keys.shards()},
+                Integer.toString(n),
+                keys.jobPrefix());
     }
 
     @Override
@@ -194,20 +241,36 @@ public final class RedisJobStore implements JobStore {
         JobRequest request = request(id, f.get("request"));
         JobStatus status = JobStatus.valueOf(f.get("status"));
         Record result = status == JobStatus.SUCCEEDED && f.containsKey("merged")
-                ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged")))) : null;
-        return Optional.of(new Job.Snapshot(id, request,
-                f.containsKey("timeoutSeconds") ? Integer.valueOf(f.get("timeoutSeconds")) : null, status,
-                Integer.parseInt(f.get("done")), Integer.parseInt(f.get("total")), result, f.get("error"),
-                instant(f.get("submittedAt")), instant(f.get("startedAt")), instant(f.get("finishedAt")),
+                ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged"))))
+                : null;
+        return Optional.of(new Job.Snapshot(
+                id,
+                request,
+                f.containsKey("timeoutSeconds") ? Integer.valueOf(f.get("timeoutSeconds")) : null,
+                status,
+                Integer.parseInt(f.get("done")),
+                Integer.parseInt(f.get("total")),
+                result,
+                f.get("error"),
+                instant(f.get("submittedAt")),
+                instant(f.get("startedAt")),
+                instant(f.get("finishedAt")),
                 Long.parseLong(f.get("computeNanos"))));
     }
 
     @Override
     public Page page(JobStatus status, String type, int page, int size) {
-        List<String> ids = call(() -> Scripts.PAGE.run(redis.sync(), ScriptOutputType.MULTI,
-                new String[] {keys.jobs()}, keys.jobPrefix(), status == null ? "" : status.name(),
-                type == null ? "" : type, Long.toString((long) page * size), Integer.toString(size)));
-        var jobs = ids.stream().skip(1).map(this::find).flatMap(Optional::stream).toList();
+        List<String> ids = call(() -> Scripts.PAGE.run(
+                redis.sync(),
+                ScriptOutputType.MULTI,
+                new String[] {keys.jobs()},
+                keys.jobPrefix(),
+                status == null ? "" : status.name(),
+                type == null ? "" : type,
+                Long.toString((long) page * size),
+                Integer.toString(size)));
+        var jobs =
+                ids.stream().skip(1).map(this::find).flatMap(Optional::stream).toList();
         return new Page(jobs, Long.parseLong(ids.getFirst()));
     }
 
@@ -281,8 +344,13 @@ public final class RedisJobStore implements JobStore {
     @Override
     public void expire() {
         try {
-            Scripts.SWEEP.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.jobs()}, keys.jobPrefix(),
-                    Long.toString(System.currentTimeMillis() - settings.retention().toMillis()));
+            Scripts.SWEEP.run(
+                    redis.sync(),
+                    ScriptOutputType.INTEGER,
+                    new String[] {keys.jobs()},
+                    keys.jobPrefix(),
+                    Long.toString(
+                            System.currentTimeMillis() - settings.retention().toMillis()));
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }
@@ -322,25 +390,42 @@ public final class RedisJobStore implements JobStore {
 
     /** Up to {@code n} shards for {@code consumer} (the TAKE script), and {@code ahead} more if waiting unread. */
     List<Delivery> take(String consumer, int n, int ahead) {
-        return accepted(Scripts.TAKE.run(redis.sync(), ScriptOutputType.MULTI,
-                new String[] {keys.shards(), keys.feed()}, keys.group(), consumer, Integer.toString(n),
-                keys.jobPrefix(), Instant.now().toString(), Integer.toString(ahead)));
+        return accepted(Scripts.TAKE.run(
+                redis.sync(),
+                ScriptOutputType.MULTI,
+                new String[] {keys.shards(), keys.feed()},
+                keys.group(),
+                consumer,
+                Integer.toString(n),
+                keys.jobPrefix(),
+                Instant.now().toString(),
+                Integer.toString(ahead)));
     }
 
     /** The same without waiting; {@code then} gets the shards on a thread of this store, not Lettuce's. */
     void takeAhead(String consumer, int ahead, Consumer<List<Delivery>> then) {
-        Scripts.TAKE.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI,
-                new String[] {keys.shards(), keys.feed()}, keys.group(), consumer, "0", keys.jobPrefix(),
-                Instant.now().toString(), Integer.toString(ahead))
-                .handleAsync((reply, e) -> {
-                    List<Delivery> taken = List.of();
-                    try {
-                        taken = e == null ? accepted(reply) : taken;
-                    } finally {
-                        then.accept(taken);
-                    }
-                    return null;
-                }, notices);
+        Scripts.TAKE
+                .<List<Object>>runAsync(
+                        redis.async(),
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.shards(), keys.feed()},
+                        keys.group(),
+                        consumer,
+                        "0",
+                        keys.jobPrefix(),
+                        Instant.now().toString(),
+                        Integer.toString(ahead))
+                .handleAsync(
+                        (reply, e) -> {
+                            List<Delivery> taken = List.of();
+                            try {
+                                taken = e == null ? accepted(reply) : taken;
+                            } finally {
+                                then.accept(taken);
+                            }
+                            return null;
+                        },
+                        notices);
     }
 
     /**
@@ -350,7 +435,8 @@ public final class RedisJobStore implements JobStore {
      * its merge is a no-op.
      */
     List<Delivery> accept(List<StreamMessage<String, String>> read) {
-        var args = new ArrayList<>(List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
+        var args = new ArrayList<>(
+                List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
         var out = new ArrayList<Delivery>();
         for (var m : read) {
             String job = m.getBody().get("job");
@@ -362,8 +448,14 @@ public final class RedisJobStore implements JobStore {
                 out.add(new Delivery(m.getId(), job, Integer.parseInt(shard)));
             }
         }
-        Scripts.ACCEPT.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI, new String[] {keys.shards()},
-                args.toArray(String[]::new)).thenAcceptAsync(this::accepted, notices).exceptionally(e -> {
+        Scripts.ACCEPT
+                .<List<Object>>runAsync(
+                        redis.async(),
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.shards()},
+                        args.toArray(String[]::new))
+                .thenAcceptAsync(this::accepted, notices)
+                .exceptionally(e -> {
                     log.debug("could not start jobs of read shards: {}", e.getMessage());
                     return null;
                 });
@@ -377,13 +469,24 @@ public final class RedisJobStore implements JobStore {
         for (int i = 0; i < started; i++) {
             String id = (String) reply.get(1 + 2 * i);
             JobRequest request = request(id);
-            listener.accept(new Job.Snapshot(id, request, null, JobStatus.RUNNING, 0, request.shardCount(), null,
-                    null, instant((String) reply.get(2 + 2 * i)), now, null, 0));
+            listener.accept(new Job.Snapshot(
+                    id,
+                    request,
+                    null,
+                    JobStatus.RUNNING,
+                    0,
+                    request.shardCount(),
+                    null,
+                    null,
+                    instant((String) reply.get(2 + 2 * i)),
+                    now,
+                    null,
+                    0));
         }
         var out = new ArrayList<Delivery>();
         for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {
-            out.add(new Delivery((String) reply.get(i), (String) reply.get(i + 1),
-                    Integer.parseInt((String) reply.get(i + 2))));
+            out.add(new Delivery(
+                    (String) reply.get(i), (String) reply.get(i + 1), Integer.parseInt((String) reply.get(i + 2))));
         }
         return out;
     }
@@ -398,7 +501,12 @@ public final class RedisJobStore implements JobStore {
      * shard. Does not wait for Redis: the worker's reader thread goes on to its next answer while
      * the merges of this replica go out pipelined, in order, on one connection.
      */
-    void merge(String entry, String id, int shard, byte[] partial, long computeNanos,
+    void merge(
+            String entry,
+            String id,
+            int shard,
+            byte[] partial,
+            long computeNanos,
             io.forkpool.dispatch.ShardAttempt done) {
         JobRequest request = request(id);
         if (done != null && summarised(request)) {
@@ -408,12 +516,33 @@ public final class RedisJobStore implements JobStore {
         if (!whole.isEmpty()) {
             ends.endingHere(id);
         }
-        Scripts.MERGE.<List<Object>>runAsync(redis.async(), ScriptOutputType.MULTI,
-                new String[] {keys.job(id), keys.merged(id), keys.sum(id), keys.shards(), keys.unfinished(),
-                        keys.feed(), keys.deadlines(), keys.tries(id)},
-                keys.group(), entry, Integer.toString(shard), Long.toString(computeNanos),
-                Base64.getEncoder().encodeToString(partial), id, whole, Instant.now().toString(), ttl(), keys.ends(),
-                done == null ? "" : ShardTries.entry(done), Integer.toString(ShardTries.CAP), tries().ttlSeconds())
+        Scripts.MERGE
+                .<List<Object>>runAsync(
+                        redis.async(),
+                        ScriptOutputType.MULTI,
+                        new String[] {
+                            keys.job(id),
+                            keys.merged(id),
+                            keys.sum(id),
+                            keys.shards(),
+                            keys.unfinished(),
+                            keys.feed(),
+                            keys.deadlines(),
+                            keys.tries(id)
+                        },
+                        keys.group(),
+                        entry,
+                        Integer.toString(shard),
+                        Long.toString(computeNanos),
+                        Base64.getEncoder().encodeToString(partial),
+                        id,
+                        whole,
+                        Instant.now().toString(),
+                        ttl(),
+                        keys.ends(),
+                        done == null ? "" : ShardTries.entry(done),
+                        Integer.toString(ShardTries.CAP),
+                        tries().ttlSeconds())
                 .thenAccept(outcome -> {
                     long code = (Long) outcome.getFirst();
                     if (code == 1) { // Java merges, then END: not on Lettuce's I/O thread
@@ -423,7 +552,8 @@ public final class RedisJobStore implements JobStore {
                     } else if (!whole.isEmpty()) {
                         ends.notEndingHere(id);
                     }
-                }).exceptionally(e -> {
+                })
+                .exceptionally(e -> {
                     ends.notEndingHere(id);
                     // the entry stays pending: a replica reclaims it after the shard timeout
                     log.warn("could not merge shard {} of job {}: {}", shard, id, e.getMessage());
@@ -457,7 +587,11 @@ public final class RedisJobStore implements JobStore {
             request.finish(sum); // a result that cannot be made fails the job here, not on each GET
             merged = request.encodePartial(sum);
         } catch (RuntimeException e) {
-            end(id, JobStatus.FAILED, "kind " + request.type() + ": could not finish the result: " + e.getMessage(), "");
+            end(
+                    id,
+                    JobStatus.FAILED,
+                    "kind " + request.type() + ": could not finish the result: " + e.getMessage(),
+                    "");
             return;
         }
         end(id, JobStatus.SUCCEEDED, "", Base64.getEncoder().encodeToString(merged));
@@ -468,9 +602,17 @@ public final class RedisJobStore implements JobStore {
     }
 
     private boolean end(String id, JobStatus status, String problem, String merged) {
-        List<Object> fields = call(() -> Scripts.END.run(redis.sync(), ScriptOutputType.MULTI,
+        List<Object> fields = call(() -> Scripts.END.run(
+                redis.sync(),
+                ScriptOutputType.MULTI,
                 new String[] {keys.job(id), keys.unfinished(), keys.feed(), keys.deadlines()},
-                id, status.name(), problem, Instant.now().toString(), ttl(), merged, keys.ends()));
+                id,
+                status.name(),
+                problem,
+                Instant.now().toString(),
+                ttl(),
+                merged,
+                keys.ends()));
         if (fields.isEmpty()) {
             return false;
         }

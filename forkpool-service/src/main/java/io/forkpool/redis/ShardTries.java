@@ -39,8 +39,15 @@ final class ShardTries {
 
     /** One try as the list keeps it (MERGE appends a shard's successful try the same way). */
     static String entry(ShardAttempt a) {
-        return String.join("|", Integer.toString(a.shard()), Integer.toString(a.attempt()),
-                Integer.toString(a.worker()), Long.toString(a.pid()), micros(a.start()), micros(a.end()), a.outcome(),
+        return String.join(
+                "|",
+                Integer.toString(a.shard()),
+                Integer.toString(a.attempt()),
+                Integer.toString(a.worker()),
+                Long.toString(a.pid()),
+                micros(a.start()),
+                micros(a.end()),
+                a.outcome(),
                 a.replica() == null ? "" : a.replica());
     }
 
@@ -52,8 +59,13 @@ final class ShardTries {
     void record(String job, ShardAttempt a) {
         String entry = entry(a);
         try {
-            RECORD.runAsync(redis.async(), ScriptOutputType.INTEGER, new String[] {keys.tries(job)}, entry,
-                    Integer.toString(CAP), ttlSeconds());
+            RECORD.runAsync(
+                    redis.async(),
+                    ScriptOutputType.INTEGER,
+                    new String[] {keys.tries(job)},
+                    entry,
+                    Integer.toString(CAP),
+                    ttlSeconds());
         } catch (RedisException e) {
             // Redis is down: the job's merge reports it; a timeline missing a try is the lesser loss
         }
@@ -64,8 +76,15 @@ final class ShardTries {
         var tries = new ArrayList<ShardAttempt>();
         for (String entry : redis.sync().lrange(keys.tries(job), 0, -1)) {
             String[] f = entry.split("\\|", -1);
-            tries.add(new ShardAttempt(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-                    Long.parseLong(f[3]), f[7].isEmpty() ? null : f[7], instant(f[4]), instant(f[5]), f[6]));
+            tries.add(new ShardAttempt(
+                    Integer.parseInt(f[0]),
+                    Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]),
+                    Long.parseLong(f[3]),
+                    f[7].isEmpty() ? null : f[7],
+                    instant(f[4]),
+                    instant(f[5]),
+                    f[6]));
         }
         return new ShardLog.View(tries.size(), List.copyOf(tries), null);
     }

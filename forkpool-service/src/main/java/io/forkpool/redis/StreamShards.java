@@ -1,9 +1,9 @@
 package io.forkpool.redis;
 
 import io.forkpool.dispatch.ShardSettings;
+import io.forkpool.dispatch.ShardSink;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
-import io.forkpool.dispatch.ShardSink;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.Consumer;
@@ -43,6 +43,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
     private static final Duration DRY = Duration.ofMillis(20);
     /** Shards shorter than this are read one ahead (a loopback round trip is ~0.1 ms, more under load). */
     private static final Duration READ_AHEAD_BELOW = Duration.ofMillis(5);
+
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration HEARTBEAT_TTL = Duration.ofSeconds(5);
 
@@ -55,21 +56,30 @@ final class StreamShards implements ShardTransport, AutoCloseable {
     private final ForkpoolMetrics metrics;
     private final String consumer;
     private final LinkedBlockingDeque<ShardTask> local = new LinkedBlockingDeque<>();
-    private final ScheduledExecutorService housekeeping =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("redis-housekeeping").factory());
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("redis-housekeeping").factory());
     private volatile boolean groupReady;
     private volatile boolean blocked;
     /** Whether the last read found entries waiting unread: only then is there one to read ahead. */
     private volatile boolean backlog;
+
     private volatile long dryAtNanos;
     private final AtomicBoolean readingAhead = new AtomicBoolean();
     /** Compute time of this replica's recent shards (moving average); none yet: read nothing ahead. */
     private volatile long recentShardNanos = Long.MAX_VALUE;
+
     private long nextReclaimNanos;
     private long lastWarnNanos;
 
-    StreamShards(RedisLink redis, RedisLink reader, JobEnds ends, RedisKeys keys, RedisJobStore jobs,
-            ShardSettings settings, ForkpoolMetrics metrics, String consumer) {
+    StreamShards(
+            RedisLink redis,
+            RedisLink reader,
+            JobEnds ends,
+            RedisKeys keys,
+            RedisJobStore jobs,
+            ShardSettings settings,
+            ForkpoolMetrics metrics,
+            String consumer) {
         this.metrics = metrics;
         this.ends = ends;
         this.redis = redis;
@@ -126,9 +136,11 @@ final class StreamShards implements ShardTransport, AutoCloseable {
                     List<StreamMessage<String, String>> read;
                     blocked = true; // a worker is idle here: no reading ahead
                     try {
-                        read = reader.sync().xreadgroup(Consumer.from(keys.group(), consumer),
-                                XReadArgs.Builder.count(count).block(BLOCK),
-                                XReadArgs.StreamOffset.lastConsumed(keys.shards()));
+                        read = reader.sync()
+                                .xreadgroup(
+                                        Consumer.from(keys.group(), consumer),
+                                        XReadArgs.Builder.count(count).block(BLOCK),
+                                        XReadArgs.StreamOffset.lastConsumed(keys.shards()));
                     } finally {
                         blocked = false;
                     }
@@ -223,21 +235,30 @@ final class StreamShards implements ShardTransport, AutoCloseable {
 
     /** Entries idle past a shard's deadline (their replica died or hangs) come here. */
     private void reclaim(int count) {
-        var claimed = redis.sync().xautoclaim(keys.shards(), XAutoClaimArgs.Builder
-                .xautoclaim(Consumer.from(keys.group(), consumer), reclaimAfter(), "0-0").count(count));
+        var claimed = redis.sync()
+                .xautoclaim(
+                        keys.shards(),
+                        XAutoClaimArgs.Builder.xautoclaim(Consumer.from(keys.group(), consumer), reclaimAfter(), "0-0")
+                                .count(count));
         var live = new ArrayList<StreamMessage<String, String>>();
         var deliveries = new HashMap<String, Long>();
         for (var m : claimed.getMessages()) {
             if (m.getBody() == null || m.getBody().isEmpty()) {
                 continue; // deleted meanwhile
             }
-            var pending = redis.sync().xpending(keys.shards(), keys.group(),
-                    Range.create(m.getId(), m.getId()), Limit.from(1));
+            var pending = redis.sync()
+                    .xpending(keys.shards(), keys.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
             long delivered = pending.isEmpty() ? 1 : pending.getFirst().getRedeliveryCount();
-            log.info("reclaimed shard {} of job {} (delivery {})", m.getBody().get("shard"), m.getBody().get("job"),
+            log.info(
+                    "reclaimed shard {} of job {} (delivery {})",
+                    m.getBody().get("shard"),
+                    m.getBody().get("job"),
                     delivered);
             if (delivered > settings.maxAttempts()) {
-                deadLetter(m.getId(), m.getBody().get("job"), Integer.parseInt(m.getBody().get("shard")),
+                deadLetter(
+                        m.getId(),
+                        m.getBody().get("job"),
+                        Integer.parseInt(m.getBody().get("shard")),
                         "delivered " + delivered + " times without an answer");
             } else {
                 metrics.shardRetried("reclaimed"); // its replica died, hangs or lost Redis
@@ -258,8 +279,17 @@ final class StreamShards implements ShardTransport, AutoCloseable {
 
     private void deadLetter(String entry, String job, int shard, String problem) {
         var sync = redis.sync();
-        sync.xadd(keys.deadLetters(), XAddArgs.Builder.maxlen(10_000).approximateTrimming(),
-                "job", job, "shard", Integer.toString(shard), "reason", problem, "consumer", consumer);
+        sync.xadd(
+                keys.deadLetters(),
+                XAddArgs.Builder.maxlen(10_000).approximateTrimming(),
+                "job",
+                job,
+                "shard",
+                Integer.toString(shard),
+                "reason",
+                problem,
+                "consumer",
+                consumer);
         sync.xack(keys.shards(), keys.group(), entry);
         sync.xdel(keys.shards(), entry);
         log.warn("shard {} of job {} dead-lettered: {}", shard, job, problem);
@@ -271,8 +301,11 @@ final class StreamShards implements ShardTransport, AutoCloseable {
             return;
         }
         try {
-            redis.sync().xgroupCreate(XReadArgs.StreamOffset.from(keys.shards(), "0"), keys.group(),
-                    XGroupCreateArgs.Builder.mkstream());
+            redis.sync()
+                    .xgroupCreate(
+                            XReadArgs.StreamOffset.from(keys.shards(), "0"),
+                            keys.group(),
+                            XGroupCreateArgs.Builder.mkstream());
         } catch (RedisBusyException e) {
             // BUSYGROUP: another replica made it
         }
@@ -305,8 +338,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
                         pending = ((Number) fields.get(i + 1)).longValue();
                     }
                 }
-                if (name != null && !name.equals(consumer) && pending == 0
-                        && sync.exists(keys.heartbeat(name)) == 0) {
+                if (name != null && !name.equals(consumer) && pending == 0 && sync.exists(keys.heartbeat(name)) == 0) {
                     sync.xgroupDelconsumer(keys.shards(), Consumer.from(keys.group(), name));
                     log.info("removed consumer {} of a replica that is gone", name);
                 }

@@ -124,8 +124,9 @@ final class TrySummaries implements AutoCloseable {
             return size() > GRIDS;
         }
     };
-    private final ScheduledExecutorService flusher =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("redis-try-summaries").factory());
+
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("redis-try-summaries").factory());
 
     TrySummaries(RedisLink redis, RedisKeys keys, Duration retention) {
         this.redis = redis;
@@ -173,10 +174,18 @@ final class TrySummaries implements AutoCloseable {
         var inits = new HashMap<String, CompletableFuture<List<Object>>>();
         jobs.forEach((job, tries) -> {
             if (!grids.containsKey(job)) {
-                long origin = tries.stream().mapToLong(a -> micros(a.start())).min().orElseThrow();
+                long origin =
+                        tries.stream().mapToLong(a -> micros(a.start())).min().orElseThrow();
                 scripts.incrementAndGet();
-                inits.put(job, INIT.runAsync(redis.async(), ScriptOutputType.MULTI, new String[] {summaryKey(job)},
-                        Long.toString(origin), Long.toString(FIRST_BUCKET_MICROS), ttlSeconds));
+                inits.put(
+                        job,
+                        INIT.runAsync(
+                                redis.async(),
+                                ScriptOutputType.MULTI,
+                                new String[] {summaryKey(job)},
+                                Long.toString(origin),
+                                Long.toString(FIRST_BUCKET_MICROS),
+                                ttlSeconds));
             }
         });
         inits.forEach((job, answer) -> {
@@ -221,7 +230,8 @@ final class TrySummaries implements AutoCloseable {
     /** The ADD script's arguments: the tries summed per lane, and per lane and bucket at the width they need. */
     static String[] sums(List<ShardAttempt> tries, long origin, long knownWidth) {
         long width = knownWidth;
-        long lastEnd = tries.stream().mapToLong(a -> micros(a.end()) - origin).max().orElse(0);
+        long lastEnd =
+                tries.stream().mapToLong(a -> micros(a.end()) - origin).max().orElse(0);
         while (lastEnd >= width * BUCKETS) {
             width *= 2;
         }
@@ -306,15 +316,28 @@ final class TrySummaries implements AutoCloseable {
         if (tries <= listed.attempts() && listed.detail() != null) {
             return listed; // the list has them all: every try one by one
         }
-        var views = lanes.values().stream().filter(l -> l.tries > 0).sorted(Comparator.comparingLong((LaneSums l) -> l.first)
-                .thenComparing(l -> l.key)).map(l -> l.view(w)).toList();
+        var views = lanes.values().stream()
+                .filter(l -> l.tries > 0)
+                .sorted(Comparator.comparingLong((LaneSums l) -> l.first).thenComparing(l -> l.key))
+                .map(l -> l.view(w))
+                .toList();
         var marks = new ArrayList<ShardAttempt>();
         if (listed.detail() != null) {
-            listed.detail().stream().filter(a -> !a.succeeded()).limit(MARKS_CAP).forEach(marks::add);
+            listed.detail().stream()
+                    .filter(a -> !a.succeeded())
+                    .limit(MARKS_CAP)
+                    .forEach(marks::add);
         }
         long failed = lanes.values().stream().mapToLong(l -> l.failed).sum();
-        return new ShardLog.View(tries, null, new ShardLog.SummaryView(instant(Long.parseLong(origin)),
-                Duration.of(w, ChronoUnit.MICROS), views, List.copyOf(marks), Math.max(0, failed - marks.size())));
+        return new ShardLog.View(
+                tries,
+                null,
+                new ShardLog.SummaryView(
+                        instant(Long.parseLong(origin)),
+                        Duration.of(w, ChronoUnit.MICROS),
+                        views,
+                        List.copyOf(marks),
+                        Math.max(0, failed - marks.size())));
     }
 
     @Override
@@ -364,8 +387,14 @@ final class TrySummaries implements AutoCloseable {
             for (int b = 0; b < BUCKETS; b++) {
                 busyShare[b] = Math.min(1.0, buckets[b] / (double) width);
             }
-            return new ShardLog.Lane(Integer.parseInt(f[0]), Long.parseLong(f[1]), f[2].isEmpty() ? null : f[2],
-                    tries, failed, Duration.of(busy, ChronoUnit.MICROS), busyShare);
+            return new ShardLog.Lane(
+                    Integer.parseInt(f[0]),
+                    Long.parseLong(f[1]),
+                    f[2].isEmpty() ? null : f[2],
+                    tries,
+                    failed,
+                    Duration.of(busy, ChronoUnit.MICROS),
+                    busyShare);
         }
     }
 }

@@ -54,8 +54,8 @@ final class WorkerBeats implements WorkerDirectory, AutoCloseable {
     private final RedisLink redis;
     private final String set;
     private final String replica;
-    private final ScheduledExecutorService beats =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("redis-worker-beats").factory());
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("redis-worker-beats").factory());
     private volatile boolean started;
     private long lastWarnNanos;
 
@@ -86,8 +86,13 @@ final class WorkerBeats implements WorkerDirectory, AutoCloseable {
     private void beat(Supplier<String> workers) {
         try {
             String json = workers.get();
-            BEAT.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {key(replica), set}, json,
-                    Long.toString(TTL.toMillis()), replica);
+            BEAT.run(
+                    redis.sync(),
+                    ScriptOutputType.INTEGER,
+                    new String[] {key(replica), set},
+                    json,
+                    Long.toString(TTL.toMillis()),
+                    replica);
         } catch (RuntimeException e) {
             if (System.nanoTime() - lastWarnNanos > TimeUnit.SECONDS.toNanos(30)) {
                 lastWarnNanos = System.nanoTime();

@@ -54,14 +54,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
         this.json = json;
         this.keyDigests = settings.apiKeys().stream().map(ApiKeyFilter::sha256).toList();
         if (!keyDigests.isEmpty()) {
-            log.info("API keys on: {} key(s); health, Prometheus, Swagger UI and OpenAPI stay open",
-                    keyDigests.size());
+            log.info("API keys on: {} key(s); health, Prometheus, Swagger UI and OpenAPI stay open", keyDigests.size());
         }
     }
 
     /** Paths that never need a key: probes, scrapes and the API's documentation. */
     static boolean open(String path) {
-        return path.equals("/actuator/health") || path.startsWith("/actuator/health/")
+        return path.equals("/actuator/health")
+                || path.startsWith("/actuator/health/")
                 || path.equals("/actuator/prometheus")
                 || path.startsWith("/swagger-ui")
                 || path.startsWith("/v3/api-docs")
@@ -70,7 +70,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     /** The dashboard's page, its files and libraries carry no data: the page asks for a key and sends it. */
     private static boolean dashboardPage(String path) {
-        return path.equals("/") || path.matches("/jobs/[^/]+") || path.startsWith("/ui/")
+        return path.equals("/")
+                || path.matches("/jobs/[^/]+")
+                || path.startsWith("/ui/")
                 || path.startsWith("/webjars/");
     }
 
@@ -90,7 +92,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
         response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "ApiKey realm=\"forkpool\", header=\"" + HEADER + "\"");
         response.addHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"forkpool\"");
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        var problem = ProblemAdvice.problem(HttpStatus.UNAUTHORIZED, "Unauthorized",
+        var problem = ProblemAdvice.problem(
+                HttpStatus.UNAUTHORIZED,
+                "Unauthorized",
                 "a valid API key is required, in the " + HEADER + " header or as Authorization: Bearer <key>");
         problem.setInstance(instance(path(request)));
         ProblemAdvice.write(response, problem, json);
@@ -114,7 +118,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return null;
         }
         String value = authorization.strip();
-        if (value.length() <= 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        if (value.length() <= 7
+                || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
             return null;
         }
         return value.substring(7).strip();
@@ -164,10 +169,15 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 openApi.setComponents(new Components());
             }
             openApi.getComponents()
-                    .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                            .in(SecurityScheme.In.HEADER).name(HEADER))
-                    .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                            .scheme("bearer"));
+                    .addSecuritySchemes(
+                            "apiKey",
+                            new SecurityScheme()
+                                    .type(SecurityScheme.Type.APIKEY)
+                                    .in(SecurityScheme.In.HEADER)
+                                    .name(HEADER))
+                    .addSecuritySchemes(
+                            "bearer",
+                            new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer"));
             openApi.addSecurityItem(new SecurityRequirement().addList("apiKey"));
             openApi.addSecurityItem(new SecurityRequirement().addList("bearer"));
         }

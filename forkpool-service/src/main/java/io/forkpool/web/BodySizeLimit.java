@@ -48,7 +48,9 @@ class BodySizeLimit extends OncePerRequestFilter {
     }
 
     static ProblemDetail problem() {
-        return ProblemAdvice.problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
+        return ProblemAdvice.problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "Request body too large",
                 "the body is larger than the limit of this service");
     }
 
@@ -56,8 +58,13 @@ class BodySizeLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > max) {
-            ProblemAdvice.write(response, ProblemAdvice.problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
-                    "the body is larger than " + max + " bytes"), json);
+            ProblemAdvice.write(
+                    response,
+                    ProblemAdvice.problem(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "Request body too large",
+                            "the body is larger than " + max + " bytes"),
+                    json);
             return;
         }
         chain.doFilter(new Limited(request, max), response);

@@ -33,8 +33,13 @@ class CharsetCheck extends OncePerRequestFilter {
             throws ServletException, IOException {
         String charset = request.getCharacterEncoding();
         if (charset != null && !usable(charset)) {
-            ProblemAdvice.write(response, ProblemAdvice.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported Media Type", "the charset of the Content-Type is empty or unknown; use UTF-8"), json);
+            ProblemAdvice.write(
+                    response,
+                    ProblemAdvice.problem(
+                            HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                            "Unsupported Media Type",
+                            "the charset of the Content-Type is empty or unknown; use UTF-8"),
+                    json);
             return;
         }
         chain.doFilter(request, response);

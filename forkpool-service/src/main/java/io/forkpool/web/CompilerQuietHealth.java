@@ -48,9 +48,11 @@ class CompilerQuietHealth implements HealthIndicator, DisposableBean {
                 if (quiet.offer(System.nanoTime(), compileMillis, dispatcher.isReady())) {
                     compileMillisAtUp = compileMillis;
                     up = true;
-                    log.info("Compiler {} {} ms after start ({} ms compiling so far): ready",
+                    log.info(
+                            "Compiler {} {} ms after start ({} ms compiling so far): ready",
                             quiet.capped() ? "still busy, but waited long enough" : "quiet",
-                            Duration.ofNanos(System.nanoTime() - start).toMillis(), compileMillis);
+                            Duration.ofNanos(System.nanoTime() - start).toMillis(),
+                            compileMillis);
                 }
                 Thread.sleep(EVERY); // a sampling period, not a wait for a state
             }
@@ -63,8 +65,11 @@ class CompilerQuietHealth implements HealthIndicator, DisposableBean {
     public Health health() {
         if (up) {
             var health = Health.up();
-            return compileMillisAtUp < 0 ? health.build() : health.withDetail("compileMillisAtReady", compileMillisAtUp)
-                    .withDetail("capped", quiet.capped()).build();
+            return compileMillisAtUp < 0
+                    ? health.build()
+                    : health.withDetail("compileMillisAtReady", compileMillisAtUp)
+                            .withDetail("capped", quiet.capped())
+                            .build();
         }
         return Health.outOfService().withDetail("compiling", true).build();
     }

@@ -40,7 +40,8 @@ class OpenApiConfiguration {
     OpenApiCustomizer forkpoolOpenApi(KindRegistry kinds, KindSchemas schemas, ObjectProvider<BuildProperties> build) {
         return openApi -> {
             BuildProperties properties = build.getIfAvailable();
-            openApi.info(new Info().title("forkpool")
+            openApi.info(new Info()
+                    .title("forkpool")
                     .description("Runs compute jobs on a pool of forked worker processes: POST a job of one of the "
                             + "installed kinds (GET /api/v1/kinds), follow its progress, read its result and timings. "
                             + "Errors are RFC 9457 problem+json; a 400 names every bad field in `errors`.")
@@ -60,8 +61,8 @@ class OpenApiConfiguration {
             var kind = installed.kind();
             String name = schemaName(kind.name());
             var schema = typed("object").title(kind.name()).description(kind.description());
-            schema.addProperty("type", typed("string")._enum(List.of(kind.name()))
-                    .description("the job kind"));
+            schema.addProperty(
+                    "type", typed("string")._enum(List.of(kind.name())).description("the job kind"));
             schema.addRequiredItem("type");
             for (var field : schemas.fields(kind)) {
                 schema.addProperty(field.name(), property(field.schema()));
@@ -75,11 +76,15 @@ class OpenApiConfiguration {
             mapping.put(kind.name(), "#/components/schemas/" + name);
             examples.put(kind.name(), new Example().summary(kind.description()).value(KindSchemas.example(kind)));
         }
-        components.addSchemas("JobRequest", new Schema<>().oneOf(oneOf)
-                .discriminator(new Discriminator().propertyName("type").mapping(mapping))
-                .description("A job: its type, one of the installed kinds, and that kind's fields"));
+        components.addSchemas(
+                "JobRequest",
+                new Schema<>()
+                        .oneOf(oneOf)
+                        .discriminator(new Discriminator().propertyName("type").mapping(mapping))
+                        .description("A job: its type, one of the installed kinds, and that kind's fields"));
         Operation post = openApi.getPaths().get("/api/v1/jobs").getPost();
-        MediaType json = post.getRequestBody().getContent().get(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
+        MediaType json =
+                post.getRequestBody().getContent().get(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
         json.setExamples(examples);
     }
 
@@ -139,24 +144,37 @@ class OpenApiConfiguration {
 
     /** The problem body of every 4xx/5xx, and the responses the job endpoints can give. */
     private static void addProblems(OpenAPI openApi) {
-        var error = typed("object").addProperty("field", typed("string"))
-                .addProperty("message", typed("string"));
-        openApi.getComponents().addSchemas("Problem", typed("object")
-                .description("RFC 9457 problem details")
-                .addProperty("type", typed("string").format("uri"))
-                .addProperty("title", typed("string"))
-                .addProperty("status", typed("integer").format("int32"))
-                .addProperty("detail", typed("string"))
-                .addProperty("instance", typed("string").format("uri"))
-                .addProperty("errors", new ArraySchema().items(error).types(new java.util.LinkedHashSet<>(List.of("array"))).description("400: each bad field"))
-                .addProperty("reason", typed("string").description("503: why the job was refused")));
+        var error = typed("object").addProperty("field", typed("string")).addProperty("message", typed("string"));
+        openApi.getComponents()
+                .addSchemas(
+                        "Problem",
+                        typed("object")
+                                .description("RFC 9457 problem details")
+                                .addProperty("type", typed("string").format("uri"))
+                                .addProperty("title", typed("string"))
+                                .addProperty("status", typed("integer").format("int32"))
+                                .addProperty("detail", typed("string"))
+                                .addProperty("instance", typed("string").format("uri"))
+                                .addProperty(
+                                        "errors",
+                                        new ArraySchema()
+                                                .items(error)
+                                                .types(new java.util.LinkedHashSet<>(List.of("array")))
+                                                .description("400: each bad field"))
+                                .addProperty("reason", typed("string").description("503: why the job was refused")));
         var jobs = openApi.getPaths().get("/api/v1/jobs");
-        problems(jobs.getPost().getResponses(),
-                "400", "a field is missing or invalid; each is named in errors[]",
-                "409", "this Idempotency-Key was used with another body",
-                "413", "the body is larger than forkpool.limits.max-body",
-                "415", "the body is not application/json",
-                "503", "full, shutting down or the job store is unreachable; retry after Retry-After seconds");
+        problems(
+                jobs.getPost().getResponses(),
+                "400",
+                "a field is missing or invalid; each is named in errors[]",
+                "409",
+                "this Idempotency-Key was used with another body",
+                "413",
+                "the body is larger than forkpool.limits.max-body",
+                "415",
+                "the body is not application/json",
+                "503",
+                "full, shutting down or the job store is unreachable; retry after Retry-After seconds");
         problems(jobs.getGet().getResponses(), "400", "a query parameter is invalid; each is named in errors[]");
         var job = openApi.getPaths().get("/api/v1/jobs/{id}");
         if (job != null) {
@@ -170,17 +188,27 @@ class OpenApiConfiguration {
         // The plot's errors are problems too (its mapping has no produces=, so they are negotiated as any error).
         var plot = openApi.getPaths().get("/api/v1/jobs/{id}/plot.svg");
         if (plot != null) {
-            problems(plot.getGet().getResponses(), "404", "no such job",
-                    "409", "the job has no result (yet): queued, running, failed or cancelled");
+            problems(
+                    plot.getGet().getResponses(),
+                    "404",
+                    "no such job",
+                    "409",
+                    "the job has no result (yet): queued, running, failed or cancelled");
         }
     }
 
     /** Adds (or replaces) a problem response per (code, description) pair, in the order given. */
     private static void problems(ApiResponses responses, String... codesAndDescriptions) {
         for (int i = 0; i < codesAndDescriptions.length; i += 2) {
-            responses.addApiResponse(codesAndDescriptions[i], new ApiResponse().description(codesAndDescriptions[i + 1])
-                    .content(new Content().addMediaType(PROBLEM,
-                            new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")))));
+            responses.addApiResponse(
+                    codesAndDescriptions[i],
+                    new ApiResponse()
+                            .description(codesAndDescriptions[i + 1])
+                            .content(new Content()
+                                    .addMediaType(
+                                            PROBLEM,
+                                            new MediaType()
+                                                    .schema(new Schema<>().$ref("#/components/schemas/Problem")))));
         }
     }
 }

@@ -50,7 +50,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> full(JobRejectedException.Full e) {
         var problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage());
         problem.setProperty("reason", e.reason());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
                 .body(problem);
     }
 
@@ -68,21 +69,30 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return badRequest("The request is not valid", List.of(new FieldError(e.getName(), "must be "
-                + (e.getRequiredType() == int.class || e.getRequiredType() == Integer.class ? "an integer" : "a valid value"))));
+        return badRequest(
+                "The request is not valid",
+                List.of(new FieldError(
+                        e.getName(),
+                        "must be "
+                                + (e.getRequiredType() == int.class || e.getRequiredType() == Integer.class
+                                        ? "an integer"
+                                        : "a valid value"))));
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
         log.error("unexpected error", e);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem(HttpStatus.INTERNAL_SERVER_ERROR,
-                "Internal error", "the service failed to handle this request; it has been logged"));
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(problem(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        "Internal error",
+                        "the service failed to handle this request; it has been logged"));
     }
 
     /** Malformed JSON, wrong JSON types, unknown fields or kinds: 400 naming the field. */
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (BodySizeLimit.tooLarge(e)) {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(BodySizeLimit.problem());
         }
@@ -94,19 +104,22 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
      * one entry per broken constraint, named as the client spelt the parameter.
      */
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var errors = e.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream()
                         .map(error -> new FieldError(name(result.getMethodParameter()), error.getDefaultMessage())))
-                .distinct().toList();
+                .distinct()
+                .toList();
         return badRequest("The job is not valid", errors);
     }
 
     private static String name(MethodParameter parameter) {
         var param = parameter.getParameterAnnotation(RequestParam.class);
         var header = parameter.getParameterAnnotation(RequestHeader.class);
-        String name = param != null ? or(param.name(), param.value()) : header != null ? or(header.name(), header.value()) : "";
+        String name = param != null
+                ? or(param.name(), param.value())
+                : header != null ? or(header.name(), header.value()) : "";
         return name.isEmpty() ? parameter.getParameterName() : name;
     }
 
@@ -116,8 +129,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (body == null && e instanceof org.springframework.web.ErrorResponse error) {
             body = error.getBody();
         }
@@ -152,10 +165,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> badRequest(String title, List<FieldError> errors) {
-        var problem = problem(HttpStatus.BAD_REQUEST, title, errors.stream()
-                .map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; ")));
-        problem.setProperty("errors", errors.stream().map(f -> Map.of("field", f.field(), "message", f.message()))
-                .toList());
+        var problem = problem(
+                HttpStatus.BAD_REQUEST,
+                title,
+                errors.stream().map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; ")));
+        problem.setProperty(
+                "errors",
+                errors.stream()
+                        .map(f -> Map.of("field", f.field(), "message", f.message()))
+                        .toList());
         return ResponseEntity.badRequest().body(problem);
     }
 

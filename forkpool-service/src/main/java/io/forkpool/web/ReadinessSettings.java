@@ -13,7 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param quietMax at most this long after the pool is ready; 0 turns the wait off
  */
 @ConfigurationProperties("forkpool.readiness")
-record ReadinessSettings(@DefaultValue("500ms") Duration quietWindow, @DefaultValue("5s") Duration quietMax) {
+record ReadinessSettings(
+        @DefaultValue("500ms") Duration quietWindow,
+        @DefaultValue("5s") Duration quietMax) {
 
     ReadinessSettings {
         if (quietWindow.toMillis() < 100 || quietMax.isNegative()) {

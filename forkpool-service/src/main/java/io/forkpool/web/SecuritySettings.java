@@ -14,8 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SecuritySettings(@DefaultValue List<String> apiKeys) {
 
     public SecuritySettings {
-        apiKeys = apiKeys == null ? List.of()
-                : apiKeys.stream().filter(k -> k != null && !k.isBlank()).map(String::strip).toList();
+        apiKeys = apiKeys == null
+                ? List.of()
+                : apiKeys.stream()
+                        .filter(k -> k != null && !k.isBlank())
+                        .map(String::strip)
+                        .toList();
     }
 
     /** True when at least one key is configured. */

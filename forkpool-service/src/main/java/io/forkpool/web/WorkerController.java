@@ -46,17 +46,31 @@ class WorkerController {
      * @param rssBytes its resident memory (Linux: /proc), or null
      * @param replica the replica whose worker it is (redis backend: its consumer name), or null (embedded)
      */
-    record WorkerView(int id, long pid, String state, long shardsCompleted, int restarts, Instant startedAt,
-            String job, Integer shard, double uptimeSeconds, Double cpuSeconds, Long rssBytes, String replica) {}
+    record WorkerView(
+            int id,
+            long pid,
+            String state,
+            long shardsCompleted,
+            int restarts,
+            Instant startedAt,
+            String job,
+            Integer shard,
+            double uptimeSeconds,
+            Double cpuSeconds,
+            Long rssBytes,
+            String replica) {}
 
-    @Operation(summary = "The worker processes", description = "Each worker of this replica: slot, pid, state "
-            + "(starting, idle, busy, dead), shards completed, restarts of its slot, start, the job and shard it "
-            + "computes, uptime, CPU time, resident memory and replica. With spares=true the warm spares too (state "
-            + "spare). With allReplicas=true, in the redis backend, the workers of every live replica, grouped by "
-            + "replica: this one's as they are now, the others' as of their last heartbeat (each publishes its own "
-            + "once a second; a replica silent for 5 s is left out). The embedded backend is one replica.")
+    @Operation(
+            summary = "The worker processes",
+            description = "Each worker of this replica: slot, pid, state "
+                    + "(starting, idle, busy, dead), shards completed, restarts of its slot, start, the job and shard it "
+                    + "computes, uptime, CPU time, resident memory and replica. With spares=true the warm spares too (state "
+                    + "spare). With allReplicas=true, in the redis backend, the workers of every live replica, grouped by "
+                    + "replica: this one's as they are now, the others' as of their last heartbeat (each publishes its own "
+                    + "once a second; a replica silent for 5 s is left out). The embedded backend is one replica.")
     @GetMapping("/api/v1/workers")
-    List<WorkerView> workers(@RequestParam(defaultValue = "false") boolean spares,
+    List<WorkerView> workers(
+            @RequestParam(defaultValue = "false") boolean spares,
             @RequestParam(defaultValue = "false") boolean allReplicas) {
         if (!allReplicas || directory.replica() == null) {
             return local(spares);
@@ -92,7 +106,8 @@ class WorkerController {
         if (!spares) {
             return slots.toList();
         }
-        return Stream.concat(slots, dispatcher.spares().stream().map(w -> view(w, "spare"))).toList();
+        return Stream.concat(slots, dispatcher.spares().stream().map(w -> view(w, "spare")))
+                .toList();
     }
 
     private static String state(Worker<?> w) {
@@ -103,17 +118,31 @@ class WorkerController {
         var held = w.inFlight();
         var task = held == null ? null : held.work();
         var process = ProcessHandle.of(w.pid());
-        Double cpu = process.flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(null);
-        return new WorkerView(w.id(), w.pid(), state, w.shardsCompleted(), w.generation(), w.startedAt(),
-                task == null ? null : task.work().jobId(), task == null ? null : task.shard(),
-                Duration.between(w.startedAt(), Instant.now()).toMillis() / 1e3, cpu, rss(w.pid()), directory.replica());
+        Double cpu = process.flatMap(p -> p.info().totalCpuDuration())
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(null);
+        return new WorkerView(
+                w.id(),
+                w.pid(),
+                state,
+                w.shardsCompleted(),
+                w.generation(),
+                w.startedAt(),
+                task == null ? null : task.work().jobId(),
+                task == null ? null : task.shard(),
+                Duration.between(w.startedAt(), Instant.now()).toMillis() / 1e3,
+                cpu,
+                rss(w.pid()),
+                directory.replica());
     }
 
     /** Resident set size from {@code /proc/<pid>/status} (VmRSS, in kB); null where there is no /proc. */
     private static Long rss(long pid) {
         try (var lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
-            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(null);
+            return lines.filter(l -> l.startsWith("VmRSS:"))
+                    .findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+                    .orElse(null);
         } catch (IOException | RuntimeException e) {
             return null; // not Linux, or the process just ended
         }

@@ -18,9 +18,13 @@ class WorkerPoolHealth implements HealthIndicator {
     @Override
     public Health health() {
         var workers = dispatcher.workers();
-        long ready = workers.stream().filter(w -> w.state() == io.forkpool.worker.Worker.State.IDLE
-                || w.state() == io.forkpool.worker.Worker.State.BUSY).count();
+        long ready = workers.stream()
+                .filter(w -> w.state() == io.forkpool.worker.Worker.State.IDLE
+                        || w.state() == io.forkpool.worker.Worker.State.BUSY)
+                .count();
         var health = dispatcher.isReady() ? Health.up() : Health.down();
-        return health.withDetail("ready", ready).withDetail("size", workers.size()).build();
+        return health.withDetail("ready", ready)
+                .withDetail("size", workers.size())
+                .build();
     }
 }

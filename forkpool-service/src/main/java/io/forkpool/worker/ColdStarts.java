@@ -29,10 +29,12 @@ final class ColdStarts {
     void lost(Worker<?> lost) {
         if (!lost.hello().isDone() || lost.hello().isCompletedExceptionally()) {
             var process = lost.process();
-            if (!process.isAlive() && process.exitValue() == Message.EXIT_COLD
+            if (!process.isAlive()
+                    && process.exitValue() == Message.EXIT_COLD
                     && inARow.incrementAndGet() == MAX_COLD_IN_A_ROW) {
-                log.warn("{} workers in a row kept slow kernels through their warm-up: new workers start without"
-                        + " warm-up (the JVM may lack C2, e.g. -XX:TieredStopAtLevel=1 in forkpool.workers.jvm-options)",
+                log.warn(
+                        "{} workers in a row kept slow kernels through their warm-up: new workers start without"
+                                + " warm-up (the JVM may lack C2, e.g. -XX:TieredStopAtLevel=1 in forkpool.workers.jvm-options)",
                         MAX_COLD_IN_A_ROW);
             }
         }

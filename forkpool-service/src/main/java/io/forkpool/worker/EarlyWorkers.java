@@ -1,10 +1,10 @@
 package io.forkpool.worker;
 
+import io.forkpool.catalog.KindSettings;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.forkpool.catalog.KindSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -43,14 +43,14 @@ public final class EarlyWorkers implements ApplicationListener<ApplicationEvent>
                 if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
                     return; // the build's Spring AOT step starts the application only to record its beans
                 }
-                var settings = Binder.get(prepared.getEnvironment()).bindOrCreate("forkpool.workers",
-                        WorkerSettings.class);
+                var settings =
+                        Binder.get(prepared.getEnvironment()).bindOrCreate("forkpool.workers", WorkerSettings.class);
                 var kinds = Binder.get(prepared.getEnvironment()).bindOrCreate("forkpool.kinds", KindSettings.class);
                 fork(new WorkerLauncher(settings, kinds.dir()), settings.size());
             }
             case ApplicationFailedEvent failed -> discard();
             case ApplicationReadyEvent ready -> discard();
-            default -> { }
+            default -> {}
         }
     }
 

@@ -36,15 +36,24 @@ final class Spares<T> {
 
     /** The pool's lock; guards the fields below. */
     private final Object lock;
+
     private final ArrayDeque<Worker<T>> warm = new ArrayDeque<>();
     /** The back-off while spares keep failing before their hello; null while none has. */
     private BackOffExecution failing;
+
     private boolean closed;
     /** Logged once: former spares keep their idle priority here. */
     private volatile boolean raiseRefused;
 
-    Spares(WorkerSettings settings, WorkerLauncher launcher, ForkpoolMetrics metrics, ColdStarts cold, BackOff backOff,
-            ScheduledExecutorService scheduler, Object lock, Consumer<WorkerEvent<T>> inSlot) {
+    Spares(
+            WorkerSettings settings,
+            WorkerLauncher launcher,
+            ForkpoolMetrics metrics,
+            ColdStarts cold,
+            BackOff backOff,
+            ScheduledExecutorService scheduler,
+            Object lock,
+            Consumer<WorkerEvent<T>> inSlot) {
         this.settings = settings;
         this.launcher = launcher;
         this.metrics = metrics;
@@ -99,8 +108,10 @@ final class Spares<T> {
             var priority = launcher.sparePriority();
             if (priority != WorkerLauncher.Priority.NORMAL && !priority.raise(former.pid()) && !raiseRefused) {
                 raiseRefused = true;
-                log.info("{} keeps the idle CPU priority it warmed at: raising it back needs root or CAP_SYS_NICE"
-                        + " (forkpool.workers.spare-priority=normal starts spares at normal priority)", former);
+                log.info(
+                        "{} keeps the idle CPU priority it warmed at: raising it back needs root or CAP_SYS_NICE"
+                                + " (forkpool.workers.spare-priority=normal starts spares at normal priority)",
+                        former);
             }
             spawn();
         });

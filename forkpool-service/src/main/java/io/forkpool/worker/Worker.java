@@ -30,12 +30,19 @@ public final class Worker<T> {
      * What a worker is doing, as the {@code forkpool.workers} gauge counts it. {@code DEAD} is also
      * a slot without a live worker; {@code SPARE} a warm spare that holds no slot yet.
      */
-    public enum State { STARTING, IDLE, BUSY, DEAD, SPARE }
+    public enum State {
+        STARTING,
+        IDLE,
+        BUSY,
+        DEAD,
+        SPARE
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
     /** The slot; {@link #SPARE} until a spare is moved into one. */
     private volatile int id;
+
     private volatile int generation;
     private final Process process;
     private final OutputStream stdin;
@@ -175,8 +182,7 @@ public final class Worker<T> {
                     default -> throw new ProtocolException("unexpected frame " + answer);
                 };
                 Assignment<T> assignment = inFlight.get();
-                if (assignment == null || assignment.ticket() != ticket
-                        || !inFlight.compareAndSet(assignment, null)) {
+                if (assignment == null || assignment.ticket() != ticket || !inFlight.compareAndSet(assignment, null)) {
                     throw new ProtocolException("answer for ticket " + ticket + " that the worker does not hold");
                 }
                 if (answer instanceof Message.Done) {
@@ -205,7 +211,10 @@ public final class Worker<T> {
         }
         state = State.DEAD;
         detail = detail + " (exit code " + exit
-                + (exit == io.forkpool.worker.child.WorkerMain.EXIT_OUT_OF_MEMORY ? ": its kernel ran out of memory" : "") + ")";
+                + (exit == io.forkpool.worker.child.WorkerMain.EXIT_OUT_OF_MEMORY
+                        ? ": its kernel ran out of memory"
+                        : "")
+                + ")";
         hello.completeExceptionally(new IOException("worker " + id + " died before hello: " + detail));
         events.accept(new WorkerEvent.Lost<>(this, inFlight.getAndSet(null), reason, detail));
     }

@@ -36,7 +36,9 @@ final class WorkerLauncher {
     WorkerLauncher(WorkerSettings settings, Path kindsDir) {
         this.settings = settings;
         this.kindsDir = kindsDir;
-        this.java = ProcessHandle.current().info().command()
+        this.java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         this.classPath = System.getProperty("java.class.path");
         this.fatJar = isBootFatJar(classPath);
@@ -129,8 +131,10 @@ final class WorkerLauncher {
 
         private static boolean runs(List<String> command) {
             try {
-                var process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                var process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 return process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0;
             } catch (IOException e) {
                 return false;
@@ -188,7 +192,9 @@ final class WorkerLauncher {
     }
 
     private static boolean isBootFatJar(String classPath) {
-        if (classPath == null || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")
+        if (classPath == null
+                || classPath.contains(File.pathSeparator)
+                || !classPath.endsWith(".jar")
                 || !Files.isRegularFile(Path.of(classPath))) {
             return false;
         }

@@ -35,12 +35,14 @@ public final class WorkerPool<T> implements AutoCloseable {
     private final ColdStarts cold = new ColdStarts();
     /** Between spawns that keep failing before their hello: respawn-backoff, doubling up to max-respawn-backoff. */
     private final ExponentialBackOff backOff;
-    private final ScheduledExecutorService respawner =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-respawn").factory());
+
+    private final ScheduledExecutorService respawner = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("worker-respawn").factory());
     private final Spares<T> spares;
 
     /** Guards every field below, and the spares. */
     private final Object lock = new Object();
+
     private final Slot<T>[] slots;
     private final ArrayDeque<Worker<T>> idle = new ArrayDeque<>();
     private WorkerListener<T> listener;
@@ -142,7 +144,9 @@ public final class WorkerPool<T> implements AutoCloseable {
         synchronized (lock) {
             started = true;
         }
-        log.info("worker pool ready: {} of {} workers up", count(Worker.State.IDLE) + count(Worker.State.BUSY),
+        log.info(
+                "worker pool ready: {} of {} workers up",
+                count(Worker.State.IDLE) + count(Worker.State.BUSY),
                 slots.length);
     }
 
@@ -218,7 +222,9 @@ public final class WorkerPool<T> implements AutoCloseable {
         synchronized (lock) {
             int n = 0;
             for (Slot<T> slot : slots) {
-                Worker.State s = slot.worker() == null ? Worker.State.DEAD : slot.worker().state();
+                Worker.State s = slot.worker() == null
+                        ? Worker.State.DEAD
+                        : slot.worker().state();
                 if (s == state) {
                     n++;
                 }
@@ -234,7 +240,7 @@ public final class WorkerPool<T> implements AutoCloseable {
     private void report(WorkerEvent<T> event) {
         switch (event) {
             case WorkerEvent.Answered<T>(var worker, var assignment, var answer) ->
-                    listener.answered(worker, assignment, answer);
+                listener.answered(worker, assignment, answer);
             case WorkerEvent.Lost<T>(var worker, var inFlight, var reason, var detail) -> {
                 if (isClosed() && inFlight == null) {
                     log.debug("{} stopped with the pool: {}", worker, detail);
@@ -312,7 +318,10 @@ public final class WorkerPool<T> implements AutoCloseable {
             worker.kill("spawn", "no hello within " + settings.spawnTimeout());
             return;
         } catch (Exception e) {
-            log.warn("worker {} failed to start: {}", slot, e.getCause() == null ? e : e.getCause().getMessage());
+            log.warn(
+                    "worker {} failed to start: {}",
+                    slot,
+                    e.getCause() == null ? e : e.getCause().getMessage());
             return; // the reader reports it lost, which schedules the next try
         }
         metrics.workerSpawned(Duration.ofNanos(System.nanoTime() - start));

@@ -44,7 +44,10 @@ public record WorkerSettings(
         @DefaultValue("idle") SparePriority sparePriority) {
 
     /** The CPU priority a spare warms at: idle (only CPU nobody else wants) or normal. */
-    public enum SparePriority { IDLE, NORMAL }
+    public enum SparePriority {
+        IDLE,
+        NORMAL
+    }
 
     @ConstructorBinding
     public WorkerSettings {
@@ -57,16 +60,49 @@ public record WorkerSettings(
     }
 
     /** Spares at idle priority. */
-    public WorkerSettings(int count, String heap, Duration spawnTimeout, Duration warmup, String mainClass,
-            List<String> jvmOptions, Duration respawnBackoff, Duration maxRespawnBackoff, int spares) {
-        this(count, heap, spawnTimeout, warmup, mainClass, jvmOptions, respawnBackoff, maxRespawnBackoff, spares,
+    public WorkerSettings(
+            int count,
+            String heap,
+            Duration spawnTimeout,
+            Duration warmup,
+            String mainClass,
+            List<String> jvmOptions,
+            Duration respawnBackoff,
+            Duration maxRespawnBackoff,
+            int spares) {
+        this(
+                count,
+                heap,
+                spawnTimeout,
+                warmup,
+                mainClass,
+                jvmOptions,
+                respawnBackoff,
+                maxRespawnBackoff,
+                spares,
                 SparePriority.IDLE);
     }
 
     /** Without spares (the tests that count every process the pool starts). */
-    public WorkerSettings(int count, String heap, Duration spawnTimeout, Duration warmup, String mainClass,
-            List<String> jvmOptions, Duration respawnBackoff, Duration maxRespawnBackoff) {
-        this(count, heap, spawnTimeout, warmup, mainClass, jvmOptions, respawnBackoff, maxRespawnBackoff, 0,
+    public WorkerSettings(
+            int count,
+            String heap,
+            Duration spawnTimeout,
+            Duration warmup,
+            String mainClass,
+            List<String> jvmOptions,
+            Duration respawnBackoff,
+            Duration maxRespawnBackoff) {
+        this(
+                count,
+                heap,
+                spawnTimeout,
+                warmup,
+                mainClass,
+                jvmOptions,
+                respawnBackoff,
+                maxRespawnBackoff,
+                0,
                 SparePriority.IDLE);
     }
 

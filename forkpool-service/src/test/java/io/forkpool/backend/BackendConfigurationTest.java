@@ -33,8 +33,16 @@ class BackendConfigurationTest {
     }
 
     private Backend open(BackendSettings settings) {
-        return new BackendConfiguration().forkpoolBackend(settings, jobs, timeline, shards,
-                new ForkpoolMetrics(new SimpleMeterRegistry()), JsonMapper.builder().build(), TestJobs.binder(), env);
+        return new BackendConfiguration()
+                .forkpoolBackend(
+                        settings,
+                        jobs,
+                        timeline,
+                        shards,
+                        new ForkpoolMetrics(new SimpleMeterRegistry()),
+                        JsonMapper.builder().build(),
+                        TestJobs.binder(),
+                        env);
     }
 
     @Test
@@ -60,7 +68,9 @@ class BackendConfigurationTest {
     @Test
     void anUnknownBackendStopsTheStartNamingThePropertyAndTheValue() {
         env.setProperty("forkpool.backend", "postgres");
-        assertThatThrownBy(this::bind).isInstanceOf(BindException.class)
-                .hasMessageContaining("forkpool.backend").hasStackTraceContaining("postgres");
+        assertThatThrownBy(this::bind)
+                .isInstanceOf(BindException.class)
+                .hasMessageContaining("forkpool.backend")
+                .hasStackTraceContaining("postgres");
     }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
@@ -51,9 +50,17 @@ public class Chaos {
         int clients = args.length > 3 ? Integer.parseInt(args[3]) : 6;
         int killEveryMs = args.length > 4 ? Integer.parseInt(args[4]) : 500;
         int workers = args.length > 5 ? Integer.parseInt(args[5]) : 2;
-        System.out.printf("chaos: %s, up to %d jobs or %d s, %d clients, a worker SIGKILLed every ~%d ms, "
-                + "%d workers; machine: %d cores, java %s%n", jar.getFileName(), jobs, seconds, clients, killEveryMs,
-                workers, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(
+                "chaos: %s, up to %d jobs or %d s, %d clients, a worker SIGKILLed every ~%d ms, "
+                        + "%d workers; machine: %d cores, java %s%n",
+                jar.getFileName(),
+                jobs,
+                seconds,
+                clients,
+                killEveryMs,
+                workers,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
 
         List<Combo> combos = combos();
         // clients pick one-shard jobs eight times as often as multi-shard ones: many jobs, and kills mid-job
@@ -68,9 +75,16 @@ public class Chaos {
         var api = new Api(base);
         Path log = jar.getParent().resolve("chaos-service.log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--server.address=127.0.0.1", "--forkpool.workers.count=" + workers)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--server.address=127.0.0.1",
+                        "--forkpool.workers.count=" + workers)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         // interrupted (Ctrl-C, timeout): take the service down with us rather than leave it running
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (service.isAlive()) {
@@ -92,7 +106,8 @@ public class Chaos {
                 }
                 reference.put(combo, o.result());
             }
-            System.out.printf("references: %d (type, request, seed) combinations in %.1f s, no faults%n",
+            System.out.printf(
+                    "references: %d (type, request, seed) combinations in %.1f s, no faults%n",
                     combos.size(), (System.nanoTime() - t0) / 1e9);
             long restartsBefore = sum(scrape(api), "forkpool_workers_restarts_total");
 
@@ -113,8 +128,8 @@ public class Chaos {
             Thread killer = Thread.ofPlatform().name("killer").start(() -> {
                 var random = ThreadLocalRandom.current();
                 while (!stop.get()) {
-                    long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                            killEveryMs / 2 + random.nextInt(Math.max(1, killEveryMs)));
+                    long wakeAt = System.nanoTime()
+                            + TimeUnit.MILLISECONDS.toNanos(killEveryMs / 2 + random.nextInt(Math.max(1, killEveryMs)));
                     while (!stop.get() && System.nanoTime() < wakeAt) {
                         sleep(20);
                     }
@@ -123,8 +138,10 @@ public class Chaos {
                     }
                     try {
                         var live = new ArrayList<Long>();
-                        for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
-                            if (List.of("idle", "busy").contains(worker.path("state").asString())) {
+                        for (JsonNode worker :
+                                Api.parse(api.get("/api/v1/workers").body())) {
+                            if (List.of("idle", "busy")
+                                    .contains(worker.path("state").asString())) {
                                 live.add(worker.path("pid").asLong());
                             }
                         }
@@ -133,8 +150,8 @@ public class Chaos {
                         }
                         long pid = live.get(random.nextInt(live.size()));
                         // only ever a child of the service this run started
-                        var victim = ProcessHandle.of(pid).filter(p -> p.parent().map(ProcessHandle::pid)
-                                .orElse(-1L) == service.pid());
+                        var victim = ProcessHandle.of(pid)
+                                .filter(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == service.pid());
                         if (victim.isPresent() && victim.get().destroyForcibly()) {
                             kills.incrementAndGet();
                             killedPids.add(pid);
@@ -229,17 +246,22 @@ public class Chaos {
                             differing++;
                             counts[3]++;
                             if (differing <= 5) {
-                                System.out.printf("DIFFERS: %s%n  got       %s%n  reference %s%n", combo.body(),
-                                        o.result(), reference.get(combo));
+                                System.out.printf(
+                                        "DIFFERS: %s%n  got       %s%n  reference %s%n",
+                                        combo.body(), o.result(), reference.get(combo));
                             }
                         }
                     }
                     case "FAILED" -> {
                         failed++;
                         counts[1]++;
-                        failures.merge(o.error().replaceAll("shard \\d+", "shard N")
-                                .replaceAll("\\(exit code -?\\d+\\)", "(exit code X)")
-                                .replaceAll("[0-9a-f-]{36}", "ID"), 1, Integer::sum);
+                        failures.merge(
+                                o.error()
+                                        .replaceAll("shard \\d+", "shard N")
+                                        .replaceAll("\\(exit code -?\\d+\\)", "(exit code X)")
+                                        .replaceAll("[0-9a-f-]{36}", "ID"),
+                                1,
+                                Integer::sum);
                     }
                     case "CANCELLED" -> {
                         cancelled++;
@@ -254,31 +276,49 @@ public class Chaos {
             var metrics = scrape(api);
             long restarts = sum(metrics, "forkpool_workers_restarts_total") - restartsBefore;
 
-            System.out.printf("%n== chaos soak: %.0f s of submissions, %d clients, %d workers%n", chaosSeconds, clients,
-                    workers);
-            System.out.printf("submitted   %6d  (accepted %d, refused 503/429 %d, HTTP errors %d)%n", submitted.get(),
-                    comboOf.size(), rejected.get(), httpErrors.size());
+            System.out.printf(
+                    "%n== chaos soak: %.0f s of submissions, %d clients, %d workers%n", chaosSeconds, clients, workers);
+            System.out.printf(
+                    "submitted   %6d  (accepted %d, refused 503/429 %d, HTTP errors %d)%n",
+                    submitted.get(), comboOf.size(), rejected.get(), httpErrors.size());
             System.out.printf("succeeded   %6d%n", succeeded);
             System.out.printf("failed      %6d%n", failed);
             System.out.printf("cancelled   %6d  (by their client: %d asked)%n", cancelled, cancelRequested.size());
-            System.out.printf("differing   %6d  (SUCCEEDED results not bit-identical to the fault-free reference)%n",
-                    differing);
+            System.out.printf(
+                    "differing   %6d  (SUCCEEDED results not bit-identical to the fault-free reference)%n", differing);
             System.out.printf("lost        %6d  (accepted, never ended)%n", lost);
-            System.out.printf("killed      %6d  workers (SIGKILL), one every %.1f s on average%n", kills.get(),
-                    (System.nanoTime() - chaosStart) / 1e9 / Math.max(1, kills.get()));
-            System.out.printf("restarts    %6d  forkpool_workers_restarts_total during the soak; by reason: %s%n",
+            System.out.printf(
+                    "killed      %6d  workers (SIGKILL), one every %.1f s on average%n",
+                    kills.get(), (System.nanoTime() - chaosStart) / 1e9 / Math.max(1, kills.get()));
+            System.out.printf(
+                    "restarts    %6d  forkpool_workers_restarts_total during the soak; by reason: %s%n",
                     restarts, byLabel(metrics, "forkpool_workers_restarts_total", "reason"));
-            System.out.printf("retried     %6d  forkpool_shards_retried_total; by reason: %s%n",
+            System.out.printf(
+                    "retried     %6d  forkpool_shards_retried_total; by reason: %s%n",
                     sum(metrics, "forkpool_shards_retried_total"),
                     byLabel(metrics, "forkpool_shards_retried_total", "reason"));
             double spawnCount = sum(metrics, "forkpool_workers_spawn_seconds_count");
-            System.out.printf("respawn     %6.2f s  mean time from process start to a worker's hello%n",
-                    spawnCount == 0 ? 0 : metrics.stream().filter(x -> x.name().equals("forkpool_workers_spawn_seconds_sum"))
-                            .mapToDouble(Sample::value).sum() / spawnCount);
+            System.out.printf(
+                    "respawn     %6.2f s  mean time from process start to a worker's hello%n",
+                    spawnCount == 0
+                            ? 0
+                            : metrics.stream()
+                                            .filter(x -> x.name().equals("forkpool_workers_spawn_seconds_sum"))
+                                            .mapToDouble(Sample::value)
+                                            .sum()
+                                    / spawnCount);
             double shards = sum(metrics, "forkpool_shards_duration_seconds_count");
-            System.out.printf("shards      %6.0f  computed, mean compute %.0f ms (cold workers are slower)%n", shards,
-                    shards == 0 ? 0 : 1000 * metrics.stream().filter(x -> x.name()
-                            .equals("forkpool_shards_duration_seconds_sum")).mapToDouble(Sample::value).sum() / shards);
+            System.out.printf(
+                    "shards      %6.0f  computed, mean compute %.0f ms (cold workers are slower)%n",
+                    shards,
+                    shards == 0
+                            ? 0
+                            : 1000
+                                    * metrics.stream()
+                                            .filter(x -> x.name().equals("forkpool_shards_duration_seconds_sum"))
+                                            .mapToDouble(Sample::value)
+                                            .sum()
+                                    / shards);
             System.out.println("by type (succeeded/failed/cancelled/differing):");
             byType.forEach((t, c) -> System.out.printf("  %-18s %5d %4d %4d %4d%n", t, c[0], c[1], c[2], c[3]));
             if (!failures.isEmpty()) {
@@ -286,20 +326,24 @@ public class Chaos {
                 failures.forEach((reason, n) -> System.out.printf("  %4d  %s%n", n, reason));
             }
             if (!httpErrors.isEmpty()) {
-                System.out.println("HTTP errors (first 5): " + httpErrors.stream().limit(5).toList());
+                System.out.println(
+                        "HTTP errors (first 5): " + httpErrors.stream().limit(5).toList());
             }
             if (lost > 0) {
-                System.out.println("lost jobs (first 5): " + pending.keySet().stream().limit(5).toList());
+                System.out.println("lost jobs (first 5): "
+                        + pending.keySet().stream().limit(5).toList());
             }
 
             // -- 5. the service is whole after the storm
             boolean healthy = whole;
             Outcome after = runToEnd(api, combos.get(0).body(), Duration.ofSeconds(60));
             healthy &= after.status().equals("SUCCEEDED") && after.result().equals(reference.get(combos.get(0)));
-            long strayKilled = killedPids.stream().filter(pid -> ProcessHandle.of(pid)
-                    .map(ProcessHandle::isAlive).orElse(false)).count();
-            System.out.printf("after: pool whole and a job right: %s; killed workers still alive: %d%n", healthy,
-                    strayKilled);
+            long strayKilled = killedPids.stream()
+                    .filter(pid ->
+                            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .count();
+            System.out.printf(
+                    "after: pool whole and a job right: %s; killed workers still alive: %d%n", healthy, strayKilled);
 
             if (differing > 0 || lost > 0) {
                 exit = 1;
@@ -320,7 +364,10 @@ public class Chaos {
             while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
                 sleep(50);
             }
-            long left = children.stream().filter(ProcessHandle::isAlive).peek(ProcessHandle::destroyForcibly).count();
+            long left = children.stream()
+                    .filter(ProcessHandle::isAlive)
+                    .peek(ProcessHandle::destroyForcibly)
+                    .count();
             if (left > 0) {
                 System.out.println("workers left behind after SIGTERM: " + left);
                 exit = Math.max(exit, 2);
@@ -337,16 +384,23 @@ public class Chaos {
             list.add(new Combo("pi", "{\"type\":\"pi\",\"samples\":100000,\"seed\":" + seed + "}"));
             list.add(new Combo("pi", "{\"type\":\"pi\",\"samples\":20000000,\"seed\":" + seed + "}", true));
             list.add(new Combo("dice", "{\"type\":\"dice\",\"rolls\":100000,\"faces\":6,\"seed\":" + seed + "}"));
-            list.add(new Combo("dice", "{\"type\":\"dice\",\"rolls\":20000000,\"faces\":20,\"seed\":" + seed + "}",
-                    true));
+            list.add(new Combo(
+                    "dice", "{\"type\":\"dice\",\"rolls\":20000000,\"faces\":20,\"seed\":" + seed + "}", true));
             list.add(new Combo("projectile", "{\"type\":\"projectile\",\"samples\":100000,\"seed\":" + seed + "}"));
-            list.add(new Combo("projectile", "{\"type\":\"projectile\",\"samples\":2500000,\"bins\":7,"
-                    + "\"angleMinDeg\":10,\"angleMaxDeg\":80,\"speedMin\":10,\"speedMax\":300,\"gravity\":1.62,"
-                    + "\"seed\":" + seed + "}", true));
-            list.add(new Combo("smallest-multiple", "{\"type\":\"smallest-multiple\",\"samples\":100000,"
-                    + "\"factor\":7,\"seed\":" + seed + "}"));
-            list.add(new Combo("smallest-multiple", "{\"type\":\"smallest-multiple\",\"samples\":10000000,"
-                    + "\"factor\":997,\"low\":1,\"high\":100000,\"seed\":" + seed + "}", true));
+            list.add(new Combo(
+                    "projectile",
+                    "{\"type\":\"projectile\",\"samples\":2500000,\"bins\":7,"
+                            + "\"angleMinDeg\":10,\"angleMaxDeg\":80,\"speedMin\":10,\"speedMax\":300,\"gravity\":1.62,"
+                            + "\"seed\":" + seed + "}",
+                    true));
+            list.add(new Combo(
+                    "smallest-multiple",
+                    "{\"type\":\"smallest-multiple\",\"samples\":100000," + "\"factor\":7,\"seed\":" + seed + "}"));
+            list.add(new Combo(
+                    "smallest-multiple",
+                    "{\"type\":\"smallest-multiple\",\"samples\":10000000,"
+                            + "\"factor\":997,\"low\":1,\"high\":100000,\"seed\":" + seed + "}",
+                    true));
         }
         list.add(new Combo("sine", "{\"type\":\"sine\",\"x\":0.5,\"terms\":3}"));
         list.add(new Combo("sine", "{\"type\":\"sine\",\"x\":30,\"terms\":100}", true));
@@ -364,7 +418,10 @@ public class Chaos {
 
     /** The job's status, its result as JSON text (compared bit for bit with the reference's) and its error. */
     static Outcome outcome(JsonNode job) {
-        return new Outcome(job.path("status").asString(), job.path("result").toString(), job.path("error").asString());
+        return new Outcome(
+                job.path("status").asString(),
+                job.path("result").toString(),
+                job.path("error").asString());
     }
 
     static Outcome runToEnd(Api api, String body, Duration within) {
@@ -373,20 +430,27 @@ public class Chaos {
             throw new IllegalStateException(response.statusCode() + " " + response.body());
         }
         String id = Api.parse(response.body()).path("id").asString();
-        return await("job " + id + " ended").atMost(within).pollInterval(Duration.ofMillis(100))
-                .until(() -> outcome(Api.parse(api.get("/api/v1/jobs/" + id).body())),
+        return await("job " + id + " ended")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> outcome(Api.parse(api.get("/api/v1/jobs/" + id).body())),
                         o -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(o.status()));
     }
 
     static boolean awaitWholePool(Api api, int workers, Duration within) {
         try {
-            await("the pool whole").atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
-                int idle = 0;
-                for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
-                    idle += worker.path("state").asString().equals("idle") ? 1 : 0;
-                }
-                return idle == workers;
-            });
+            await("the pool whole")
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        int idle = 0;
+                        for (JsonNode worker :
+                                Api.parse(api.get("/api/v1/workers").body())) {
+                            idle += worker.path("state").asString().equals("idle") ? 1 : 0;
+                        }
+                        return idle == workers;
+                    });
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
@@ -409,7 +473,10 @@ public class Chaos {
     }
 
     static long sum(List<Sample> samples, String name) {
-        return Math.round(samples.stream().filter(s -> s.name().equals(name)).mapToDouble(Sample::value).sum());
+        return Math.round(samples.stream()
+                .filter(s -> s.name().equals(name))
+                .mapToDouble(Sample::value)
+                .sum());
     }
 
     static Map<String, Long> byLabel(List<Sample> samples, String name, String label) {

@@ -2,7 +2,6 @@ package io.forkpool.bench;
 
 import io.forkpool.it.PackagedService;
 import io.forkpool.web.Api;
-import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * End-to-end figures of forkpool through its HTTP API, on this machine, in one run:
@@ -35,10 +35,16 @@ public class E2eBench {
      */
     public static void main(String[] args) throws Exception {
         String jar = args[0];
-        var sections = java.util.Set.of(args.length > 1 ? Arrays.copyOfRange(args, 1, args.length)
-                : new String[] {"start", "kinds", "tiny", "fanout", "bigpi"});
-        System.out.printf("machine: %d cores, %s, java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), System.getProperty("java.version"), loadavg());
+        var sections = java.util.Set.of(
+                args.length > 1
+                        ? Arrays.copyOfRange(args, 1, args.length)
+                        : new String[] {"start", "kinds", "tiny", "fanout", "bigpi"});
+        System.out.printf(
+                "machine: %d cores, %s, java %s, %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                loadavg());
         if (sections.contains("start")) {
             start(jar);
         }
@@ -62,14 +68,24 @@ public class E2eBench {
                     {"pi", "{\"type\":\"pi\",\"samples\":2000000000,\"seed\":1}", "2e9"},
                     {"projectile", "{\"type\":\"projectile\",\"samples\":200000000,\"seed\":1}", "2e8"},
                     {"dice", "{\"type\":\"dice\",\"rolls\":2000000000,\"seed\":1}", "2e9"},
-                    {"smallest-multiple", "{\"type\":\"smallest-multiple\",\"samples\":1000000000,\"factor\":7,\"seed\":1}", "1e9"},
-                    {"sine", "{\"type\":\"sine\",\"x\":30,\"terms\":10000}", "1e4"}};
+                    {
+                        "smallest-multiple",
+                        "{\"type\":\"smallest-multiple\",\"samples\":1000000000,\"factor\":7,\"seed\":1}",
+                        "1e9"
+                    },
+                    {"sine", "{\"type\":\"sine\",\"x\":30,\"terms\":10000}", "1e4"}
+                };
                 for (String[] k : kinds) {
                     service.post(k[1]); // warm
                     String job = service.post(k[1]);
                     double units = Double.parseDouble(k[2]);
-                    System.out.printf("%-18s %8s units  compute %.3f s  -> %,.0f units/s/worker (run %.3f s)%n", k[0], k[2],
-                            num("computeSeconds", job), units / num("computeSeconds", job), num("runSeconds", job));
+                    System.out.printf(
+                            "%-18s %8s units  compute %.3f s  -> %,.0f units/s/worker (run %.3f s)%n",
+                            k[0],
+                            k[2],
+                            num("computeSeconds", job),
+                            units / num("computeSeconds", job),
+                            num("runSeconds", job));
                 }
             }
             if (sections.contains("bigpi")) {
@@ -89,7 +105,8 @@ public class E2eBench {
             System.out.println("\n== 2 workers");
             if (sections.contains("bigpi")) {
                 double twoWorkersPi = bigPi(service);
-                System.out.printf("speed-up of pi %.0e on 2 workers over 1: %.2fx (wall time of the job)%n",
+                System.out.printf(
+                        "speed-up of pi %.0e on 2 workers over 1: %.2fx (wall time of the job)%n",
                         (double) BIG_PI, oneWorkerPi / twoWorkersPi);
             }
             if (sections.contains("tiny")) {
@@ -104,8 +121,9 @@ public class E2eBench {
                 System.out.println("| samples | 1 worker (ms) | 2 workers (ms) | 2 vs 1 |");
                 System.out.println("|---|---|---|---|");
                 for (int i = 0; i < fanSizes.length; i++) {
-                    System.out.printf("| %.0e | %.2f | %.2f | %.2fx |%n", (double) fanSizes[i], fan[0][i], fan[1][i],
-                            fan[0][i] / fan[1][i]);
+                    System.out.printf(
+                            "| %.0e | %.2f | %.2f | %.2fx |%n",
+                            (double) fanSizes[i], fan[0][i], fan[1][i], fan[0][i] / fan[1][i]);
                 }
             }
         }
@@ -135,8 +153,12 @@ public class E2eBench {
         for (int l = 0; l < launches.size(); l++) {
             double[] r = ready[l].clone();
             Arrays.sort(r);
-            System.out.printf("%-26s readiness: median %.0f ms (%s)%n", launches.get(l).name(), r[1],
-                    Arrays.toString(Arrays.stream(ready[l]).mapToLong(Math::round).toArray()));
+            System.out.printf(
+                    "%-26s readiness: median %.0f ms (%s)%n",
+                    launches.get(l).name(),
+                    r[1],
+                    Arrays.toString(
+                            Arrays.stream(ready[l]).mapToLong(Math::round).toArray()));
         }
     }
 
@@ -150,8 +172,9 @@ public class E2eBench {
      * during the first job (the service's JIT, each worker, the spare started at readiness).
      */
     static void firstJob(String jar, int starts) throws Exception {
-        System.out.printf("%n== first job after readiness: pi 4e9, 2 workers, %d fresh starts (%s)%n", starts,
-                System.getenv().getOrDefault("E2E_LAUNCH", "java -jar"));
+        System.out.printf(
+                "%n== first job after readiness: pi 4e9, 2 workers, %d fresh starts (%s)%n",
+                starts, System.getenv().getOrDefault("E2E_LAUNCH", "java -jar"));
         var ratios = new ArrayList<Double>();
         var firsts = new ArrayList<Double>();
         var toResult = new ArrayList<Double>();
@@ -179,16 +202,27 @@ public class E2eBench {
                 ratios.add(steady / first);
                 firsts.add(first);
                 toResult.add(startToResult);
-                System.out.printf("start %d: first job %.3f s, later %s s (median %.3f): first at %.2fx the steady rate;"
-                        + " start -> first result %.2f s;%n    CPU during the first job: %s%n    CPU during the last job: %s"
-                        + "  (%s)%n", s, first,
-                        Arrays.toString(Arrays.stream(later).map(x -> Math.round(x * 1000) / 1000.0).toArray()), steady,
-                        steady / first, startToResult, cpuDelta(before, after, workerPids(service)), lastCpu, loadavg());
+                System.out.printf(
+                        "start %d: first job %.3f s, later %s s (median %.3f): first at %.2fx the steady rate;"
+                                + " start -> first result %.2f s;%n    CPU during the first job: %s%n    CPU during the last job: %s"
+                                + "  (%s)%n",
+                        s,
+                        first,
+                        Arrays.toString(Arrays.stream(later)
+                                .map(x -> Math.round(x * 1000) / 1000.0)
+                                .toArray()),
+                        steady,
+                        steady / first,
+                        startToResult,
+                        cpuDelta(before, after, workerPids(service)),
+                        lastCpu,
+                        loadavg());
             }
         }
-        System.out.printf("first job / steady rate over %d starts: median %.2fx (%s); first job median %.3f s;"
-                + " start -> first result median %.2f s%n", starts, median(ratios), fmt(ratios), median(firsts),
-                median(toResult));
+        System.out.printf(
+                "first job / steady rate over %d starts: median %.2fx (%s); first job median %.3f s;"
+                        + " start -> first result median %.2f s%n",
+                starts, median(ratios), fmt(ratios), median(firsts), median(toResult));
     }
 
     /**
@@ -196,7 +230,8 @@ public class E2eBench {
      * UP, then three more 10-s runs: the first against the last (the steady rate).
      */
     static void tinyFirst(String jar, int starts) throws Exception {
-        System.out.printf("%n== tiny jobs right after readiness: wrk 32 connections, 10-s runs, 2 workers, %d fresh starts (%s)%n",
+        System.out.printf(
+                "%n== tiny jobs right after readiness: wrk 32 connections, 10-s runs, 2 workers, %d fresh starts (%s)%n",
                 starts, System.getenv().getOrDefault("E2E_LAUNCH", "java -jar"));
         var wrk = java.nio.file.Files.exists(Path.of("/usr/bin/wrk")) ? "/usr/bin/wrk" : null;
         if (wrk == null) {
@@ -214,19 +249,23 @@ public class E2eBench {
                         rates[i] = runWrk(wrk, script, url, 2, 32, 10, "run " + i + " after readiness");
                     }
                     ratios.add(rates[0] / rates[rates.length - 1]);
-                    System.out.printf("start %d: first 10 s at %.2fx the last run's rate%n", s, rates[0] / rates[rates.length - 1]);
+                    System.out.printf(
+                            "start %d: first 10 s at %.2fx the last run's rate%n",
+                            s, rates[0] / rates[rates.length - 1]);
                 } finally {
                     java.nio.file.Files.delete(script);
                 }
             }
         }
-        System.out.printf("tiny jobs, first 10 s / steady over %d starts: median %.2fx (%s)%n", starts, median(ratios),
-                fmt(ratios));
+        System.out.printf(
+                "tiny jobs, first 10 s / steady over %d starts: median %.2fx (%s)%n",
+                starts, median(ratios), fmt(ratios));
     }
 
     static double median(List<Double> values) {
         var sorted = values.stream().sorted().toList();
-        return sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+        return sorted.size() % 2 == 1
+                ? sorted.get(sorted.size() / 2)
                 : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
     }
 
@@ -238,7 +277,9 @@ public class E2eBench {
     static Map<Long, double[]> cpuSnapshot(Service service) {
         var map = new java.util.LinkedHashMap<Long, double[]>();
         map.put(service.process.pid(), jitCpu(service.process.pid()));
-        service.process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        service.process
+                .descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
                 .forEach(p -> map.put(p.pid(), new double[] {cpuMillis(p.pid()), 0, 0}));
         return map;
     }
@@ -248,7 +289,8 @@ public class E2eBench {
         double c1 = 0, c2 = 0;
         try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (var task : tasks.toList()) {
-                String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                String name =
+                        java.nio.file.Files.readString(task.resolve("comm")).trim();
                 if (name.startsWith("C2 ")) {
                     c2 += ticks(task.resolve("stat")) * 10.0;
                 } else if (name.startsWith("C1 ")) {
@@ -268,12 +310,14 @@ public class E2eBench {
             double[] was = before.getOrDefault(e.getKey(), new double[3]);
             double[] now = e.getValue();
             if (service) {
-                b.append(String.format("service %.2f s (C2 %.2f, C1 %.2f)", (now[0] - was[0]) / 1e3, (now[1] - was[1]) / 1e3,
-                        (now[2] - was[2]) / 1e3));
+                b.append(String.format(
+                        "service %.2f s (C2 %.2f, C1 %.2f)",
+                        (now[0] - was[0]) / 1e3, (now[1] - was[1]) / 1e3, (now[2] - was[2]) / 1e3));
                 service = false;
             } else {
-                b.append(String.format(", %s %d %.2f s", workers.contains(e.getKey()) ? "worker" : "spare", e.getKey(),
-                        (now[0] - was[0]) / 1e3));
+                b.append(String.format(
+                        ", %s %d %.2f s",
+                        workers.contains(e.getKey()) ? "worker" : "spare", e.getKey(), (now[0] - was[0]) / 1e3));
             }
         }
         return b.toString();
@@ -306,7 +350,8 @@ public class E2eBench {
             }
             long pid;
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (((pid = workerPid(service, 0, "idle")) < 0 || spares(service) < 1) && System.nanoTime() < waitUntil) {
+            while (((pid = workerPid(service, 0, "idle")) < 0 || spares(service) < 1)
+                    && System.nanoTime() < waitUntil) {
                 Thread.sleep(25);
             }
             boolean spare = spares(service) > 0;
@@ -326,8 +371,12 @@ public class E2eBench {
                 }
                 behind = String.format("; the new spare behind it warm in %.0f ms", (System.nanoTime() - t0) / 1e6);
             }
-            System.out.printf("worker 0 SIGKILLed -> slot holds an idle worker again in %.0f ms (%s)%s  (%s)%n",
-                    refilled, spare ? "a warm spare took it" : "no spare: a new JVM started and warmed", behind, loadavg());
+            System.out.printf(
+                    "worker 0 SIGKILLed -> slot holds an idle worker again in %.0f ms (%s)%s  (%s)%n",
+                    refilled,
+                    spare ? "a warm spare took it" : "no spare: a new JVM started and warmed",
+                    behind,
+                    loadavg());
         }
     }
 
@@ -343,7 +392,9 @@ public class E2eBench {
     static long workerPid(Service service, int id, String state) throws Exception {
         for (JsonNode worker : Api.parse(service.api.get("/api/v1/workers").body())) {
             if (worker.path("id").asInt() == id) {
-                return worker.path("state").asString().equals(state) ? worker.path("pid").asLong() : -1;
+                return worker.path("state").asString().equals(state)
+                        ? worker.path("pid").asLong()
+                        : -1;
             }
         }
         return -1;
@@ -394,22 +445,37 @@ public class E2eBench {
     }
 
     /** One wrk run; prints its figures under {@code label} (none: a warm-up run) and returns jobs/s. */
-    private static double runWrk(String wrk, Path script, String url, int threads, int connections, int seconds,
-            String label) throws Exception {
-        var process = new ProcessBuilder(wrk, "-t" + threads, "-c" + connections, "-d" + seconds + "s", "-s",
-                script.toString(), url).redirectErrorStream(true).start();
+    private static double runWrk(
+            String wrk, Path script, String url, int threads, int connections, int seconds, String label)
+            throws Exception {
+        var process = new ProcessBuilder(
+                        wrk, "-t" + threads, "-c" + connections, "-d" + seconds + "s", "-s", script.toString(), url)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(process.getInputStream().readAllBytes());
         process.waitFor();
-        var line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst()
+        var line = out.lines()
+                .filter(l -> l.startsWith("WRK "))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("wrk said: " + out));
         String[] f = line.split(" ");
         long requests = Long.parseLong(f[1]);
         double secs = Double.parseDouble(f[2]) / 1e6;
         if (label != null) {
-            System.out.printf("%s, %d s: %,.0f jobs/s; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms;"
-                    + " %d requests, non-200 %s, socket errors %s, not SUCCEEDED %s  (%s)%n", label, seconds,
-                    requests / secs, Double.parseDouble(f[3]) / 1e3, Double.parseDouble(f[4]) / 1e3,
-                    Double.parseDouble(f[5]) / 1e3, Double.parseDouble(f[6]) / 1e3, requests, f[7], f[8], f[9],
+            System.out.printf(
+                    "%s, %d s: %,.0f jobs/s; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms max %.2f ms;"
+                            + " %d requests, non-200 %s, socket errors %s, not SUCCEEDED %s  (%s)%n",
+                    label,
+                    seconds,
+                    requests / secs,
+                    Double.parseDouble(f[3]) / 1e3,
+                    Double.parseDouble(f[4]) / 1e3,
+                    Double.parseDouble(f[5]) / 1e3,
+                    Double.parseDouble(f[6]) / 1e3,
+                    requests,
+                    f[7],
+                    f[8],
+                    f[9],
                     loadavg());
         }
         return requests / secs;
@@ -440,7 +506,8 @@ public class E2eBench {
     /** Tiny jobs from {@code clients} concurrent clients (virtual threads) for {@code seconds}: jobs/s. */
     static void throughput(Service service, int clients, int seconds) throws Exception {
         String body = "{\"type\":\"pi\",\"samples\":100000}";
-        var client = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+        var client = HttpClient.newBuilder()
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         for (int pass = 0; pass < 2; pass++) { // pass 0 warms
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(pass == 0 ? 2 : seconds);
@@ -468,9 +535,15 @@ public class E2eBench {
             double secs = (System.nanoTime() - t0) / 1e9;
             if (pass == 1) {
                 long[] l = lat.stream().mapToLong(Long::longValue).sorted().toArray();
-                System.out.printf("%d clients, %d s: %,.0f jobs/s (%d ok, %d failed), latency p50 %.2f ms p99 %.2f ms  (%s)%n",
-                        clients, seconds, done.get() / secs, done.get(), failed.get(),
-                        l.length == 0 ? 0 : l[l.length / 2] / 1e6, l.length == 0 ? 0 : l[l.length * 99 / 100] / 1e6,
+                System.out.printf(
+                        "%d clients, %d s: %,.0f jobs/s (%d ok, %d failed), latency p50 %.2f ms p99 %.2f ms  (%s)%n",
+                        clients,
+                        seconds,
+                        done.get() / secs,
+                        done.get(),
+                        failed.get(),
+                        l.length == 0 ? 0 : l[l.length / 2] / 1e6,
+                        l.length == 0 ? 0 : l[l.length * 99 / 100] / 1e6,
                         loadavg());
             }
         }
@@ -478,7 +551,8 @@ public class E2eBench {
 
     static String loadavg() {
         try {
-            return "loadavg " + java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+            return "loadavg "
+                    + java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
             return "";
         }
@@ -494,7 +568,8 @@ public class E2eBench {
         double main = 0, c1 = 0, c2 = 0;
         try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (var task : tasks.toList()) {
-                String name = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                String name =
+                        java.nio.file.Files.readString(task.resolve("comm")).trim();
                 double ms = ticks(task.resolve("stat")) * 10.0;
                 if (name.equals("java")) {
                     main = Math.max(main, ms); // the launcher's thread and the main thread are both "java"
@@ -507,8 +582,8 @@ public class E2eBench {
         } catch (IOException e) {
             return "?";
         }
-        return String.format("%.1f s (main %.1f, C2 %.1f, C1 %.1f)", cpuMillis(pid) / 1e3, main / 1e3, c2 / 1e3,
-                c1 / 1e3);
+        return String.format(
+                "%.1f s (main %.1f, C2 %.1f, C1 %.1f)", cpuMillis(pid) / 1e3, main / 1e3, c2 / 1e3, c1 / 1e3);
     }
 
     /** utime + stime of a /proc stat file, in clock ticks (100 Hz). */
@@ -550,8 +625,9 @@ public class E2eBench {
             service.post(body);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
-        System.out.printf("pi %.0e samples: best of 5 wall time %.3f s -> %,.0f samples/s%n", (double) BIG_PI, best,
-                BIG_PI / best);
+        System.out.printf(
+                "pi %.0e samples: best of 5 wall time %.3f s -> %,.0f samples/s%n",
+                (double) BIG_PI, best, BIG_PI / best);
         return best;
     }
 
@@ -567,8 +643,14 @@ public class E2eBench {
             nanos[i] = System.nanoTime() - t0;
         }
         Arrays.sort(nanos);
-        System.out.printf("n=%d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (%s)%n", n, nanos[n / 2] / 1e6,
-                nanos[n * 9 / 10] / 1e6, nanos[n * 99 / 100] / 1e6, nanos[n - 1] / 1e6, loadavg());
+        System.out.printf(
+                "n=%d  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (%s)%n",
+                n,
+                nanos[n / 2] / 1e6,
+                nanos[n * 9 / 10] / 1e6,
+                nanos[n * 99 / 100] / 1e6,
+                nanos[n - 1] / 1e6,
+                loadavg());
     }
 
     static double num(String field, String json) {
@@ -585,14 +667,24 @@ public class E2eBench {
         static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
         static Launch fatJar(String jar) {
-            return new Launch("java -jar", List.of(JAVA, "-jar", Path.of(jar).toAbsolutePath().toString()),
-                    Path.of("."), java.util.Map.of());
+            return new Launch(
+                    "java -jar",
+                    List.of(JAVA, "-jar", Path.of(jar).toAbsolutePath().toString()),
+                    Path.of("."),
+                    java.util.Map.of());
         }
 
         /** The fat jar with the bean definitions generated at build time (Spring AOT mode). */
         static Launch fatJarSpringAot(String jar) {
-            return new Launch("java -jar, Spring AOT", List.of(JAVA, "-Dspring.aot.enabled=true", "-jar",
-                    Path.of(jar).toAbsolutePath().toString()), Path.of("."), java.util.Map.of());
+            return new Launch(
+                    "java -jar, Spring AOT",
+                    List.of(
+                            JAVA,
+                            "-Dspring.aot.enabled=true",
+                            "-jar",
+                            Path.of(jar).toAbsolutePath().toString()),
+                    Path.of("."),
+                    java.util.Map.of());
         }
 
         /**
@@ -603,26 +695,43 @@ public class E2eBench {
         static Launch aotLayout(String jar) throws Exception {
             Path dir = Path.of("target/aot").toAbsolutePath();
             Path stamp = dir.resolve("built-from");
-            String from = jar + " " + java.nio.file.Files.getLastModifiedTime(Path.of(jar)).to(TimeUnit.SECONDS);
-            if (!java.nio.file.Files.exists(stamp) || !java.nio.file.Files.readString(stamp).equals(from)) {
+            String from = jar + " "
+                    + java.nio.file.Files.getLastModifiedTime(Path.of(jar)).to(TimeUnit.SECONDS);
+            if (!java.nio.file.Files.exists(stamp)
+                    || !java.nio.file.Files.readString(stamp).equals(from)) {
                 System.out.println("(extracting the jar to target/aot and training its AOT caches, ~30 s)");
                 run(List.of("rm", "-rf", dir.toString()), Map.of());
-                run(List.of(JAVA, "-Djarmode=tools", "-jar", jar, "extract", "--destination", dir.toString(),
-                        "--application-filename", "app.jar"), Map.of());
+                run(
+                        List.of(
+                                JAVA,
+                                "-Djarmode=tools",
+                                "-jar",
+                                jar,
+                                "extract",
+                                "--destination",
+                                dir.toString(),
+                                "--application-filename",
+                                "app.jar"),
+                        Map.of());
                 run(List.of("docker/aot-train.sh", dir.toString()), Map.of("JAVA", JAVA));
                 java.nio.file.Files.writeString(stamp, from);
             }
             // The Dockerfile's entry point (exec form), its /app paths made target/aot's.
             var line = java.nio.file.Files.readAllLines(Path.of("Dockerfile")).stream()
-                    .filter(l -> l.startsWith("ENTRYPOINT [")).reduce((a, b) -> b).orElseThrow();
+                    .filter(l -> l.startsWith("ENTRYPOINT ["))
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
             var command = new java.util.ArrayList<String>();
             var word = Pattern.compile("\"([^\"]*)\"").matcher(line);
             while (word.find()) {
                 command.add(word.group(1).replace("/app/", dir + "/"));
             }
             command.set(0, JAVA);
-            return new Launch("image (AOT caches, Spring AOT)", command,
-                    dir, Map.of("FORKPOOL_WORKERS_JVMOPTIONS", "-XX:AOTCache=" + dir.resolve("worker.aot")));
+            return new Launch(
+                    "image (AOT caches, Spring AOT)",
+                    command,
+                    dir,
+                    Map.of("FORKPOOL_WORKERS_JVMOPTIONS", "-XX:AOTCache=" + dir.resolve("worker.aot")));
         }
 
         private static void run(List<String> command, Map<String, String> env) throws Exception {
@@ -650,7 +759,8 @@ public class E2eBench {
 
         /** The kinds/tiny/fanout/bigpi sections' service: the fat jar, or the image's form with E2E_LAUNCH=image. */
         static Service start(String jar, int workers) throws Exception {
-            return start("image".equals(System.getenv("E2E_LAUNCH")) ? Launch.aotLayout(jar) : Launch.fatJar(jar), workers);
+            return start(
+                    "image".equals(System.getenv("E2E_LAUNCH")) ? Launch.aotLayout(jar) : Launch.fatJar(jar), workers);
         }
 
         static Service start(Launch launch, int workers) throws Exception {
@@ -660,8 +770,8 @@ public class E2eBench {
             if (extra != null && !extra.isBlank()) {
                 command.addAll(1, List.of(extra.trim().split(" +")));
             }
-            command.addAll(List.of("--server.port=" + port, "--forkpool.workers.count=" + workers,
-                    "--logging.level.root=WARN"));
+            command.addAll(List.of(
+                    "--server.port=" + port, "--forkpool.workers.count=" + workers, "--logging.level.root=WARN"));
             String args = System.getenv("E2E_SERVICE_ARGS"); // application arguments, e.g. --forkpool.workers.spares=0
             if (args != null && !args.isBlank()) {
                 command.addAll(List.of(args.trim().split(" +")));
@@ -671,22 +781,46 @@ public class E2eBench {
             java.nio.file.Files.createDirectories(Path.of("target"));
             long started = System.nanoTime();
             var process = builder.redirectErrorStream(true)
-                    .redirectOutput(Path.of("target/bench-service.log").toAbsolutePath().toFile()).start();
+                    .redirectOutput(
+                            Path.of("target/bench-service.log").toAbsolutePath().toFile())
+                    .start();
             var service = new Service(process, port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline) {
                 try {
-                    var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    var r = HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         double readyMs = (System.nanoTime() - started) / 1e6;
-                        var children = process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java"))
-                                .orElse(false)).map(p -> p.pid() + ": " + rssKb(p.pid()) / 1024 + " MiB").toList();
-                        var workerCpu = process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java"))
-                                .orElse(false)).map(p -> String.format("%.1f", cpuMillis(p.pid()) / 1e3)).toList();
-                        System.out.printf("%nservice (%s) with %d worker(s): start -> readiness UP %.0f ms; VmRSS parent %d MiB,"
-                                + " workers %s; CPU to readiness: parent %s, workers %s s  (%s)%n", launch.name(), workers,
-                                readyMs, rssKb(process.pid()) / 1024, children, threadCpu(process.pid()), workerCpu, loadavg());
+                        var children = process.descendants()
+                                .filter(p -> p.info()
+                                        .command()
+                                        .map(c -> c.endsWith("java"))
+                                        .orElse(false))
+                                .map(p -> p.pid() + ": " + rssKb(p.pid()) / 1024 + " MiB")
+                                .toList();
+                        var workerCpu = process.descendants()
+                                .filter(p -> p.info()
+                                        .command()
+                                        .map(c -> c.endsWith("java"))
+                                        .orElse(false))
+                                .map(p -> String.format("%.1f", cpuMillis(p.pid()) / 1e3))
+                                .toList();
+                        System.out.printf(
+                                "%nservice (%s) with %d worker(s): start -> readiness UP %.0f ms; VmRSS parent %d MiB,"
+                                        + " workers %s; CPU to readiness: parent %s, workers %s s  (%s)%n",
+                                launch.name(),
+                                workers,
+                                readyMs,
+                                rssKb(process.pid()) / 1024,
+                                children,
+                                threadCpu(process.pid()),
+                                workerCpu,
+                                loadavg());
                         service.readyMillis = readyMs;
                         return service;
                     }
@@ -704,10 +838,14 @@ public class E2eBench {
         }
 
         String post(HttpClient client, String body) throws Exception {
-            var r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs?wait=60"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200 || !Api.parse(r.body()).path("status").asString().equals("SUCCEEDED")) {
+            var r = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs?wait=60"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200
+                    || !Api.parse(r.body()).path("status").asString().equals("SUCCEEDED")) {
                 throw new IllegalStateException("job did not succeed: " + r.statusCode() + " " + r.body());
             }
             return r.body();

@@ -2,7 +2,6 @@ package io.forkpool.bench;
 
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
-import io.forkpool.kind.Partial;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,16 +25,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-Xmx256m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-Xmx256m"})
 public class KernelBench {
 
     static final int SAMPLES = 1 << 20;
 
     /** Jobs of 2^25 samples: 16 shards of 32 blocks (the job's own cut). */
     private final JobRequest pi = TestJobs.pi(16L * 2 * SAMPLES, 1L);
+
     private final JobRequest dice = TestJobs.dice(16L * 2 * SAMPLES, 6, 1L);
     private final JobRequest dice20 = TestJobs.dice(16L * 2 * SAMPLES, 20, 1L);
-    private final JobRequest projectile = TestJobs.projectile(16L * 2 * SAMPLES, null, null, null, null, null, null, 1L);
+    private final JobRequest projectile =
+            TestJobs.projectile(16L * 2 * SAMPLES, null, null, null, null, null, null, 1L);
 
     private int shard;
 

@@ -1,8 +1,8 @@
 package io.forkpool.bench;
 
 import io.forkpool.dispatch.Dispatcher;
-import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardQueue;
+import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardSink;
 import io.forkpool.dispatch.ShardSource;
 import io.forkpool.kind.TestJobs;
@@ -43,22 +43,41 @@ public class ShardOverhead {
             this.done = new CountDownLatch(shards);
         }
 
-        @Override public JobRequest request() { return request; }
-        @Override public int nextShard() {
+        @Override
+        public JobRequest request() {
+            return request;
+        }
+
+        @Override
+        public int nextShard() {
             int i = next.getAndIncrement();
             return i < shards ? 0 : -1; // always shard 0 of the 1-sample job
         }
-        @Override public long shardsLeft() { return Math.max(0, shards - next.get()); }
-        @Override public boolean isFinished() { return finished; }
-        @Override public void dispatched() {}
-        @Override public void shardDone(int shard, byte[] partial, long nanos) {
+
+        @Override
+        public long shardsLeft() {
+            return Math.max(0, shards - next.get());
+        }
+
+        @Override
+        public boolean isFinished() {
+            return finished;
+        }
+
+        @Override
+        public void dispatched() {}
+
+        @Override
+        public void shardDone(int shard, byte[] partial, long nanos) {
             computeNanos.addAndGet(nanos);
             done.countDown();
             if (done.getCount() == 0) {
                 finished = true;
             }
         }
-        @Override public void shardFailed(int shard, String problem) {
+
+        @Override
+        public void shardFailed(int shard, String problem) {
             throw new IllegalStateException(problem);
         }
     }
@@ -66,14 +85,25 @@ public class ShardOverhead {
     public static void main(String[] args) throws Exception {
         int shards = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        System.out.printf("machine: %d cores, java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), loadavg());
+        System.out.printf(
+                "machine: %d cores, java %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadavg());
         for (int workers : new int[] {1, 2}) {
-            var settings = new WorkerSettings(workers, "64m", Duration.ofSeconds(30), Duration.ofMillis(300),
-                    "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10));
+            var settings = new WorkerSettings(
+                    workers,
+                    "64m",
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(300),
+                    "io.forkpool.worker.child.WorkerMain",
+                    List.of(),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(10));
             var metrics = new ForkpoolMetrics(new SimpleMeterRegistry());
-            var dispatcher = new Dispatcher(new WorkerPool<>(settings, metrics),
-                    new ShardSettings(Duration.ofSeconds(60), 3), metrics, new ShardQueue());
+            var dispatcher = new Dispatcher(
+                    new WorkerPool<>(settings, metrics),
+                    new ShardSettings(Duration.ofSeconds(60), 3),
+                    metrics,
+                    new ShardQueue());
             dispatcher.start();
             try {
                 run(dispatcher, shards / 4); // warm the parent's own code paths
@@ -83,9 +113,17 @@ public class ShardOverhead {
                 }
                 double[] sorted = perShard.clone();
                 Arrays.sort(sorted);
-                System.out.printf("%d worker(s): %d shards × %d rounds: overhead per shard µs: median %.1f, best %.1f,"
-                        + " rounds %s  (%s)%n", workers, shards, rounds, sorted[rounds / 2], sorted[0],
-                        Arrays.toString(Arrays.stream(perShard).map(v -> Math.round(v * 10) / 10.0).toArray()),
+                System.out.printf(
+                        "%d worker(s): %d shards × %d rounds: overhead per shard µs: median %.1f, best %.1f,"
+                                + " rounds %s  (%s)%n",
+                        workers,
+                        shards,
+                        rounds,
+                        sorted[rounds / 2],
+                        sorted[0],
+                        Arrays.toString(Arrays.stream(perShard)
+                                .map(v -> Math.round(v * 10) / 10.0)
+                                .toArray()),
                         loadavg());
             } finally {
                 dispatcher.stop();
@@ -109,7 +147,9 @@ public class ShardOverhead {
 
     static String loadavg() {
         try {
-            return "loadavg " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+            return "loadavg "
+                    + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                            .trim();
         } catch (Exception e) {
             return "";
         }

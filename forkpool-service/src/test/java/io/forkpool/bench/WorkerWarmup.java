@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A worker JVM's start: spawn → hello (warm-up included), the CPU the worker used up to its hello
@@ -36,8 +35,10 @@ public final class WorkerWarmup {
     /** Shard 0 of a big job: a few ms of work each when compiled. */
     static final List<JobRequest> SHARDS = List.of(
             JobRequest.of(new PiKind(), new PiRequest(1L << 36), 1L),
-            JobRequest.of(new ProjectileKind(),
-                    RequestFields.withDefaults(new ProjectileRequest(1L << 34, null, null, null, null, null, null)), 1L),
+            JobRequest.of(
+                    new ProjectileKind(),
+                    RequestFields.withDefaults(new ProjectileRequest(1L << 34, null, null, null, null, null, null)),
+                    1L),
             JobRequest.of(new DiceKind(), new DiceRequest(1L << 37, 6), 1L));
 
     public static void main(String[] args) throws Exception {
@@ -56,16 +57,27 @@ public final class WorkerWarmup {
                 var result = once(variant.getValue());
                 hello.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(result[0]);
                 cpu.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(result[1]);
-                speed.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(Arrays.copyOfRange(result, 2, result.length - 1));
-                System.out.printf("round %d %-12s hello %5.0f ms  cpu %5.0f ms  first/last shard G/s:%s  (pid %d)%n", r,
-                        variant.getKey(), result[0], result[1], fmt(Arrays.copyOfRange(result, 2, result.length - 1)),
+                speed.computeIfAbsent(variant.getKey(), k -> new ArrayList<>())
+                        .add(Arrays.copyOfRange(result, 2, result.length - 1));
+                System.out.printf(
+                        "round %d %-12s hello %5.0f ms  cpu %5.0f ms  first/last shard G/s:%s  (pid %d)%n",
+                        r,
+                        variant.getKey(),
+                        result[0],
+                        result[1],
+                        fmt(Arrays.copyOfRange(result, 2, result.length - 1)),
                         (long) result[result.length - 1]);
             }
         }
-        System.out.printf("%nmedians over %d rounds, shard speeds per second of %s (load %s)%n", rounds,
-                CPU_CLOCK ? "the worker's main-thread CPU time" : "wall time in the worker", Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf("variant       hello_ms  cpu_ms   pi(1st,last)  projectile(1st,last)  dice(1st,last) G/s;"
-                + "  min over the workers of pi, projectile, dice (last of %d shards)%n", SHARDS_PER_KERNEL);
+        System.out.printf(
+                "%nmedians over %d rounds, shard speeds per second of %s (load %s)%n",
+                rounds,
+                CPU_CLOCK ? "the worker's main-thread CPU time" : "wall time in the worker",
+                Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf(
+                "variant       hello_ms  cpu_ms   pi(1st,last)  projectile(1st,last)  dice(1st,last) G/s;"
+                        + "  min over the workers of pi, projectile, dice (last of %d shards)%n",
+                SHARDS_PER_KERNEL);
         for (var name : variants.keySet()) {
             var s = speed.get(name);
             double[] med = new double[s.get(0).length];
@@ -74,11 +86,13 @@ public final class WorkerWarmup {
                 final int kk = k;
                 med[k] = median(s.stream().map(a -> a[kk]).toList());
                 if (k % 2 == 1) {
-                    min.append(String.format(" %5.2f", s.stream().mapToDouble(a -> a[kk]).min().orElse(0)));
+                    min.append(String.format(
+                            " %5.2f", s.stream().mapToDouble(a -> a[kk]).min().orElse(0)));
                 }
             }
-            System.out.printf("%-12s %8.0f %7.0f  %s;  min%s%n", name, median(hello.get(name)), median(cpu.get(name)), fmt(med),
-                    min);
+            System.out.printf(
+                    "%-12s %8.0f %7.0f  %s;  min%s%n",
+                    name, median(hello.get(name)), median(cpu.get(name)), fmt(med), min);
         }
     }
 
@@ -87,11 +101,18 @@ public final class WorkerWarmup {
 
     /** [hello ms, cpu ms at hello, then per kernel: first shard G/s, last shard G/s, then the worker's pid]. */
     static double[] once(List<String> options) throws Exception {
-        var settings = new WorkerSettings(1, "64m", java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(Long.getLong("worker.warmup-ms", 1000)),
-                "io.forkpool.worker.child.WorkerMain", options, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
+        var settings = new WorkerSettings(
+                1,
+                "64m",
+                java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofMillis(Long.getLong("worker.warmup-ms", 1000)),
+                "io.forkpool.worker.child.WorkerMain",
+                options,
+                java.time.Duration.ofMillis(100),
+                java.time.Duration.ofSeconds(10));
         // -Dworker.classpath: the worker's class path (the image's app.jar), not the bench's
-        List<String> command = WorkerCommands.of(settings, 0,
-                System.getProperty("worker.classpath", System.getProperty("java.class.path")));
+        List<String> command = WorkerCommands.of(
+                settings, 0, System.getProperty("worker.classpath", System.getProperty("java.class.path")));
         String cpu = System.getProperty("worker.cpu"); // -Dworker.cpu=N: the worker pinned there (taskset)
         if (cpu != null) {
             command = new ArrayList<>(command);
@@ -99,8 +120,10 @@ public final class WorkerWarmup {
         }
         long start = System.nanoTime();
         String stderrDir = System.getProperty("worker.stderr"); // -Dworker.stderr=DIR: each worker's stderr kept there
-        var stderr = stderrDir == null ? ProcessBuilder.Redirect.DISCARD
-                : ProcessBuilder.Redirect.to(Path.of(stderrDir, "worker-" + System.nanoTime() + ".err").toFile());
+        var stderr = stderrDir == null
+                ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.to(Path.of(stderrDir, "worker-" + System.nanoTime() + ".err")
+                        .toFile());
         var process = new ProcessBuilder(command).redirectError(stderr).start();
         var in = new BufferedInputStream(process.getInputStream());
         var out = new BufferedOutputStream(process.getOutputStream());
@@ -160,7 +183,8 @@ public final class WorkerWarmup {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (var task : tasks.toList()) {
                 if (Files.readString(task.resolve("comm")).trim().equals("java")) {
-                    sum += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    sum += Long.parseLong(
+                            Files.readString(task.resolve("schedstat")).split(" ")[0]);
                 }
             }
         }

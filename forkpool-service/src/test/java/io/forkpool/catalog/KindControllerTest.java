@@ -50,8 +50,9 @@ class KindControllerTest {
 
     @Test
     void eachInstalledKindWithItsSourceSchemaAndExample() throws Exception {
-        when(registry.all()).thenReturn(List.of(new Installed(new PiKind(), "built-in"),
-                new Installed(new SineKind(), "kinds/sine.jar")));
+        when(registry.all())
+                .thenReturn(List.of(
+                        new Installed(new PiKind(), "built-in"), new Installed(new SineKind(), "kinds/sine.jar")));
         mvc.perform(get("/api/v1/kinds"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
@@ -80,6 +81,8 @@ class KindControllerTest {
     @Test
     void noKindInstalledIsAnEmptyList() throws Exception {
         when(registry.all()).thenReturn(List.of());
-        mvc.perform(get("/api/v1/kinds")).andExpect(status().isOk()).andExpect(content().json("[]"));
+        mvc.perform(get("/api/v1/kinds"))
+                .andExpect(status().isOk())
+                .andExpect(content().json("[]"));
     }
 }

@@ -26,7 +26,8 @@ class DashboardApiTest {
     @BeforeEach
     void client() {
         api = new Api(port);
-        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/actuator/health/readiness").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> api.get("/actuator/health/readiness").statusCode() == 200);
     }
 
     @Test
@@ -34,7 +35,8 @@ class DashboardApiTest {
         JsonNode job = api.runToSuccess("{\"type\":\"dice\",\"rolls\":30000000,\"seed\":5}");
         int total = job.path("progress").path("shardsTotal").asInt();
         Set<Long> pids = new HashSet<>();
-        Api.parse(api.get("/api/v1/workers").body()).forEach(w -> pids.add(w.path("pid").asLong()));
+        Api.parse(api.get("/api/v1/workers").body())
+                .forEach(w -> pids.add(w.path("pid").asLong()));
 
         var answer = api.get("/api/v1/jobs/" + job.path("id").asString() + "/shards");
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -68,13 +70,16 @@ class DashboardApiTest {
         }
         assertThat(laneTries).isEqualTo(total);
         double parallelism = shards.path("parallelism").asDouble();
-        assertThat(parallelism).isEqualTo(shards.path("computeSeconds").asDouble() / shards.path("runSeconds").asDouble());
+        assertThat(parallelism)
+                .isEqualTo(shards.path("computeSeconds").asDouble()
+                        / shards.path("runSeconds").asDouble());
         assertThat(parallelism).isGreaterThan(0).isLessThan(2.5); // 2 workers
     }
 
     @Test
     void aBusyWorkerNamesItsJobAndShardAndEveryWorkerItsProcessFigures() {
-        var created = Api.parse(api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":10000000000000}").body());
+        var created = Api.parse(api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":10000000000000}")
+                .body());
         String id = created.path("id").asString();
         try {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -82,7 +87,10 @@ class DashboardApiTest {
                 assertThat(workers).anySatisfy(w -> {
                     assertThat(w.path("state").asString()).isEqualTo("busy");
                     assertThat(w.path("job").asString()).isEqualTo(id);
-                    assertThat(w.path("shard").asInt()).isBetween(0, created.path("progress").path("shardsTotal").asInt() - 1);
+                    assertThat(w.path("shard").asInt())
+                            .isBetween(
+                                    0,
+                                    created.path("progress").path("shardsTotal").asInt() - 1);
                 });
             });
         } finally {
@@ -94,17 +102,26 @@ class DashboardApiTest {
             assertThat(w.path("rssBytes").asLong()).as("RSS of %s", w).isGreaterThan(10L << 20);
             assertThat(w.path("uptimeSeconds").asDouble()).isPositive();
         }
-        assertThat(Api.parse(api.get("/api/v1/workers").body())).noneMatch(w -> w.path("state").asString().equals("spare"));
+        assertThat(Api.parse(api.get("/api/v1/workers").body()))
+                .noneMatch(w -> w.path("state").asString().equals("spare"));
     }
 
     @Test
     void theOverviewCountsTheStoresJobsAndThePoolsWorkers() {
         api.runToSuccess("{\"type\":\"sine\",\"x\":1.0,\"terms\":5}");
         JsonNode overview = Api.parse(api.get("/api/v1/overview").body());
-        long succeeded = Api.parse(api.get("/api/v1/jobs?status=SUCCEEDED&size=1").body()).path("totalElements").asLong();
-        assertThat(overview.path("jobs").path("SUCCEEDED").asLong()).isEqualTo(succeeded).isPositive();
+        long succeeded = Api.parse(
+                        api.get("/api/v1/jobs?status=SUCCEEDED&size=1").body())
+                .path("totalElements")
+                .asLong();
+        assertThat(overview.path("jobs").path("SUCCEEDED").asLong())
+                .isEqualTo(succeeded)
+                .isPositive();
         JsonNode w = overview.path("workers");
-        assertThat(w.path("idle").asInt() + w.path("busy").asInt() + w.path("starting").asInt() + w.path("dead").asInt())
+        assertThat(w.path("idle").asInt()
+                        + w.path("busy").asInt()
+                        + w.path("starting").asInt()
+                        + w.path("dead").asInt())
                 .isEqualTo(2);
         assertThat(overview.path("rates").path("samplesPerSecond")).hasSize(Throughput.SECONDS);
     }
@@ -114,7 +131,8 @@ class DashboardApiTest {
         JsonNode paths = Api.parse(api.get("/v3/api-docs").body()).path("paths");
         assertThat(paths.has("/api/v1/jobs/{id}/shards")).isTrue();
         assertThat(paths.has("/api/v1/overview")).isTrue();
-        assertThat(paths.path("/api/v1/workers").path("get").path("parameters").toString()).contains("spares");
+        assertThat(paths.path("/api/v1/workers").path("get").path("parameters").toString())
+                .contains("spares");
         assertThat(paths.has("/")).isFalse();
         assertThat(paths.has("/jobs/{id}")).isFalse();
     }

@@ -10,18 +10,18 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.Dispatcher;
+import io.forkpool.dispatch.ShardTask;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
-import io.forkpool.dispatch.ShardTask;
 import io.forkpool.job.WorkerDirectory;
+import io.forkpool.web.SecuritySettings;
 import io.forkpool.worker.Worker;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import io.forkpool.catalog.LimitSettings;
-import io.forkpool.web.SecuritySettings;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -29,7 +29,8 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/overview}: the store's counts, the pool's states and the rates, in one answer. */
 @WebMvcTest(OverviewController.class)
-@EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class}) // the service's filters run in the slice too
+@EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
+}) // the service's filters run in the slice too
 class OverviewControllerTest {
 
     @Autowired
@@ -57,24 +58,31 @@ class OverviewControllerTest {
 
     @Test
     void countsByStatusWorkersByStateAndTheRates() throws Exception {
-        given(store.page(any(), isNull(), eq(0), anyInt())).willAnswer(call -> new JobStore.Page(List.of(),
-                switch ((JobStatus) call.getArgument(0)) {
-                    case QUEUED -> 3;
-                    case RUNNING -> 2;
-                    case SUCCEEDED -> 40;
-                    case FAILED -> 1;
-                    case CANCELLED -> 0;
-                }));
-        var workers = List.of(worker(Worker.State.BUSY), worker(Worker.State.BUSY), worker(Worker.State.IDLE),
+        given(store.page(any(), isNull(), eq(0), anyInt()))
+                .willAnswer(call -> new JobStore.Page(
+                        List.of(),
+                        switch ((JobStatus) call.getArgument(0)) {
+                            case QUEUED -> 3;
+                            case RUNNING -> 2;
+                            case SUCCEEDED -> 40;
+                            case FAILED -> 1;
+                            case CANCELLED -> 0;
+                        }));
+        var workers = List.of(
+                worker(Worker.State.BUSY),
+                worker(Worker.State.BUSY),
+                worker(Worker.State.IDLE),
                 worker(Worker.State.STARTING));
         var spares = List.of(worker(Worker.State.IDLE));
         given(dispatcher.workers()).willReturn(workers);
         given(dispatcher.spares()).willReturn(spares);
         given(dispatcher.shardsQueued()).willReturn(17L);
-        given(throughput.rates()).willReturn(new Throughput.Rates(Instant.parse("2026-01-01T00:00:00Z"), 1,
-                new double[] {0, 2}, new double[] {0, 5e9}));
+        given(throughput.rates())
+                .willReturn(new Throughput.Rates(
+                        Instant.parse("2026-01-01T00:00:00Z"), 1, new double[] {0, 2}, new double[] {0, 5e9}));
 
-        mvc.perform(get("/api/v1/overview")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/overview"))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.jobs.QUEUED").value(3))
                 .andExpect(jsonPath("$.jobs.RUNNING").value(2))
                 .andExpect(jsonPath("$.jobs.SUCCEEDED").value(40))
@@ -99,17 +107,21 @@ class OverviewControllerTest {
         var local = List.of(worker(Worker.State.BUSY), worker(Worker.State.IDLE));
         given(dispatcher.workers()).willReturn(local);
         given(dispatcher.spares()).willReturn(List.of());
-        given(throughput.rates()).willReturn(new Throughput.Rates(Instant.parse("2026-01-01T00:00:00Z"), 1,
-                new double[] {0}, new double[] {0}));
+        given(throughput.rates())
+                .willReturn(new Throughput.Rates(
+                        Instant.parse("2026-01-01T00:00:00Z"), 1, new double[] {0}, new double[] {0}));
         given(directory.replica()).willReturn("replica-a");
         // this replica's own entry is stale (it says dead): the live dispatcher's states count instead
-        given(directory.live()).willReturn(new java.util.TreeMap<>(java.util.Map.of(
-                "replica-a", "[{\"id\":0,\"state\":\"dead\"}]",
-                "replica-b", "[{\"id\":0,\"state\":\"busy\"},{\"id\":1,\"state\":\"busy\"},"
-                        + "{\"id\":2,\"state\":\"starting\"},{\"id\":0,\"state\":\"spare\"}]",
-                "replica-c", "[{\"id\":0,\"state\":\"idle\"}]")));
+        given(directory.live())
+                .willReturn(new java.util.TreeMap<>(java.util.Map.of(
+                        "replica-a", "[{\"id\":0,\"state\":\"dead\"}]",
+                        "replica-b",
+                                "[{\"id\":0,\"state\":\"busy\"},{\"id\":1,\"state\":\"busy\"},"
+                                        + "{\"id\":2,\"state\":\"starting\"},{\"id\":0,\"state\":\"spare\"}]",
+                        "replica-c", "[{\"id\":0,\"state\":\"idle\"}]")));
 
-        mvc.perform(get("/api/v1/overview")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/overview"))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.replicas").value(3))
                 .andExpect(jsonPath("$.workers.busy").value(3))
                 .andExpect(jsonPath("$.workers.idle").value(2))

@@ -9,10 +9,10 @@ import io.forkpool.plugin.KindJars;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.Worker;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,14 +42,32 @@ class BrokenKindsTest {
     @BeforeAll
     static void start() throws Exception {
         kinds = Files.createTempDirectory("forkpool-broken-kinds");
-        KindJars.jar(kinds, "broken.jar", "broken.Thrower", "broken.Looper", "broken.Exiter", "broken.Printer",
-                "broken.RawWriter", "broken.Hog", "broken.Asserter");
+        KindJars.jar(
+                kinds,
+                "broken.jar",
+                "broken.Thrower",
+                "broken.Looper",
+                "broken.Exiter",
+                "broken.Printer",
+                "broken.RawWriter",
+                "broken.Hog",
+                "broken.Asserter");
         registry = KindRegistry.load(kinds);
-        var settings = new WorkerSettings(WORKERS, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
-                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(50), Duration.ofMillis(500));
+        var settings = new WorkerSettings(
+                WORKERS,
+                "64m",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                "io.forkpool.worker.child.WorkerMain",
+                List.of(),
+                Duration.ofMillis(50),
+                Duration.ofMillis(500));
         var metrics = new ForkpoolMetrics(meters);
-        dispatcher = new Dispatcher(new WorkerPool<>(settings, kinds, metrics),
-                new ShardSettings(Duration.ofSeconds(5), ATTEMPTS), metrics, new ShardQueue());
+        dispatcher = new Dispatcher(
+                new WorkerPool<>(settings, kinds, metrics),
+                new ShardSettings(Duration.ofSeconds(5), ATTEMPTS),
+                metrics,
+                new ShardQueue());
         dispatcher.start();
     }
 
@@ -62,7 +80,8 @@ class BrokenKindsTest {
     static JobRequest broken(String kind) throws ReflectiveOperationException {
         var installed = registry.find(kind).orElseThrow();
         assertThat(installed.getClass().getClassLoader()).isNotSameAs(BrokenKindsTest.class.getClassLoader());
-        Record request = (Record) installed.requestType().getDeclaredConstructors()[0].newInstance(1000L, BAD_SHARD);
+        Record request =
+                (Record) installed.requestType().getDeclaredConstructors()[0].newInstance(1000L, BAD_SHARD);
         return JobRequest.of(installed, RequestFields.withDefaults(request), null);
     }
 
@@ -77,7 +96,9 @@ class BrokenKindsTest {
         dispatcher.submit(bad);
 
         String reason = bad.failure.get(60, TimeUnit.SECONDS);
-        assertThat(reason).contains("kind " + kind).contains("shard " + BAD_SHARD)
+        assertThat(reason)
+                .contains("kind " + kind)
+                .contains("shard " + BAD_SHARD)
                 .contains("failed " + ATTEMPTS + " times");
         if (kind.equals("hog")) {
             assertThat(reason).contains("ran out of memory");
@@ -104,13 +125,22 @@ class BrokenKindsTest {
      * before it takes shards (seconds of CPU), so the bound allows for a loaded machine.
      */
     static void awaitWholePool() {
-        org.awaitility.Awaitility.await("the pool whole again").atMost(java.time.Duration.ofSeconds(120))
-                .pollInterval(java.time.Duration.ofMillis(20)).untilAsserted(() -> {
+        org.awaitility.Awaitility.await("the pool whole again")
+                .atMost(java.time.Duration.ofSeconds(120))
+                .pollInterval(java.time.Duration.ofMillis(20))
+                .untilAsserted(() -> {
                     var workers = dispatcher.workers();
-                    assertThat(workers).as("workers and their states: %s",
-                            workers.stream().map(w -> w + " " + w.state()).toList()).hasSize(WORKERS)
+                    assertThat(workers)
+                            .as(
+                                    "workers and their states: %s",
+                                    workers.stream()
+                                            .map(w -> w + " " + w.state())
+                                            .toList())
+                            .hasSize(WORKERS)
                             .allMatch(w -> (w.state() == Worker.State.IDLE || w.state() == Worker.State.BUSY)
-                                    && ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
+                                    && ProcessHandle.of(w.pid())
+                                            .map(ProcessHandle::isAlive)
+                                            .orElse(false));
                 });
     }
 }

@@ -3,8 +3,8 @@ package io.forkpool.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.kind.TestJobs;
-import io.forkpool.plugin.JobRequest;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
@@ -30,11 +30,18 @@ class DispatcherTest {
     }
 
     static Dispatcher dispatcher(int workers, List<String> jvmOptions) {
-        var settings = new WorkerSettings(workers, "64m", Duration.ofSeconds(30), Duration.ZERO,
-                "io.forkpool.worker.child.WorkerMain", jvmOptions, Duration.ofMillis(100), Duration.ofSeconds(1));
+        var settings = new WorkerSettings(
+                workers,
+                "64m",
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                "io.forkpool.worker.child.WorkerMain",
+                jvmOptions,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1));
         var metrics = new ForkpoolMetrics(new SimpleMeterRegistry());
-        return new Dispatcher(new WorkerPool<>(settings, metrics), new ShardSettings(Duration.ofSeconds(30), 3),
-                metrics);
+        return new Dispatcher(
+                new WorkerPool<>(settings, metrics), new ShardSettings(Duration.ofSeconds(30), 3), metrics);
     }
 
     static List<Object> runAll(Dispatcher dispatcher) throws Exception {
@@ -65,8 +72,10 @@ class DispatcherTest {
             assertThat(triple.workers()).hasSize(3).extracting(Worker::pid).doesNotHaveDuplicates();
             List<Object> three = runAll(triple);
             assertThat(three).isEqualTo(one);
-            assertThat(triple.workers()).allSatisfy(w -> assertThat(w.shardsCompleted())
-                    .as("every worker took part").isPositive());
+            assertThat(triple.workers())
+                    .allSatisfy(w -> assertThat(w.shardsCompleted())
+                            .as("every worker took part")
+                            .isPositive());
         } finally {
             triple.stop();
         }
@@ -91,8 +100,9 @@ class DispatcherTest {
                 handle.get().onExit().get(5, TimeUnit.SECONDS);
             }
         }
-        assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
-                .isNotEqualTo(java.util.Optional.of(true)));
+        assertThat(pids)
+                .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                        .isNotEqualTo(java.util.Optional.of(true)));
     }
 
     /**
@@ -101,12 +111,13 @@ class DispatcherTest {
      * print "[0.0s][error][aot] ..." before main runs. That text must not reach the frames.
      */
     @Test
-    void aWorkerJvmThatLogsAtStartUpStillShakesHandsAndComputes(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path dir) throws Exception {
+    void aWorkerJvmThatLogsAtStartUpStillShakesHandsAndComputes(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         var dispatcher = dispatcher(1, List.of("-XX:AOTCache=" + dir.resolve("missing.aot")));
         dispatcher.start();
         try {
-            assertThat(dispatcher.workers()).singleElement()
+            assertThat(dispatcher.workers())
+                    .singleElement()
                     .satisfies(w -> assertThat(w.state()).isEqualTo(Worker.State.IDLE));
             var job = TestJobs.pi(3_000_000L, 21L);
             var work = new RecordingWork(job);

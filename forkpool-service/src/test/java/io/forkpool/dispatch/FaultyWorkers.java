@@ -39,7 +39,9 @@ final class FaultyWorkers {
                 return;
             }
             var out = new FileOutputStream(FileDescriptor.out);
-            FrameCodec.write(out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
+            FrameCodec.write(
+                    out,
+                    new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
             FrameCodec.read(new FileInputStream(FileDescriptor.in));
             out.write("Exception in thread main: oops, this is not a frame\n".getBytes());
             out.flush();
@@ -55,7 +57,9 @@ final class FaultyWorkers {
                 return;
             }
             var out = new FileOutputStream(FileDescriptor.out);
-            FrameCodec.write(out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
+            FrameCodec.write(
+                    out,
+                    new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
             FrameCodec.read(new FileInputStream(FileDescriptor.in));
             out.write(new byte[] {0, 0, 0, 40, 3, 0, 0});
             out.flush();
@@ -78,7 +82,9 @@ final class FaultyWorkers {
     static final class AlwaysCrashes {
         public static void main(String[] args) throws IOException {
             var out = new FileOutputStream(FileDescriptor.out);
-            FrameCodec.write(out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
+            FrameCodec.write(
+                    out,
+                    new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
             FrameCodec.read(new FileInputStream(FileDescriptor.in));
             Runtime.getRuntime().halt(137);
         }

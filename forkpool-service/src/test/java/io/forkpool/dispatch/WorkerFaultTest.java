@@ -3,15 +3,14 @@ package io.forkpool.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.forkpool.plugin.JobRequest;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.plugin.JobRequest;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +31,7 @@ class WorkerFaultTest {
      * reference is the kernel run shard by shard in this JVM.
      */
     static final JobRequest JOB = TestJobs.pi(4_000_000_000L, 99L);
+
     static final Object REFERENCE = reference(JOB);
 
     @TempDir
@@ -41,11 +41,18 @@ class WorkerFaultTest {
 
     Dispatcher dispatcher(String mainClass, Duration shardTimeout, int maxAttempts) {
         // Warm workers, as in production: a cold vector kernel can take longer than the short deadline below.
-        var settings = new WorkerSettings(2, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1), mainClass,
-                List.of("-Dfaulty.marker=" + temp.resolve("claimed")), Duration.ofMillis(50), Duration.ofMillis(500));
+        var settings = new WorkerSettings(
+                2,
+                "64m",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                mainClass,
+                List.of("-Dfaulty.marker=" + temp.resolve("claimed")),
+                Duration.ofMillis(50),
+                Duration.ofMillis(500));
         var metrics = new ForkpoolMetrics(registry);
-        var dispatcher = new Dispatcher(new WorkerPool<>(settings, metrics), new ShardSettings(shardTimeout, maxAttempts),
-                metrics);
+        var dispatcher = new Dispatcher(
+                new WorkerPool<>(settings, metrics), new ShardSettings(shardTimeout, maxAttempts), metrics);
         dispatcher.start();
         return dispatcher;
     }
@@ -104,7 +111,8 @@ class WorkerFaultTest {
 
     @Test
     void aWorkerThatDiesInItsHandshakeIsReplaced() throws Exception {
-        var dispatcher = dispatcher("io.forkpool.dispatch.FaultyWorkers$DiesInHandshakeOnce", Duration.ofSeconds(30), 3);
+        var dispatcher =
+                dispatcher("io.forkpool.dispatch.FaultyWorkers$DiesInHandshakeOnce", Duration.ofSeconds(30), 3);
         try {
             awaitWholePool(dispatcher, -1);
             assertThat(counter("forkpool.workers.restarts", "spawn")).isEqualTo(1);
@@ -137,22 +145,35 @@ class WorkerFaultTest {
     }
 
     static Worker awaitBusyWorker(Dispatcher dispatcher) {
-        return await("a worker busy with a shard").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
-                .until(() -> dispatcher.workers().stream().filter(w -> w.inFlight() != null).findFirst().orElse(null),
+        return await("a worker busy with a shard")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(2))
+                .until(
+                        () -> dispatcher.workers().stream()
+                                .filter(w -> w.inFlight() != null)
+                                .findFirst()
+                                .orElse(null),
                         java.util.Objects::nonNull);
     }
 
     /** Both slots hold a live, ready worker again, and the dead one is gone. */
     private static void awaitWholePool(Dispatcher dispatcher, long deadPid) {
-        await("the pool whole again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        await("the pool whole again")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> {
                     var workers = dispatcher.workers();
-                    assertThat(workers).as("%s", workers).hasSize(2)
+                    assertThat(workers)
+                            .as("%s", workers)
+                            .hasSize(2)
                             .allSatisfy(w -> assertThat(w.state()).isIn(Worker.State.IDLE, Worker.State.BUSY))
                             .noneSatisfy(w -> assertThat(w.pid()).isEqualTo(deadPid));
                     if (deadPid >= 0) {
-                        assertThat(ProcessHandle.of(deadPid).map(ProcessHandle::isAlive).orElse(false))
-                                .as("worker %d alive", deadPid).isFalse();
+                        assertThat(ProcessHandle.of(deadPid)
+                                        .map(ProcessHandle::isAlive)
+                                        .orElse(false))
+                                .as("worker %d alive", deadPid)
+                                .isFalse();
                     }
                 });
     }

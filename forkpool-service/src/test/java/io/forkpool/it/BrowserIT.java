@@ -37,34 +37,58 @@ class BrowserIT {
         Path root = projectRoot();
         Path tests = root.resolve("src/test/browser");
         assertThat(tests.resolve("node_modules/playwright-core"))
-                .as("playwright-core in %s: run .ci/setup (npm ci --prefix src/test/browser)", tests).isDirectory();
+                .as("playwright-core in %s: run .ci/setup (npm ci --prefix src/test/browser)", tests)
+                .isDirectory();
         List<String> files;
         try (Stream<Path> listing = Files.list(tests)) {
-            files = listing.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".test.mjs")).sorted()
-                    .map(n -> "src/test/browser/" + n).toList();
+            files = listing.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".test.mjs"))
+                    .sorted()
+                    .map(n -> "src/test/browser/" + n)
+                    .toList();
         }
         assertThat(files).as("browser tests in %s", tests).isNotEmpty();
         node(); // fails now, naming the fix, rather than after the services started
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        assertThat(chromium).as("the browser: run .ci/setup (apt-get install chromium) or set CHROMIUM").isExecutable();
+        assertThat(chromium)
+                .as("the browser: run .ci/setup (apt-get install chromium) or set CHROMIUM")
+                .isExecutable();
 
         Path jar = Path.of(System.getProperty("forkpool.jar", "")).toAbsolutePath();
-        assertThat(jar).as("packaged jar (system property forkpool.jar, set by failsafe)").isRegularFile();
+        assertThat(jar)
+                .as("packaged jar (system property forkpool.jar, set by failsafe)")
+                .isRegularFile();
         String java = ProcessHandle.current().info().command().orElseThrow();
         int port = PackagedService.freePort();
         Path log = jar.getParent().resolve("browser-it-service.log");
         Files.deleteIfExists(log);
 
         // the dashboard's timeline keeps 100 shard tries one by one, so its test sees a summary within seconds
-        Process service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--forkpool.workers.count=2", "--forkpool.workers.warmup=0ms", "--forkpool.timeline.per-job=100")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--forkpool.workers.count=2",
+                        "--forkpool.workers.warmup=0ms",
+                        "--forkpool.timeline.per-job=100")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         // a second service with API keys on, for the dashboard's key prompt (one worker, no spare)
         int keyedPort = PackagedService.freePort();
         Path keyedLog = jar.getParent().resolve("browser-it-keyed-service.log");
-        Process keyed = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + keyedPort,
-                "--forkpool.workers.count=1", "--forkpool.workers.spares=0", "--forkpool.workers.warmup=0ms",
-                "--forkpool.security.api-keys=" + KEY).redirectErrorStream(true).redirectOutput(keyedLog.toFile())
+        Process keyed = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + keyedPort,
+                        "--forkpool.workers.count=1",
+                        "--forkpool.workers.spares=0",
+                        "--forkpool.workers.warmup=0ms",
+                        "--forkpool.security.api-keys=" + KEY)
+                .redirectErrorStream(true)
+                .redirectOutput(keyedLog.toFile())
                 .start();
         List<ProcessHandle> workers = new ArrayList<>();
         List<ProcessHandle> keyedWorkers = new ArrayList<>();
@@ -76,8 +100,16 @@ class BrowserIT {
 
             // node --test with the test files named (the same files `node --test src/test/browser/`
             // finds; named, they run the same on every node version's file search)
-            runNode(root, files, Map.of("FORKPOOL_URL", "http://127.0.0.1:" + port,
-                    "FORKPOOL_KEYED_URL", "http://127.0.0.1:" + keyedPort, "FORKPOOL_KEY", KEY));
+            runNode(
+                    root,
+                    files,
+                    Map.of(
+                            "FORKPOOL_URL",
+                            "http://127.0.0.1:" + port,
+                            "FORKPOOL_KEYED_URL",
+                            "http://127.0.0.1:" + keyedPort,
+                            "FORKPOOL_KEY",
+                            KEY));
         } finally {
             DashboardPrometheusIT.stop(service, workers);
             DashboardPrometheusIT.stop(keyed, keyedWorkers);
@@ -105,8 +137,8 @@ class BrowserIT {
             var output = new StringBuilder();
             Process running = browser;
             Thread pump = Thread.ofPlatform().daemon().start(() -> {
-                try (var reader = new BufferedReader(new InputStreamReader(running.getInputStream(),
-                        StandardCharsets.UTF_8))) {
+                try (var reader =
+                        new BufferedReader(new InputStreamReader(running.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = reader.readLine()) != null; ) {
                         System.out.println("[node] " + line);
                         synchronized (output) {
@@ -128,10 +160,17 @@ class BrowserIT {
                 out = output.toString();
             }
             System.out.printf("node --test took %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            assertThat(ended).as("node --test ended within %s; output:%n%s", NODE_WITHIN, out).isTrue();
-            assertThat(browser.exitValue()).as("exit code of node --test; output:%n%s", out).isZero();
+            assertThat(ended)
+                    .as("node --test ended within %s; output:%n%s", NODE_WITHIN, out)
+                    .isTrue();
+            assertThat(browser.exitValue())
+                    .as("exit code of node --test; output:%n%s", out)
+                    .isZero();
             // node exits 0 on no test at all: a pass must really be there
-            assertThat(out).as("node's summary").containsPattern("(?m)^# pass [1-9]").containsPattern("(?m)^# fail 0$");
+            assertThat(out)
+                    .as("node's summary")
+                    .containsPattern("(?m)^# pass [1-9]")
+                    .containsPattern("(?m)^# fail 0$");
         } finally {
             if (browser.isAlive()) {
                 browser.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -25,11 +25,16 @@ class BrowserReplicasIT {
     void theDashboardOfOneReplicaShowsTheWorkersAndTimelineRowsOfBoth() throws Exception {
         Path root = BrowserIT.projectRoot();
         assertThat(root.resolve("src/test/browser/node_modules/playwright-core"))
-                .as("playwright-core: run .ci/setup (npm ci --prefix src/test/browser)").isDirectory();
+                .as("playwright-core: run .ci/setup (npm ci --prefix src/test/browser)")
+                .isDirectory();
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        assertThat(chromium).as("the browser: run .ci/setup (apt-get install chromium) or set CHROMIUM").isExecutable();
+        assertThat(chromium)
+                .as("the browser: run .ci/setup (apt-get install chromium) or set CHROMIUM")
+                .isExecutable();
         Path jar = Path.of(System.getProperty("forkpool.jar", "")).toAbsolutePath();
-        assertThat(jar).as("packaged jar (system property forkpool.jar, set by failsafe)").isRegularFile();
+        assertThat(jar)
+                .as("packaged jar (system property forkpool.jar, set by failsafe)")
+                .isRegularFile();
         String java = ProcessHandle.current().info().command().orElseThrow();
 
         try (TestRedis redis = TestRedis.start()) {
@@ -41,12 +46,21 @@ class BrowserReplicasIT {
                     int port = PackagedService.freePort();
                     Path log = jar.getParent().resolve("browser-replica-" + r + ".log");
                     Files.deleteIfExists(log);
-                    replicas.add(new ProcessBuilder(java, "-Dspring.aot.enabled=true", "-jar", jar.toString(),
-                            "--server.port=" + port, "--forkpool.backend=redis",
-                            "--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
-                            "--forkpool.workers.count=2", "--forkpool.workers.spares=0",
-                            "--forkpool.shards.timeout=60s")
-                            .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+                    replicas.add(new ProcessBuilder(
+                                    java,
+                                    "-Dspring.aot.enabled=true",
+                                    "-jar",
+                                    jar.toString(),
+                                    "--server.port=" + port,
+                                    "--forkpool.backend=redis",
+                                    "--spring.data.redis.host=" + redis.host(),
+                                    "--spring.data.redis.port=" + redis.port(),
+                                    "--forkpool.workers.count=2",
+                                    "--forkpool.workers.spares=0",
+                                    "--forkpool.shards.timeout=60s")
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start());
                     urls.add("http://127.0.0.1:" + port);
                 }
                 for (int r = 0; r < 2; r++) {
@@ -54,7 +68,9 @@ class BrowserReplicasIT {
                     PackagedService.awaitReady(new Api(urls.get(r)), replicas.get(r), log, BrowserIT.READY_WITHIN);
                     workers.add(replicas.get(r).descendants().toList());
                 }
-                BrowserIT.runNode(root, List.of("src/test/browser/replicas/dashboard-replicas.test.mjs"),
+                BrowserIT.runNode(
+                        root,
+                        List.of("src/test/browser/replicas/dashboard-replicas.test.mjs"),
                         Map.of("FORKPOOL_URL", urls.get(0), "FORKPOOL_URL_B", urls.get(1)));
             } finally {
                 for (int r = 0; r < replicas.size(); r++) {

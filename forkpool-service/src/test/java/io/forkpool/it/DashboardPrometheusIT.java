@@ -66,7 +66,9 @@ class DashboardPrometheusIT {
         assertThat(expressions).as("PromQL in %s", dashboard).isNotEmpty();
 
         Path jar = Path.of(System.getProperty("forkpool.jar", "")).toAbsolutePath();
-        assertThat(jar).as("packaged jar (system property forkpool.jar, set by failsafe)").isRegularFile();
+        assertThat(jar)
+                .as("packaged jar (system property forkpool.jar, set by failsafe)")
+                .isRegularFile();
         String java = ProcessHandle.current().info().command().orElseThrow();
         int servicePort = freePort();
         Path serviceLog = jar.getParent().resolve("dashboard-prometheus-it-service.log");
@@ -76,9 +78,16 @@ class DashboardPrometheusIT {
         List<ProcessHandle> workers = new ArrayList<>();
         Prometheus prometheus = null;
         try {
-            service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + servicePort,
-                    "--forkpool.workers.count=2", "--forkpool.workers.warmup=0ms").redirectErrorStream(true)
-                    .redirectOutput(serviceLog.toFile()).start();
+            service = new ProcessBuilder(
+                            java,
+                            "-jar",
+                            jar.toString(),
+                            "--server.port=" + servicePort,
+                            "--forkpool.workers.count=2",
+                            "--forkpool.workers.warmup=0ms")
+                    .redirectErrorStream(true)
+                    .redirectOutput(serviceLog.toFile())
+                    .start();
             // Prometheus starts while the service does; it scrapes "up 0" until the service listens.
             prometheus = Prometheus.start(servicePort, tmp, jar.getParent().resolve("dashboard-prometheus-it.log"));
             var api = new Api("http://127.0.0.1:" + servicePort);
@@ -87,18 +96,21 @@ class DashboardPrometheusIT {
 
             // The harness must tell the three answers apart on this Prometheus.
             assertThat(prometheus.query("sum(").status()).isEqualTo("error");
-            assertThat(prometheus.query("forkpool_no_such_metric_total").series()).isZero();
+            assertThat(prometheus.query("forkpool_no_such_metric_total").series())
+                    .isZero();
             assertThat(prometheus.query("vector(1)").series()).isEqualTo(1);
 
             // Round 1 creates every series; once Prometheus has them, round 2 moves the counters
             // between two scrapes, so the rates are above 0 and the quantiles are numbers.
             long t0 = System.nanoTime();
             int jobSeries = makeEverySeries(api);
-            awaitSeries(prometheus, "count(forkpool_jobs_duration_seconds_count) >= " + jobSeries,
+            awaitSeries(
+                    prometheus,
+                    "count(forkpool_jobs_duration_seconds_count) >= " + jobSeries,
                     System.nanoTime() + SAMPLES_WITHIN.toNanos());
             makeEverySeries(api);
-            System.out.printf("service ready, two rounds of %d jobs in %.1f s%n", jobSeries,
-                    (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "service ready, two rounds of %d jobs in %.1f s%n", jobSeries, (System.nanoTime() - t0) / 1e9);
             awaitSamples(prometheus);
 
             var failures = new ArrayList<String>();
@@ -113,8 +125,11 @@ class DashboardPrometheusIT {
                 }
             }
             System.out.print(report);
-            assertThat(failures).as("dashboard expressions that failed on Prometheus %s (of %d)",
-                    prometheus.version(), expressions.size()).isEmpty();
+            assertThat(failures)
+                    .as(
+                            "dashboard expressions that failed on Prometheus %s (of %d)",
+                            prometheus.version(), expressions.size())
+                    .isEmpty();
         } finally {
             if (prometheus != null) {
                 prometheus.close();
@@ -143,9 +158,14 @@ class DashboardPrometheusIT {
         String id = Api.parse(running.body()).path("id").asString();
         var cancel = api.delete("/api/v1/jobs/" + id);
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
-        Awaitility.await("the cancelled job CANCELLED").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status")
-                        .asString()).isEqualTo("CANCELLED"));
+        Awaitility.await("the cancelled job CANCELLED")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(
+                                Api.parse(api.get("/api/v1/jobs/" + id).body())
+                                        .path("status")
+                                        .asString())
+                        .isEqualTo("CANCELLED"));
         return JOBS.size() + 1;
     }
 
@@ -158,23 +178,31 @@ class DashboardPrometheusIT {
         long t0 = System.nanoTime();
         long deadline = t0 + SAMPLES_WITHIN.toNanos();
         awaitSeries(prometheus, "up{job=\"forkpool\"} == 1", deadline);
-        awaitSeries(prometheus, "count(rate(forkpool_jobs_duration_seconds_count{status=\"SUCCEEDED\"}[1m]) > 0) >= "
-                + JOBS.size(), deadline);
-        awaitSeries(prometheus, "count(rate(http_server_requests_seconds_count{status=~\"4..\"}[1m]) > 0) >= 2",
+        awaitSeries(
+                prometheus,
+                "count(rate(forkpool_jobs_duration_seconds_count{status=\"SUCCEEDED\"}[1m]) > 0) >= " + JOBS.size(),
                 deadline);
+        awaitSeries(
+                prometheus, "count(rate(http_server_requests_seconds_count{status=~\"4..\"}[1m]) > 0) >= 2", deadline);
         System.out.printf("Prometheus had the samples after %.1f s%n", (System.nanoTime() - t0) / 1e9);
         // one more scrape, begun after this point: the last requests' own series are in it too
         String now = String.format(java.util.Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
-        awaitSeries(prometheus, "timestamp(up{job=\"forkpool\"}) > " + now, System.nanoTime()
-                + TimeUnit.SECONDS.toNanos(10));
+        awaitSeries(
+                prometheus,
+                "timestamp(up{job=\"forkpool\"}) > " + now,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
     }
 
     /** Polls until {@code condition} returns a series; fails past {@code deadline} (nanoTime). */
     private static void awaitSeries(Prometheus prometheus, String condition, long deadline) {
-        Awaitility.await("Prometheus: " + condition).atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
-                .pollInterval(Duration.ofMillis(250)).until(() -> {
+        Awaitility.await("Prometheus: " + condition)
+                .atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
                     Answer last = prometheus.query(condition);
-                    assertThat(last.status()).as("%s: %s", condition, last.error()).isEqualTo("success");
+                    assertThat(last.status())
+                            .as("%s: %s", condition, last.error())
+                            .isEqualTo("success");
                     return last.series() > 0;
                 });
     }
@@ -228,7 +256,8 @@ class DashboardPrometheusIT {
         private final GenericContainer<?> container;
         private final String base;
         private final Path log;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         private Prometheus(Process process, GenericContainer<?> container, String base, Path log) {
             this.process = process;
@@ -268,10 +297,16 @@ class DashboardPrometheusIT {
             Path data = Files.createDirectories(dir.resolve("data"));
             int port = freePort();
             Files.deleteIfExists(log);
-            Process process = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
-                    "--storage.tsdb.retention.time=1h", "--log.level=warn").redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(
+                            PROMETHEUS.toString(),
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + data,
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--storage.tsdb.retention.time=1h",
+                            "--log.level=warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             var prometheus = new Prometheus(process, null, "http://127.0.0.1:" + port, log);
             prometheus.awaitReady();
             return prometheus;
@@ -281,21 +316,26 @@ class DashboardPrometheusIT {
         private static Prometheus startContainer(int servicePort, Path log) {
             Testcontainers.exposeHostPorts(servicePort);
             GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(PROMETHEUS_IMAGE))
-                    .withCopyToContainer(Transferable.of(config("host.testcontainers.internal:" + servicePort)),
+                    .withCopyToContainer(
+                            Transferable.of(config("host.testcontainers.internal:" + servicePort)),
                             "/etc/prometheus/prometheus.yml")
-                    .withCommand("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
-                            "--web.listen-address=0.0.0.0:9090", "--log.level=warn")
+                    .withCommand(
+                            "--config.file=/etc/prometheus/prometheus.yml",
+                            "--storage.tsdb.path=/prometheus",
+                            "--web.listen-address=0.0.0.0:9090",
+                            "--log.level=warn")
                     .withExposedPorts(9090)
-                    .waitingFor(Wait.forHttp("/-/ready").forStatusCode(200)
-                            .withStartupTimeout(Duration.ofSeconds(60)));
+                    .waitingFor(Wait.forHttp("/-/ready").forStatusCode(200).withStartupTimeout(Duration.ofSeconds(60)));
             container.start();
-            return new Prometheus(null, container,
-                    "http://" + container.getHost() + ":" + container.getMappedPort(9090), log);
+            return new Prometheus(
+                    null, container, "http://" + container.getHost() + ":" + container.getMappedPort(9090), log);
         }
 
         private void awaitReady() throws IOException {
             try {
-                Awaitility.await("prometheus ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                Awaitility.await("prometheus ready")
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200))
                         .failFast("prometheus exited", () -> !process.isAlive())
                         .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
                         .until(() -> get("/-/ready").statusCode() == 200);
@@ -308,7 +348,10 @@ class DashboardPrometheusIT {
 
         String version() {
             try {
-                return Api.parse(get("/api/v1/status/buildinfo").body()).path("data").path("version").asString();
+                return Api.parse(get("/api/v1/status/buildinfo").body())
+                        .path("data")
+                        .path("version")
+                        .asString();
             } catch (IOException | InterruptedException | RuntimeException e) {
                 return "?";
             }
@@ -320,8 +363,12 @@ class DashboardPrometheusIT {
                 JsonNode body = Api.parse(response.body());
                 String status = body.path("status").asString("");
                 if (!"success".equals(status)) {
-                    return new Answer(status.isEmpty() ? "http " + response.statusCode() : status, 0, "",
-                            body.path("errorType").asString("") + ": " + body.path("error").asString(response.body()));
+                    return new Answer(
+                            status.isEmpty() ? "http " + response.statusCode() : status,
+                            0,
+                            "",
+                            body.path("errorType").asString("") + ": "
+                                    + body.path("error").asString(response.body()));
                 }
                 JsonNode result = body.path("data").path("result");
                 String first = "";
@@ -340,8 +387,12 @@ class DashboardPrometheusIT {
         }
 
         private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         @Override

@@ -1,8 +1,8 @@
 package io.forkpool.it;
 
-import io.forkpool.kind.TestJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.web.Api;
 import java.nio.file.Files;
@@ -29,13 +29,24 @@ class ImageLayoutIT {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     @Test
-    void theImagesLayoutWithItsAotCachesRunsWarmWorkersThatComputeEveryVectorKind(@TempDir Path dir)
-            throws Exception {
+    void theImagesLayoutWithItsAotCachesRunsWarmWorkersThatComputeEveryVectorKind(@TempDir Path dir) throws Exception {
         Path jar = Path.of(System.getProperty("forkpool.jar")).toAbsolutePath();
         String java = ProcessHandle.current().info().command().orElseThrow();
-        run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", dir.toString(),
-                "--application-filename", "app.jar"), Map.of());
-        run(List.of(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh").toString(), dir.toString()), Map.of("JAVA", java));
+        run(
+                List.of(
+                        java,
+                        "-Djarmode=tools",
+                        "-jar",
+                        jar.toString(),
+                        "extract",
+                        "--destination",
+                        dir.toString(),
+                        "--application-filename",
+                        "app.jar"),
+                Map.of());
+        run(
+                List.of(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh").toString(), dir.toString()),
+                Map.of("JAVA", java));
         assertThat(dir.resolve("forkpool.aot")).isNotEmptyFile();
         assertThat(dir.resolve("worker.aot")).isNotEmptyFile();
 
@@ -45,34 +56,47 @@ class ImageLayoutIT {
         command.set(0, java);
         command.add(1, "-Xlog:aot=info");
         command.addAll(List.of("--server.port=" + port, "--forkpool.workers.count=2"));
-        var builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        var builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         // As the image's ENV does; -Xlog:aot=info makes each worker say (on its stderr, which the
         // service logs) which cache it opened.
-        builder.environment().put("FORKPOOL_WORKERS_JVMOPTIONS",
-                "-XX:AOTCache=" + dir.resolve("worker.aot") + ",-Xlog:aot=info:stderr");
+        builder.environment()
+                .put(
+                        "FORKPOOL_WORKERS_JVMOPTIONS",
+                        "-XX:AOTCache=" + dir.resolve("worker.aot") + ",-Xlog:aot=info:stderr");
         Process service = builder.start();
         try {
             var api = new Api(port);
             PackagedService.awaitReady(api, service, log, READY_WITHIN);
-            for (String body : List.of("{\"type\":\"pi\",\"samples\":30000000,\"seed\":3}",
+            for (String body : List.of(
+                    "{\"type\":\"pi\",\"samples\":30000000,\"seed\":3}",
                     "{\"type\":\"dice\",\"rolls\":30000000,\"faces\":6,\"seed\":4}",
                     "{\"type\":\"dice\",\"rolls\":3000000,\"faces\":20,\"seed\":5}",
                     "{\"type\":\"projectile\",\"samples\":3000000,\"seed\":6}")) {
                 JsonNode job = api.runToSuccess(body);
                 // Through JSON text both ways, so that numbers get the same node types.
-                assertThat(job.path("result")).as(body)
+                assertThat(job.path("result"))
+                        .as(body)
                         .isEqualTo(Api.parse(Api.JSON.writeValueAsString(computedHere(body))));
             }
             String text = Files.readString(log);
-            assertThat(text).as("the service mapped its cache").contains("Opened AOT cache " + dir.resolve("forkpool.aot"));
-            assertThat(text).as("the service ran the bean definitions generated at build time")
+            assertThat(text)
+                    .as("the service mapped its cache")
+                    .contains("Opened AOT cache " + dir.resolve("forkpool.aot"));
+            assertThat(text)
+                    .as("the service ran the bean definitions generated at build time")
                     .contains("Starting AOT-processed ForkpoolApplication");
             for (int worker = 0; worker < 2; worker++) {
-                assertThat(text).as("worker %d mapped its cache", worker).containsPattern(
-                        "\\[worker-" + worker + " pid \\d+\\] .*Opened AOT cache " + dir.resolve("worker.aot"));
+                assertThat(text)
+                        .as("worker %d mapped its cache", worker)
+                        .containsPattern(
+                                "\\[worker-" + worker + " pid \\d+\\] .*Opened AOT cache " + dir.resolve("worker.aot"));
             }
-            assertThat(text).doesNotContain("[error][aot]").doesNotContain("garbage from worker")
+            assertThat(text)
+                    .doesNotContain("[error][aot]")
+                    .doesNotContain("garbage from worker")
                     .doesNotContain("died before hello");
         } finally {
             service.destroy();
@@ -84,8 +108,10 @@ class ImageLayoutIT {
 
     /** The Dockerfile's ENTRYPOINT (its exec form), with the image's /app paths made {@code dir}'s. */
     private static List<String> entryPoint(Path dir) throws Exception {
-        var line = Files.readAllLines(io.forkpool.ops.ProjectFiles.file("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
-                .reduce((first, last) -> last).orElseThrow();
+        var line = Files.readAllLines(io.forkpool.ops.ProjectFiles.file("Dockerfile")).stream()
+                .filter(l -> l.startsWith("ENTRYPOINT "))
+                .reduce((first, last) -> last)
+                .orElseThrow();
         var words = new ArrayList<String>();
         for (JsonNode word : Api.parse(line.substring("ENTRYPOINT ".length()))) {
             words.add(word.asString().replace("/app/", dir + "/"));
@@ -96,7 +122,8 @@ class ImageLayoutIT {
 
     /** The job's result computed shard by shard in this JVM, from the same request. */
     private static Object computedHere(String body) {
-        JobRequest request = TestJobs.binder().bind((tools.jackson.databind.node.ObjectNode) Api.JSON.readTree(body))
+        JobRequest request = TestJobs.binder()
+                .bind((tools.jackson.databind.node.ObjectNode) Api.JSON.readTree(body))
                 .withSeed(0);
         return request.finish(TestJobs.reference(request));
     }

@@ -59,16 +59,25 @@ class OpenApiSnapshotIT {
     @BeforeAll
     static void startServiceWithTheExampleKind() throws Exception {
         Path jar = existing("forkpool.jar", "the packaged service");
-        Path kindJar = existing("forkpool.example.kind.jar", "the example kind's jar (module examples/forkpool-kind-birthday)");
+        Path kindJar = existing(
+                "forkpool.example.kind.jar", "the example kind's jar (module examples/forkpool-kind-birthday)");
         kindsDir = Files.createTempDirectory("forkpool-openapi-kinds");
         Files.copy(kindJar, kindsDir.resolve(kindJar.getFileName()));
         String java = ProcessHandle.current().info().command().orElseThrow();
         int port = PackagedService.freePort();
         log = jar.getParent().resolve("openapi-snapshot-it.log");
         Files.deleteIfExists(log);
-        service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--forkpool.kinds.dir=" + kindsDir, "--forkpool.workers.count=1", "--forkpool.workers.spares=0")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--forkpool.kinds.dir=" + kindsDir,
+                        "--forkpool.workers.count=1",
+                        "--forkpool.workers.spares=0")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
         api = new Api(port);
         PackagedService.awaitReady(api, service, log, READY_WITHIN);
 
@@ -81,8 +90,9 @@ class OpenApiSnapshotIT {
         for (JsonNode kind : Api.parse(listed.body())) {
             kinds.put(kind.path("name").asString(), kind);
         }
-        assertThat(kinds.keySet()).as("installed kinds").containsExactlyInAnyOrder("pi", "projectile", "dice",
-                "sine", "smallest-multiple", "birthday");
+        assertThat(kinds.keySet())
+                .as("installed kinds")
+                .containsExactlyInAnyOrder("pi", "projectile", "dice", "sine", "smallest-multiple", "birthday");
     }
 
     @AfterAll
@@ -107,7 +117,10 @@ class OpenApiSnapshotIT {
     void theLiveDocumentIsTheCommittedSnapshot() throws IOException {
         Path root = ProjectFiles.root();
         Path snapshot = root.resolve("docs/openapi.json");
-        Path written = Path.of(System.getProperty("forkpool.jar")).toAbsolutePath().getParent().resolve("openapi.json");
+        Path written = Path.of(System.getProperty("forkpool.jar"))
+                .toAbsolutePath()
+                .getParent()
+                .resolve("openapi.json");
         Files.writeString(written, CANONICAL.writeValueAsString(live) + "\n");
         String refresh = "refresh it with: cp " + root.relativize(written) + " docs/openapi.json "
                 + "(the live document, written by this test; review the diff, the generated client is built from it)";
@@ -126,7 +139,8 @@ class OpenApiSnapshotIT {
                     + "\n" + refresh);
         }
         // the canonical form is what is committed, byte for byte (sorted keys, so diffs stay readable)
-        assertThat(Files.readString(snapshot)).as("docs/openapi.json in canonical form; " + refresh)
+        assertThat(Files.readString(snapshot))
+                .as("docs/openapi.json in canonical form; " + refresh)
                 .isEqualTo(Files.readString(written));
     }
 
@@ -137,65 +151,88 @@ class OpenApiSnapshotIT {
         assertThat(info.path("title").asString()).isEqualTo("forkpool");
         assertThat(info.path("description").asString()).contains("job").hasSizeGreaterThan(40);
         String version = System.getProperty("forkpool.version");
-        assertThat(version).as("system property forkpool.version (set by failsafe)").isNotBlank();
-        assertThat(info.path("version").asString()).as("the build's version, from build-info").isEqualTo(version);
+        assertThat(version)
+                .as("system property forkpool.version (set by failsafe)")
+                .isNotBlank();
+        assertThat(info.path("version").asString())
+                .as("the build's version, from build-info")
+                .isEqualTo(version);
     }
 
     @Test
     void tagsAreNamedAndDescribedNotControllers() {
         var declared = new TreeSet<String>();
         for (JsonNode tag : live.path("tags")) {
-            assertThat(tag.path("description").asString()).as("description of tag %s", tag).isNotBlank();
+            assertThat(tag.path("description").asString())
+                    .as("description of tag %s", tag)
+                    .isNotBlank();
             declared.add(tag.path("name").asString());
         }
         assertThat(declared).contains("Jobs", "Kinds", "Workers").noneMatch(name -> name.endsWith("-controller"));
         var used = new TreeSet<String>();
         for (var path : live.path("paths").properties()) {
             for (var operation : path.getValue().properties()) {
-                assertThat(operation.getValue().path("tags").size()).as("tags of %s %s", operation.getKey(),
-                        path.getKey()).isPositive();
+                assertThat(operation.getValue().path("tags").size())
+                        .as("tags of %s %s", operation.getKey(), path.getKey())
+                        .isPositive();
                 operation.getValue().path("tags").forEach(tag -> used.add(tag.asString()));
             }
         }
-        assertThat(declared).as("every tag an operation uses is declared with its description").containsAll(used);
+        assertThat(declared)
+                .as("every tag an operation uses is declared with its description")
+                .containsAll(used);
     }
 
     @Test
     void eachInstalledKindHasItsSchemaUnderTheDiscriminatedJobRequest() {
         JsonNode schemas = live.path("components").path("schemas");
         JsonNode jobRequest = schemas.path("JobRequest");
-        assertThat(jobRequest.path("discriminator").path("propertyName").asString()).isEqualTo("type");
+        assertThat(jobRequest.path("discriminator").path("propertyName").asString())
+                .isEqualTo("type");
         var oneOf = new TreeSet<String>();
         jobRequest.path("oneOf").forEach(ref -> oneOf.add(ref.path("$ref").asString()));
         var mapping = new LinkedHashMap<String, String>();
-        jobRequest.path("discriminator").path("mapping").properties()
+        jobRequest
+                .path("discriminator")
+                .path("mapping")
+                .properties()
                 .forEach(e -> mapping.put(e.getKey(), e.getValue().asString()));
         assertThat(mapping.keySet()).as("discriminator values").containsExactlyInAnyOrderElementsOf(kinds.keySet());
         assertThat(oneOf).as("oneOf").containsExactlyInAnyOrderElementsOf(mapping.values());
         JsonNode post = live.path("paths").path("/api/v1/jobs").path("post").path("requestBody");
         assertThat(post.path("required").asBoolean()).isTrue();
-        assertThat(post.path("content").path("application/json").path("schema").path("$ref").asString())
+        assertThat(post.path("content")
+                        .path("application/json")
+                        .path("schema")
+                        .path("$ref")
+                        .asString())
                 .isEqualTo("#/components/schemas/JobRequest");
 
         for (var kind : kinds.entrySet()) {
             String ref = mapping.get(kind.getKey());
             JsonNode schema = schemas.path(ref.substring(ref.lastIndexOf('/') + 1));
-            assertThat(schema.isObject()).as("schema %s of kind %s", ref, kind.getKey()).isTrue();
+            assertThat(schema.isObject())
+                    .as("schema %s of kind %s", ref, kind.getKey())
+                    .isTrue();
             assertThat(schema.path("properties").path("type").path("enum").toString())
                     .isEqualTo("[\"" + kind.getKey() + "\"]");
-            assertThat(schema.path("additionalProperties").asBoolean(true)).as("%s: unknown fields refused", ref)
+            assertThat(schema.path("additionalProperties").asBoolean(true))
+                    .as("%s: unknown fields refused", ref)
                     .isFalse();
             // the same fields, required ones and bounds as the kind's own JSON Schema in /api/v1/kinds
             JsonNode own = kind.getValue().path("schema");
-            assertThat(strings(schema.path("required"))).as("required of %s", ref)
-                    .contains("type").containsAll(strings(own.path("required")));
+            assertThat(strings(schema.path("required")))
+                    .as("required of %s", ref)
+                    .contains("type")
+                    .containsAll(strings(own.path("required")));
             for (var field : own.path("properties").properties()) {
                 JsonNode property = schema.path("properties").path(field.getKey());
                 assertThat(property.isObject()).as("%s.%s", ref, field.getKey()).isTrue();
-                for (String keyword : List.of("type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                        "default", "enum")) {
+                for (String keyword : List.of(
+                        "type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "default", "enum")) {
                     if (field.getValue().has(keyword)) {
-                        assertThat(number(property.path(keyword))).as("%s.%s %s", ref, field.getKey(), keyword)
+                        assertThat(number(property.path(keyword)))
+                                .as("%s.%s %s", ref, field.getKey(), keyword)
                                 .isEqualTo(number(field.getValue().path(keyword)));
                     }
                 }
@@ -204,35 +241,56 @@ class OpenApiSnapshotIT {
         // and what they are, for two kinds: the built-in pi and the plugin birthday
         JsonNode pi = schemas.path("PiJob");
         assertThat(strings(pi.path("required"))).containsExactlyInAnyOrder("type", "samples");
-        assertThat(pi.path("properties").path("samples").path("minimum").asLong()).isEqualTo(1);
-        assertThat(pi.path("properties").path("samples").path("maximum").asLong()).isEqualTo(10_000_000_000_000L);
+        assertThat(pi.path("properties").path("samples").path("minimum").asLong())
+                .isEqualTo(1);
+        assertThat(pi.path("properties").path("samples").path("maximum").asLong())
+                .isEqualTo(10_000_000_000_000L);
         JsonNode birthday = schemas.path("BirthdayJob");
         assertThat(strings(birthday.path("required"))).containsExactlyInAnyOrder("type", "trials");
-        assertThat(birthday.path("properties").path("people").path("minimum").asInt()).isEqualTo(2);
-        assertThat(birthday.path("properties").path("people").path("default").asInt()).isEqualTo(23);
-        assertThat(schemas.path("ProjectileJob").path("properties").path("speedMin").path("exclusiveMinimum")
-                .asInt()).isZero();
+        assertThat(birthday.path("properties").path("people").path("minimum").asInt())
+                .isEqualTo(2);
+        assertThat(birthday.path("properties").path("people").path("default").asInt())
+                .isEqualTo(23);
+        assertThat(schemas.path("ProjectileJob")
+                        .path("properties")
+                        .path("speedMin")
+                        .path("exclusiveMinimum")
+                        .asInt())
+                .isZero();
     }
 
     @Test
     void eachKindHasAnExampleThatItsSchemaTakes() {
-        JsonNode examples = live.path("paths").path("/api/v1/jobs").path("post").path("requestBody")
-                .path("content").path("application/json").path("examples");
+        JsonNode examples = live.path("paths")
+                .path("/api/v1/jobs")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .path("application/json")
+                .path("examples");
         assertThat(names(examples)).containsExactlyInAnyOrderElementsOf(kinds.keySet());
         JsonNode schemas = live.path("components").path("schemas");
         for (var kind : kinds.entrySet()) {
             JsonNode example = examples.path(kind.getKey());
-            assertThat(example.path("summary").asString()).isEqualTo(kind.getValue().path("description").asString());
+            assertThat(example.path("summary").asString())
+                    .isEqualTo(kind.getValue().path("description").asString());
             JsonNode value = example.path("value");
             assertThat(value.path("type").asString()).isEqualTo(kind.getKey());
             // the body /api/v1/kinds shows, with its type
             ObjectNode listed = ((ObjectNode) kind.getValue().path("example")).deepCopy();
             listed.put("type", kind.getKey());
             assertThat(value).as("example of %s", kind.getKey()).isEqualTo(listed);
-            String ref = live.path("components").path("schemas").path("JobRequest").path("discriminator")
-                    .path("mapping").path(kind.getKey()).asString();
+            String ref = live.path("components")
+                    .path("schemas")
+                    .path("JobRequest")
+                    .path("discriminator")
+                    .path("mapping")
+                    .path(kind.getKey())
+                    .asString();
             JsonNode schema = schemas.path(ref.substring(ref.lastIndexOf('/') + 1));
-            assertThat(problemsOf(value, schema)).as("example of %s against %s", kind.getKey(), ref).isEmpty();
+            assertThat(problemsOf(value, schema))
+                    .as("example of %s against %s", kind.getKey(), ref)
+                    .isEmpty();
         }
     }
 
@@ -242,34 +300,62 @@ class OpenApiSnapshotIT {
         JsonNode post = paths.path("/api/v1/jobs").path("post").path("responses");
         assertThat(names(post)).containsExactlyInAnyOrder("202", "200", "400", "409", "413", "415", "503");
         for (String ok : List.of("202", "200")) {
-            assertThat(post.path(ok).path("content").path("application/json").path("schema").path("$ref").asString())
+            assertThat(post.path(ok)
+                            .path("content")
+                            .path("application/json")
+                            .path("schema")
+                            .path("$ref")
+                            .asString())
                     .isEqualTo("#/components/schemas/JobView");
         }
         for (String code : List.of("400", "409", "413", "415", "503")) {
             assertProblem(post.path(code), "POST /api/v1/jobs " + code);
         }
         assertProblem(paths.path("/api/v1/jobs").path("get").path("responses").path("400"), "GET /api/v1/jobs 400");
-        for (var notFound : Map.of("/api/v1/jobs/{id}", List.of("get", "delete"), "/api/v1/jobs/{id}/events",
-                List.of("get"), "/api/v1/jobs/{id}/plot.svg", List.of("get")).entrySet()) {
+        for (var notFound : Map.of(
+                        "/api/v1/jobs/{id}",
+                        List.of("get", "delete"),
+                        "/api/v1/jobs/{id}/events",
+                        List.of("get"),
+                        "/api/v1/jobs/{id}/plot.svg",
+                        List.of("get"))
+                .entrySet()) {
             for (String method : notFound.getValue()) {
-                assertProblem(paths.path(notFound.getKey()).path(method).path("responses").path("404"),
+                assertProblem(
+                        paths.path(notFound.getKey())
+                                .path(method)
+                                .path("responses")
+                                .path("404"),
                         method + " " + notFound.getKey() + " 404");
             }
         }
-        assertProblem(paths.path("/api/v1/jobs/{id}/plot.svg").path("get").path("responses").path("409"),
+        assertProblem(
+                paths.path("/api/v1/jobs/{id}/plot.svg")
+                        .path("get")
+                        .path("responses")
+                        .path("409"),
                 "plot 409");
-        JsonNode problem = live.path("components").path("schemas").path("Problem").path("properties");
+        JsonNode problem =
+                live.path("components").path("schemas").path("Problem").path("properties");
         assertThat(names(problem)).contains("type", "title", "status", "detail", "instance", "errors");
     }
 
     // ---------------------------------------------------------------- helpers
 
     private static void assertProblem(JsonNode response, String what) {
-        assertThat(response.path("description").asString()).as("%s: description", what).isNotBlank();
-        assertThat(names(response.path("content"))).as("%s: media types", what)
+        assertThat(response.path("description").asString())
+                .as("%s: description", what)
+                .isNotBlank();
+        assertThat(names(response.path("content")))
+                .as("%s: media types", what)
                 .containsExactly("application/problem+json");
-        assertThat(response.path("content").path("application/problem+json").path("schema").path("$ref").asString())
-                .as("%s: schema", what).isEqualTo("#/components/schemas/Problem");
+        assertThat(response.path("content")
+                        .path("application/problem+json")
+                        .path("schema")
+                        .path("$ref")
+                        .asString())
+                .as("%s: schema", what)
+                .isEqualTo("#/components/schemas/Problem");
     }
 
     /** What the schema of one kind has against this body: unknown fields, missing required ones, out of bounds. */
@@ -310,8 +396,10 @@ class OpenApiSnapshotIT {
             }
             if (value.isNumber()) {
                 BigDecimal n = value.decimalValue();
-                if (property.has("minimum") && n.compareTo(property.path("minimum").decimalValue()) < 0
-                        || property.has("maximum") && n.compareTo(property.path("maximum").decimalValue()) > 0
+                if (property.has("minimum")
+                                && n.compareTo(property.path("minimum").decimalValue()) < 0
+                        || property.has("maximum")
+                                && n.compareTo(property.path("maximum").decimalValue()) > 0
                         || property.has("exclusiveMinimum")
                                 && n.compareTo(property.path("exclusiveMinimum").decimalValue()) <= 0
                         || property.has("exclusiveMaximum")
@@ -346,7 +434,10 @@ class OpenApiSnapshotIT {
             var keys = new TreeSet<String>(names(expected));
             keys.addAll(names(actual));
             for (String key : keys) {
-                differences(expected.path(key), actual.path(key), at + "/" + key.replace("~", "~0").replace("/", "~1"),
+                differences(
+                        expected.path(key),
+                        actual.path(key),
+                        at + "/" + key.replace("~", "~0").replace("/", "~1"),
                         out);
             }
         } else if (expected.isArray() && actual.isArray() && expected.size() == actual.size()) {
@@ -382,9 +473,13 @@ class OpenApiSnapshotIT {
 
     private static Path existing(String property, String what) {
         String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by failsafe): %s", property, what).isNotBlank();
+        assertThat(value)
+                .as("system property %s (set by failsafe): %s", property, what)
+                .isNotBlank();
         Path path = Path.of(value).toAbsolutePath();
-        assertThat(path).as("%s (build the reactor first: ./mvnw -B -ntp -DskipTests package)", what).isRegularFile();
+        assertThat(path)
+                .as("%s (build the reactor first: ./mvnw -B -ntp -DskipTests package)", what)
+                .isRegularFile();
         return path;
     }
 }

@@ -29,7 +29,9 @@ class PackagedJarIT {
     @Test
     void packagedJarServesJobsWithForkedWorkersAndLeavesNoOrphans() throws Exception {
         String jarProperty = System.getProperty("forkpool.jar");
-        assertThat(jarProperty).as("system property forkpool.jar (set by failsafe)").isNotBlank();
+        assertThat(jarProperty)
+                .as("system property forkpool.jar (set by failsafe)")
+                .isNotBlank();
         Path jar = Path.of(jarProperty).toAbsolutePath();
         assertThat(jar).as("packaged jar").isRegularFile();
         // The JDK 25 running this test: the default java on PATH may be older.
@@ -42,7 +44,8 @@ class PackagedJarIT {
         // Workers inherit the service's environment: this marks every process of this run, even a
         // worker spawned after the pids were read.
         String marker = "FORKPOOL_IT_RUN=" + UUID.randomUUID();
-        var builder = new ProcessBuilder(command).redirectErrorStream(true)
+        var builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("FORKPOOL_IT_RUN", marker.substring(marker.indexOf('=') + 1));
         Process service = builder.start();
@@ -61,21 +64,27 @@ class PackagedJarIT {
             // and the warm spare, started once the service is ready: the same checks, no orphan either
             var children = PackagedService.awaitSpare(api, service);
             assertThat(children).as("the workers and the spare").hasSize(3).containsAll(workerPids);
-            workerPids.addAll(children.stream().filter(pid -> !workerPids.contains(pid)).toList());
+            workerPids.addAll(
+                    children.stream().filter(pid -> !workerPids.contains(pid)).toList());
             String serviceJava = service.info().command().orElse(java);
             for (long pid : workerPids) {
                 assertThat(pid).isPositive().isNotEqualTo(service.pid());
-                ProcessHandle worker = ProcessHandle.of(pid).orElseThrow(
-                        () -> new AssertionError("worker " + pid + " is not a live process"));
-                assertThat(worker.parent().map(ProcessHandle::pid)).as("parent of worker %d", pid)
+                ProcessHandle worker = ProcessHandle.of(pid)
+                        .orElseThrow(() -> new AssertionError("worker " + pid + " is not a live process"));
+                assertThat(worker.parent().map(ProcessHandle::pid))
+                        .as("parent of worker %d", pid)
                         .contains(service.pid());
                 Optional<String> commandLine = worker.info().commandLine();
                 assertThat(commandLine).as("command line of worker %d", pid).isPresent();
-                assertThat(commandLine.get()).as("worker %d runs the service's java", pid)
+                assertThat(commandLine.get())
+                        .as("worker %d runs the service's java", pid)
                         .startsWith(serviceJava);
-                assertThat(commandLine.get()).as("worker %d runs from the packaged jar", pid)
+                assertThat(commandLine.get())
+                        .as("worker %d runs from the packaged jar", pid)
                         .contains(jar.toString());
-                assertThat(worker.info().command()).as("worker %d executable", pid).contains(serviceJava);
+                assertThat(worker.info().command())
+                        .as("worker %d executable", pid)
+                        .contains(serviceJava);
             }
 
             // -- jobs compute in those workers
@@ -115,15 +124,23 @@ class PackagedJarIT {
             assertThat(completed).as("shards completed by the workers").isGreaterThanOrEqualTo(2);
 
             // the orphan detector used below sees exactly this run's workers
-            assertThat(workersOfThisRun(jar, marker).stream().map(ProcessHandle::pid).toList())
+            assertThat(workersOfThisRun(jar, marker).stream()
+                            .map(ProcessHandle::pid)
+                            .toList())
                     .containsExactlyInAnyOrderElementsOf(workerPids);
 
             // -- stop the service as an orchestrator does (SIGTERM): it exits, and its workers with it
             service.destroy();
-            assertThat(service.waitFor(40, TimeUnit.SECONDS)).as("service exited within 40 s of SIGTERM").isTrue();
-            Awaitility.await("worker processes gone within 5 s of the service's exit").atMost(Duration.ofSeconds(5))
-                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(alive(workerPids)).isEmpty());
-            assertThat(workersOfThisRun(jar, marker)).as("any worker JVM of this run still alive").isEmpty();
+            assertThat(service.waitFor(40, TimeUnit.SECONDS))
+                    .as("service exited within 40 s of SIGTERM")
+                    .isTrue();
+            Awaitility.await("worker processes gone within 5 s of the service's exit")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(alive(workerPids)).isEmpty());
+            assertThat(workersOfThisRun(jar, marker))
+                    .as("any worker JVM of this run still alive")
+                    .isEmpty();
         } finally {
             if (service.isAlive()) {
                 service.destroyForcibly();
@@ -137,22 +154,29 @@ class PackagedJarIT {
     }
 
     private static List<Long> alive(List<Long> pids) {
-        return pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        return pids.stream()
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .toList();
     }
 
     /** Live worker JVMs (by command line) from this jar whose environment carries this run's marker. */
     private static List<ProcessHandle> workersOfThisRun(Path jar, String marker) {
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(jar.toString())
-                        && c.contains("-Dforkpool.worker.id=")).orElse(false))
-                .filter(p -> environment(p).contains(marker)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(jar.toString()) && c.contains("-Dforkpool.worker.id="))
+                        .orElse(false))
+                .filter(p -> environment(p).contains(marker))
+                .toList();
     }
 
     private static String environment(ProcessHandle process) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ")),
-                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', '\n');
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ")),
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    .replace('\0', '\n');
         } catch (IOException | RuntimeException e) {
             return ""; // gone, or no /proc: not provably ours
         }

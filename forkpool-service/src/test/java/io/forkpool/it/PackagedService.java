@@ -30,14 +30,19 @@ public final class PackagedService {
             throws InterruptedException, IOException {
         var last = new AtomicReference<>("no answer");
         try {
-            await("readiness UP").atMost(within).pollInterval(Duration.ofMillis(200))
+            await("readiness UP")
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(200))
                     .failFast("the service exited", () -> !service.isAlive())
                     .until(() -> {
                         try {
                             var response = api.get("/actuator/health/readiness");
                             last.set(response.statusCode() + " " + response.body());
                             return response.statusCode() == 200
-                                    && Api.parse(response.body()).path("status").asString().equals("UP");
+                                    && Api.parse(response.body())
+                                            .path("status")
+                                            .asString()
+                                            .equals("UP");
                         } catch (RuntimeException e) {
                             last.set(String.valueOf(e.getCause() != null ? e.getCause() : e)); // not listening yet
                             return false;
@@ -46,8 +51,8 @@ public final class PackagedService {
         } catch (TerminalFailureException exited) {
             throw new AssertionError("service exited with " + service.waitFor() + " before ready; log:\n" + tail(log));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("readiness not UP within " + within + " (last: " + last.get() + "); log:\n"
-                    + tail(log));
+            throw new AssertionError(
+                    "readiness not UP within " + within + " (last: " + last.get() + "); log:\n" + tail(log));
         }
     }
 
@@ -57,10 +62,15 @@ public final class PackagedService {
      * processes then: its workers and the spare.
      */
     static List<Long> awaitSpare(Api api, Process service) {
-        await("a warm spare in forkpool_workers{state=spare}").atMost(Duration.ofSeconds(30))
+        await("a warm spare in forkpool_workers{state=spare}")
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> api.get("/actuator/prometheus").body().lines().anyMatch(l -> l.startsWith("forkpool_workers{")
-                        && l.contains("state=\"spare\"") && l.endsWith(" 1.0")));
+                .until(() -> api.get("/actuator/prometheus")
+                        .body()
+                        .lines()
+                        .anyMatch(l -> l.startsWith("forkpool_workers{")
+                                && l.contains("state=\"spare\"")
+                                && l.endsWith(" 1.0")));
         return service.toHandle().children().map(ProcessHandle::pid).toList();
     }
 

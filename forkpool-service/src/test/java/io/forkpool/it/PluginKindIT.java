@@ -26,7 +26,8 @@ class PluginKindIT {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     /** About 77 shards of ~30 ms: long enough to kill a worker that holds one. */
-    private static final String JOB = "{\"type\":\"birthday\",\"trials\":20000000,\"people\":23,\"days\":365,\"seed\":2026}";
+    private static final String JOB =
+            "{\"type\":\"birthday\",\"trials\":20000000,\"people\":23,\"days\":365,\"seed\":2026}";
 
     @TempDir
     Path kinds;
@@ -34,7 +35,9 @@ class PluginKindIT {
     @Test
     void anInstalledKindIsListedDocumentedAndRunsTheSameOnOneTwoAndFaultyWorkers() throws Exception {
         Path example = Path.of(System.getProperty("forkpool.example.kind.jar", ""));
-        assertThat(example).as("the example kind's jar (system property forkpool.example.kind.jar)").isRegularFile();
+        assertThat(example)
+                .as("the example kind's jar (system property forkpool.example.kind.jar)")
+                .isRegularFile();
         Files.copy(example, kinds.resolve(example.getFileName()));
         JsonNode reference = referenceResult();
 
@@ -48,16 +51,31 @@ class PluginKindIT {
                 }
             }
             assertThat(birthday).as("birthday in %s", listed).isNotNull();
-            assertThat(birthday.path("source").asString()).isEqualTo(example.getFileName().toString());
+            assertThat(birthday.path("source").asString())
+                    .isEqualTo(example.getFileName().toString());
             assertThat(birthday.path("schema").path("required").toString()).isEqualTo("[\"type\",\"trials\"]");
-            assertThat(birthday.path("schema").path("properties").path("people").path("default").asInt()).isEqualTo(23);
-            var exampleJob = service.api.post("/api/v1/jobs?wait=60", birthday.path("example").toString());
+            assertThat(birthday.path("schema")
+                            .path("properties")
+                            .path("people")
+                            .path("default")
+                            .asInt())
+                    .isEqualTo(23);
+            var exampleJob = service.api.post(
+                    "/api/v1/jobs?wait=60", birthday.path("example").toString());
             assertThat(exampleJob.statusCode()).as(exampleJob.body()).isEqualTo(200);
 
             JsonNode docs = Api.parse(service.api.get("/v3/api-docs").body());
-            assertThat(docs.path("components").path("schemas").has("BirthdayJob")).isTrue();
-            assertThat(docs.path("paths").path("/api/v1/jobs").path("post").path("requestBody").path("content")
-                    .path("application/json").path("examples").has("birthday")).isTrue();
+            assertThat(docs.path("components").path("schemas").has("BirthdayJob"))
+                    .isTrue();
+            assertThat(docs.path("paths")
+                            .path("/api/v1/jobs")
+                            .path("post")
+                            .path("requestBody")
+                            .path("content")
+                            .path("application/json")
+                            .path("examples")
+                            .has("birthday"))
+                    .isTrue();
             assertThat(service.api.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
 
             var invalid = service.api.post("/api/v1/jobs", "{\"type\":\"birthday\",\"trials\":10,\"people\":1}");
@@ -78,8 +96,12 @@ class PluginKindIT {
             long victim = busyWorker(service.api);
             ProcessHandle.of(victim).orElseThrow().destroyForcibly();
             JsonNode afterKill = awaitEnd(service.api, id);
-            assertThat(afterKill.path("status").asString()).as(afterKill.toString()).isEqualTo("SUCCEEDED");
-            assertThat(text(afterKill.path("result"))).as("2 workers, one SIGKILLed mid-job").isEqualTo(text(reference));
+            assertThat(afterKill.path("status").asString())
+                    .as(afterKill.toString())
+                    .isEqualTo("SUCCEEDED");
+            assertThat(text(afterKill.path("result")))
+                    .as("2 workers, one SIGKILLed mid-job")
+                    .isEqualTo(text(reference));
             assertThat(service.api.get("/actuator/prometheus").body())
                     .as("the kill was seen: a worker restarted after a crash")
                     .containsPattern("forkpool_workers_restarts_total\\{[^}]*reason=\"crash\"[^}]*} [1-9]");
@@ -90,9 +112,14 @@ class PluginKindIT {
     private JsonNode referenceResult() {
         var registry = KindRegistry.load(kinds);
         var kind = registry.find("birthday").orElseThrow();
-        JobRequest request = new io.forkpool.catalog.RequestBinder(registry, Api.JSON,
-                jakarta.validation.Validation.buildDefaultValidatorFactory().getValidator(), TestJobs.MAX_UNITS)
-                .bind((ObjectNode) Api.parse(JOB)).withSeed(0);
+        JobRequest request = new io.forkpool.catalog.RequestBinder(
+                        registry,
+                        Api.JSON,
+                        jakarta.validation.Validation.buildDefaultValidatorFactory()
+                                .getValidator(),
+                        TestJobs.MAX_UNITS)
+                .bind((ObjectNode) Api.parse(JOB))
+                .withSeed(0);
         assertThat(request.kind()).isSameAs(kind);
         assertThat(RequestFields.asMap(request.params())).containsEntry("trials", 20_000_000L);
         return Api.JSON.valueToTree(request.finish(TestJobs.reference(request)));
@@ -112,20 +139,28 @@ class PluginKindIT {
 
     /** The pid of a worker busy with a shard (bounded wait). */
     private static long busyWorker(Api api) {
-        return org.awaitility.Awaitility.await("a worker busy with a shard").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(5)).until(() -> {
-                    for (JsonNode worker : Api.parse(api.get("/api/v1/workers").body())) {
-                        if (worker.path("state").asString().equals("busy")) {
-                            return worker.path("pid").asLong();
-                        }
-                    }
-                    return -1L;
-                }, pid -> pid > 0);
+        return org.awaitility.Awaitility.await("a worker busy with a shard")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(
+                        () -> {
+                            for (JsonNode worker :
+                                    Api.parse(api.get("/api/v1/workers").body())) {
+                                if (worker.path("state").asString().equals("busy")) {
+                                    return worker.path("pid").asLong();
+                                }
+                            }
+                            return -1L;
+                        },
+                        pid -> pid > 0);
     }
 
     private static JsonNode awaitEnd(Api api, String id) {
-        return org.awaitility.Awaitility.await("job " + id + " ended").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(50)).until(() -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
+        return org.awaitility.Awaitility.await("job " + id + " ended")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
                         job -> !job.path("status").asString().matches("QUEUED|RUNNING"));
     }
 
@@ -136,10 +171,17 @@ class PluginKindIT {
         String java = ProcessHandle.current().info().command().orElseThrow();
         int port = PackagedService.freePort();
         Path log = jar.getParent().resolve("plugin-kind-it-" + workers + ".log");
-        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--forkpool.workers.count=" + workers, "--forkpool.workers.spares=0",
-                "--forkpool.kinds.dir=" + kinds))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        Process process = new ProcessBuilder(List.of(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--forkpool.workers.count=" + workers,
+                        "--forkpool.workers.spares=0",
+                        "--forkpool.kinds.dir=" + kinds))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
         var started = new Started(process, new Api(port));
         try {
             PackagedService.awaitReady(started.api, process, log, READY_WITHIN);

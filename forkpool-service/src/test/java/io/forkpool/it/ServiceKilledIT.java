@@ -29,7 +29,9 @@ class ServiceKilledIT {
     @Test
     void noWorkerOutlivesAKilledServiceByMoreThanThreeSeconds() throws Exception {
         String jarProperty = System.getProperty("forkpool.jar");
-        assertThat(jarProperty).as("system property forkpool.jar (set by failsafe)").isNotBlank();
+        assertThat(jarProperty)
+                .as("system property forkpool.jar (set by failsafe)")
+                .isNotBlank();
         Path jar = Path.of(jarProperty).toAbsolutePath();
         assertThat(jar).as("packaged jar").isRegularFile();
         String java = ProcessHandle.current().info().command().orElseThrow(); // the JDK 25 running this test
@@ -37,9 +39,16 @@ class ServiceKilledIT {
         Path log = jar.getParent().resolve("service-killed-it.log");
         Files.deleteIfExists(log);
 
-        Process service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--server.address=127.0.0.1", "--forkpool.workers.count=2")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        Process service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--server.address=127.0.0.1",
+                        "--forkpool.workers.count=2")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
         List<Long> workerPids = new ArrayList<>();
         try {
             var api = new Api("http://127.0.0.1:" + port);
@@ -50,10 +59,12 @@ class ServiceKilledIT {
             assertThat(workerPids).hasSize(2).doesNotHaveDuplicates();
             var children = PackagedService.awaitSpare(api, service);
             assertThat(children).as("the workers and the spare").hasSize(3).containsAll(workerPids);
-            List<Long> spare = children.stream().filter(pid -> !workerPids.contains(pid)).toList();
+            List<Long> spare =
+                    children.stream().filter(pid -> !workerPids.contains(pid)).toList();
             for (long pid : workerPids) {
                 assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
-                        .as("parent of worker %d", pid).contains(service.pid());
+                        .as("parent of worker %d", pid)
+                        .contains(service.pid());
             }
 
             // a huge job: both workers deep in a kernel when the service dies
@@ -65,14 +76,21 @@ class ServiceKilledIT {
 
             long killedAt = System.nanoTime();
             service.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop of the pool
-            assertThat(service.waitFor(10, TimeUnit.SECONDS)).as("service dead after SIGKILL").isTrue();
+            assertThat(service.waitFor(10, TimeUnit.SECONDS))
+                    .as("service dead after SIGKILL")
+                    .isTrue();
             long serviceGoneMillis = (System.nanoTime() - killedAt) / 1_000_000;
-            assertThat(service.exitValue()).as("exit status of a SIGKILLed process").isEqualTo(137);
+            assertThat(service.exitValue())
+                    .as("exit status of a SIGKILLed process")
+                    .isEqualTo(137);
 
             var goneMillis = new java.util.TreeMap<Long, Long>();
             try {
-                await("every worker gone").atMost(Duration.ofNanos(Math.max(1_000_000,
-                        killedAt + WORKERS_GONE_WITHIN.toNanos() - System.nanoTime()))).pollInterval(Duration.ofMillis(10)).until(() -> {
+                await("every worker gone")
+                        .atMost(Duration.ofNanos(
+                                Math.max(1_000_000, killedAt + WORKERS_GONE_WITHIN.toNanos() - System.nanoTime())))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> {
                             for (long pid : workerPids) {
                                 if (!goneMillis.containsKey(pid) && !running(pid)) {
                                     goneMillis.put(pid, (System.nanoTime() - killedAt) / 1_000_000);
@@ -104,13 +122,19 @@ class ServiceKilledIT {
     }
 
     private static void awaitBothBusy(Api api, String id) {
-        await("both workers busy with the job").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        await("both workers busy with the job")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> {
                     JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
                     JsonNode job = Api.parse(api.get("/api/v1/jobs/" + id).body());
-                    assertThat(workers).as("%s", workers).hasSize(2)
-                            .allSatisfy(w -> assertThat(w.path("state").asString()).isEqualTo("busy"));
-                    assertThat(job.path("progress").path("shardsDone").intValue()).as("%s", job)
+                    assertThat(workers)
+                            .as("%s", workers)
+                            .hasSize(2)
+                            .allSatisfy(
+                                    w -> assertThat(w.path("state").asString()).isEqualTo("busy"));
+                    assertThat(job.path("progress").path("shardsDone").intValue())
+                            .as("%s", job)
                             .isGreaterThanOrEqualTo(2);
                 });
     }
@@ -122,12 +146,15 @@ class ServiceKilledIT {
      */
     private static boolean running(long pid) {
         String state = procState(pid);
-        return !state.equals("gone") && !state.equals("Z") && !state.equals("X")
+        return !state.equals("gone")
+                && !state.equals("Z")
+                && !state.equals("X")
                 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static List<Long> alive(List<Long> pids) {
-        return pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        return pids.stream()
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .toList();
     }
 

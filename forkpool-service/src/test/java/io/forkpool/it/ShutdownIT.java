@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ShutdownIT {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void sigtermDrainsRefusesAndExitsWithinTheGracePeriod() throws Exception {
@@ -32,9 +33,17 @@ class ShutdownIT {
             port = socket.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElseThrow();
-        var service = new ProcessBuilder(java, "-jar", System.getProperty("forkpool.jar"), "--server.port=" + port,
-                "--forkpool.workers.count=2", "--forkpool.workers.warmup=0ms", "--forkpool.jobs.shutdown-grace=3s")
-                .redirectErrorStream(true).redirectOutput(Path.of("target/shutdown-it.log").toFile()).start();
+        var service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        System.getProperty("forkpool.jar"),
+                        "--server.port=" + port,
+                        "--forkpool.workers.count=2",
+                        "--forkpool.workers.warmup=0ms",
+                        "--forkpool.jobs.shutdown-grace=3s")
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target/shutdown-it.log").toFile())
+                .start();
         String base = "http://127.0.0.1:" + port;
         try {
             awaitReady(base);
@@ -42,28 +51,41 @@ class ShutdownIT {
             var workerPids = PackagedService.awaitSpare(new Api(base), service);
             assertThat(workerPids).as("2 workers and the spare").hasSize(3);
 
-            var timedOut = post(base + "/api/v1/jobs?wait=10", "{\"type\":\"pi\",\"samples\":10000000000000,"
-                    + "\"timeoutSeconds\":1}");
+            var timedOut = post(
+                    base + "/api/v1/jobs?wait=10",
+                    "{\"type\":\"pi\",\"samples\":10000000000000," + "\"timeoutSeconds\":1}");
             assertThat(timedOut.body()).contains("\"status\":\"FAILED\"").contains("timed out after 1 s");
 
-            CompletableFuture<HttpResponse<String>> waiter = HTTP.sendAsync(request(base + "/api/v1/jobs?wait=60",
-                    "{\"type\":\"pi\",\"samples\":10000000000000}"), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> waiter = HTTP.sendAsync(
+                    request(base + "/api/v1/jobs?wait=60", "{\"type\":\"pi\",\"samples\":10000000000000}"),
+                    HttpResponse.BodyHandlers.ofString());
             // the job is running (the timed-out one has FAILED: it is the only one)
             var api = new Api(base);
-            await("the job RUNNING").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(
-                    () -> assertThat(Api.parse(api.get("/api/v1/jobs?status=RUNNING").body())
-                            .path("totalElements").longValue()).isEqualTo(1));
+            await("the job RUNNING")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThat(Api.parse(api.get("/api/v1/jobs?status=RUNNING")
+                                            .body())
+                                    .path("totalElements")
+                                    .longValue())
+                            .isEqualTo(1));
             long sigterm = System.nanoTime();
             service.destroy(); // SIGTERM
             // within the grace period, readiness goes down while the server still answers
-            await("readiness DOWN after SIGTERM").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
-                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 503);
+            await("readiness DOWN after SIGTERM")
+                    .atMost(Duration.ofSeconds(3))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> HTTP.send(
+                                            HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 503);
             var refused = post(base + "/api/v1/jobs", "{\"type\":\"pi\",\"samples\":5}");
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    c -> assertThat(c).startsWith("application/problem+json"));
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(c -> assertThat(c).startsWith("application/problem+json"));
 
             var interrupted = waiter.get(10, TimeUnit.SECONDS);
             assertThat(interrupted.body()).contains("\"status\":\"FAILED\"").contains("interrupted by shutdown");
@@ -80,8 +102,11 @@ class ShutdownIT {
     }
 
     static HttpRequest request(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(70)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(70))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     static HttpResponse<String> post(String url, String body) throws Exception {
@@ -89,9 +114,15 @@ class ShutdownIT {
     }
 
     static void awaitReady(String base) {
-        await("service ready; see target/shutdown-it.log").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class) // not listening yet
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await("service ready; see target/shutdown-it.log")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 }

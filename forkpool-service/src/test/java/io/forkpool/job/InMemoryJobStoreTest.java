@@ -48,8 +48,8 @@ class InMemoryJobStoreTest extends JobStoreContract {
         int maxActive = 20;
         int jobs = 20_000;
         var queue = new ShardQueue();
-        var store = new InMemoryJobStore(new JobSettings(Duration.ofHours(1), maxRetained, Duration.ofSeconds(1)),
-                queue);
+        var store =
+                new InMemoryJobStore(new JobSettings(Duration.ofHours(1), maxRetained, Duration.ofSeconds(1)), queue);
         var succeeded = new AtomicInteger();
         store.listen(s -> {
             if (s.status() == JobStatus.SUCCEEDED) {
@@ -81,7 +81,8 @@ class InMemoryJobStoreTest extends JobStoreContract {
                     // can be counted beside the one its end evicted. Such jobs are the only excess
                     // a listing can show, so they are taken off before comparing with the bound.
                     int before = succeeded.get();
-                    int finished = (int) store.page(JobStatus.SUCCEEDED, null, 0, 1).total();
+                    int finished =
+                            (int) store.page(JobStatus.SUCCEEDED, null, 0, 1).total();
                     int held = (int) store.page(null, null, 0, 1).total();
                     int endedMeanwhile = succeeded.get() - before;
                     maxFinished = Math.max(maxFinished, finished - endedMeanwhile);
@@ -95,7 +96,8 @@ class InMemoryJobStoreTest extends JobStoreContract {
             String last = null;
             for (int submitted = 0; submitted < jobs; ) {
                 try {
-                    last = store.submit(UUID.randomUUID().toString(), request, null, maxActive).id();
+                    last = store.submit(UUID.randomUUID().toString(), request, null, maxActive)
+                            .id();
                     first = first == null ? last : first;
                     submitted++;
                 } catch (JobRejectedException.Full full) {
@@ -110,7 +112,8 @@ class InMemoryJobStoreTest extends JobStoreContract {
             threads.shutdownNow();
 
             assertThat(seen[0]).as("samples taken while flooding").isGreaterThan(100);
-            assertThat(seen[1]).as("most finished jobs listed at once, less those that ended during the listing")
+            assertThat(seen[1])
+                    .as("most finished jobs listed at once, less those that ended during the listing")
                     .isEqualTo(maxRetained);
             assertThat(seen[2]).as("most jobs held at once").isLessThanOrEqualTo(maxRetained + maxActive);
             assertThat(succeeded).as("every job ran").hasValue(jobs);
@@ -123,10 +126,12 @@ class InMemoryJobStoreTest extends JobStoreContract {
 
     @Test
     void aFinishedJobIsForgottenPastItsRetentionAndARunningOneNever() {
-        var store = new InMemoryJobStore(new JobSettings(Duration.ofMillis(200), 100, Duration.ofSeconds(1)),
-                new ShardQueue());
-        var finished = store.submit(UUID.randomUUID().toString(), pi(1), null, 10).id();
-        var running = store.submit(UUID.randomUUID().toString(), pi(2), null, 10).id();
+        var store = new InMemoryJobStore(
+                new JobSettings(Duration.ofMillis(200), 100, Duration.ofSeconds(1)), new ShardQueue());
+        var finished =
+                store.submit(UUID.randomUUID().toString(), pi(1), null, 10).id();
+        var running =
+                store.submit(UUID.randomUUID().toString(), pi(2), null, 10).id();
         store.fail(finished, "ended");
         store.expire();
         assertThat(store.find(finished)).as("within its retention").isPresent();

@@ -57,7 +57,8 @@ class JobApiEndToEndTest {
         String location = response.headers().firstValue("Location").orElseThrow();
         assertThat(location).endsWith("/api/v1/jobs/" + id);
 
-        String path = location.startsWith("http") ? java.net.URI.create(location).getPath() : location;
+        String path =
+                location.startsWith("http") ? java.net.URI.create(location).getPath() : location;
         JsonNode job = pollUntilFinal(path);
         assertThat(job.path("id").asString()).isEqualTo(id);
         assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
@@ -77,7 +78,8 @@ class JobApiEndToEndTest {
                 .isNotEqualTo(first.path("result").path("inside").longValue());
 
         String dice = "{\"type\":\"dice\",\"rolls\":1000000,\"faces\":10,\"seed\":-7}";
-        assertThat(api.runToSuccess(dice).path("result")).isEqualTo(api.runToSuccess(dice).path("result"));
+        assertThat(api.runToSuccess(dice).path("result"))
+                .isEqualTo(api.runToSuccess(dice).path("result"));
     }
 
     @Test
@@ -92,7 +94,9 @@ class JobApiEndToEndTest {
         assertThat(request.path("speedMin").doubleValue()).isEqualTo(99.0);
         assertThat(request.path("speedMax").doubleValue()).isEqualTo(100.0);
         assertThat(request.path("gravity").doubleValue()).isEqualTo(9.81);
-        assertThat(request.path("seed").isIntegralNumber()).as(request.toString()).isTrue();
+        assertThat(request.path("seed").isIntegralNumber())
+                .as(request.toString())
+                .isTrue();
 
         JsonNode again = api.runToSuccess(request.toString());
         assertThat(again.path("request")).isEqualTo(request);
@@ -114,11 +118,15 @@ class JobApiEndToEndTest {
 
     @Test
     void listIsFilteredPagedAndNewestFirst() {
-        long before = Api.parse(api.get("/api/v1/jobs?type=dice&status=SUCCEEDED&size=2").body())
-                .path("totalElements").longValue();
+        long before = Api.parse(api.get("/api/v1/jobs?type=dice&status=SUCCEEDED&size=2")
+                        .body())
+                .path("totalElements")
+                .longValue();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add(api.runToSuccess("{\"type\":\"dice\",\"rolls\":" + (1000 + i) + "}").path("id").asString());
+            ids.add(api.runToSuccess("{\"type\":\"dice\",\"rolls\":" + (1000 + i) + "}")
+                    .path("id")
+                    .asString());
         }
         api.runToSuccess("{\"type\":\"pi\",\"samples\":1000}"); // newer, but another type
 
@@ -138,15 +146,19 @@ class JobApiEndToEndTest {
             assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
         }
 
-        JsonNode next = Api.parse(api.get("/api/v1/jobs?type=dice&status=SUCCEEDED&size=2&page=1").body());
+        JsonNode next = Api.parse(
+                api.get("/api/v1/jobs?type=dice&status=SUCCEEDED&size=2&page=1").body());
         assertThat(next.path("content").get(0).path("id").asString()).isEqualTo(ids.get(0));
 
-        JsonNode cancelled = Api.parse(api.get("/api/v1/jobs?type=dice&status=cancelled").body());
+        JsonNode cancelled =
+                Api.parse(api.get("/api/v1/jobs?type=dice&status=cancelled").body());
         for (JsonNode job : cancelled.path("content")) {
             assertThat(job.path("status").asString()).isEqualTo("CANCELLED");
         }
         assertThat(StreamSupport.stream(cancelled.path("content").spliterator(), false)
-                .map(j -> j.path("id").asString()).toList()).doesNotContainAnyElementsOf(ids);
+                        .map(j -> j.path("id").asString())
+                        .toList())
+                .doesNotContainAnyElementsOf(ids);
     }
 
     @Test
@@ -162,14 +174,17 @@ class JobApiEndToEndTest {
         assertThat(Api.parse(again.body()).path("id").asString()).isEqualTo(id);
         assertThat(again.headers().firstValue("Location").orElse("")).endsWith("/api/v1/jobs/" + id);
 
-        var other = api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":2000001}",
-                b -> b.header("Idempotency-Key", key));
+        var other = api.post(
+                "/api/v1/jobs", "{\"type\":\"pi\",\"samples\":2000001}", b -> b.header("Idempotency-Key", key));
         assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
         assertThat(other.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThat(Api.parse(other.body()).path("status").intValue()).isEqualTo(409);
 
         // Another key is another job.
-        var fresh = api.post("/api/v1/jobs", body, b -> b.header("Idempotency-Key", UUID.randomUUID().toString()));
+        var fresh = api.post(
+                "/api/v1/jobs",
+                body,
+                b -> b.header("Idempotency-Key", UUID.randomUUID().toString()));
         assertThat(fresh.statusCode()).isEqualTo(202);
         assertThat(Api.parse(fresh.body()).path("id").asString()).isNotEqualTo(id);
     }
@@ -185,7 +200,9 @@ class JobApiEndToEndTest {
                 for (int i = 0; i < 32; i++) {
                     answers.add(threads.submit(() -> {
                         start.await();
-                        return api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":1000}",
+                        return api.post(
+                                "/api/v1/jobs",
+                                "{\"type\":\"pi\",\"samples\":1000}",
                                 b -> b.header("Idempotency-Key", key));
                     }));
                 }
@@ -196,7 +213,9 @@ class JobApiEndToEndTest {
                     assertThat(response.statusCode()).as(response.body()).isIn(200, 202);
                     ids.add(Api.parse(response.body()).path("id").asString());
                 }
-                assertThat(ids).as("jobs made by 32 concurrent POSTs with key %s", key).hasSize(1);
+                assertThat(ids)
+                        .as("jobs made by 32 concurrent POSTs with key %s", key)
+                        .hasSize(1);
             }
         }
     }
@@ -218,10 +237,16 @@ class JobApiEndToEndTest {
                 .isLessThan(job.path("progress").path("shardsTotal").intValue());
 
         api.awaitWorkersIdle(2, Duration.ofSeconds(2));
-        assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status").asString()).isEqualTo("CANCELLED");
+        assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body())
+                        .path("status")
+                        .asString())
+                .isEqualTo("CANCELLED");
         // Still CANCELLED after the in-flight answers arrived, and the pool works on.
         api.runToSuccess("{\"type\":\"pi\",\"samples\":1000}");
-        assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status").asString()).isEqualTo("CANCELLED");
+        assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body())
+                        .path("status")
+                        .asString())
+                .isEqualTo("CANCELLED");
         // A second DELETE answers the job as it is.
         var again = api.delete("/api/v1/jobs/" + id);
         assertThat(again.statusCode()).isEqualTo(200);
@@ -237,8 +262,10 @@ class JobApiEndToEndTest {
         String id = Api.parse(posted.body()).path("id").asString();
 
         List<Map.Entry<String, String>> events = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            var request = api.request("/api/v1/jobs/" + id + "/events").header("Accept", "text/event-stream")
-                    .GET().build();
+            var request = api.request("/api/v1/jobs/" + id + "/events")
+                    .header("Accept", "text/event-stream")
+                    .GET()
+                    .build();
             HttpResponse<java.util.stream.Stream<String>> response =
                     api.client().send(request, HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
@@ -271,7 +298,8 @@ class JobApiEndToEndTest {
         assertThat(events).as("events").isNotEmpty();
         var last = events.getLast();
         assertThat(last.getKey()).as("last of %s", events).isEqualTo("job");
-        assertThat(events.stream().filter(e -> e.getKey().equals("job")).count()).isEqualTo(1);
+        assertThat(events.stream().filter(e -> e.getKey().equals("job")).count())
+                .isEqualTo(1);
         JsonNode job = Api.parse(last.getValue());
         assertThat(job.path("id").asString()).isEqualTo(id);
         assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
@@ -280,7 +308,8 @@ class JobApiEndToEndTest {
         assertThat(shardsTotal).isGreaterThan(1);
         assertThat(job.path("progress").path("shardsDone").intValue()).isEqualTo(shardsTotal);
 
-        var progress = events.stream().filter(e -> e.getKey().equals("progress")).toList();
+        var progress =
+                events.stream().filter(e -> e.getKey().equals("progress")).toList();
         assertThat(progress).as("progress events in %s", events).isNotEmpty();
         int done = -1;
         for (var e : progress) {
@@ -295,17 +324,29 @@ class JobApiEndToEndTest {
     // ---------------------------------------------------------------- helpers
 
     private JsonNode pollUntilFinal(String path) {
-        return await("job " + path + " final").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> {
-                    var response = api.get(path);
-                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                    return Api.parse(response.body());
-                }, job -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").asString()));
+        return await("job " + path + " final")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> {
+                            var response = api.get(path);
+                            assertThat(response.statusCode())
+                                    .as(response.body())
+                                    .isEqualTo(200);
+                            return Api.parse(response.body());
+                        },
+                        job -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                                .contains(job.path("status").asString()));
     }
 
     private void awaitStatus(String id, String status, Duration timeout) {
-        await("job " + id + " " + status).atMost(timeout).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
-                assertThat(Api.parse(api.get("/api/v1/jobs/" + id).body()).path("status").asString())
+        await("job " + id + " " + status)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(
+                                Api.parse(api.get("/api/v1/jobs/" + id).body())
+                                        .path("status")
+                                        .asString())
                         .isEqualTo(status));
     }
 }

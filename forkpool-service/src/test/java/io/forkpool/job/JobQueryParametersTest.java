@@ -71,8 +71,7 @@ class JobQueryParametersTest {
                          "errors":[{"field":"status","message":"must be one of %s"},
                                    {"field":"type","message":"must be one of %s"},
                                    {"field":"page","message":"must be 0 or more"},
-                                   {"field":"size","message":"must be between 1 and 100"}]}"""
-                        .formatted(STATUSES, KINDS, STATUSES, KINDS), JsonCompareMode.STRICT));
+                                   {"field":"size","message":"must be between 1 and 100"}]}""".formatted(STATUSES, KINDS, STATUSES, KINDS), JsonCompareMode.STRICT));
         verifyNoInteractions(store);
     }
 
@@ -99,7 +98,9 @@ class JobQueryParametersTest {
         verify(store).page(JobStatus.SUCCEEDED, "smallest-multiple", 2, 5);
 
         when(store.page(isNull(), isNull(), eq(0), eq(20))).thenReturn(new JobStore.Page(List.of(), 0));
-        mvc.perform(get("/api/v1/jobs")).andExpect(status().isOk()).andExpect(jsonPath("$.size").value(20));
+        mvc.perform(get("/api/v1/jobs"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.size").value(20));
         verify(store).page(null, null, 0, 20);
     }
 
@@ -107,20 +108,34 @@ class JobQueryParametersTest {
     void waitAndIdempotencyKeyAreCheckedBeforeTheJobIsSubmitted() throws Exception {
         String job = "{\"type\":\"pi\",\"samples\":10}";
         for (String wait : List.of("61", "-1")) {
-            expectOneError(post("/api/v1/jobs?wait=" + wait).contentType(MediaType.APPLICATION_JSON).content(job),
-                    "wait", "must be between 0 and 60 seconds");
+            expectOneError(
+                    post("/api/v1/jobs?wait=" + wait)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(job),
+                    "wait",
+                    "must be between 0 and 60 seconds");
         }
-        expectOneError(post("/api/v1/jobs?wait=abc").contentType(MediaType.APPLICATION_JSON).content(job),
-                "wait", "must be an integer");
+        expectOneError(
+                post("/api/v1/jobs?wait=abc")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(job),
+                "wait",
+                "must be an integer");
         for (String key : List.of(" ", "k".repeat(201))) {
-            expectOneError(post("/api/v1/jobs").header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
-                    .content(job), "Idempotency-Key", "must be 1 to 200 characters");
+            expectOneError(
+                    post("/api/v1/jobs")
+                            .header("Idempotency-Key", key)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(job),
+                    "Idempotency-Key",
+                    "must be 1 to 200 characters");
         }
         verifyNoInteractions(runner);
     }
 
-    private void expectOneError(org.springframework.test.web.servlet.RequestBuilder request, String field,
-            String message) throws Exception {
+    private void expectOneError(
+            org.springframework.test.web.servlet.RequestBuilder request, String field, String message)
+            throws Exception {
         mvc.perform(request)
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.status").value(400))

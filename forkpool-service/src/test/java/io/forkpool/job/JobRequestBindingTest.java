@@ -67,8 +67,8 @@ class JobRequestBindingTest {
 
         @Bean
         JobRunner jobRunner(RequestBinder binder, JobStore store, ObjectMapper json) {
-            return new JobRunner(new QueueSettings(1000), binder, store,
-                    new ForkpoolMetrics(new SimpleMeterRegistry()), json);
+            return new JobRunner(
+                    new QueueSettings(1000), binder, store, new ForkpoolMetrics(new SimpleMeterRegistry()), json);
         }
     }
 
@@ -92,12 +92,18 @@ class JobRequestBindingTest {
                 row("string for seed", "{\"type\":\"pi\",\"samples\":10,\"seed\":\"abc\"}", "seed"),
                 row("\"NaN\" for x", "{\"type\":\"sine\",\"x\":\"NaN\",\"terms\":3}", "x"),
                 row("\"Infinity\" for x", "{\"type\":\"sine\",\"x\":\"Infinity\",\"terms\":3}", "x"),
-                row("\"Infinity\" for gravity",
-                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":\"Infinity\"}", "gravity"),
-                row("\"-Infinity\" for speedMin",
-                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":\"-Infinity\"}", "speedMin"),
-                row("\"NaN\" for angleMinDeg",
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":\"NaN\"}", "angleMinDeg"),
+                row(
+                        "\"Infinity\" for gravity",
+                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":\"Infinity\"}",
+                        "gravity"),
+                row(
+                        "\"-Infinity\" for speedMin",
+                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":\"-Infinity\"}",
+                        "speedMin"),
+                row(
+                        "\"NaN\" for angleMinDeg",
+                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":\"NaN\"}",
+                        "angleMinDeg"),
                 row("pi without samples", "{\"type\":\"pi\"}", "samples"),
                 row("samples null", "{\"type\":\"pi\",\"samples\":null}", "samples"),
                 row("dice without rolls", "{\"type\":\"dice\",\"faces\":6}", "rolls"),
@@ -107,31 +113,46 @@ class JobRequestBindingTest {
                 row("negative samples", "{\"type\":\"pi\",\"samples\":-5}", "samples"),
                 row("zero samples", "{\"type\":\"pi\",\"samples\":0}", "samples"),
                 row("samples over 10^13", "{\"type\":\"pi\",\"samples\":10000000000001}", "samples"),
-                row("projectile samples over 10^13",
-                        "{\"type\":\"projectile\",\"samples\":10000000000001}", "samples"),
+                row("projectile samples over 10^13", "{\"type\":\"projectile\",\"samples\":10000000000001}", "samples"),
                 row("zero rolls", "{\"type\":\"dice\",\"rolls\":0}", "rolls"),
                 row("rolls over 10^13", "{\"type\":\"dice\",\"rolls\":10000000000001}", "rolls"),
-                row("smallest-multiple samples 0",
-                        "{\"type\":\"smallest-multiple\",\"samples\":0,\"factor\":3}", "samples"),
+                row(
+                        "smallest-multiple samples 0",
+                        "{\"type\":\"smallest-multiple\",\"samples\":0,\"factor\":3}",
+                        "samples"),
                 row("bins 0", "{\"type\":\"projectile\",\"samples\":10,\"bins\":0}", "bins"),
                 row("bins 1001", "{\"type\":\"projectile\",\"samples\":10,\"bins\":1001}", "bins"),
-                row("angleMinDeg below 0",
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":-1}", "angleMinDeg"),
-                row("angleMaxDeg above 90",
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMaxDeg\":90.5}", "angleMaxDeg"),
-                row("angle min > max",
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":45,\"angleMaxDeg\":40}", "angleMaxDeg"),
-                row("angle min > default max",
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":60}", "angleMinDeg"),
+                row(
+                        "angleMinDeg below 0",
+                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":-1}",
+                        "angleMinDeg"),
+                row(
+                        "angleMaxDeg above 90",
+                        "{\"type\":\"projectile\",\"samples\":10,\"angleMaxDeg\":90.5}",
+                        "angleMaxDeg"),
+                row(
+                        "angle min > max",
+                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":45,\"angleMaxDeg\":40}",
+                        "angleMaxDeg"),
+                row(
+                        "angle min > default max",
+                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":60}",
+                        "angleMinDeg"),
                 row("speedMin 0", "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":0}", "speedMin"),
-                row("speedMax negative",
-                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":1,\"speedMax\":-3}", "speedMax"),
-                row("speed min > max",
-                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":50,\"speedMax\":40}", "speedMax"),
+                row(
+                        "speedMax negative",
+                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":1,\"speedMax\":-3}",
+                        "speedMax"),
+                row(
+                        "speed min > max",
+                        "{\"type\":\"projectile\",\"samples\":10,\"speedMin\":50,\"speedMax\":40}",
+                        "speedMax"),
                 row("gravity 0", "{\"type\":\"projectile\",\"samples\":10,\"gravity\":0}", "gravity"),
                 row("gravity negative", "{\"type\":\"projectile\",\"samples\":10,\"gravity\":-9.81}", "gravity"),
-                row("gravity so small the range overflows",
-                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":1e-320}", "gravity"),
+                row(
+                        "gravity so small the range overflows",
+                        "{\"type\":\"projectile\",\"samples\":10,\"gravity\":1e-320}",
+                        "gravity"),
                 row("faces 1", "{\"type\":\"dice\",\"rolls\":10,\"faces\":1}", "faces"),
                 row("faces 0", "{\"type\":\"dice\",\"rolls\":10,\"faces\":0}", "faces"),
                 row("terms 0", "{\"type\":\"sine\",\"x\":1,\"terms\":0}", "terms"),
@@ -139,12 +160,18 @@ class JobRequestBindingTest {
                 row("x above 1000", "{\"type\":\"sine\",\"x\":1000.5,\"terms\":3}", "x"),
                 row("x below -1000", "{\"type\":\"sine\",\"x\":-1001,\"terms\":3}", "x"),
                 row("factor 0", "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":0}", "factor"),
-                row("low == high",
-                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":10,\"high\":10}", "high"),
-                row("low > high",
-                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":50,\"high\":20}", "high"),
-                row("low >= default high",
-                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":1000}", "low"),
+                row(
+                        "low == high",
+                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":10,\"high\":10}",
+                        "high"),
+                row(
+                        "low > high",
+                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":50,\"high\":20}",
+                        "high"),
+                row(
+                        "low >= default high",
+                        "{\"type\":\"smallest-multiple\",\"samples\":10,\"factor\":3,\"low\":1000}",
+                        "low"),
                 row("unknown field", "{\"type\":\"pi\",\"samples\":10,\"sampels\":10}", "sampels"),
                 row("field of another kind", "{\"type\":\"pi\",\"samples\":10,\"faces\":6}", "faces"),
                 row("samples beyond a long", "{\"type\":\"pi\",\"samples\":100000000000000000000000}", "samples"),
@@ -158,8 +185,11 @@ class JobRequestBindingTest {
     @ParameterizedTest
     @MethodSource("badBodies")
     void aBadBodyIsAProblemNamingTheField(String body, String field) throws Exception {
-        var response = mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content(body))
-                .andReturn().getResponse();
+        var response = mvc.perform(post("/api/v1/jobs")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andReturn()
+                .getResponse();
         String answer = response.getStatus() + " " + response.getContentAsString();
         assertThat(response.getStatus()).as(answer).isEqualTo(400);
         assertThat(response.getContentType()).as(answer).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -167,12 +197,18 @@ class JobRequestBindingTest {
         assertThat(problem.path("status").intValue()).as(answer).isEqualTo(400);
         assertThat(problem.path("title").asString("")).as(answer).isNotBlank();
         // nothing internal leaks: no Java class names or stack frames
-        assertThat(response.getContentAsString()).as(answer).doesNotContain("Exception").doesNotContain("at io.forkpool")
-                .doesNotContain("tools.jackson").doesNotContain("java.lang");
+        assertThat(response.getContentAsString())
+                .as(answer)
+                .doesNotContain("Exception")
+                .doesNotContain("at io.forkpool")
+                .doesNotContain("tools.jackson")
+                .doesNotContain("java.lang");
         List<String> fields = new ArrayList<>();
         problem.path("errors").forEach(e -> fields.add(e.path("field").asString("")));
         assertThat(fields).as(answer).contains(field);
-        problem.path("errors").forEach(e -> assertThat(e.path("message").asString("")).as(answer).isNotBlank());
+        problem.path("errors")
+                .forEach(e ->
+                        assertThat(e.path("message").asString("")).as(answer).isNotBlank());
         verify(store, never()).submit(any(), any(), any(), anyInt(), any());
     }
 }

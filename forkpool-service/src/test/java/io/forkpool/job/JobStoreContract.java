@@ -69,7 +69,8 @@ public abstract class JobStoreContract {
     @Test
     public void everyKindMergesEachShardOnceToTheKernelsResult() throws Exception {
         var store = store();
-        var requests = List.<JobRequest>of(pi(2),
+        var requests = List.<JobRequest>of(
+                pi(2),
                 TestJobs.dice(3_000_000L, 6, 3L),
                 TestJobs.projectile(2_000_000L, null, null, null, null, null, null, 4L),
                 TestJobs.sine(30.0, 100),
@@ -99,7 +100,9 @@ public abstract class JobStoreContract {
             assertThat(job.computeNanos()).isEqualTo(1000L * request.shardCount());
             assertThat(job.startedAt()).isNotNull();
             assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
-            assertThat(job.result()).as(request.type()).usingRecursiveComparison()
+            assertThat(job.result())
+                    .as(request.type())
+                    .usingRecursiveComparison()
                     .isEqualTo(request.finish(local(request)));
         }
         assertThat(store.active()).isZero();
@@ -143,7 +146,8 @@ public abstract class JobStoreContract {
         var store = store();
         var first = store.submit(id(), pi(5), null, 1);
         assertThatThrownBy(() -> store.submit(id(), pi(6), null, 1))
-                .isInstanceOfSatisfying(JobRejectedException.Full.class,
+                .isInstanceOfSatisfying(
+                        JobRejectedException.Full.class,
                         e -> assertThat(e.reason()).isEqualTo("queue_full"));
         store.cancel(first.id());
         assertThat(store.submit(id(), pi(6), null, 1).status()).isEqualTo(JobStatus.QUEUED);
@@ -165,7 +169,8 @@ public abstract class JobStoreContract {
         var store = store();
         var job = store.submit(id(), pi(8), null, MANY);
         long start = System.nanoTime();
-        assertThat(store.await(job.id(), Duration.ofMillis(300)).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(store.await(job.id(), Duration.ofMillis(300)).orElseThrow().status())
+                .isEqualTo(JobStatus.QUEUED);
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
         assertThat(store.await("no-such-job", Duration.ofMillis(10))).isEmpty();
     }
@@ -180,8 +185,10 @@ public abstract class JobStoreContract {
         assertThatThrownBy(() -> store.submit(id(), pi(10), null, MANY, new JobStore.Keyed("key-1", "body-b")))
                 .isInstanceOf(JobRejectedException.KeyReused.class);
         store.cancel(first.id());
-        assertThat(store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-1", "body-a")).id())
-                .as("an ended job keeps its key while it is kept").isEqualTo(first.id());
+        assertThat(store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-1", "body-a"))
+                        .id())
+                .as("an ended job keeps its key while it is kept")
+                .isEqualTo(first.id());
         var other = store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-2", "body-a"));
         assertThat(other.id()).isNotEqualTo(first.id());
     }
@@ -218,8 +225,8 @@ public abstract class JobStoreContract {
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
         assertThat(ended.status()).isEqualTo(JobStatus.FAILED);
         assertThat(ended.error()).isEqualTo("timed out after 1 s");
-        assertThat(Duration.between(ended.submittedAt(), ended.finishedAt())).isBetween(Duration.ofMillis(990),
-                Duration.ofMillis(2500));
+        assertThat(Duration.between(ended.submittedAt(), ended.finishedAt()))
+                .isBetween(Duration.ofMillis(990), Duration.ofMillis(2500));
         assertThat(store.active()).isZero();
     }
 

@@ -16,8 +16,8 @@ class ShardLogTest {
 
     /** A try of {@code shard} on the worker with {@code pid}, from {@code fromMs} to {@code toMs} after T0. */
     static ShardAttempt attempt(int shard, long pid, long fromMs, long toMs, String outcome) {
-        return new ShardAttempt(shard, 0, (int) pid % 10, pid, null, T0.plusMillis(fromMs), T0.plusMillis(toMs),
-                outcome);
+        return new ShardAttempt(
+                shard, 0, (int) pid % 10, pid, null, T0.plusMillis(fromMs), T0.plusMillis(toMs), outcome);
     }
 
     @Test
@@ -30,8 +30,10 @@ class ShardLogTest {
         var view = log.view();
         assertThat(view.summary()).isNull();
         assertThat(view.attempts()).isEqualTo(3);
-        assertThat(view.detail()).extracting(ShardAttempt::shard, ShardAttempt::pid, ShardAttempt::outcome)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 101L, "done"),
+        assertThat(view.detail())
+                .extracting(ShardAttempt::shard, ShardAttempt::pid, ShardAttempt::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, 101L, "done"),
                         org.assertj.core.groups.Tuple.tuple(1, 102L, "crash"),
                         org.assertj.core.groups.Tuple.tuple(1, 101L, "done"));
     }
@@ -60,8 +62,10 @@ class ShardLogTest {
         // 10 s in at most 120 buckets: 50 ms doubled until it fits, to 100 ms
         assertThat(summary.bucket()).isEqualTo(Duration.ofMillis(100));
         assertThat(busy.busy()).hasSize(120);
-        assertThat(Arrays.stream(busy.busy(), 0, 100).boxed().toList()).allSatisfy(b -> assertThat(b).isCloseTo(1.0, within(1e-9)));
-        assertThat(Arrays.stream(half.busy(), 0, 100).boxed().toList()).allSatisfy(b -> assertThat(b).isCloseTo(0.5, within(1e-9)));
+        assertThat(Arrays.stream(busy.busy(), 0, 100).boxed().toList())
+                .allSatisfy(b -> assertThat(b).isCloseTo(1.0, within(1e-9)));
+        assertThat(Arrays.stream(half.busy(), 0, 100).boxed().toList())
+                .allSatisfy(b -> assertThat(b).isCloseTo(0.5, within(1e-9)));
         assertThat(Arrays.copyOfRange(busy.busy(), 100, 120)).containsOnly(0.0);
         // the summed busy fraction gives back the busy time
         assertThat(Arrays.stream(half.busy()).sum() * summary.bucket().toNanos())
@@ -79,7 +83,8 @@ class ShardLogTest {
         assertThat(summary.lanes().getFirst().busy()).hasSize(120);
         assertThat(summary.bucket().multipliedBy(120)).isGreaterThan(Duration.ofMillis(3_601_000));
         assertThat(summary.lanes().getFirst().busyTime()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(Arrays.stream(summary.lanes().getFirst().busy()).sum() * summary.bucket().toNanos())
+        assertThat(Arrays.stream(summary.lanes().getFirst().busy()).sum()
+                        * summary.bucket().toNanos())
                 .isCloseTo(2e9, within(1e3));
     }
 

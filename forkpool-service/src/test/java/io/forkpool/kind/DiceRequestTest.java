@@ -75,7 +75,9 @@ class DiceRequestTest {
 
     @Test
     void differentSeedsGiveDifferentCounts() {
-        assertNotEquals(TestJobs.dice(100_000L, 6, 1L).compute(0), TestJobs.dice(100_000L, 6, 2L).compute(0));
+        assertNotEquals(
+                TestJobs.dice(100_000L, 6, 1L).compute(0),
+                TestJobs.dice(100_000L, 6, 2L).compute(0));
     }
 
     @Test
@@ -89,7 +91,7 @@ class DiceRequestTest {
         int huge = TestJobs.dice(TestJobs.MAX_UNITS, 6, 1L).shardCount();
         assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, SHARD), huge);
         int hugeManyFaces = TestJobs.dice(TestJobs.MAX_UNITS, 20, 1L).shardCount();
-        assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, BLOCK * DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES),
-                hugeManyFaces);
+        assertEquals(
+                Math.ceilDiv(TestJobs.MAX_UNITS, BLOCK * DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES), hugeManyFaces);
     }
 }

@@ -38,8 +38,10 @@ class GoldenResultsTest {
     @MethodSource("recorded")
     void sameRequestAndSeedGiveTheRecordedResult(JsonNode row) {
         // The recording filled a missing seed with 12345; every recorded body that draws random numbers has one.
-        JobRequest request = TestJobs.binder().bind((ObjectNode) row.get("body").deepCopy()).withSeed(12345);
-        assertThat(JSON.writeValueAsString(request)).as("the request with its defaults")
+        JobRequest request =
+                TestJobs.binder().bind((ObjectNode) row.get("body").deepCopy()).withSeed(12345);
+        assertThat(JSON.writeValueAsString(request))
+                .as("the request with its defaults")
                 .isEqualTo(JSON.writeValueAsString(row.get("request")));
         assertThat(request.shardCount()).isEqualTo(row.get("shards").asInt());
         Object merged = null;
@@ -49,7 +51,8 @@ class GoldenResultsTest {
         }
         Record result = request.finish(merged);
         // As JSON text (field order, number forms) and every double's exact bits.
-        assertThat(JSON.writeValueAsString(result)).as("result of %s", row.get("body"))
+        assertThat(JSON.writeValueAsString(result))
+                .as("result of %s", row.get("body"))
                 .isEqualTo(JSON.writeValueAsString(row.get("result")));
         assertThat(exactDoubles(JSON.valueToTree(result))).isEqualTo(exactDoubles(row.get("result")));
     }
@@ -63,7 +66,10 @@ class GoldenResultsTest {
 
     private static void collect(JsonNode node, List<String> out) {
         if (node.isNumber()) {
-            out.add(node.isIntegralNumber() ? node.asString() : Long.toHexString(Double.doubleToRawLongBits(node.asDouble())));
+            out.add(
+                    node.isIntegralNumber()
+                            ? node.asString()
+                            : Long.toHexString(Double.doubleToRawLongBits(node.asDouble())));
         } else if (node.isContainer()) {
             node.forEach(child -> collect(child, out));
         } else {

@@ -45,7 +45,9 @@ class KindsEndToEndTest {
         assertThat(stdError).isCloseTo(4 * Math.sqrt(p * (1 - p) / samples), within(1e-12));
         // About 5.2e-4 for 10^7 samples: a wrong formula (no sqrt, no 4, n instead of √n) is far off.
         assertThat(stdError).isBetween(4e-4, 6e-4);
-        assertThat(Math.abs(estimate - Math.PI)).as("|estimate - pi| in stdErrors").isLessThan(5 * stdError);
+        assertThat(Math.abs(estimate - Math.PI))
+                .as("|estimate - pi| in stdErrors")
+                .isLessThan(5 * stdError);
         JsonNode ci = r.path("ci95");
         assertThat(ci.size()).isEqualTo(2);
         assertThat(ci.get(0).doubleValue()).isLessThan(estimate);
@@ -54,7 +56,8 @@ class KindsEndToEndTest {
                 .isCloseTo(2 * 1.959963984540054 * stdError, within(1e-9));
 
         assertThat(job.path("progress").path("shardsDone").intValue())
-                .isEqualTo(job.path("progress").path("shardsTotal").intValue()).isPositive();
+                .isEqualTo(job.path("progress").path("shardsTotal").intValue())
+                .isPositive();
         assertThat(job.path("submittedAt").isString()).isTrue();
         assertThat(job.path("startedAt").isString()).isTrue();
         assertThat(job.path("finishedAt").isString()).isTrue();
@@ -85,9 +88,11 @@ class KindsEndToEndTest {
         for (int i = 0; i < 20; i++) {
             JsonNode bin = bins.get(i);
             assertThat(bin.path("to").doubleValue() - bin.path("from").doubleValue())
-                    .as("width of bin %d", i).isCloseTo(width, within(1e-6));
+                    .as("width of bin %d", i)
+                    .isCloseTo(width, within(1e-6));
             if (i > 0) {
-                assertThat(bin.path("from").doubleValue()).isEqualTo(bins.get(i - 1).path("to").doubleValue());
+                assertThat(bin.path("from").doubleValue())
+                        .isEqualTo(bins.get(i - 1).path("to").doubleValue());
             }
             long count = bin.path("count").longValue();
             assertThat(count).as("count of bin %d", i).isNotNegative();
@@ -105,7 +110,8 @@ class KindsEndToEndTest {
     @Test
     void diceCountsSumToRollsAndLookFair() {
         long rolls = 600_000;
-        JsonNode r = api.runToSuccess("{\"type\":\"dice\",\"rolls\":" + rolls + ",\"faces\":6,\"seed\":13}").path("result");
+        JsonNode r = api.runToSuccess("{\"type\":\"dice\",\"rolls\":" + rolls + ",\"faces\":6,\"seed\":13}")
+                .path("result");
         JsonNode counts = r.path("counts");
         JsonNode frequencies = r.path("frequencies");
         assertThat(counts.size()).isEqualTo(6);
@@ -128,7 +134,8 @@ class KindsEndToEndTest {
 
     @Test
     void sineIsThePartialTaylorSum() {
-        JsonNode small = api.runToSuccess("{\"type\":\"sine\",\"x\":0.5,\"terms\":3}").path("result");
+        JsonNode small =
+                api.runToSuccess("{\"type\":\"sine\",\"x\":0.5,\"terms\":3}").path("result");
         // 0.5 - 0.5³/3! + 0.5⁵/5!
         assertThat(small.path("approximation").doubleValue()).isEqualTo(0.47942708333333334);
         assertThat(small.path("exact").doubleValue()).isEqualTo(Math.sin(0.5));
@@ -136,12 +143,14 @@ class KindsEndToEndTest {
                 .isCloseTo(Math.abs(0.47942708333333334 - Math.sin(0.5)), within(1e-17));
         assertThat(small.path("terms").intValue()).isEqualTo(3);
 
-        JsonNode pi = api.runToSuccess("{\"type\":\"sine\",\"x\":" + Math.PI + ",\"terms\":5}").path("result");
+        JsonNode pi = api.runToSuccess("{\"type\":\"sine\",\"x\":" + Math.PI + ",\"terms\":5}")
+                .path("result");
         assertThat(pi.path("approximation").doubleValue()).isEqualTo(0.006925270707504924);
 
         // 100 terms over 13 shards; the terms reach 30^29/29! ≈ 7e11, so a plain double sum loses
         // about 1e-4: only a sum exact enough gets within 1e-9 of sin 30.
-        JsonNode large = api.runToSuccess("{\"type\":\"sine\",\"x\":30,\"terms\":100}").path("result");
+        JsonNode large =
+                api.runToSuccess("{\"type\":\"sine\",\"x\":30,\"terms\":100}").path("result");
         assertThat(large.path("approximation").doubleValue()).isCloseTo(Math.sin(30), within(1e-9));
         assertThat(large.path("exact").doubleValue()).isEqualTo(Math.sin(30));
         assertThat(large.path("absError").doubleValue()).isLessThan(1e-9);
@@ -149,7 +158,8 @@ class KindsEndToEndTest {
 
     @Test
     void smallestMultipleFindsTheFactorOrNothing() {
-        JsonNode seven = api.runToSuccess("{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":7,\"seed\":14}")
+        JsonNode seven = api.runToSuccess(
+                        "{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":7,\"seed\":14}")
                 .path("result");
         // P(7 never drawn from [1, 1000) in 10^5 draws) = (998/999)^100000 ≈ e^-100
         assertThat(seven.path("smallest").isNumber()).as(seven.toString()).isTrue();
@@ -158,8 +168,11 @@ class KindsEndToEndTest {
         assertThat(seven.path("multiples").longValue()).isBetween(14_214L - 800, 14_214L + 800);
 
         JsonNode none = api.runToSuccess(
-                "{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":5000,\"high\":1000}").path("result");
-        assertThat(none.has("smallest")).as("smallest is present, as null: %s", none).isTrue();
+                        "{\"type\":\"smallest-multiple\",\"samples\":100000,\"factor\":5000,\"high\":1000}")
+                .path("result");
+        assertThat(none.has("smallest"))
+                .as("smallest is present, as null: %s", none)
+                .isTrue();
         assertThat(none.path("smallest").isNull()).as(none.toString()).isTrue();
         assertThat(none.path("multiples").longValue()).isZero();
     }

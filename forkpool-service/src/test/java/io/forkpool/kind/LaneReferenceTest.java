@@ -1,11 +1,11 @@
 package io.forkpool.kind;
 
-import io.forkpool.plugin.JobRequest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.forkpool.plugin.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -136,8 +136,15 @@ class LaneReferenceTest {
 
     @ParameterizedTest
     @CsvSource({
-        "1, 0, 65536, 6", "2, 3, 65536, 2", "3, 4, 65536, 5", "4, 5, 65536, 7", "5, 6, 65536, 20",
-        "6, 7, 65536, 1000", "7, 8, 4097, 6", "8, 9, 127, 6", "9, 10, 40000, 999"
+        "1, 0, 65536, 6",
+        "2, 3, 65536, 2",
+        "3, 4, 65536, 5",
+        "4, 5, 65536, 7",
+        "5, 6, 65536, 20",
+        "6, 7, 65536, 1000",
+        "7, 8, 4097, 6",
+        "8, 9, 127, 6",
+        "9, 10, 40000, 999"
     })
     void diceKernelIsTheScalarLaneLayout(long seed, long block, int rolls, int faces) {
         long[] counts = new long[faces];
@@ -149,9 +156,10 @@ class LaneReferenceTest {
     @CsvSource({"1, 0, 65536", "2, 5, 65536", "3, 6, 999", "4, 7, 3"})
     void projectileKernelIsTheScalarLaneLayout(long seed, long block, int samples) {
         for (var job : new JobRequest[] {
-                TestJobs.projectile(1L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L),
-                TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L),
-                TestJobs.projectile(1L, 7, 0.0, 90.0, 1.0, 2.0, 9.81, 1L)}) {
+            TestJobs.projectile(1L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L),
+            TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L),
+            TestJobs.projectile(1L, 7, 0.0, 90.0, 1.0, 2.0, 9.81, 1L)
+        }) {
             var request = (ProjectileRequest) job.params();
             var kernel = new ProjectileKernel(request);
             long[] counts = new long[request.bins()];

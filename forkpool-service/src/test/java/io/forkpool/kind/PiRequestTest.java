@@ -28,9 +28,11 @@ class PiRequestTest {
         assertEquals(n, result.samples());
         assertEquals(4.0 * result.inside() / n, result.estimate());
         assertEquals(sd, result.stdError(), sd * 0.01, "stdError uses the observed p ≈ π/4");
-        assertArrayEquals(new double[] {
+        assertArrayEquals(
+                new double[] {
                     result.estimate() - 1.959963984540054 * result.stdError(),
-                    result.estimate() + 1.959963984540054 * result.stdError()},
+                    result.estimate() + 1.959963984540054 * result.stdError()
+                },
                 result.ci95());
     }
 

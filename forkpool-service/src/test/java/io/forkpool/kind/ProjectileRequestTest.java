@@ -1,12 +1,12 @@
 package io.forkpool.kind;
 
-import io.forkpool.plugin.JobRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.forkpool.kind.JobResult.Bin;
 import io.forkpool.kind.JobResult.ProjectileResult;
+import io.forkpool.plugin.JobRequest;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,8 @@ class ProjectileRequestTest {
         long n = request.units();
         assertEquals(n, result.bins().stream().mapToLong(Bin::count).sum());
         for (Bin bin : result.bins()) {
-            double p = rangeCdf((ProjectileRequest) request.params(), bin.to()) - rangeCdf((ProjectileRequest) request.params(), bin.from());
+            double p = rangeCdf((ProjectileRequest) request.params(), bin.to())
+                    - rangeCdf((ProjectileRequest) request.params(), bin.from());
             double tolerance = 5 * Math.sqrt(n * p * (1 - p)) + n * 2e-6;
             assertEquals(n * p, bin.count(), tolerance, "bin " + bin);
         }
@@ -98,7 +99,8 @@ class ProjectileRequestTest {
         // The kernel's bin against the range of the same (angle, speed) by StrictMath.sin, binned
         // on the result's edges; a range within 1e-9 m of an edge may go either way (the kernel's
         // polynomial sine differs from StrictMath by a few ulps).
-        var request = (ProjectileRequest) TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L).params();
+        var request = (ProjectileRequest)
+                TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L).params();
         var kernel = new ProjectileKernel(request);
         double width = (kernel.maxRange() - kernel.minRange()) / request.bins();
         var random = new java.util.SplittableRandom(7);
@@ -106,13 +108,17 @@ class ProjectileRequestTest {
         for (int i = 0; i < 100_000; i++) {
             long angleDraw = random.nextLong();
             long speedDraw = random.nextLong();
-            double angle = request.angleMinDeg() + (request.angleMaxDeg() - request.angleMinDeg()) * (angleDraw >>> 11) * 0x1.0p-53;
-            double speed = request.speedMin() + (request.speedMax() - request.speedMin()) * (speedDraw >>> 11) * 0x1.0p-53;
+            double angle = request.angleMinDeg()
+                    + (request.angleMaxDeg() - request.angleMinDeg()) * (angleDraw >>> 11) * 0x1.0p-53;
+            double speed =
+                    request.speedMin() + (request.speedMax() - request.speedMin()) * (speedDraw >>> 11) * 0x1.0p-53;
             double position = (ProjectileRange.range(angle, speed, request.gravity()) - kernel.minRange()) / width;
             if (Math.abs(position - Math.rint(position)) * width < 1e-9) {
                 continue;
             }
-            assertEquals(Math.clamp((int) position, 0, request.bins() - 1), kernel.binOfDraws(angleDraw, speedDraw),
+            assertEquals(
+                    Math.clamp((int) position, 0, request.bins() - 1),
+                    kernel.binOfDraws(angleDraw, speedDraw),
                     "angle " + angle + ", speed " + speed);
             checked++;
         }
@@ -135,7 +141,9 @@ class ProjectileRequestTest {
         // max == min: the bins have zero width, and every sample is at the maximum.
         var request = TestJobs.projectile(1000L, 5, 30.0, 30.0, 50.0, 50.0, 9.81, 1L);
         var result = (ProjectileResult) Shards.run(request);
-        assertEquals(List.of(0L, 0L, 0L, 0L, 1000L), result.bins().stream().map(Bin::count).toList());
+        assertEquals(
+                List.of(0L, 0L, 0L, 0L, 1000L),
+                result.bins().stream().map(Bin::count).toList());
         assertEquals(result.minRange(), result.maxRange());
     }
 

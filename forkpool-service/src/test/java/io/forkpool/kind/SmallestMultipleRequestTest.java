@@ -56,8 +56,7 @@ class SmallestMultipleRequestTest {
         var ones = (SmallestMultipleResult) Shards.run(TestJobs.smallestMultiple(1000L, 1L, 1L, 2L, 1L));
         assertEquals(1L, ones.smallest());
         assertEquals(1000, ones.multiples());
-        var none = (SmallestMultipleResult)
-                Shards.run(TestJobs.smallestMultiple(1000L, 1000L, 999L, 1000L, 1L));
+        var none = (SmallestMultipleResult) Shards.run(TestJobs.smallestMultiple(1000L, 1000L, 999L, 1000L, 1L));
         assertNull(none.smallest());
     }
 
@@ -78,15 +77,16 @@ class SmallestMultipleRequestTest {
 
     @Test
     void defaultsAndSharding() {
-        assertEquals(TestJobs.smallestMultiple(10L, 7L, 1L, 1000L, 4L),
-                TestJobs.smallestMultiple(10L, 7L, null, null, 4L));
+        assertEquals(
+                TestJobs.smallestMultiple(10L, 7L, 1L, 1000L, 4L), TestJobs.smallestMultiple(10L, 7L, null, null, 4L));
         var given = TestJobs.smallestMultiple(10L, 7L, 5L, 50L, 6L);
         assertEquals("smallest-multiple", given.type());
         var request = TestJobs.smallestMultiple(3 * SHARD + 1, 7L, 1L, 1000L, 1L);
         assertEquals(4, request.shardCount());
         assertEquals(1, request.shardUnits(3));
         assertEquals(request.units(), Shards.totalShardUnits(request));
-        int huge = TestJobs.smallestMultiple(TestJobs.MAX_UNITS, 7L, 1L, 1000L, 1L).shardCount();
+        int huge =
+                TestJobs.smallestMultiple(TestJobs.MAX_UNITS, 7L, 1L, 1000L, 1L).shardCount();
         assertEquals(Math.ceilDiv(TestJobs.MAX_UNITS, SHARD), huge);
     }
 }

@@ -23,7 +23,8 @@ public final class TestJobs {
     public static final long MAX_UNITS = 10_000_000_000_000L;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Validator VALIDATOR = Validation.buildDefaultValidatorFactory().getValidator();
+    private static final Validator VALIDATOR =
+            Validation.buildDefaultValidatorFactory().getValidator();
     private static final KindRegistry KINDS = KindRegistry.builtIn();
 
     private TestJobs() {}
@@ -36,10 +37,19 @@ public final class TestJobs {
         return of(new DiceKind(), new DiceRequest(rolls, faces), seed);
     }
 
-    public static JobRequest projectile(Long samples, Integer bins, Double angleMinDeg, Double angleMaxDeg,
-            Double speedMin, Double speedMax, Double gravity, Long seed) {
-        return of(new ProjectileKind(),
-                new ProjectileRequest(samples, bins, angleMinDeg, angleMaxDeg, speedMin, speedMax, gravity), seed);
+    public static JobRequest projectile(
+            Long samples,
+            Integer bins,
+            Double angleMinDeg,
+            Double angleMaxDeg,
+            Double speedMin,
+            Double speedMax,
+            Double gravity,
+            Long seed) {
+        return of(
+                new ProjectileKind(),
+                new ProjectileRequest(samples, bins, angleMinDeg, angleMaxDeg, speedMin, speedMax, gravity),
+                seed);
     }
 
     public static JobRequest sine(Double x, Integer terms) {
@@ -52,7 +62,8 @@ public final class TestJobs {
 
     /** The request with its defaults filled and the seed (0 when null; none for a kind without one). */
     public static JobRequest of(JobKind<?, ?, ?> kind, Record request, Long seed) {
-        return JobRequest.of(kind, RequestFields.withDefaults(request), kind.seeded() ? (seed == null ? 0L : seed) : null);
+        return JobRequest.of(
+                kind, RequestFields.withDefaults(request), kind.seeded() ? (seed == null ? 0L : seed) : null);
     }
 
     /** Every shard computed here and merged in order: what the pool must answer for this job. */
@@ -77,8 +88,11 @@ public final class TestJobs {
 
     public static List<FieldError> errors(Record request, long maxUnits) {
         var binder = new RequestBinder(KINDS, JSON, VALIDATOR, maxUnits);
-        JobKind<?, ?, ?> kind = KINDS.all().stream().map(KindRegistry.Installed::kind)
-                .filter(k -> k.requestType() == request.getClass()).findFirst().orElseThrow();
+        JobKind<?, ?, ?> kind = KINDS.all().stream()
+                .map(KindRegistry.Installed::kind)
+                .filter(k -> k.requestType() == request.getClass())
+                .findFirst()
+                .orElseThrow();
         ObjectNode body = JSON.createObjectNode();
         body.put("type", kind.name());
         RequestFields.asMap(request).forEach((field, value) -> body.set(field, JSON.valueToTree(value)));

@@ -54,24 +54,19 @@ class ValidationTest {
                 bad(new ProjectileRequest(null, null, null, null, null, null, null), "samples"),
                 bad(new ProjectileRequest(-5L, 0, null, null, null, null, null), "samples", "bins"),
                 bad(new ProjectileRequest(5L, 1001, null, null, null, null, null), "bins"),
-                bad(new ProjectileRequest(5L, null, -1.0, 91.0, null, null, null),
-                        "angleMinDeg", "angleMaxDeg"),
-                bad(new ProjectileRequest(5L, null, NAN, INF, null, null, null),
-                        "angleMinDeg", "angleMaxDeg"),
+                bad(new ProjectileRequest(5L, null, -1.0, 91.0, null, null, null), "angleMinDeg", "angleMaxDeg"),
+                bad(new ProjectileRequest(5L, null, NAN, INF, null, null, null), "angleMinDeg", "angleMaxDeg"),
                 bad(new ProjectileRequest(5L, null, 60.0, 50.0, null, null, null), "angleMaxDeg"),
                 bad(new ProjectileRequest(5L, null, 40.0, null, null, null, null), "angleMinDeg"),
-                bad(new ProjectileRequest(5L, null, null, null, 0.0, 1e6 + 1, null),
-                        "speedMin", "speedMax"),
-                bad(new ProjectileRequest(5L, null, null, null, -INF, NAN, null),
-                        "speedMin", "speedMax"),
+                bad(new ProjectileRequest(5L, null, null, null, 0.0, 1e6 + 1, null), "speedMin", "speedMax"),
+                bad(new ProjectileRequest(5L, null, null, null, -INF, NAN, null), "speedMin", "speedMax"),
                 bad(new ProjectileRequest(5L, null, null, null, 200.0, 150.0, null), "speedMax"),
                 bad(new ProjectileRequest(5L, null, null, null, 150.0, null, null), "speedMin"),
                 bad(new ProjectileRequest(5L, null, null, null, null, null, 0.0), "gravity"),
                 bad(new ProjectileRequest(5L, null, null, null, null, null, 1000.5), "gravity"),
                 bad(new ProjectileRequest(5L, null, null, null, null, null, NAN), "gravity"),
                 // v²/g overflows: the bins would have no finite edges
-                bad(new ProjectileRequest(5L, null, null, null, null, 1e6, Double.MIN_VALUE),
-                        "gravity"),
+                bad(new ProjectileRequest(5L, null, null, null, null, 1e6, Double.MIN_VALUE), "gravity"),
                 // dice
                 bad(new DiceRequest(null, null), "rolls"),
                 bad(new DiceRequest(MAX + 1, 1), "rolls", "faces"),
@@ -106,24 +101,30 @@ class ValidationTest {
 
     @Test
     void messagesStateTheLimits() {
-        assertEquals(List.of(new FieldError("samples", "must be between 1 and 10000000000000")),
+        assertEquals(
+                List.of(new FieldError("samples", "must be between 1 and 10000000000000")),
                 TestJobs.errors(new PiRequest(0L)));
-        assertEquals(List.of(new FieldError("samples", "is required")),
-                TestJobs.errors(new PiRequest(null)));
-        assertEquals(List.of(new FieldError("rolls", "must be between 1 and 1000")),
+        assertEquals(List.of(new FieldError("samples", "is required")), TestJobs.errors(new PiRequest(null)));
+        assertEquals(
+                List.of(new FieldError("rolls", "must be between 1 and 1000")),
                 TestJobs.errors(new DiceRequest(1001L, null), 1000));
         assertEquals(
                 List.of(new FieldError("speedMax", "must be a finite number greater than 0 and at most 1000000")),
                 TestJobs.errors(new ProjectileRequest(1L, null, null, null, null, 2e6, null)));
-        assertEquals(List.of(new FieldError("x", "must be a finite number between -1000 and 1000")),
+        assertEquals(
+                List.of(new FieldError("x", "must be a finite number between -1000 and 1000")),
                 TestJobs.errors(new SineRequest(NAN, 1)));
-        assertEquals(List.of(new FieldError("angleMaxDeg", "must be at least angleMinDeg (40)")),
+        assertEquals(
+                List.of(new FieldError("angleMaxDeg", "must be at least angleMinDeg (40)")),
                 TestJobs.errors(new ProjectileRequest(1L, null, 40.0, 35.5, null, null, null)));
-        assertEquals(List.of(new FieldError("angleMinDeg", "must be at most angleMaxDeg (31, the default)")),
+        assertEquals(
+                List.of(new FieldError("angleMinDeg", "must be at most angleMaxDeg (31, the default)")),
                 TestJobs.errors(new ProjectileRequest(1L, null, 40.0, null, null, null, null)));
-        assertEquals(List.of(new FieldError("high", "must be greater than low (5)")),
+        assertEquals(
+                List.of(new FieldError("high", "must be greater than low (5)")),
                 TestJobs.errors(new SmallestMultipleRequest(1L, 3L, 5L, 5L)));
-        assertEquals(List.of(new FieldError("low", "must be less than high (1000, the default)")),
+        assertEquals(
+                List.of(new FieldError("low", "must be less than high (1000, the default)")),
                 TestJobs.errors(new SmallestMultipleRequest(1L, 3L, 1000L, null)));
     }
 }

@@ -13,8 +13,7 @@ import tools.jackson.databind.ObjectMapper;
  */
 public final class DashboardQueries {
 
-    private DashboardQueries() {
-    }
+    private DashboardQueries() {}
 
     /** Every non-blank PromQL expression of the dashboard, in document order. */
     public static List<String> expressions(Path dashboardJson) {

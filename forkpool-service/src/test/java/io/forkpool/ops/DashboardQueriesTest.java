@@ -16,16 +16,30 @@ class DashboardQueriesTest {
 
     /** The contract's metrics (docs/contract.md) plus the standard ones the dashboard shows. */
     private static final List<String> CONTRACT_METRICS = List.of(
-            "forkpool_jobs_submitted_total", "forkpool_jobs_rejected_total", "forkpool_jobs_duration_seconds_bucket",
-            "forkpool_jobs_duration_seconds_count", "forkpool_jobs_queue_wait_seconds_bucket", "forkpool_jobs_active",
-            "forkpool_shards_duration_seconds_bucket", "forkpool_shards_queued", "forkpool_shards_retried_total",
-            "forkpool_workers", "forkpool_workers_restarts_total", "forkpool_workers_spawn_seconds",
-            "forkpool_samples_total", "http_server_requests_seconds_count", "http_server_requests_seconds_bucket",
-            "jvm_memory_used_bytes", "process_cpu_usage", "jvm_threads_live_threads");
+            "forkpool_jobs_submitted_total",
+            "forkpool_jobs_rejected_total",
+            "forkpool_jobs_duration_seconds_bucket",
+            "forkpool_jobs_duration_seconds_count",
+            "forkpool_jobs_queue_wait_seconds_bucket",
+            "forkpool_jobs_active",
+            "forkpool_shards_duration_seconds_bucket",
+            "forkpool_shards_queued",
+            "forkpool_shards_retried_total",
+            "forkpool_workers",
+            "forkpool_workers_restarts_total",
+            "forkpool_workers_spawn_seconds",
+            "forkpool_samples_total",
+            "http_server_requests_seconds_count",
+            "http_server_requests_seconds_bucket",
+            "jvm_memory_used_bytes",
+            "process_cpu_usage",
+            "jvm_threads_live_threads");
 
     /** Counters that have no series until the first such event. */
     private static final List<String> EVENT_ONLY = List.of(
-            "forkpool_jobs_rejected_total", "forkpool_shards_retried_total", "forkpool_workers_restarts_total",
+            "forkpool_jobs_rejected_total",
+            "forkpool_shards_retried_total",
+            "forkpool_workers_restarts_total",
             "status=~\"4..|5..\"");
 
     @Test
@@ -34,12 +48,14 @@ class DashboardQueriesTest {
 
         assertThat(expressions).hasSize(27);
         // These four panels sit inside the collapsed "HTTP and JVM" row.
-        assertThat(expressions).anyMatch(e -> e.contains("jvm_memory_used_bytes{area=\"heap\"}"))
+        assertThat(expressions)
+                .anyMatch(e -> e.contains("jvm_memory_used_bytes{area=\"heap\"}"))
                 .anyMatch(e -> e.contains("process_cpu_usage"))
                 .anyMatch(e -> e.contains("jvm_threads_live_threads"))
                 .anyMatch(e -> e.contains("http_server_requests_seconds_bucket"));
-        assertThat(expressions).contains(
-                "histogram_quantile(0.99, sum by (type, le) (rate(forkpool_jobs_duration_seconds_bucket[1m])))");
+        assertThat(expressions)
+                .contains(
+                        "histogram_quantile(0.99, sum by (type, le) (rate(forkpool_jobs_duration_seconds_bucket[1m])))");
     }
 
     @Test
@@ -66,7 +82,9 @@ class DashboardQueriesTest {
     @Test
     void expressionsRunOnPlainPrometheusAndEventOnlyCountersStillReturnASeries() {
         for (String expr : DashboardQueries.expressions(DASHBOARD)) {
-            assertThat(expr).as("no Grafana variables: a plain Prometheus must run it").doesNotContain("$");
+            assertThat(expr)
+                    .as("no Grafana variables: a plain Prometheus must run it")
+                    .doesNotContain("$");
             if (EVENT_ONLY.stream().anyMatch(expr::contains)) {
                 assertThat(expr).as("event-only counter").endsWith("or on() vector(0)");
             }
@@ -83,6 +101,7 @@ class DashboardQueriesTest {
             }
         });
         assertThat(Files.readString(ProjectFiles.file("docker/grafana/provisioning/datasources/prometheus.yaml")))
-                .contains("uid: prometheus").contains("url: http://prometheus:9090");
+                .contains("uid: prometheus")
+                .contains("url: http://prometheus:9090");
     }
 }

@@ -45,9 +45,13 @@ class KubernetesManifestsTest {
     @BeforeAll
     static void render() {
         Path k8s = ProjectFiles.file("k8s");
-        Result result = run(List.of(tool("KUBECTL", "kubectl"), "kustomize", k8s.toString()), "kubectl",
+        Result result = run(
+                List.of(tool("KUBECTL", "kubectl"), "kustomize", k8s.toString()),
+                "kubectl",
                 "install kubectl (it carries kustomize) or set KUBECTL to its path");
-        assertThat(result.exit()).as("kubectl kustomize k8s/ failed:%n%s", result.stderr()).isZero();
+        assertThat(result.exit())
+                .as("kubectl kustomize k8s/ failed:%n%s", result.stderr())
+                .isZero();
         rendered = result.stdout();
         objects = new ArrayList<>();
         for (Object document : new Yaml().loadAll(rendered)) {
@@ -62,27 +66,44 @@ class KubernetesManifestsTest {
         JsonNode report = validate(rendered);
 
         assertThat(report.path("objects")).as("validator report: %s", report).hasSize(objects.size());
-        assertThat(report.path("ok").asBoolean()).as("schema errors:%n%s", errors(report)).isTrue();
+        assertThat(report.path("ok").asBoolean())
+                .as("schema errors:%n%s", errors(report))
+                .isTrue();
     }
 
     /** The Redis overlay: valid too, three replicas on the redis backend, Redis with persistence. */
     @Test
     void theRedisOverlayRendersValidAndSharesOneRedis() throws IOException {
-        Result result = run(List.of(tool("KUBECTL", "kubectl"), "kustomize",
-                ProjectFiles.file("k8s/overlays/redis").toString()), "kubectl", "install kubectl");
-        assertThat(result.exit()).as("kubectl kustomize k8s/overlays/redis failed:%n%s", result.stderr()).isZero();
+        Result result = run(
+                List.of(
+                        tool("KUBECTL", "kubectl"),
+                        "kustomize",
+                        ProjectFiles.file("k8s/overlays/redis").toString()),
+                "kubectl",
+                "install kubectl");
+        assertThat(result.exit())
+                .as("kubectl kustomize k8s/overlays/redis failed:%n%s", result.stderr())
+                .isZero();
         JsonNode report = validate(result.stdout());
-        assertThat(report.path("ok").asBoolean()).as("schema errors:%n%s", errors(report)).isTrue();
+        assertThat(report.path("ok").asBoolean())
+                .as("schema errors:%n%s", errors(report))
+                .isTrue();
         String overlay = result.stdout();
-        assertThat(overlay).contains("FORKPOOL_BACKEND: redis").contains("kind: StatefulSet")
-                .contains("volumeClaimTemplates").contains("appendonly").doesNotContain("sessionAffinity");
+        assertThat(overlay)
+                .contains("FORKPOOL_BACKEND: redis")
+                .contains("kind: StatefulSet")
+                .contains("volumeClaimTemplates")
+                .contains("appendonly")
+                .doesNotContain("sessionAffinity");
         assertThat(overlay).containsPattern("kind: Deployment[\\s\\S]*replicas: 3");
     }
 
     @Test
     void theValidatorRejectsAMisspeltFieldAndAWrongType() throws IOException {
-        String broken = replaceOnce(replaceOnce(rendered, "readinessProbe:", "readinesProbe:"),
-                "revisionHistoryLimit: 5", "revisionHistoryLimit: five");
+        String broken = replaceOnce(
+                replaceOnce(rendered, "readinessProbe:", "readinesProbe:"),
+                "revisionHistoryLimit: 5",
+                "revisionHistoryLimit: five");
 
         JsonNode report = validate(broken);
 
@@ -92,10 +113,17 @@ class KubernetesManifestsTest {
 
     @Test
     void rendersTheObjectsOfTheBase() {
-        assertThat(objects).extracting(o -> o.path("kind").asString()).containsExactlyInAnyOrder(
-                "ServiceAccount", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget",
-                "HorizontalPodAutoscaler");
-        assertThat(object("HorizontalPodAutoscaler").path("apiVersion").asString()).isEqualTo("autoscaling/v2");
+        assertThat(objects)
+                .extracting(o -> o.path("kind").asString())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount",
+                        "ConfigMap",
+                        "Service",
+                        "Deployment",
+                        "PodDisruptionBudget",
+                        "HorizontalPodAutoscaler");
+        assertThat(object("HorizontalPodAutoscaler").path("apiVersion").asString())
+                .isEqualTo("autoscaling/v2");
         assertThat(container().path("image").asString()).isEqualTo("forkpool:0.1.0");
     }
 
@@ -106,8 +134,10 @@ class KubernetesManifestsTest {
         assertThat(httpGetPath(container, "livenessProbe")).isEqualTo("/actuator/health/liveness");
         assertThat(httpGetPath(container, "readinessProbe")).isEqualTo("/actuator/health/readiness");
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            assertThat(containerPort(container, container.path(probe).path("httpGet").path("port")))
-                    .as(probe + " port").isEqualTo(8080);
+            assertThat(containerPort(
+                            container, container.path(probe).path("httpGet").path("port")))
+                    .as(probe + " port")
+                    .isEqualTo(8080);
         }
     }
 
@@ -118,7 +148,9 @@ class KubernetesManifestsTest {
         JsonNode security = container.path("securityContext");
 
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()
-                || security.path("runAsNonRoot").asBoolean()).as("runAsNonRoot").isTrue();
+                        || security.path("runAsNonRoot").asBoolean())
+                .as("runAsNonRoot")
+                .isTrue();
         assertThat(pod.path("securityContext").path("runAsUser").asInt()).isPositive();
         assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
         assertThat(security.path("allowPrivilegeEscalation").isBoolean()).isTrue();
@@ -128,10 +160,14 @@ class KubernetesManifestsTest {
         // The JVM, Tomcat and the workers need a writable /tmp: an emptyDir, not the image.
         String tmpVolume = StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
                 .filter(m -> m.path("mountPath").asString().equals("/tmp"))
-                .map(m -> m.path("name").asString()).findFirst().orElseThrow(() -> new AssertionError("no /tmp mount"));
+                .map(m -> m.path("name").asString())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no /tmp mount"));
         assertThat(StreamSupport.stream(pod.path("volumes").spliterator(), false)
-                .filter(v -> v.path("name").asString().equals(tmpVolume))
-                .anyMatch(v -> v.has("emptyDir"))).as("/tmp is an emptyDir").isTrue();
+                        .filter(v -> v.path("name").asString().equals(tmpVolume))
+                        .anyMatch(v -> v.has("emptyDir")))
+                .as("/tmp is an emptyDir")
+                .isTrue();
     }
 
     @Test
@@ -143,7 +179,10 @@ class KubernetesManifestsTest {
         assertThat(resources.path("requests").path("memory").asString()).isNotBlank();
 
         JsonNode workers = env(container(), "FORKPOOL_WORKERS_COUNT");
-        assertThat(workers.path("valueFrom").path("resourceFieldRef").path("resource").asString())
+        assertThat(workers.path("valueFrom")
+                        .path("resourceFieldRef")
+                        .path("resource")
+                        .asString())
                 .isEqualTo("limits.cpu");
     }
 
@@ -151,19 +190,22 @@ class KubernetesManifestsTest {
     void settingsComeFromTheGeneratedConfigMap() {
         String configMap = object("ConfigMap").path("metadata").path("name").asString();
         assertThat(strings(container().path("envFrom").findValues("name"))).contains(configMap);
-        assertThat(object("ConfigMap").path("data").path("FORKPOOL_BACKEND").asString()).isEqualTo("embedded");
+        assertThat(object("ConfigMap").path("data").path("FORKPOOL_BACKEND").asString())
+                .isEqualTo("embedded");
     }
 
     @Test
     void terminationGraceOutlastsThePreStopPauseAndTheServicesWholeShutdown() {
         int grace = podSpec().path("terminationGracePeriodSeconds").asInt();
-        List<String> preStop = strings(container().path("lifecycle").path("preStop").path("exec").path("command"));
+        List<String> preStop = strings(
+                container().path("lifecycle").path("preStop").path("exec").path("command"));
         int pause = preStop.size() == 2 && preStop.get(0).equals("sleep") ? Integer.parseInt(preStop.get(1)) : 0;
         JsonNode config = object("ConfigMap").path("data");
         // Running jobs get forkpool.jobs.shutdown-grace, then the web server's graceful
         // shutdown gets up to spring.lifecycle.timeout-per-shutdown-phase.
         int jobs = seconds(config.path("FORKPOOL_JOBS_SHUTDOWNGRACE").asString());
-        int http = seconds(config.path("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE").asString());
+        int http =
+                seconds(config.path("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE").asString());
 
         assertThat(http).isEqualTo(SERVICE_SHUTDOWN_GRACE_SECONDS);
         assertThat(grace).isGreaterThan(SERVICE_SHUTDOWN_GRACE_SECONDS).isGreaterThan(pause + jobs + http);
@@ -171,7 +213,11 @@ class KubernetesManifestsTest {
 
     @Test
     void prometheusIsToldToScrapeThePods() {
-        JsonNode annotations = object("Deployment").path("spec").path("template").path("metadata").path("annotations");
+        JsonNode annotations = object("Deployment")
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("annotations");
         assertThat(annotations.path("prometheus.io/scrape").asString()).isEqualTo("true");
         assertThat(annotations.path("prometheus.io/path").asString()).isEqualTo("/actuator/prometheus");
         assertThat(annotations.path("prometheus.io/port").asString()).isEqualTo("8080");
@@ -179,7 +225,11 @@ class KubernetesManifestsTest {
 
     @Test
     void serviceAndDisruptionBudgetSelectThePods() {
-        JsonNode podLabels = object("Deployment").path("spec").path("template").path("metadata").path("labels");
+        JsonNode podLabels = object("Deployment")
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("labels");
         JsonNode service = object("Service").path("spec");
         assertThat(service.path("selector").properties()).isNotEmpty();
         assertThat(podLabels.properties()).containsAll(service.path("selector").properties());
@@ -191,7 +241,8 @@ class KubernetesManifestsTest {
         JsonNode pdb = object("PodDisruptionBudget").path("spec");
         assertThat(pdb.path("minAvailable").asInt()).isEqualTo(1);
         assertThat(pdb.path("selector").path("matchLabels").properties()).isNotEmpty();
-        assertThat(podLabels.properties()).containsAll(pdb.path("selector").path("matchLabels").properties());
+        assertThat(podLabels.properties())
+                .containsAll(pdb.path("selector").path("matchLabels").properties());
     }
 
     @Test
@@ -199,11 +250,17 @@ class KubernetesManifestsTest {
         JsonNode hpa = object("HorizontalPodAutoscaler").path("spec");
         assertThat(hpa.path("scaleTargetRef").path("kind").asString()).isEqualTo("Deployment");
         assertThat(hpa.path("scaleTargetRef").path("name").asString()).isEqualTo("forkpool");
-        assertThat(hpa.path("metrics").findValues("name").stream().map(JsonNode::asString)).contains("cpu");
+        assertThat(hpa.path("metrics").findValues("name").stream().map(JsonNode::asString))
+                .contains("cpu");
         // More replicas than the budget keeps available, or a node drain could never evict one.
         assertThat(hpa.path("minReplicas").asInt())
-                .isGreaterThan(object("PodDisruptionBudget").path("spec").path("minAvailable").asInt());
-        assertThat(object("Deployment").path("spec").has("replicas")).as("replicas left to the HPA").isFalse();
+                .isGreaterThan(object("PodDisruptionBudget")
+                        .path("spec")
+                        .path("minAvailable")
+                        .asInt());
+        assertThat(object("Deployment").path("spec").has("replicas"))
+                .as("replicas left to the HPA")
+                .isFalse();
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -215,14 +272,19 @@ class KubernetesManifestsTest {
         }
         Path manifests = Files.createTempFile(tmp, "rendered", ".yaml");
         Files.writeString(manifests, yaml);
-        Result result = run(List.of(tool("NODE", "node"), dir.resolve("validate.mjs").toString(), manifests.toString()),
-                "node", "install Node.js 18 or later, or set NODE to its path");
+        Result result = run(
+                List.of(tool("NODE", "node"), dir.resolve("validate.mjs").toString(), manifests.toString()),
+                "node",
+                "install Node.js 18 or later, or set NODE to its path");
         if (result.exit() == 2 || result.stdout().isBlank()) {
-            fail("the validator could not check the manifests (exit %d):%n%s%n%s", result.exit(), result.stdout(),
-                    result.stderr());
+            fail(
+                    "the validator could not check the manifests (exit %d):%n%s%n%s",
+                    result.exit(), result.stdout(), result.stderr());
         }
         JsonNode report = JSON.readTree(result.stdout());
-        assertThat(result.exit()).as("exit code vs report %s", report).isEqualTo(report.path("ok").asBoolean() ? 0 : 1);
+        assertThat(result.exit())
+                .as("exit code vs report %s", report)
+                .isEqualTo(report.path("ok").asBoolean() ? 0 : 1);
         return report;
     }
 
@@ -230,15 +292,21 @@ class KubernetesManifestsTest {
         var lines = new StringBuilder();
         for (JsonNode o : report.path("objects")) {
             for (JsonNode error : o.path("errors")) {
-                lines.append(o.path("kind").asString()).append('/').append(o.path("name").asString())
-                        .append(": ").append(error.asString()).append('\n');
+                lines.append(o.path("kind").asString())
+                        .append('/')
+                        .append(o.path("name").asString())
+                        .append(": ")
+                        .append(error.asString())
+                        .append('\n');
             }
         }
         return lines.toString();
     }
 
     private static JsonNode object(String kind) {
-        List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asString().equals(kind)).toList();
+        List<JsonNode> found = objects.stream()
+                .filter(o -> o.path("kind").asString().equals(kind))
+                .toList();
         assertThat(found).as("rendered %s objects", kind).hasSize(1);
         return found.getFirst();
     }
@@ -250,13 +318,15 @@ class KubernetesManifestsTest {
     private static JsonNode container() {
         JsonNode containers = podSpec().path("containers");
         return StreamSupport.stream(containers.spliterator(), false)
-                .filter(c -> c.path("name").asString().equals("forkpool")).findFirst()
+                .filter(c -> c.path("name").asString().equals("forkpool"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container named forkpool in " + containers));
     }
 
     private static JsonNode env(JsonNode container, String name) {
         return StreamSupport.stream(container.path("env").spliterator(), false)
-                .filter(e -> e.path("name").asString().equals(name)).findFirst()
+                .filter(e -> e.path("name").asString().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no env " + name));
     }
 
@@ -271,12 +341,15 @@ class KubernetesManifestsTest {
         }
         return StreamSupport.stream(container.path("ports").spliterator(), false)
                 .filter(p -> p.path("name").asString().equals(port.asString()))
-                .map(p -> p.path("containerPort").asInt()).findFirst()
+                .map(p -> p.path("containerPort").asInt())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container port named " + port));
     }
 
     private static List<String> strings(Iterable<JsonNode> nodes) {
-        return StreamSupport.stream(nodes.spliterator(), false).map(JsonNode::asString).toList();
+        return StreamSupport.stream(nodes.spliterator(), false)
+                .map(JsonNode::asString)
+                .toList();
     }
 
     /** A Spring duration in whole seconds ("20s", "1m"). */
@@ -296,16 +369,15 @@ class KubernetesManifestsTest {
         return configured == null || configured.isBlank() ? name : configured;
     }
 
-    record Result(int exit, String stdout, String stderr) {
-    }
+    record Result(int exit, String stdout, String stderr) {}
 
     static Result run(List<String> command, String what, String hint) {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            throw new AssertionError(what + " is needed by this test and could not be started (" + e.getMessage()
-                    + "): " + hint, e);
+            throw new AssertionError(
+                    what + " is needed by this test and could not be started (" + e.getMessage() + "): " + hint, e);
         }
         try {
             process.getOutputStream().close();

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** Finds the repository's own files (Dockerfile, k8s/, docker/) from wherever a test runs. */
 public final class ProjectFiles {
 
-    private ProjectFiles() {
-    }
+    private ProjectFiles() {}
 
     /** The repository's root: the nearest directory upward that holds the Maven wrapper. */
     public static Path root() {

@@ -46,8 +46,8 @@ class SvgPlotTest {
         List<Element> bars = barsLeftToRight(svg);
         assertThat(bars).hasSize(counts.length);
         assertProportional(bars, counts);
-        assertThat(texts(svg)).contains("range (m)", "count", "865.2", "233,966 samples in 8 bins, range 865.2 to "
-                + "879.2 m");
+        assertThat(texts(svg))
+                .contains("range (m)", "count", "865.2", "233,966 samples in 8 bins, range 865.2 to " + "879.2 m");
         // every bin's range and count as the bar's tooltip
         assertThat(child(bars.get(0), "title")).isEqualTo("865.2\u2013867.0 m: 4,917");
     }
@@ -66,7 +66,8 @@ class SvgPlotTest {
         assertThat(byClass(svg, "x-label").stream().map(Element::getTextContent).toList())
                 .containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(byClass(svg, "expected")).hasSize(1);
-        assertThat(texts(svg)).contains("face", "expected 166,667")
+        assertThat(texts(svg))
+                .contains("face", "expected 166,667")
                 .anyMatch(t -> t.contains("1,000,000 rolls of a 6-sided die") && t.contains("p = 0.764"));
     }
 
@@ -91,18 +92,21 @@ class SvgPlotTest {
 
     @Test
     void allZeroCountsDrawFlatBarsAndNoNumbersThatAreNotNumbers() {
-        String text = SvgPlot.render("dice", new DiceResult(new long[] {0, 0, 0}, new double[3], Double.NaN,
-                Double.NaN));
+        String text =
+                SvgPlot.render("dice", new DiceResult(new long[] {0, 0, 0}, new double[3], Double.NaN, Double.NaN));
         Document svg = parse(text);
 
-        assertThat(barsLeftToRight(svg)).hasSize(3).allSatisfy(bar -> assertThat(num(bar, "height")).isZero());
+        assertThat(barsLeftToRight(svg))
+                .hasSize(3)
+                .allSatisfy(bar -> assertThat(num(bar, "height")).isZero());
         assertThat(text).doesNotContain("=\"NaN\"").doesNotContain("=\"Infinity\"");
     }
 
     @Test
     void piShowsTheEstimateInsideItsIntervalAndPiAgainstIt() {
-        var result = new PiResult(3.14202532, 78_550_633, 100_000_000, 1.6418825075135242E-4,
-                new double[] {3.141703516941843, 3.1423471230581574});
+        var result = new PiResult(3.14202532, 78_550_633, 100_000_000, 1.6418825075135242E-4, new double[] {
+            3.141703516941843, 3.1423471230581574
+        });
 
         Document svg = parse(SvgPlot.render("pi", result));
 
@@ -123,8 +127,12 @@ class SvgPlotTest {
         assertThat((at - lo) / pixelsPerUnit).isCloseTo(3.14202532 - 3.141703516941843, within(1e-6));
         assertThat((lo - piX) / pixelsPerUnit).isCloseTo(3.141703516941843 - Math.PI, within(1e-6));
         assertThat(byClass(svg, "interval-cap")).hasSize(2);
-        assertThat(texts(svg)).contains("estimate 3.14202532", "\u03c0 lies outside the 95% interval",
-                "95% interval [3.14170352, 3.14234712]", "100,000,000 samples, 78,550,633 inside the quarter circle");
+        assertThat(texts(svg))
+                .contains(
+                        "estimate 3.14202532",
+                        "\u03c0 lies outside the 95% interval",
+                        "95% interval [3.14170352, 3.14234712]",
+                        "100,000,000 samples, 78,550,633 inside the quarter circle");
         assertThat(num(only(svg, "interval"), "x1")).isBetween(0.0, 640.0);
         assertThat(num(only(svg, "interval"), "x2")).isBetween(0.0, 640.0);
     }
@@ -151,8 +159,9 @@ class SvgPlotTest {
         assertThat(bars).hasSize(2);
         assertThat(num(bars.get(0), "height") / num(bars.get(1), "height"))
                 .isCloseTo(0.47942708333333334 / 0.479425538604203, within(1e-4));
-        assertThat(texts(svg)).contains("Taylor series, 3 terms", "exact (Math.sin)", "0.479427083333",
-                "0.479425538604").anyMatch(t -> t.contains("1.54e-6"));
+        assertThat(texts(svg))
+                .contains("Taylor series, 3 terms", "exact (Math.sin)", "0.479427083333", "0.479425538604")
+                .anyMatch(t -> t.contains("1.54e-6"));
     }
 
     @Test
@@ -160,8 +169,11 @@ class SvgPlotTest {
         Document svg = parse(SvgPlot.render("sine", new SineResult(-0.5, -0.479, 0.021, 1)));
 
         List<Element> bars = byClass(svg, "value-bar");
-        double zero = byClass(svg, "axis").stream().filter(l -> num(l, "y1") == num(l, "y2"))
-                .mapToDouble(l -> num(l, "y1")).findFirst().orElseThrow();
+        double zero = byClass(svg, "axis").stream()
+                .filter(l -> num(l, "y1") == num(l, "y2"))
+                .mapToDouble(l -> num(l, "y1"))
+                .findFirst()
+                .orElseThrow();
         for (Element bar : bars) {
             assertThat(num(bar, "y")).isCloseTo(zero, within(0.01));
             assertThat(num(bar, "height")).isPositive();
@@ -222,12 +234,16 @@ class SvgPlotTest {
         for (Element e : all(svg)) {
             for (String attribute : List.of("x", "x1", "x2", "cx")) {
                 if (e.hasAttribute(attribute)) {
-                    assertThat(num(e, attribute)).as("%s %s", e.getLocalName(), attribute).isBetween(0.0, 640.0);
+                    assertThat(num(e, attribute))
+                            .as("%s %s", e.getLocalName(), attribute)
+                            .isBetween(0.0, 640.0);
                 }
             }
             for (String attribute : List.of("y", "y1", "y2", "cy")) {
                 if (e.hasAttribute(attribute)) {
-                    assertThat(num(e, attribute)).as("%s %s", e.getLocalName(), attribute).isBetween(0.0, 400.0);
+                    assertThat(num(e, attribute))
+                            .as("%s %s", e.getLocalName(), attribute)
+                            .isBetween(0.0, 400.0);
                 }
             }
         }
@@ -247,9 +263,12 @@ class SvgPlotTest {
         double baseline = num(bars.get(0), "y") + num(bars.get(0), "height");
         for (int i = 0; i < counts.length; i++) {
             Element bar = bars.get(i);
-            assertThat(num(bar, "height")).as("height of bar %d (count %d)", i, counts[i])
+            assertThat(num(bar, "height"))
+                    .as("height of bar %d (count %d)", i, counts[i])
                     .isCloseTo(counts[i] * pixelsPerCount, within(0.011));
-            assertThat(num(bar, "y") + num(bar, "height")).as("bottom of bar %d", i).isCloseTo(baseline, within(0.011));
+            assertThat(num(bar, "y") + num(bar, "height"))
+                    .as("bottom of bar %d", i)
+                    .isCloseTo(baseline, within(0.011));
             assertThat(Long.parseLong(bar.getAttribute("data-count"))).isEqualTo(counts[i]);
         }
         // the tallest bar uses most of the plot's height, so differences are visible
@@ -278,7 +297,9 @@ class SvgPlotTest {
     }
 
     private static List<Element> byClass(Document svg, String cls) {
-        return all(svg).stream().filter(e -> cls.equals(e.getAttribute("class"))).toList();
+        return all(svg).stream()
+                .filter(e -> cls.equals(e.getAttribute("class")))
+                .toList();
     }
 
     private static Element only(Document svg, String cls) {
@@ -290,22 +311,31 @@ class SvgPlotTest {
     private static List<Element> barsLeftToRight(Document svg) {
         List<Element> bars = byClass(svg, "bar");
         assertThat(bars).allSatisfy(bar -> assertThat(bar.getLocalName()).isEqualTo("rect"));
-        return bars.stream().sorted(Comparator.comparingDouble(bar -> num(bar, "x"))).toList();
+        return bars.stream()
+                .sorted(Comparator.comparingDouble(bar -> num(bar, "x")))
+                .toList();
     }
 
     private static List<String> texts(Document svg) {
-        return all(svg).stream().filter(e -> e.getLocalName().equals("text")).map(Element::getTextContent).toList();
+        return all(svg).stream()
+                .filter(e -> e.getLocalName().equals("text"))
+                .map(Element::getTextContent)
+                .toList();
     }
 
     private static String child(Element parent, String name) {
         NodeList children = parent.getElementsByTagNameNS(SVG_NS, name);
-        assertThat(children.getLength()).as("<%s> in <%s>", name, parent.getLocalName()).isPositive();
+        assertThat(children.getLength())
+                .as("<%s> in <%s>", name, parent.getLocalName())
+                .isPositive();
         return children.item(0).getTextContent();
     }
 
     private static double num(Element e, String attribute) {
         String value = e.getAttribute(attribute);
-        assertThat(value).as("%s of <%s class=%s>", attribute, e.getLocalName(), e.getAttribute("class")).isNotBlank();
+        assertThat(value)
+                .as("%s of <%s class=%s>", attribute, e.getLocalName(), e.getAttribute("class"))
+                .isNotBlank();
         return Double.parseDouble(value);
     }
 }

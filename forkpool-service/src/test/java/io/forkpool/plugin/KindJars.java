@@ -34,7 +34,8 @@ public final class KindJars {
             Path root = compiled();
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    out.putNextEntry(new JarEntry(root.relativize(file).toString().replace('\\', '/')));
+                    out.putNextEntry(
+                            new JarEntry(root.relativize(file).toString().replace('\\', '/')));
                     out.write(Files.readAllBytes(file));
                     out.closeEntry();
                 }
@@ -65,10 +66,12 @@ public final class KindJars {
             Path out = Files.createTempDirectory("forkpool-test-kinds");
             List<String> files;
             try (Stream<Path> walk = Files.walk(sources)) {
-                files = walk.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();
+                files = walk.filter(p -> p.toString().endsWith(".java"))
+                        .map(Path::toString)
+                        .toList();
             }
-            var args = new java.util.ArrayList<>(List.of("-d", out.toString(), "-cp", System.getProperty("java.class.path"),
-                    "-proc:none", "-nowarn"));
+            var args = new java.util.ArrayList<>(List.of(
+                    "-d", out.toString(), "-cp", System.getProperty("java.class.path"), "-proc:none", "-nowarn"));
             args.addAll(files);
             int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new));
             if (status != 0) {

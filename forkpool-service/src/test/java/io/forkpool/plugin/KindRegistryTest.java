@@ -25,8 +25,8 @@ class KindRegistryTest {
     void aKindsDirAddsItsJarsKindsBesideTheBuiltInOnes() {
         KindJars.jar(dir, "broken.jar", "broken.Thrower", "broken.Printer");
         var registry = KindRegistry.load(dir);
-        assertThat(registry.names()).containsExactly("dice", "pi", "printer", "projectile", "sine",
-                "smallest-multiple", "thrower");
+        assertThat(registry.names())
+                .containsExactly("dice", "pi", "printer", "projectile", "sine", "smallest-multiple", "thrower");
         assertThat(registry.installed("thrower").orElseThrow().source()).isEqualTo("broken.jar");
         assertThat(registry.find("thrower").orElseThrow().getClass().getClassLoader())
                 .as("loaded from the jar, not from the class path")
@@ -36,36 +36,45 @@ class KindRegistryTest {
     @Test
     void aJarThatIsNotAKindStopsTheStartNamingIt() {
         KindJars.notAKind(dir, "notes.jar");
-        assertThatThrownBy(() -> KindRegistry.load(dir)).isInstanceOf(KindLoadException.class)
-                .hasMessageContaining("notes.jar").hasMessageContaining("is not a forkpool kind");
+        assertThatThrownBy(() -> KindRegistry.load(dir))
+                .isInstanceOf(KindLoadException.class)
+                .hasMessageContaining("notes.jar")
+                .hasMessageContaining("is not a forkpool kind");
     }
 
     @Test
     void twoKindsWithOneNameStopTheStartNamingBoth() {
         KindJars.jar(dir, "impostor.jar", "broken.Duplicate");
-        assertThatThrownBy(() -> KindRegistry.load(dir)).isInstanceOf(KindLoadException.class)
-                .hasMessageContaining("two kinds are named \"pi\"").hasMessageContaining("impostor.jar")
+        assertThatThrownBy(() -> KindRegistry.load(dir))
+                .isInstanceOf(KindLoadException.class)
+                .hasMessageContaining("two kinds are named \"pi\"")
+                .hasMessageContaining("impostor.jar")
                 .hasMessageContaining("built-in");
     }
 
     @Test
     void aRequestWithoutAValidSchemaStopsTheStartNamingTheJarAndTheField() {
         KindJars.jar(dir, "schemaless.jar", "broken.NoSchema");
-        assertThatThrownBy(() -> KindRegistry.load(dir)).isInstanceOf(KindLoadException.class)
-                .hasMessageContaining("schemaless.jar").hasMessageContaining("has no valid schema")
+        assertThatThrownBy(() -> KindRegistry.load(dir))
+                .isInstanceOf(KindLoadException.class)
+                .hasMessageContaining("schemaless.jar")
+                .hasMessageContaining("has no valid schema")
                 .hasMessageContaining("weights");
     }
 
     @Test
     void aServiceFileNamingAMissingClassStopsTheStartNamingTheJar() {
         KindJars.jar(dir, "typo.jar", "broken.NoSuchKind");
-        assertThatThrownBy(() -> KindRegistry.load(dir)).isInstanceOf(KindLoadException.class)
-                .hasMessageContaining("typo.jar").hasMessageContaining("broken.NoSuchKind");
+        assertThatThrownBy(() -> KindRegistry.load(dir))
+                .isInstanceOf(KindLoadException.class)
+                .hasMessageContaining("typo.jar")
+                .hasMessageContaining("broken.NoSuchKind");
     }
 
     @Test
     void aMissingKindsDirStopsTheStart() {
-        assertThatThrownBy(() -> KindRegistry.load(dir.resolve("absent"))).isInstanceOf(KindLoadException.class)
+        assertThatThrownBy(() -> KindRegistry.load(dir.resolve("absent")))
+                .isInstanceOf(KindLoadException.class)
                 .hasMessageContaining("is not a directory");
         assertThat(Files.isDirectory(dir)).isTrue();
     }

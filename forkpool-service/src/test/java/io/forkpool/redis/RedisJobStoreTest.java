@@ -44,7 +44,8 @@ class RedisJobStoreTest extends JobStoreContract {
         client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2))).build());
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .build());
     }
 
     @AfterAll
@@ -59,10 +60,22 @@ class RedisJobStoreTest extends JobStoreContract {
         link = new RedisLink(client);
         reader = new RedisLink(client);
         ends = new JobEnds(client, keys.ends());
-        store = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), io.forkpool.kind.TestJobs.binder(),
+        store = new RedisJobStore(
+                link,
+                ends,
+                keys,
+                JsonMapper.builder().build(),
+                io.forkpool.kind.TestJobs.binder(),
                 new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
-        shards = new StreamShards(link, reader, ends, keys, store, new ShardSettings(Duration.ofSeconds(1), 2),
-                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), "me");
+        shards = new StreamShards(
+                link,
+                reader,
+                ends,
+                keys,
+                store,
+                new ShardSettings(Duration.ofSeconds(1), 2),
+                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                "me");
     }
 
     @AfterEach
@@ -87,9 +100,15 @@ class RedisJobStoreTest extends JobStoreContract {
     @Test
     void aShardHeldByAReplicaThatDiedIsReclaimedAndDeadLetteredAfterMaxAttempts() throws Exception {
         var job = store.submit("j1", TestJobs.pi(3_000_000L, 1L), null, 10);
-        var dead = new StreamShards(link, new RedisLink(client), ends, keys, store,
+        var dead = new StreamShards(
+                link,
+                new RedisLink(client),
+                ends,
+                keys,
+                store,
                 new ShardSettings(Duration.ofSeconds(1), 2),
-                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), "dead-replica");
+                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                "dead-replica");
         var held = dead.take(1); // read, then never answered: its replica "died"
         dead.close();
         // the same shard comes back here after the deadline (+1 s), on its second delivery
@@ -102,20 +121,24 @@ class RedisJobStoreTest extends JobStoreContract {
         assertThat(reclaimed.attempt()).isEqualTo(1);
         // and once more unanswered: past max-attempts (2) it is dead-lettered and the job fails. Only a
         // replica that takes shards reclaims them, so each poll takes (for up to 2 s) as a replica would.
-        var finalStatus = await("the job failed past max-attempts").atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100)).until(() -> {
-                    var t = new Thread(() -> {
-                        try {
-                            shards.take(1);
-                        } catch (InterruptedException e) {
-                            // stop
-                        }
-                    });
-                    t.start();
-                    t.join(2000);
-                    t.interrupt();
-                    return store.find(job.id()).orElseThrow();
-                }, s -> s.status().isFinal());
+        var finalStatus = await("the job failed past max-attempts")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            var t = new Thread(() -> {
+                                try {
+                                    shards.take(1);
+                                } catch (InterruptedException e) {
+                                    // stop
+                                }
+                            });
+                            t.start();
+                            t.join(2000);
+                            t.interrupt();
+                            return store.find(job.id()).orElseThrow();
+                        },
+                        s -> s.status().isFinal());
         assertThat(finalStatus.status()).isEqualTo(JobStatus.FAILED);
         assertThat(finalStatus.error()).contains("dead-letter").contains("shard");
         assertThat(link.sync().xlen(keys.deadLetters())).isPositive();
@@ -136,7 +159,9 @@ class RedisJobStoreTest extends JobStoreContract {
         for (String id : java.util.List.of("stranded", "unfinished")) {
             int merged = id.equals("stranded") ? request.shardCount() : request.shardCount() - 1;
             for (int s = 0; s < merged; s++) {
-                sync.hset(keys.sum(id), Integer.toString(s),
+                sync.hset(
+                        keys.sum(id),
+                        Integer.toString(s),
                         java.util.Base64.getEncoder().encodeToString(request.encodePartial(request.compute(s))));
             }
             sync.hset(keys.job(id), java.util.Map.of("status", "RUNNING", "done", Integer.toString(merged)));
@@ -165,13 +190,20 @@ class RedisJobStoreTest extends JobStoreContract {
 
     @Test
     void theSweepDropsExpiredJobsFromTheListAndKeepsLiveOnes() {
-        var shortLived = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(),
+        var shortLived = new RedisJobStore(
+                link,
+                ends,
+                keys,
+                JsonMapper.builder().build(),
+                TestJobs.binder(),
                 new JobSettings(Duration.ofSeconds(1), 100, Duration.ofSeconds(1)));
         try {
             shortLived.submit("gone", TestJobs.pi(1000L, 1L), null, 10);
             shortLived.cancel("gone"); // ended: its record expires after the retention (1 s)
             shortLived.submit("running", TestJobs.pi(1000L, 1L), null, 10); // no TTL while unfinished
-            await("the ended job's record expired").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            await("the ended job's record expired")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> link.sync().exists(keys.job("gone")) == 0);
             shortLived.expire();
             assertThat(link.sync().zrange(keys.jobs(), 0, -1)).containsExactly("running");
@@ -188,12 +220,15 @@ class RedisJobStoreTest extends JobStoreContract {
         try {
             assertThat(store.isAvailable()).isFalse();
             Assertions.assertThatThrownBy(() -> store.submit("x", TestJobs.pi(1000L, 1L), null, 10))
-                    .isInstanceOfSatisfying(JobRejectedException.Full.class,
+                    .isInstanceOfSatisfying(
+                            JobRejectedException.Full.class,
                             e -> assertThat(e.reason()).isEqualTo("store_unavailable"));
         } finally {
             redis.restart();
         }
-        await("the store back after Redis returns").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await("the store back after Redis returns")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(store::isAvailable);
     }
 }

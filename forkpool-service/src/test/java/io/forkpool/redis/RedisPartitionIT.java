@@ -59,8 +59,13 @@ class RedisPartitionIT {
                 var proxy = new DelayingProxy(InetAddress.getByName(hostSide(i)), redis.host(), redis.port());
                 open.add(proxy);
                 proxies.add(proxy);
-                var replica = Replica.start("partition-replica-" + i, List.of("ip", "netns", "exec", ns(i)),
-                        nsSide(i), hostSide(i), proxy.port(), SHARD_TIMEOUT);
+                var replica = Replica.start(
+                        "partition-replica-" + i,
+                        List.of("ip", "netns", "exec", ns(i)),
+                        nsSide(i),
+                        hostSide(i),
+                        proxy.port(),
+                        SHARD_TIMEOUT);
                 open.add(replica);
                 replicas.add(replica);
             }
@@ -83,17 +88,22 @@ class RedisPartitionIT {
             proxies.get(0).delay(Duration.ZERO);
             assertThat(slow.path("result")).as("result with latency").isEqualTo(faultFree.path("result"));
             long slowShards = one.shardsCompleted() - oneBefore;
-            assertThat(slowShards).as("replica 1 computed shards through the slow path").isPositive();
-            figures.append(String.format("%d ms each way on replica 1's path: %.2f s, replica 1 computed %d of %d%n",
+            assertThat(slowShards)
+                    .as("replica 1 computed shards through the slow path")
+                    .isPositive();
+            figures.append(String.format(
+                    "%d ms each way on replica 1's path: %.2f s, replica 1 computed %d of %d%n",
                     DELAY.toMillis(), Replica.seconds(slow), slowShards, total));
 
             // -- replica 2 cut off from Redis while it holds shards
             String victim = two.consumer(sync);
             double reclaimedBefore = one.reclaimed();
             String id = one.post(BODY);
-            await("replica 2 holding a shard of job " + id).atMost(Duration.ofMinutes(2))
+            await("replica 2 holding a shard of job " + id)
+                    .atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(20))
-                    .failFast("the job ended before replica 2 was seen holding a shard",
+                    .failFast(
+                            "the job ended before replica 2 was seen holding a shard",
                             () -> one.job(id).path("status").asString().equals("SUCCEEDED"))
                     .until(() -> one.job(id).path("progress").path("shardsDone").intValue() >= 2
                             && Replica.pending(sync, victim) > 0);
@@ -101,16 +111,22 @@ class RedisPartitionIT {
             long cutAt = System.nanoTime();
             long held = Replica.pending(sync, victim);
             assertThat(held).as("replica 2 held shards when it was cut off").isPositive();
-            await("replica 2 not ready while cut off").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> !two.ready());
+            await("replica 2 not ready while cut off")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !two.ready());
             double downAfter = (System.nanoTime() - cutAt) / 1e9;
-            await("replica 1 reclaiming replica 2's shards").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> one.reclaimed() - reclaimedBefore >= held);
+            await("replica 1 reclaiming replica 2's shards")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> one.reclaimed() - reclaimedBefore >= held);
             double reclaimedAfter = (System.nanoTime() - cutAt) / 1e9;
             JsonNode cutJob = one.awaitEnd(id, Duration.ofMinutes(3));
             double doneAfter = (System.nanoTime() - cutAt) / 1e9;
             assertThat(cutJob.path("status").asString()).as(cutJob.toString()).isEqualTo("SUCCEEDED");
-            assertThat(cutJob.path("result")).as("result with replica 2 cut off").isEqualTo(faultFree.path("result"));
+            assertThat(cutJob.path("result"))
+                    .as("result with replica 2 cut off")
+                    .isEqualTo(faultFree.path("result"));
             assertThat(two.ready()).as("still cut off: not ready").isFalse();
 
             // -- heal: the late answers that replica 2 computed meanwhile reach Redis, are refused
@@ -118,8 +134,10 @@ class RedisPartitionIT {
             long healAt = System.nanoTime();
             two.awaitReady(Duration.ofSeconds(90));
             double readyAfter = (System.nanoTime() - healAt) / 1e9;
-            await("replica 2's late answers for job " + id + " reach Redis").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> late(sync, id) >= 1);
+            await("replica 2's late answers for job " + id + " reach Redis")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> late(sync, id) >= 1);
             JsonNode after = one.job(id);
             assertThat(after.path("result")).as("late answers counted once").isEqualTo(faultFree.path("result"));
             assertThat(after.path("progress").path("shardsDone").intValue()).isEqualTo(total);
@@ -129,12 +147,15 @@ class RedisPartitionIT {
             long twoBefore = two.shardsCompleted();
             JsonNode rejoined = two.run(BODY, Duration.ofMinutes(3));
             assertThat(rejoined.path("result")).isEqualTo(faultFree.path("result"));
-            assertThat(two.shardsCompleted() - twoBefore).as("replica 2 computes shards again").isPositive();
+            assertThat(two.shardsCompleted() - twoBefore)
+                    .as("replica 2 computes shards again")
+                    .isPositive();
 
-            figures.append(String.format("replica 2 cut off holding %d shard(s): readiness DOWN %.2f s later, "
-                    + "reclaimed by replica 1 %.2f s later (shard timeout %s + 1 s), job done %.2f s later; "
-                    + "after the heal ready again in %.2f s, %d late answer(s) refused%n", held, downAfter,
-                    reclaimedAfter, SHARD_TIMEOUT, doneAfter, readyAfter, late(sync, id)));
+            figures.append(String.format(
+                    "replica 2 cut off holding %d shard(s): readiness DOWN %.2f s later, "
+                            + "reclaimed by replica 1 %.2f s later (shard timeout %s + 1 s), job done %.2f s later; "
+                            + "after the heal ready again in %.2f s, %d late answer(s) refused%n",
+                    held, downAfter, reclaimedAfter, SHARD_TIMEOUT, doneAfter, readyAfter, late(sync, id)));
             System.out.print(figures);
             Files.writeString(Replica.jar().getParent().resolve("redis-partition-figures.md"), figures);
         }

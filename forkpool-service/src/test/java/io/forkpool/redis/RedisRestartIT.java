@@ -37,8 +37,8 @@ class RedisRestartIT {
         open.add(redis); // closed last, after the replicas
         var replicas = new ArrayList<Replica>();
         for (int i = 1; i <= 2; i++) {
-            var replica = Replica.start("restart-replica-" + i, List.of(), "127.0.0.1", redis.host(), redis.port(),
-                    SHARD_TIMEOUT);
+            var replica = Replica.start(
+                    "restart-replica-" + i, List.of(), "127.0.0.1", redis.host(), redis.port(), SHARD_TIMEOUT);
             open.add(replica);
             replicas.add(replica);
         }
@@ -54,26 +54,38 @@ class RedisRestartIT {
         for (int i = 0; i < 3; i++) {
             ids.add(replicas.get(i % 2).post(BODY));
         }
-        await("the first job under way").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                .failFast("the last job ended before the crash", () -> two.job(ids.get(2)).path("status")
-                        .asString().equals("SUCCEEDED"))
-                .until(() -> one.job(ids.get(0)).path("progress").path("shardsDone").intValue() >= 2);
+        await("the first job under way")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .failFast(
+                        "the last job ended before the crash",
+                        () -> two.job(ids.get(2)).path("status").asString().equals("SUCCEEDED"))
+                .until(() ->
+                        one.job(ids.get(0)).path("progress").path("shardsDone").intValue() >= 2);
         redis.kill(); // SIGKILL
         long killedAt = System.nanoTime();
 
         // -- Redis away
         for (var replica : replicas) {
-            await(replica.name + " not ready while Redis is away").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> !replica.ready());
+            await(replica.name + " not ready while Redis is away")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !replica.ready());
         }
         double downAfter = (System.nanoTime() - killedAt) / 1e9;
         var refused = one.api.post("/api/v1/jobs", BODY);
         assertUnavailable(refused);
         assertUnavailable(two.api.get("/api/v1/jobs/" + ids.get(0)));
         assertUnavailable(one.api.get("/api/v1/jobs"));
-        assertThat(one.api.get("/api/v1/kinds").statusCode()).as("kinds need no Redis").isEqualTo(200);
-        assertThat(two.api.get("/api/v1/workers").statusCode()).as("workers need no Redis").isEqualTo(200);
-        assertThat(two.api.get("/actuator/health/liveness").statusCode()).as("alive all the same").isEqualTo(200);
+        assertThat(one.api.get("/api/v1/kinds").statusCode())
+                .as("kinds need no Redis")
+                .isEqualTo(200);
+        assertThat(two.api.get("/api/v1/workers").statusCode())
+                .as("workers need no Redis")
+                .isEqualTo(200);
+        assertThat(two.api.get("/actuator/health/liveness").statusCode())
+                .as("alive all the same")
+                .isEqualTo(200);
 
         // -- back on its append-only file
         redis.restart();
@@ -84,27 +96,35 @@ class RedisRestartIT {
         double readyAfter = (System.nanoTime() - restartedAt) / 1e9;
         for (String id : ids) { // without the file they are gone: 404 (tried: appendonly no fails here)
             var found = two.api.get("/api/v1/jobs/" + id);
-            assertThat(found.statusCode()).as("job %s, answered 202 before the crash, after it: %s", id,
-                    found.body()).isEqualTo(200);
+            assertThat(found.statusCode())
+                    .as("job %s, answered 202 before the crash, after it: %s", id, found.body())
+                    .isEqualTo(200);
         }
         for (String id : ids) {
             JsonNode job = one.awaitEnd(id, Duration.ofMinutes(3));
             assertThat(job.path("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-            assertThat(job.path("result")).as("job %s: the fault-free result", id).isEqualTo(faultFree.path("result"));
+            assertThat(job.path("result"))
+                    .as("job %s: the fault-free result", id)
+                    .isEqualTo(faultFree.path("result"));
             assertThat(job.path("progress").path("shardsDone").intValue()).isEqualTo(total);
         }
         double doneAfter = (System.nanoTime() - restartedAt) / 1e9;
         JsonNode before = two.job(faultFree.path("id").asString());
         assertThat(before.path("result")).as("a job finished before the crash").isEqualTo(faultFree.path("result"));
         for (var replica : replicas) {
-            assertThat(replica.process.isAlive()).as(replica.name + " never restarted").isTrue();
+            assertThat(replica.process.isAlive())
+                    .as(replica.name + " never restarted")
+                    .isTrue();
             assertThat(replica.run("{\"type\":\"pi\",\"samples\":1000000}", Duration.ofMinutes(1))
-                    .path("status").asString()).isEqualTo("SUCCEEDED");
+                            .path("status")
+                            .asString())
+                    .isEqualTo("SUCCEEDED");
         }
-        String figures = String.format("Redis SIGKILLed with 3 jobs of %d shards in flight (appendfsync always): "
-                + "readiness DOWN on both replicas within %.2f s; restarted on its AOF: both ready %.2f s later, "
-                + "the 3 jobs done %.2f s later (shard timeout %s + 1 s)%n", total, downAfter, readyAfter, doneAfter,
-                SHARD_TIMEOUT);
+        String figures = String.format(
+                "Redis SIGKILLed with 3 jobs of %d shards in flight (appendfsync always): "
+                        + "readiness DOWN on both replicas within %.2f s; restarted on its AOF: both ready %.2f s later, "
+                        + "the 3 jobs done %.2f s later (shard timeout %s + 1 s)%n",
+                total, downAfter, readyAfter, doneAfter, SHARD_TIMEOUT);
         System.out.print(figures);
         Files.writeString(Replica.jar().getParent().resolve("redis-restart-figures.md"), figures);
     }

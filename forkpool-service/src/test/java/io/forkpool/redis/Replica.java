@@ -49,23 +49,36 @@ final class Replica implements AutoCloseable {
      * Starts it, without waiting: {@code httpHost} is where the test reaches it, {@code redisHost}
      * and {@code redisPort} where it reaches Redis.
      */
-    static Replica start(String name, List<String> prefix, String httpHost, String redisHost, int redisPort,
-            Duration shardTimeout) throws IOException {
+    static Replica start(
+            String name, List<String> prefix, String httpHost, String redisHost, int redisPort, Duration shardTimeout)
+            throws IOException {
         Path jar = jar();
         String java = ProcessHandle.current().info().command().orElseThrow();
         int port = TestRedis.freePort();
         Path log = jar.getParent().resolve("redis-" + name + ".log");
         var command = new ArrayList<>(prefix);
-        command.addAll(List.of(java, "-Dspring.aot.enabled=true", "-jar", jar.toString(), "--server.port=" + port,
-                "--forkpool.backend=redis", "--spring.data.redis.host=" + redisHost,
-                "--spring.data.redis.port=" + redisPort, "--forkpool.workers.count=1",
+        command.addAll(List.of(
+                java,
+                "-Dspring.aot.enabled=true",
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--forkpool.backend=redis",
+                "--spring.data.redis.host=" + redisHost,
+                "--spring.data.redis.port=" + redisPort,
+                "--forkpool.workers.count=1",
                 "--forkpool.shards.timeout=" + shardTimeout.toSeconds() + "s"));
-        var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new Replica(name, process, new Api("http://" + httpHost + ":" + port), log);
     }
 
     void awaitReady(Duration within) {
-        await(name + " ready; log " + log).atMost(within).pollInterval(Duration.ofMillis(200))
+        await(name + " ready; log " + log)
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(200))
                 .failFast(name + " exited; log " + log, () -> !process.isAlive())
                 .ignoreExceptionsInstanceOf(RuntimeException.class) // not listening yet
                 .until(this::ready);
@@ -79,15 +92,25 @@ final class Replica implements AutoCloseable {
     /** Its consumer in the shards' group (the name holds the pid; {@code ip netns exec} execs java). */
     String consumer(RedisCommands<String, String> redis) {
         String pid = "-" + process.pid() + "-";
-        return await(name + "'s consumer").atMost(Duration.ofSeconds(30)).until(() -> redis
-                .xinfoConsumers("forkpool:shards", "workers").stream().map(c -> field((List<?>) c, "name"))
-                .filter(n -> n.contains(pid)).findFirst().orElse(null), Objects::nonNull);
+        return await(name + "'s consumer")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> redis.xinfoConsumers("forkpool:shards", "workers").stream()
+                                .map(c -> field((List<?>) c, "name"))
+                                .filter(n -> n.contains(pid))
+                                .findFirst()
+                                .orElse(null),
+                        Objects::nonNull);
     }
 
     /** Entries the consumer has read and not acknowledged: shards it holds. */
     static long pending(RedisCommands<String, String> redis, String consumer) {
-        return redis.xpending("forkpool:shards", io.lettuce.core.Consumer.from("workers", consumer),
-                Range.create("-", "+"), Limit.from(1000)).size();
+        return redis.xpending(
+                        "forkpool:shards",
+                        io.lettuce.core.Consumer.from("workers", consumer),
+                        Range.create("-", "+"),
+                        Limit.from(1000))
+                .size();
     }
 
     private static String field(List<?> fields, String name) {
@@ -110,9 +133,12 @@ final class Replica implements AutoCloseable {
 
     /** Shards it reclaimed from others: forkpool_shards_retried_total{reason="reclaimed"}. */
     double reclaimed() {
-        return api.get("/actuator/prometheus").body().lines()
+        return api.get("/actuator/prometheus")
+                .body()
+                .lines()
                 .filter(l -> l.startsWith("forkpool_shards_retried_total{") && l.contains("reason=\"reclaimed\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     JsonNode job(String id) {
@@ -126,9 +152,13 @@ final class Replica implements AutoCloseable {
     }
 
     JsonNode awaitEnd(String id, Duration within) {
-        return await("job " + id + " ended").atMost(within).pollInterval(Duration.ofMillis(50))
-                .until(() -> job(id), j -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
-                        .contains(j.path("status").asString()));
+        return await("job " + id + " ended")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> job(id),
+                        j -> List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                                .contains(j.path("status").asString()));
     }
 
     /** Posts and waits for the end; asserts it SUCCEEDED. */
@@ -139,8 +169,11 @@ final class Replica implements AutoCloseable {
     }
 
     static double seconds(JsonNode job) {
-        return Duration.between(Instant.parse(job.path("submittedAt").asString()),
-                Instant.parse(job.path("finishedAt").asString())).toNanos() / 1e9;
+        return Duration.between(
+                                Instant.parse(job.path("submittedAt").asString()),
+                                Instant.parse(job.path("finishedAt").asString()))
+                        .toNanos()
+                / 1e9;
     }
 
     @Override

@@ -54,11 +54,23 @@ class ReplicasOnOneRedisTest {
             var reader = new RedisLink(client);
             var ends = new JobEnds(client, keys.ends());
             ends.subscribe();
-            var store = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(),
+            var store = new RedisJobStore(
+                    link,
+                    ends,
+                    keys,
+                    JsonMapper.builder().build(),
+                    TestJobs.binder(),
                     new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
-            var shards = new StreamShards(link, reader, ends, keys, store,
+            var shards = new StreamShards(
+                    link,
+                    reader,
+                    ends,
+                    keys,
+                    store,
                     new ShardSettings(Duration.ofSeconds(5), 3),
-                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), name);
+                    new io.forkpool.metrics.ForkpoolMetrics(
+                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                    name);
             return new Replica(link, reader, ends, store, shards);
         }
 
@@ -78,7 +90,8 @@ class ReplicasOnOneRedisTest {
         client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2))).build());
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .build());
     }
 
     @AfterAll
@@ -109,7 +122,11 @@ class ReplicasOnOneRedisTest {
                 JobStore store = replicas.get(i % 2).store();
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return store.submit(UUID.randomUUID().toString(), TestJobs.pi(3_000_000L, 1L), null, 100,
+                    return store.submit(
+                            UUID.randomUUID().toString(),
+                            TestJobs.pi(3_000_000L, 1L),
+                            null,
+                            100,
                             new JobStore.Keyed("retried-post", "digest-1"));
                 }));
             }
@@ -121,8 +138,13 @@ class ReplicasOnOneRedisTest {
             assertThat(ids).hasSize(1);
             assertThat(replicas.get(0).store().active()).isEqualTo(1);
             for (Replica r : replicas) {
-                Assertions.assertThatThrownBy(() -> r.store().submit(UUID.randomUUID().toString(),
-                        TestJobs.pi(4_000_000L, 1L), null, 100, new JobStore.Keyed("retried-post", "digest-2")))
+                Assertions.assertThatThrownBy(() -> r.store()
+                                .submit(
+                                        UUID.randomUUID().toString(),
+                                        TestJobs.pi(4_000_000L, 1L),
+                                        null,
+                                        100,
+                                        new JobStore.Keyed("retried-post", "digest-2")))
                         .isInstanceOf(JobRejectedException.KeyReused.class);
             }
         } finally {
@@ -135,7 +157,9 @@ class ReplicasOnOneRedisTest {
         var store = replicas.get(0).store();
         var job = store.submit("keyed", TestJobs.pi(3_000_000L, 1L), null, 100, new JobStore.Keyed("k", "d"));
         String key = keys.idempotency(sha256("k"));
-        assertThat(client.connect().sync().ttl(key)).as("no TTL while the job runs").isEqualTo(-1L);
+        assertThat(client.connect().sync().ttl(key))
+                .as("no TTL while the job runs")
+                .isEqualTo(-1L);
         store.cancel(job.id());
         var sync = client.connect().sync();
         assertThat(sync.ttl(key)).isEqualTo(sync.ttl(keys.job(job.id()))).isPositive();
@@ -150,11 +174,12 @@ class ReplicasOnOneRedisTest {
         var job = a.store().submit("deadline", TestJobs.pi(3_000_000L, 1L), 1, 100);
         a.close(); // its timer goes with it
         replicas.remove(a);
-        var failed = await().atMost(Duration.ofSeconds(5)).until(() -> b.store().find(job.id()).orElseThrow(),
-                j -> j.status() == JobStatus.FAILED);
+        var failed = await().atMost(Duration.ofSeconds(5))
+                .until(() -> b.store().find(job.id()).orElseThrow(), j -> j.status() == JobStatus.FAILED);
         assertThat(failed.error()).isEqualTo("timed out after 1 s");
         assertThat(Duration.between(failed.submittedAt(), failed.finishedAt()))
-                .as("within the sweep period after the deadline").isBetween(Duration.ofSeconds(1), Duration.ofMillis(2600));
+                .as("within the sweep period after the deadline")
+                .isBetween(Duration.ofSeconds(1), Duration.ofMillis(2600));
         assertThat(heardByB).filteredOn(s -> s.status() == JobStatus.FAILED).hasSize(1);
         assertThat(client.connect().sync().zcard(keys.deadlines())).isZero();
     }
@@ -164,7 +189,8 @@ class ReplicasOnOneRedisTest {
         var a = replicas.get(0);
         var b = replicas.get(1);
         var job = a.store().submit("woken", TestJobs.pi(100_000L, 1L), null, 100);
-        var waiting = Executors.newSingleThreadExecutor().submit(() -> b.store().await(job.id(), Duration.ofSeconds(30)));
+        var waiting =
+                Executors.newSingleThreadExecutor().submit(() -> b.store().await(job.id(), Duration.ofSeconds(30)));
         var task = a.shards().take(1);
         long answered = System.nanoTime();
         task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
@@ -194,23 +220,38 @@ class ReplicasOnOneRedisTest {
                 task = a.shards().take(1);
             }
             var now = java.time.Instant.now();
-            task.work().attemptEnded(new io.forkpool.dispatch.ShardAttempt(task.shard(), task.attempt(), 0, 1L, null,
-                    now, now, io.forkpool.dispatch.ShardAttempt.DONE)); // as the aggregator does, for the timeline
+            task.work()
+                    .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
+                            task.shard(),
+                            task.attempt(),
+                            0,
+                            1L,
+                            null,
+                            now,
+                            now,
+                            io.forkpool.dispatch.ShardAttempt.DONE)); // as the aggregator does, for the timeline
             task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
         }
-        assertThat(a.store().await(job.id(), Duration.ofSeconds(10)).orElseThrow().status())
+        assertThat(a.store()
+                        .await(job.id(), Duration.ofSeconds(10))
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(JobStatus.SUCCEEDED);
         Map<String, Long> calls = calls(sync.info("commandstats"));
-        long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)
+        long scripts = calls.getOrDefault("evalsha", 0L)
+                + calls.getOrDefault("eval", 0L)
                 - calls.getOrDefault("zrangebyscore", 0L) // each replica's deadline sweep, once a second
                 - calls.getOrDefault("smembers", 0L) // each replica's sweep for stranded jobs, every 5 s
                 - a.store().summaries().scripts(); // the timeline's summary: per job and half second, not per shard
         System.out.printf("%d shards: %s%n", shards, calls);
         // + a few per job; the first call of each script goes twice (NOSCRIPT, then EVAL with its body)
         assertThat(scripts).as("two scripts per shard").isLessThanOrEqualTo(2L * shards + 10);
-        assertThat(sync.llen(keys.tries(job.id()))).as("every try kept for the timeline, by MERGE").isEqualTo(shards);
+        assertThat(sync.llen(keys.tries(job.id())))
+                .as("every try kept for the timeline, by MERGE")
+                .isEqualTo(shards);
         assertThat(calls.getOrDefault("hget", 0L) + calls.getOrDefault("hgetall", 0L))
-                .as("no reads of the job per shard").isLessThan(shards / 4);
+                .as("no reads of the job per shard")
+                .isLessThan(shards / 4);
     }
 
     /**
@@ -223,7 +264,8 @@ class ReplicasOnOneRedisTest {
         var sync = client.connect().sync();
         var tiny = a.store().submit("tiny", TestJobs.pi(100_000L, 1L), null, 100);
         var huge = a.store().submit("huge", TestJobs.pi(1_000_000_000_000L, 1L), null, 100);
-        assertThat(huge.shardsTotal()).as("more shards than the list can hold at 2 (max-attempts 3 + 1) tries each")
+        assertThat(huge.shardsTotal())
+                .as("more shards than the list can hold at 2 (max-attempts 3 + 1) tries each")
                 .isGreaterThan(ShardTries.CAP / 8);
         var answered = new java.util.HashSet<String>();
         while (answered.size() < 2) {
@@ -232,19 +274,36 @@ class ReplicasOnOneRedisTest {
                 continue; // another shard of the huge job: one is enough
             }
             var now = java.time.Instant.now();
-            task.work().attemptEnded(new io.forkpool.dispatch.ShardAttempt(task.shard(), task.attempt(), 0, 1L, null,
-                    now, now, io.forkpool.dispatch.ShardAttempt.DONE));
+            task.work()
+                    .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
+                            task.shard(),
+                            task.attempt(),
+                            0,
+                            1L,
+                            null,
+                            now,
+                            now,
+                            io.forkpool.dispatch.ShardAttempt.DONE));
             task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
         }
-        assertThat(a.store().await(tiny.id(), Duration.ofSeconds(10)).orElseThrow().status())
+        assertThat(a.store()
+                        .await(tiny.id(), Duration.ofSeconds(10))
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(JobStatus.SUCCEEDED);
         await().atMost(Duration.ofSeconds(10)).until(() -> sync.llen(keys.tries(huge.id())) == 1);
         a.store().summaries().flush();
-        assertThat(sync.exists(a.store().summaries().summaryKey(tiny.id()))).as("tiny job: no summary").isZero();
-        assertThat(sync.exists(a.store().summaries().summaryKey(huge.id()))).as("huge job: summarised").isEqualTo(1);
+        assertThat(sync.exists(a.store().summaries().summaryKey(tiny.id())))
+                .as("tiny job: no summary")
+                .isZero();
+        assertThat(sync.exists(a.store().summaries().summaryKey(huge.id())))
+                .as("huge job: summarised")
+                .isEqualTo(1);
         var timeline = a.store().shards(tiny.id()).orElseThrow();
         assertThat(timeline.attempts()).isEqualTo(1);
-        assertThat(timeline.detail()).as("the tiny job's timeline: its try from the list").hasSize(1);
+        assertThat(timeline.detail())
+                .as("the tiny job's timeline: its try from the list")
+                .hasSize(1);
     }
 
     private static Map<String, Long> calls(String commandstats) {
@@ -261,8 +320,9 @@ class ReplicasOnOneRedisTest {
 
     private static String sha256(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -49,8 +49,17 @@ public final class TestRedis implements AutoCloseable {
      * the file. Always the binary, even where Docker runs: a paused container loses nothing.
      */
     public static TestRedis startDurable(Path dir) {
-        var redis = new TestRedis(null, binary(), freePort(), List.of("--appendonly", "yes", "--appendfsync", "always",
-                "--dir", dir.toAbsolutePath().toString()));
+        var redis = new TestRedis(
+                null,
+                binary(),
+                freePort(),
+                List.of(
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        "always",
+                        "--dir",
+                        dir.toAbsolutePath().toString()));
         redis.startProcess();
         return redis;
     }
@@ -67,8 +76,10 @@ public final class TestRedis implements AutoCloseable {
     }
 
     private static Path binary() {
-        return List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream().map(Path::of)
-                .filter(Files::isExecutable).findFirst()
+        return List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Redis for the tests: install Debian's redis-server "
                         + "(.ci/setup does: apt-get install redis-server) or set FORKPOOL_TESTCONTAINERS=true "
                         + "where Docker runs"));
@@ -88,7 +99,10 @@ public final class TestRedis implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         } else {
-            container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+            container
+                    .getDockerClient()
+                    .pauseContainerCmd(container.getContainerId())
+                    .exec();
         }
     }
 
@@ -96,23 +110,32 @@ public final class TestRedis implements AutoCloseable {
         if (process != null) {
             startProcess();
         } else {
-            container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+            container
+                    .getDockerClient()
+                    .unpauseContainerCmd(container.getContainerId())
+                    .exec();
         }
     }
 
     private void startProcess() {
         try {
             Path log = Files.createTempFile("redis-" + port + "-", ".log");
-            var command = new java.util.ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", ""));
+            var command = new java.util.ArrayList<>(
+                    List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", ""));
             command.addAll(persistence);
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             try {
-                await("redis-server answering PING on port " + port).atMost(Duration.ofSeconds(15))
-                        .pollInterval(Duration.ofMillis(20)).failFast("redis-server exited", () -> !process.isAlive())
+                await("redis-server answering PING on port " + port)
+                        .atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(20))
+                        .failFast("redis-server exited", () -> !process.isAlive())
                         .until(this::pong);
             } catch (ConditionTimeoutException | TerminalFailureException e) {
-                throw new AssertionError("redis-server did not start on port " + port + ": " + Files.readString(log), e);
+                throw new AssertionError(
+                        "redis-server did not start on port " + port + ": " + Files.readString(log), e);
             }
         } catch (IOException e) {
             throw new AssertionError("cannot start " + binary, e);

@@ -56,8 +56,10 @@ class TrySummariesTest {
     void aJobOfOverAHundredThousandShardsOnTwoReplicasIsSummarisedWithEveryShardCounted() throws Exception {
         var keys = new RedisKeys("summaries-" + UUID.randomUUID());
         var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
-        try (var linkA = new RedisLink(client); var linkB = new RedisLink(client);
-                var endsA = new JobEnds(client, keys.ends()); var endsB = new JobEnds(client, keys.ends())) {
+        try (var linkA = new RedisLink(client);
+                var linkB = new RedisLink(client);
+                var endsA = new JobEnds(client, keys.ends());
+                var endsB = new JobEnds(client, keys.ends())) {
             var a = new RedisJobStore(linkA, endsA, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
             var b = new RedisJobStore(linkB, endsB, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
             try {
@@ -68,8 +70,12 @@ class TrySummariesTest {
 
                 // replica a has workers 0 and 1, replica b workers 0, 1 and 2; each runs its tries back to
                 // back for 30 µs to 3 ms (fixed seed), every 997th try of a shard failing before its retry
-                var lanes = List.of(new Lane(0, 101, "replica-a"), new Lane(1, 102, "replica-a"),
-                        new Lane(0, 201, "replica-b"), new Lane(1, 202, "replica-b"), new Lane(2, 203, "replica-b"));
+                var lanes = List.of(
+                        new Lane(0, 101, "replica-a"),
+                        new Lane(1, 102, "replica-a"),
+                        new Lane(0, 201, "replica-b"),
+                        new Lane(1, 202, "replica-b"),
+                        new Lane(2, 203, "replica-b"));
                 Instant t0 = Instant.parse("2026-12-01T00:00:00Z");
                 long[] clock = new long[lanes.size()];
                 var random = new Random(42);
@@ -83,8 +89,18 @@ class TrySummariesTest {
                         clock[l] += micros;
                         boolean fails = attempt == 0 && shard % 997 == 0;
                         var store = lane.replica().equals("replica-a") ? a : b;
-                        store.summaries().record(job.id(), new ShardAttempt(shard, attempt, lane.worker(), lane.pid(),
-                                lane.replica(), start, start.plus(micros, ChronoUnit.MICROS), fails ? "failed" : "done"));
+                        store.summaries()
+                                .record(
+                                        job.id(),
+                                        new ShardAttempt(
+                                                shard,
+                                                attempt,
+                                                lane.worker(),
+                                                lane.pid(),
+                                                lane.replica(),
+                                                start,
+                                                start.plus(micros, ChronoUnit.MICROS),
+                                                fails ? "failed" : "done"));
                         lane.tries()[0]++;
                         lane.busyMicros()[0] += micros;
                         if (fails) {
@@ -120,34 +136,48 @@ class TrySummariesTest {
                 var summary = view.summary();
                 assertThat(view.attempts()).as("every try counted").isEqualTo(fed);
                 assertThat(summary.lanes()).hasSize(lanes.size());
-                long succeeded = summary.lanes().stream().mapToLong(l -> l.attempts() - l.failed()).sum();
+                long succeeded = summary.lanes().stream()
+                        .mapToLong(l -> l.attempts() - l.failed())
+                        .sum();
                 assertThat(succeeded).as("the summary's shards").isEqualTo(shards);
-                assertThat(summary.marks()).as("the failed tries listed: none, no try was in the list").isEmpty();
+                assertThat(summary.marks())
+                        .as("the failed tries listed: none, no try was in the list")
+                        .isEmpty();
                 assertThat(summary.marksDropped()).isEqualTo(expectedFailed);
                 assertThat(summary.origin()).as("the first try's start").isEqualTo(t0);
                 long end = java.util.Arrays.stream(clock).max().orElseThrow();
                 long width = summary.bucket().toNanos() / 1_000;
-                assertThat(end).as("the last try ends in the last bucket; half as wide would not do")
+                assertThat(end)
+                        .as("the last try ends in the last bucket; half as wide would not do")
                         .isLessThan(width * 120)
                         .isGreaterThanOrEqualTo(width * 60);
                 for (Lane lane : lanes) {
-                    var got = summary.lanes().stream().filter(l -> l.pid() == lane.pid()).findFirst().orElseThrow();
+                    var got = summary.lanes().stream()
+                            .filter(l -> l.pid() == lane.pid())
+                            .findFirst()
+                            .orElseThrow();
                     assertThat(got.worker()).isEqualTo(lane.worker());
                     assertThat(got.replica()).isEqualTo(lane.replica());
                     assertThat(got.attempts()).as("tries of pid %d", lane.pid()).isEqualTo(lane.tries()[0]);
-                    assertThat(got.failed()).as("failed tries of pid %d", lane.pid()).isEqualTo(lane.failed()[0]);
-                    assertThat(got.busyTime()).as("busy time of pid %d", lane.pid())
+                    assertThat(got.failed())
+                            .as("failed tries of pid %d", lane.pid())
+                            .isEqualTo(lane.failed()[0]);
+                    assertThat(got.busyTime())
+                            .as("busy time of pid %d", lane.pid())
                             .isEqualTo(Duration.of(lane.busyMicros()[0], ChronoUnit.MICROS));
                     double inBuckets = 0;
                     for (double share : got.busy()) {
                         assertThat(share).isBetween(0.0, 1.0);
                         inBuckets += share * width;
                     }
-                    assertThat(inBuckets).as("the buckets hold the busy time of pid %d", lane.pid())
+                    assertThat(inBuckets)
+                            .as("the buckets hold the busy time of pid %d", lane.pid())
                             .isCloseTo(lane.busyMicros()[0], org.assertj.core.data.Offset.offset(1.0));
                 }
-                System.out.printf("%d shards, %d tries on %d worker processes: job and summary read in %.1f ms (median of 9), %d buckets of "
-                        + "%d ms%n", shards, fed, lanes.size(), readMs, got(summary), width / 1000);
+                System.out.printf(
+                        "%d shards, %d tries on %d worker processes: job and summary read in %.1f ms (median of 9), %d buckets of "
+                                + "%d ms%n",
+                        shards, fed, lanes.size(), readMs, got(summary), width / 1000);
             } finally {
                 a.close();
                 b.close();
@@ -159,20 +189,29 @@ class TrySummariesTest {
     void aJobWhoseTriesAreAllListedShowsThemOneByOne() {
         var keys = new RedisKeys("summaries-" + UUID.randomUUID());
         var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
-        try (var link = new RedisLink(client); var ends = new JobEnds(client, keys.ends())) {
+        try (var link = new RedisLink(client);
+                var ends = new JobEnds(client, keys.ends())) {
             var store = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
             try {
                 var job = store.submit("small", TestJobs.pi(1_000_000L, 3L), null, 100);
                 Instant t0 = Instant.parse("2026-12-01T00:00:00Z");
                 var tries = new ArrayList<ShardAttempt>();
                 for (int i = 0; i < 3; i++) {
-                    var a = new ShardAttempt(i, 0, i % 2, 300 + i % 2, "replica-a", t0.plusMillis(i),
-                            t0.plusMillis(i + 1), i == 1 ? "crash" : "done");
+                    var a = new ShardAttempt(
+                            i,
+                            0,
+                            i % 2,
+                            300 + i % 2,
+                            "replica-a",
+                            t0.plusMillis(i),
+                            t0.plusMillis(i + 1),
+                            i == 1 ? "crash" : "done");
                     tries.add(a);
                     store.recordAttempt(job.id(), a);
                 }
                 store.summaries().flush();
-                await().atMost(Duration.ofSeconds(10)).until(() -> store.shards(job.id()).orElseThrow().attempts() == 3);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> store.shards(job.id()).orElseThrow().attempts() == 3);
                 var view = store.shards(job.id()).orElseThrow();
                 assertThat(view.summary()).isNull();
                 assertThat(view.detail()).containsExactlyElementsOf(tries);
@@ -195,9 +234,13 @@ class TrySummariesTest {
     void shardsTakenFromTheStreamAndMergedAreAllInTheSummary() throws Exception {
         var keys = new RedisKeys("summaries-" + UUID.randomUUID());
         var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
-        var metrics = new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        try (var link = new RedisLink(client); var reader = new RedisLink(client); var ends = new JobEnds(client, keys.ends());
-                var linkB = new RedisLink(client); var readerB = new RedisLink(client);
+        var metrics =
+                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (var link = new RedisLink(client);
+                var reader = new RedisLink(client);
+                var ends = new JobEnds(client, keys.ends());
+                var linkB = new RedisLink(client);
+                var readerB = new RedisLink(client);
                 var endsB = new JobEnds(client, keys.ends())) {
             ends.subscribe();
             endsB.subscribe();
@@ -210,7 +253,8 @@ class TrySummariesTest {
                 var request = TestJobs.pi(2_500L * 1024 * 65_536, 5L);
                 int shards = request.shardCount();
                 assertThat(shards).as("more shards than the tries list keeps").isGreaterThan(ShardTries.CAP);
-                byte[] partial = request.computeEncoded(0); // one shard's answer, sent for each (the summary is the point)
+                byte[] partial =
+                        request.computeEncoded(0); // one shard's answer, sent for each (the summary is the point)
                 var job = a.submit("streamed", request, null, 100);
                 var taken = new java.util.HashMap<String, Integer>();
                 for (int i = 0; i < shards; i++) {
@@ -221,23 +265,46 @@ class TrySummariesTest {
                         task = stream.take(1);
                     }
                     Instant start = Instant.now();
-                    task.work().attemptEnded(new ShardAttempt(task.shard(), task.attempt(), 0, replica.hashCode(), null,
-                            start, start.plusMillis(1), ShardAttempt.DONE));
-                    task.work().shardDone(task.shard(), partial, 10_000_000); // 10 ms: no read-ahead, a replica holds no shard unasked
+                    task.work()
+                            .attemptEnded(new ShardAttempt(
+                                    task.shard(),
+                                    task.attempt(),
+                                    0,
+                                    replica.hashCode(),
+                                    null,
+                                    start,
+                                    start.plusMillis(1),
+                                    ShardAttempt.DONE));
+                    task.work()
+                            .shardDone(
+                                    task.shard(),
+                                    partial,
+                                    10_000_000); // 10 ms: no read-ahead, a replica holds no shard unasked
                     taken.merge(replica, 1, Integer::sum);
                 }
-                assertThat(a.await(job.id(), Duration.ofSeconds(30)).orElseThrow().status().isFinal()).isTrue();
+                assertThat(a.await(job.id(), Duration.ofSeconds(30))
+                                .orElseThrow()
+                                .status()
+                                .isFinal())
+                        .isTrue();
                 a.summaries().flush();
                 b.summaries().flush();
                 var view = b.shards(job.id()).orElseThrow();
-                assertThat(view.summary()).as("summarised: %d tries, the list keeps %d", shards, ShardTries.CAP)
+                assertThat(view.summary())
+                        .as("summarised: %d tries, the list keeps %d", shards, ShardTries.CAP)
                         .isNotNull();
                 assertThat(view.attempts()).as("every shard's try").isEqualTo(shards);
-                assertThat(view.summary().lanes().stream().mapToLong(ShardLog.Lane::attempts).sum()).isEqualTo(shards);
+                assertThat(view.summary().lanes().stream()
+                                .mapToLong(ShardLog.Lane::attempts)
+                                .sum())
+                        .isEqualTo(shards);
                 for (var lane : view.summary().lanes()) {
-                    assertThat(lane.attempts()).as("tries on %s", lane.replica()).isEqualTo((long) taken.get(lane.replica()));
+                    assertThat(lane.attempts())
+                            .as("tries on %s", lane.replica())
+                            .isEqualTo((long) taken.get(lane.replica()));
                 }
-                assertThat(view.summary().lanes()).extracting(ShardLog.Lane::replica)
+                assertThat(view.summary().lanes())
+                        .extracting(ShardLog.Lane::replica)
                         .containsExactlyInAnyOrder("replica-a", "replica-b");
             } finally {
                 streamA.close();

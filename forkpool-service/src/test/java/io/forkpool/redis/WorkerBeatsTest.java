@@ -33,8 +33,10 @@ class WorkerBeatsTest {
     @Test
     void everyLiveReplicaIsListedWithItsLatestWorkersAndOneThatStopsOrDiesDisappears() {
         var keys = new RedisKeys("beats-" + UUID.randomUUID());
-        try (var link = new RedisLink(client); var a = new WorkerBeats(link, keys, "replica-a");
-                var b = new WorkerBeats(link, keys, "replica-b"); var c = new WorkerBeats(link, keys, "replica-c")) {
+        try (var link = new RedisLink(client);
+                var a = new WorkerBeats(link, keys, "replica-a");
+                var b = new WorkerBeats(link, keys, "replica-b");
+                var c = new WorkerBeats(link, keys, "replica-c")) {
             var beatsOfB = new AtomicInteger();
             a.publish(() -> "[{\"pid\":1}]");
             b.publish(() -> "[{\"pid\":2,\"beat\":" + beatsOfB.incrementAndGet() + "}]");
@@ -43,14 +45,16 @@ class WorkerBeatsTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> a.live().size() == 3);
             var live = b.live();
-            assertThat(live.keySet()).as("any replica reads them all, in replica order")
+            assertThat(live.keySet())
+                    .as("any replica reads them all, in replica order")
                     .containsExactly("replica-a", "replica-b", "replica-c");
             assertThat(live.get("replica-a")).isEqualTo("[{\"pid\":1}]");
             assertThat(live.get("replica-b")).startsWith("[{\"pid\":2,\"beat\":");
             assertThat(live.get("replica-c")).isEqualTo("[]");
             // each heartbeat publishes the workers as they are then
             int seen = beatsOfB.get();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !a.live().get("replica-b").contains("\"beat\":" + seen + "}"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !a.live().get("replica-b").contains("\"beat\":" + seen + "}"));
 
             // a replica that stops cleanly is gone at once
             c.close();
@@ -59,10 +63,14 @@ class WorkerBeatsTest {
             // one that dies (no more heartbeats, nothing withdrawn) is gone once its key expires
             b.stopBeating();
             long ttl = link.sync().pttl(keys.prefix() + ":workers:replica-b");
-            assertThat(ttl).as("the dead replica's key expires within the TTL").isBetween(1L, WorkerBeats.TTL.toMillis());
-            await().atMost(WorkerBeats.TTL.plusSeconds(10)).until(() -> !a.live().containsKey("replica-b"));
+            assertThat(ttl)
+                    .as("the dead replica's key expires within the TTL")
+                    .isBetween(1L, WorkerBeats.TTL.toMillis());
+            await().atMost(WorkerBeats.TTL.plusSeconds(10))
+                    .until(() -> !a.live().containsKey("replica-b"));
             assertThat(a.live()).containsOnlyKeys("replica-a");
-            assertThat(link.sync().smembers(keys.prefix() + ":workers")).as("the set forgets it too")
+            assertThat(link.sync().smembers(keys.prefix() + ":workers"))
+                    .as("the set forgets it too")
                     .containsExactly("replica-a");
         }
     }

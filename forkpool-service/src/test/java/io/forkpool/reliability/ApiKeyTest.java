@@ -20,11 +20,13 @@ import tools.jackson.databind.JsonNode;
  * missing or wrong one is a 401 problem that gives nothing away, and probes, the Prometheus scrape
  * and the API's documentation stay open.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "forkpool.security.api-keys=k1,k2",
-        "forkpool.workers.count=1",
-        "forkpool.workers.warmup=0ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "forkpool.security.api-keys=k1,k2",
+            "forkpool.workers.count=1",
+            "forkpool.workers.warmup=0ms",
+        })
 @AutoConfigureMetrics
 class ApiKeyTest {
 
@@ -43,11 +45,16 @@ class ApiKeyTest {
     @AfterEach
     void cancelLeftovers() {
         // nothing this class submits runs for long; cancel anyway so no shard outlives the test
-        var page = api.send(api.request("/api/v1/jobs?size=100").header("X-API-Key", "k1").GET().build());
+        var page = api.send(api.request("/api/v1/jobs?size=100")
+                .header("X-API-Key", "k1")
+                .GET()
+                .build());
         for (JsonNode job : Api.parse(page.body()).path("content")) {
             if (List.of("QUEUED", "RUNNING").contains(job.path("status").asString())) {
-                api.send(api.request("/api/v1/jobs/" + job.path("id").asString()).header("X-API-Key", "k1")
-                        .DELETE().build());
+                api.send(api.request("/api/v1/jobs/" + job.path("id").asString())
+                        .header("X-API-Key", "k1")
+                        .DELETE()
+                        .build());
             }
         }
     }
@@ -71,7 +78,11 @@ class ApiKeyTest {
 
     @Test
     void theDashboardsPageAndFilesNeedNoKeyButWhatItReadsDoes() {
-        for (String open : List.of("/", "/jobs/0b7c1a52-0000-4000-8000-000000000000", "/ui/app.js", "/ui/app.css",
+        for (String open : List.of(
+                "/",
+                "/jobs/0b7c1a52-0000-4000-8000-000000000000",
+                "/ui/app.js",
+                "/ui/app.css",
                 "/webjars/uplot/dist/uPlot.esm.js")) {
             assertThat(api.get(open).statusCode()).as(open).isEqualTo(200);
         }
@@ -109,19 +120,25 @@ class ApiKeyTest {
                 b -> b.header("X-API-Key", "nope").header("Authorization", "Bearer k2"))) {
             var response = post(key);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-            assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l)
-                    .startsWith("/api/v1/jobs/"));
+            assertThat(response.headers().firstValue("Location"))
+                    .hasValueSatisfying(l -> assertThat(l).startsWith("/api/v1/jobs/"));
             String location = response.headers().firstValue("Location").orElseThrow();
-            var get = api.send(api.request(location).header("Authorization", "Bearer k2").GET().build());
+            var get = api.send(api.request(location)
+                    .header("Authorization", "Bearer k2")
+                    .GET()
+                    .build());
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(Api.parse(get.body()).path("type").asString()).isEqualTo("pi");
         }
-        var workers = api.send(api.request("/api/v1/workers").header("X-API-Key", "k2").GET().build());
+        var workers = api.send(
+                api.request("/api/v1/workers").header("X-API-Key", "k2").GET().build());
         assertThat(workers.statusCode()).isEqualTo(200);
         assertThat(Api.parse(workers.body()).size()).isEqualTo(1);
         // with a key, an error is the API's own: a 404 problem, not a 401
         var missing = api.send(api.request("/api/v1/jobs/0b7c1a52-0000-4000-8000-000000000000")
-                .header("X-API-Key", "k1").GET().build());
+                .header("X-API-Key", "k1")
+                .GET()
+                .build());
         assertThat(missing.statusCode()).isEqualTo(404);
     }
 
@@ -130,7 +147,9 @@ class ApiKeyTest {
         for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
             var response = api.get(path);
             assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
-            assertThat(Api.parse(response.body()).path("status").asString()).as(path).isEqualTo("UP");
+            assertThat(Api.parse(response.body()).path("status").asString())
+                    .as(path)
+                    .isEqualTo("UP");
         }
         var prometheus = api.get("/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
@@ -140,7 +159,11 @@ class ApiKeyTest {
         JsonNode openApi = Api.parse(docs.body());
         assertThat(openApi.path("paths").has("/api/v1/jobs")).isTrue();
         // the document tells clients (and Swagger UI's Authorize button) how to authenticate
-        assertThat(openApi.path("components").path("securitySchemes").path("apiKey").path("name").asString())
+        assertThat(openApi.path("components")
+                        .path("securitySchemes")
+                        .path("apiKey")
+                        .path("name")
+                        .asString())
                 .isEqualTo("X-API-Key");
         assertThat(api.get("/swagger-ui.html").statusCode()).isIn(200, 302);
         assertThat(api.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
@@ -153,9 +176,11 @@ class ApiKeyTest {
     private static void assertUnauthorized(HttpResponse<String> response) {
         String what = response.request().method() + " " + response.request().uri() + " -> " + response.body();
         assertThat(response.statusCode()).as(what).isEqualTo(401);
-        assertThat(response.headers().firstValue("Content-Type")).as(what)
+        assertThat(response.headers().firstValue("Content-Type"))
+                .as(what)
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
-        assertThat(response.headers().allValues("WWW-Authenticate")).as(what)
+        assertThat(response.headers().allValues("WWW-Authenticate"))
+                .as(what)
                 .anySatisfy(v -> assertThat(v).startsWith("Bearer"))
                 .anySatisfy(v -> assertThat(v).contains("X-API-Key"));
         JsonNode problem = Api.parse(response.body());
@@ -167,8 +192,17 @@ class ApiKeyTest {
     }
 
     static void assertNothingInternal(String body) {
-        assertThat(body).as("nothing internal in " + body)
-                .doesNotContain("Exception", "io.forkpool", "org.springframework", "java.", "jakarta.",
-                        "tools.jackson", "\tat ", "trace", "Filter");
+        assertThat(body)
+                .as("nothing internal in " + body)
+                .doesNotContain(
+                        "Exception",
+                        "io.forkpool",
+                        "org.springframework",
+                        "java.",
+                        "jakarta.",
+                        "tools.jackson",
+                        "\tat ",
+                        "trace",
+                        "Filter");
     }
 }

@@ -50,18 +50,27 @@ class BadInputPropertyTest {
     /** The service, started once for the class, on loopback. */
     static final class Service {
         static final ConfigurableApplicationContext CONTEXT = new SpringApplicationBuilder(ForkpoolApplication.class)
-                .run("--server.port=0", "--server.address=127.0.0.1", "--forkpool.workers.count=1",
-                        "--forkpool.workers.warmup=0ms", "--forkpool.limits.max-samples=100000000",
+                .run(
+                        "--server.port=0",
+                        "--server.address=127.0.0.1",
+                        "--forkpool.workers.count=1",
+                        "--forkpool.workers.warmup=0ms",
+                        "--forkpool.limits.max-samples=100000000",
                         "--logging.level.org.springframework.web=ERROR");
-        static final int PORT = ((WebServerApplicationContext) CONTEXT).getWebServer().getPort();
+        static final int PORT =
+                ((WebServerApplicationContext) CONTEXT).getWebServer().getPort();
         static final String BASE = "http://127.0.0.1:" + PORT;
         static final Api API = new Api(BASE);
 
         static {
             API.awaitReady(); // the properties test a service that is ready, as a load balancer would send to
         }
-        static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+
+        static final HttpClient HTTP = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     static final AtomicInteger SENT = new AtomicInteger();
@@ -76,21 +85,24 @@ class BadInputPropertyTest {
     }
 
     @Property(tries = 200, shrinking = ShrinkingMode.BOUNDED)
-    void mutatedJobsAreNeverA5xx(@ForAll("mutatedJobs") String body, @ForAll("waits") String query,
-            @ForAll boolean chunked) {
+    void mutatedJobsAreNeverA5xx(
+            @ForAll("mutatedJobs") String body, @ForAll("waits") String query, @ForAll boolean chunked) {
         check(send("POST", "/api/v1/jobs" + query, Map.of("Content-Type", "application/json"), body, chunked));
     }
 
     @Property(tries = 80, shrinking = ShrinkingMode.BOUNDED)
-    void randomHeadersAndContentTypesAreNeverA5xx(@ForAll("headers") Map<String, String> headers,
-            @ForAll("anyBody") String body) {
+    void randomHeadersAndContentTypesAreNeverA5xx(
+            @ForAll("headers") Map<String, String> headers, @ForAll("anyBody") String body) {
         check(send("POST", "/api/v1/jobs", headers, body, false), headers);
     }
 
     /** Sent over a plain socket: java.net.http would refuse the worst of these request lines. */
     @Property(tries = 80, shrinking = ShrinkingMode.BOUNDED)
-    void randomMethodsAndPathsAreNeverA5xx(@ForAll("methods") String method, @ForAll("paths") String path,
-            @ForAll("anyBody") String body, @ForAll("headers") Map<String, String> headers) {
+    void randomMethodsAndPathsAreNeverA5xx(
+            @ForAll("methods") String method,
+            @ForAll("paths") String path,
+            @ForAll("anyBody") String body,
+            @ForAll("headers") Map<String, String> headers) {
         check(sendRaw(method, path, headers, method.equals("GET") || method.equals("HEAD") ? null : body), headers);
     }
 
@@ -118,8 +130,11 @@ class BadInputPropertyTest {
     @net.jqwik.api.Example
     void aChunkedEmptyBodyIsAnsweredForEveryMethod() {
         for (String method : List.of("HEAD", "GET", "POST", "DELETE", "OPTIONS")) {
-            var answer = sendRaw(method, "/api/v1/wk6pu", Map.of("Content-Type", "application/merge-patch+json",
-                    "Transfer-Encoding", "chunked"), null);
+            var answer = sendRaw(
+                    method,
+                    "/api/v1/wk6pu",
+                    Map.of("Content-Type", "application/merge-patch+json", "Transfer-Encoding", "chunked"),
+                    null);
             check(answer);
         }
     }
@@ -135,14 +150,16 @@ class BadInputPropertyTest {
     void aBodyFarPastTheLimitIsAnsweredEvenIfTheServerStopsReadingIt() {
         String body = "{\"type\":\"pi\",\"bins\":\"" + "x".repeat(1_000_000) + "\"}";
         for (String method : List.of("OPTIONS", "POST", "PUT")) {
-            var answer = sendRaw(method, "/api/v1/nothing/./here", Map.of("Content-Type",
-                    "application/json;charset=utf-16"), body);
+            var answer = sendRaw(
+                    method, "/api/v1/nothing/./here", Map.of("Content-Type", "application/json;charset=utf-16"), body);
             check(answer);
         }
     }
 
     static boolean emptyCharset(Map<String, String> headers) {
-        return headers.getOrDefault("Content-Type", "").replace(" ", "").toLowerCase(java.util.Locale.ROOT)
+        return headers.getOrDefault("Content-Type", "")
+                .replace(" ", "")
+                .toLowerCase(java.util.Locale.ROOT)
                 .matches(".*;charset=(;.*)?$");
     }
 
@@ -155,8 +172,7 @@ class BadInputPropertyTest {
     @net.jqwik.api.Example
     void aMultipartContentTypeIsA4xx() {
         for (String type : List.of("multipart/form-data", "multipart/form-data; boundary=xyz", "multipart/mixed")) {
-            check(send("POST", "/api/v1/jobs", Map.of("Content-Type", type), "{\"type\":\"pi\",\"samples\":1}",
-                    false));
+            check(send("POST", "/api/v1/jobs", Map.of("Content-Type", type), "{\"type\":\"pi\",\"samples\":1}", false));
         }
     }
 
@@ -170,8 +186,11 @@ class BadInputPropertyTest {
         assertThat(job.path("result").path("samples").longValue()).isEqualTo(1_000_000L);
         JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
         assertThat(workers.size()).isEqualTo(1);
-        assertThat(workers.get(0).path("restarts").intValue()).as("no worker died of bad input").isZero();
-        System.out.printf("BAD INPUT: %d requests so far, %d jobs accepted (and cancelled); statuses %s%n",
+        assertThat(workers.get(0).path("restarts").intValue())
+                .as("no worker died of bad input")
+                .isZero();
+        System.out.printf(
+                "BAD INPUT: %d requests so far, %d jobs accepted (and cancelled); statuses %s%n",
                 SENT.get(), ACCEPTED.get(), STATUSES);
     }
 
@@ -195,7 +214,8 @@ class BadInputPropertyTest {
         } else {
             publisher = HttpRequest.BodyPublishers.ofString(body);
         }
-        var builder = HttpRequest.newBuilder(URI.create(Service.BASE + path)).timeout(BOUND.plusSeconds(5))
+        var builder = HttpRequest.newBuilder(URI.create(Service.BASE + path))
+                .timeout(BOUND.plusSeconds(5))
                 .method(method, publisher);
         headers.forEach(builder::header);
         String what = method + " " + path + " " + headers + " body=" + abbreviate(body);
@@ -211,14 +231,21 @@ class BadInputPropertyTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         SENT.incrementAndGet();
-        STATUSES.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
-        return new Answer(what, response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                response.body(), took, response.headers().firstValue("Location").orElse(null));
+        STATUSES.computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
+                .incrementAndGet();
+        return new Answer(
+                what,
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body(),
+                took,
+                response.headers().firstValue("Location").orElse(null));
     }
 
     /** As {@link #check(Answer)}, but a request with a transfer coding other than chunked may get 501. */
     static void check(Answer answer, Map<String, String> requestHeaders) {
-        String coding = requestHeaders.getOrDefault("Transfer-Encoding", "chunked").strip();
+        String coding =
+                requestHeaders.getOrDefault("Transfer-Encoding", "chunked").strip();
         if (answer.status() == 501 && !coding.equalsIgnoreCase("chunked")) {
             return; // RFC 9112, 6.1: a transfer coding the server does not understand is answered 501 (Tomcat does)
         }
@@ -237,9 +264,19 @@ class BadInputPropertyTest {
         assertThat(answer.status()).as(what).isBetween(200, 499);
         assertThat(answer.took()).as("time to answer " + what).isLessThan(BOUND);
         if (answer.status() >= 400 && answer.body() != null && !answer.body().isEmpty()) {
-            assertThat(answer.body()).as("nothing internal in " + what)
-                    .doesNotContain("Exception", "io.forkpool", "org.springframework", "org.apache", "tools.jackson",
-                            "com.fasterxml", "jakarta.", "java.lang", "\tat ", "\"trace\"");
+            assertThat(answer.body())
+                    .as("nothing internal in " + what)
+                    .doesNotContain(
+                            "Exception",
+                            "io.forkpool",
+                            "org.springframework",
+                            "org.apache",
+                            "tools.jackson",
+                            "com.fasterxml",
+                            "jakarta.",
+                            "java.lang",
+                            "\tat ",
+                            "\"trace\"");
             if (answer.contentType().startsWith("application/problem+json")) {
                 JsonNode problem = Api.parse(answer.body());
                 assertThat(problem.path("status").intValue()).as(what).isEqualTo(answer.status());
@@ -250,8 +287,14 @@ class BadInputPropertyTest {
     /** One HTTP/1.1 request written byte for byte, answered on a closed connection. */
     static Answer sendRaw(String method, String target, Map<String, String> headers, String body) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        var head = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(Service.PORT).append("\r\nConnection: close\r\n");
+        var head = new StringBuilder()
+                .append(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(Service.PORT)
+                .append("\r\nConnection: close\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         if (declaresChunked(headers)) {
             // The request says its body is chunked (RFC 9112, 6.3: that decides its length), so
@@ -284,7 +327,9 @@ class BadInputPropertyTest {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         String text = new String(answer, StandardCharsets.UTF_8);
         int end = text.indexOf("\r\n\r\n");
-        assertThat(end).as("a complete answer to " + what + ": " + abbreviate(text)).isPositive();
+        assertThat(end)
+                .as("a complete answer to " + what + ": " + abbreviate(text))
+                .isPositive();
         String[] lines = text.substring(0, end).split("\r\n");
         assertThat(lines[0]).as("status line of the answer to " + what).matches("HTTP/1\\.1 \\d{3}( .*)?");
         int status = Integer.parseInt(lines[0].substring(9, 12));
@@ -292,7 +337,8 @@ class BadInputPropertyTest {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                answerHeaders.putIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+                answerHeaders.putIfAbsent(
+                        lines[i].substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
                         lines[i].substring(colon + 1).strip());
             }
         }
@@ -302,14 +348,23 @@ class BadInputPropertyTest {
         }
         SENT.incrementAndGet();
         STATUSES.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
-        return new Answer(what, status, answerHeaders.getOrDefault("content-type", ""), payload, took,
+        return new Answer(
+                what,
+                status,
+                answerHeaders.getOrDefault("content-type", ""),
+                payload,
+                took,
                 answerHeaders.get("location"));
     }
 
     /** True if the last transfer coding of the request is chunked, which frames its body. */
     static boolean declaresChunked(Map<String, String> headers) {
-        return headers.entrySet().stream().anyMatch(e -> e.getKey().equalsIgnoreCase("Transfer-Encoding")
-                && e.getValue().strip().toLowerCase(java.util.Locale.ROOT).matches("(.*,)?\\s*chunked"));
+        return headers.entrySet().stream()
+                .anyMatch(e -> e.getKey().equalsIgnoreCase("Transfer-Encoding")
+                        && e.getValue()
+                                .strip()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .matches("(.*,)?\\s*chunked"));
     }
 
     /** The body in one chunk (none if empty) and the last chunk. */
@@ -349,7 +404,8 @@ class BadInputPropertyTest {
 
     static void cancelLiveJobs() {
         for (int page = 0; page < 50; page++) {
-            JsonNode jobs = Api.parse(Service.API.get("/api/v1/jobs?size=100&page=" + page).body());
+            JsonNode jobs = Api.parse(
+                    Service.API.get("/api/v1/jobs?size=100&page=" + page).body());
             for (JsonNode job : jobs.path("content")) {
                 if (List.of("QUEUED", "RUNNING").contains(job.path("status").asString())) {
                     Service.API.delete("/api/v1/jobs/" + job.path("id").asString());
@@ -370,25 +426,89 @@ class BadInputPropertyTest {
 
     // ------------------------------------------------------------------ generators
 
-    static final List<String> FIELDS = List.of("type", "samples", "seed", "rolls", "faces", "bins", "angleMinDeg",
-            "angleMaxDeg", "speedMin", "speedMax", "gravity", "x", "terms", "factor", "low", "high",
+    static final List<String> FIELDS = List.of(
+            "type",
+            "samples",
+            "seed",
+            "rolls",
+            "faces",
+            "bins",
+            "angleMinDeg",
+            "angleMaxDeg",
+            "speedMin",
+            "speedMax",
+            "gravity",
+            "x",
+            "terms",
+            "factor",
+            "low",
+            "high",
             "timeoutSeconds");
     static final List<String> TYPES = List.of("pi", "projectile", "dice", "sine", "smallest-multiple");
 
     /** JSON values no field expects: wrong types, extreme and special numbers, odd strings. */
-    static final List<String> WEIRD_VALUES = List.of("null", "true", "false", "\"\"", "\"1000\"", "\"NaN\"",
-            "\"Infinity\"", "\"-Infinity\"", "\"1e3\"", "[]", "[1]", "{}", "{\"a\":1}", "0", "-0", "-1", "1.5", "0.0",
-            "-0.0", "1e308", "-1e308", "1e309", "1e400", "-1e400", "4.9e-324", "1e-400", "2.5e-5",
-            "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
-            "18446744073709551616", "123456789012345678901234567890123456789", "2147483647", "2147483648",
-            "-2147483649", "1E2", "1e18", "9.223372036854776E18", "100000000", "100000001", "1.0", "10.0");
+    static final List<String> WEIRD_VALUES = List.of(
+            "null",
+            "true",
+            "false",
+            "\"\"",
+            "\"1000\"",
+            "\"NaN\"",
+            "\"Infinity\"",
+            "\"-Infinity\"",
+            "\"1e3\"",
+            "[]",
+            "[1]",
+            "{}",
+            "{\"a\":1}",
+            "0",
+            "-0",
+            "-1",
+            "1.5",
+            "0.0",
+            "-0.0",
+            "1e308",
+            "-1e308",
+            "1e309",
+            "1e400",
+            "-1e400",
+            "4.9e-324",
+            "1e-400",
+            "2.5e-5",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "123456789012345678901234567890123456789",
+            "2147483647",
+            "2147483648",
+            "-2147483649",
+            "1E2",
+            "1e18",
+            "9.223372036854776E18",
+            "100000000",
+            "100000001",
+            "1.0",
+            "10.0");
 
     @Provide
     Arbitrary<String> waits() {
         return Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.just("")),
-                Tuple.of(1, Arbitraries.of("?wait=1", "?wait=0", "?wait=-1", "?wait=61", "?wait=abc", "?wait=",
-                        "?wait=1.5", "?wait=99999999999", "?wait=1&wait=2", "?foo=bar")));
+                Tuple.of(
+                        1,
+                        Arbitraries.of(
+                                "?wait=1",
+                                "?wait=0",
+                                "?wait=-1",
+                                "?wait=61",
+                                "?wait=abc",
+                                "?wait=",
+                                "?wait=1.5",
+                                "?wait=99999999999",
+                                "?wait=1&wait=2",
+                                "?foo=bar")));
     }
 
     @Provide
@@ -403,15 +523,35 @@ class BadInputPropertyTest {
                 Arbitraries.doubles().map(String::valueOf),
                 jsonStrings(),
                 Arbitraries.of(TYPES).map(BadInputPropertyTest::quote),
-                Arbitraries.of("", " ", "nul", "tru", "NaN", "Infinity", "-", "01", "+1", ".5", "0x10", "'pi'",
-                        "\"unterminated", "\"\\x\"", "\"\\ud800\"", "\u0000", "}", "]", ",", ":"));
+                Arbitraries.of(
+                        "",
+                        " ",
+                        "nul",
+                        "tru",
+                        "NaN",
+                        "Infinity",
+                        "-",
+                        "01",
+                        "+1",
+                        ".5",
+                        "0x10",
+                        "'pi'",
+                        "\"unterminated",
+                        "\"\\x\"",
+                        "\"\\ud800\"",
+                        "\u0000",
+                        "}",
+                        "]",
+                        ",",
+                        ":"));
         if (depth == 0) {
             return scalars;
         }
         Arbitrary<String> member = Combinators.combine(keys(), json(depth - 1)).as((k, v) -> quote(k) + ":" + v);
         Arbitrary<String> objects = member.list().ofMaxSize(6).map(m -> "{" + String.join(",", m) + "}");
         // objects that name a real kind get past the type check into the fields
-        Arbitrary<String> typedObjects = Combinators.combine(Arbitraries.of(TYPES), member.list().ofMaxSize(6))
+        Arbitrary<String> typedObjects = Combinators.combine(
+                        Arbitraries.of(TYPES), member.list().ofMaxSize(6))
                 .as((t, m) -> {
                     var all = new ArrayList<String>();
                     all.add("\"type\":" + quote(t));
@@ -419,8 +559,8 @@ class BadInputPropertyTest {
                     return "{" + String.join(",", all) + "}";
                 });
         Arbitrary<String> arrays = json(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
-        return Arbitraries.frequencyOf(Tuple.of(2, scalars), Tuple.of(1, arrays), Tuple.of(3, objects),
-                Tuple.of(4, typedObjects));
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, scalars), Tuple.of(1, arrays), Tuple.of(3, objects), Tuple.of(4, typedObjects));
     }
 
     Arbitrary<String> keys() {
@@ -433,7 +573,13 @@ class BadInputPropertyTest {
     Arbitrary<String> jsonStrings() {
         return Arbitraries.frequencyOf(
                 Tuple.of(4, Arbitraries.strings().ofMaxLength(20).map(BadInputPropertyTest::quote)),
-                Tuple.of(1, Arbitraries.strings().all().ofMinLength(1).ofMaxLength(5).map(BadInputPropertyTest::quote)),
+                Tuple.of(
+                        1,
+                        Arbitraries.strings()
+                                .all()
+                                .ofMinLength(1)
+                                .ofMaxLength(5)
+                                .map(BadInputPropertyTest::quote)),
                 Tuple.of(1, Arbitraries.integers().between(1_000, 80_000).map(n -> quote("x".repeat(n)))));
     }
 
@@ -443,29 +589,67 @@ class BadInputPropertyTest {
         Arbitrary<LinkedHashMap<String, String>> valid = Arbitraries.oneOf(
                 Combinators.combine(Arbitraries.longs().between(1, 100_000_000), seeds())
                         .as((n, seed) -> fields("pi", "samples", n, "seed", seed)),
-                Combinators.combine(Arbitraries.longs().between(1, 10_000_000), Arbitraries.integers().between(1, 200),
-                        Arbitraries.doubles().between(0, 90), Arbitraries.doubles().between(0, 90),
-                        Arbitraries.doubles().between(0.1, 500), Arbitraries.doubles().between(0.1, 500),
-                        Arbitraries.doubles().between(0.01, 100), seeds())
-                        .as((n, bins, a1, a2, v1, v2, g, seed) -> fields("projectile", "samples", n, "bins", bins,
-                                "angleMinDeg", Math.min(a1, a2), "angleMaxDeg", Math.max(a1, a2), "speedMin",
-                                Math.min(v1, v2), "speedMax", Math.max(v1, v2), "gravity", g, "seed", seed)),
-                Combinators.combine(Arbitraries.longs().between(1, 100_000_000), Arbitraries.integers().between(2, 100),
-                        seeds()).as((n, faces, seed) -> fields("dice", "rolls", n, "faces", faces, "seed", seed)),
-                Combinators.combine(Arbitraries.doubles().between(-1000, 1000), Arbitraries.integers().between(1, 10_000))
+                Combinators.combine(
+                                Arbitraries.longs().between(1, 10_000_000),
+                                Arbitraries.integers().between(1, 200),
+                                Arbitraries.doubles().between(0, 90),
+                                Arbitraries.doubles().between(0, 90),
+                                Arbitraries.doubles().between(0.1, 500),
+                                Arbitraries.doubles().between(0.1, 500),
+                                Arbitraries.doubles().between(0.01, 100),
+                                seeds())
+                        .as((n, bins, a1, a2, v1, v2, g, seed) -> fields(
+                                "projectile",
+                                "samples",
+                                n,
+                                "bins",
+                                bins,
+                                "angleMinDeg",
+                                Math.min(a1, a2),
+                                "angleMaxDeg",
+                                Math.max(a1, a2),
+                                "speedMin",
+                                Math.min(v1, v2),
+                                "speedMax",
+                                Math.max(v1, v2),
+                                "gravity",
+                                g,
+                                "seed",
+                                seed)),
+                Combinators.combine(
+                                Arbitraries.longs().between(1, 100_000_000),
+                                Arbitraries.integers().between(2, 100),
+                                seeds())
+                        .as((n, faces, seed) -> fields("dice", "rolls", n, "faces", faces, "seed", seed)),
+                Combinators.combine(
+                                Arbitraries.doubles().between(-1000, 1000),
+                                Arbitraries.integers().between(1, 10_000))
                         .as((x, terms) -> fields("sine", "x", x, "terms", terms)),
-                Combinators.combine(Arbitraries.longs().between(1, 100_000_000), Arbitraries.longs().between(1, 1000),
-                        Arbitraries.longs().between(1, 500), Arbitraries.longs().between(501, 1000), seeds())
-                        .as((n, f, lo, hi, seed) -> fields("smallest-multiple", "samples", n, "factor", f, "low", lo,
-                                "high", hi, "seed", seed)));
-        Arbitrary<Mutation> mutation = Combinators.combine(Arbitraries.integers().between(0, 5), keys(),
-                Arbitraries.oneOf(Arbitraries.of(WEIRD_VALUES), jsonStrings(), Arbitraries.of(TYPES).map(
-                        BadInputPropertyTest::quote))).as(Mutation::new);
+                Combinators.combine(
+                                Arbitraries.longs().between(1, 100_000_000),
+                                Arbitraries.longs().between(1, 1000),
+                                Arbitraries.longs().between(1, 500),
+                                Arbitraries.longs().between(501, 1000),
+                                seeds())
+                        .as((n, f, lo, hi, seed) -> fields(
+                                "smallest-multiple", "samples", n, "factor", f, "low", lo, "high", hi, "seed", seed)));
+        Arbitrary<Mutation> mutation = Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        keys(),
+                        Arbitraries.oneOf(
+                                Arbitraries.of(WEIRD_VALUES),
+                                jsonStrings(),
+                                Arbitraries.of(TYPES).map(BadInputPropertyTest::quote)))
+                .as(Mutation::new);
         Arbitrary<TextMutation> text = Arbitraries.frequencyOf(
                 Tuple.of(8, Arbitraries.just(new TextMutation(0, 0, ""))),
-                Tuple.of(2, Combinators.combine(Arbitraries.integers().between(1, 4),
-                        Arbitraries.integers().between(0, 10_000), Arbitraries.strings().ofMaxLength(3))
-                        .as(TextMutation::new)));
+                Tuple.of(
+                        2,
+                        Combinators.combine(
+                                        Arbitraries.integers().between(1, 4),
+                                        Arbitraries.integers().between(0, 10_000),
+                                        Arbitraries.strings().ofMaxLength(3))
+                                .as(TextMutation::new)));
         return Combinators.combine(valid, mutation.list().ofMinSize(0).ofMaxSize(3), text)
                 .as((body, mutations, textMutation) -> {
                     var fields = new LinkedHashMap<>(body);
@@ -482,37 +666,119 @@ class BadInputPropertyTest {
 
     @Provide
     Arbitrary<String> anyBody() {
-        return Arbitraries.oneOf(mutatedJobs(), randomJson(), Arbitraries.just(""),
-                Arbitraries.just("{\"type\":\"pi\",\"samples\":1000}"), Arbitraries.just("type=pi&samples=1000"));
+        return Arbitraries.oneOf(
+                mutatedJobs(),
+                randomJson(),
+                Arbitraries.just(""),
+                Arbitraries.just("{\"type\":\"pi\",\"samples\":1000}"),
+                Arbitraries.just("type=pi&samples=1000"));
     }
 
     @Provide
     Arbitrary<Map<String, String>> headers() {
-        Arbitrary<String> contentType = Arbitraries.of("application/json", "application/json; charset=UTF-8",
-                "application/json;charset=utf-16", "application/json; charset=ISO-8859-1",
-                "application/json; charset=nonsense", "application/json; charset=", "application/json;;",
-                "application/problem+json", "application/merge-patch+json", "application/*+json", "application/*",
-                "text/plain", "text/html", "text/json", "application/xml", "application/x-www-form-urlencoded",
-                "multipart/form-data; boundary=xyz", "multipart/form-data", "multipart/mixed", "application/octet-stream", "*/*", "",
-                "json", "application", "/", ";", "application/json; boundary=\"", "APPLICATION/JSON",
-                "application/json; q=0", "application/json, text/plain");
-        Arbitrary<String> accept = Arbitraries.of("application/json", "application/problem+json", "text/html",
-                "text/event-stream", "application/xml", "*/*", "image/png", "", "application/*", "text/*;q=0",
-                "application/json;q=0", "garbage", "application/json, */*;q=0.1");
-        Arbitrary<String> printable = Arbitraries.strings().withCharRange('!', '~').withChars(' ').ofMaxLength(40)
+        Arbitrary<String> contentType = Arbitraries.of(
+                "application/json",
+                "application/json; charset=UTF-8",
+                "application/json;charset=utf-16",
+                "application/json; charset=ISO-8859-1",
+                "application/json; charset=nonsense",
+                "application/json; charset=",
+                "application/json;;",
+                "application/problem+json",
+                "application/merge-patch+json",
+                "application/*+json",
+                "application/*",
+                "text/plain",
+                "text/html",
+                "text/json",
+                "application/xml",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=xyz",
+                "multipart/form-data",
+                "multipart/mixed",
+                "application/octet-stream",
+                "*/*",
+                "",
+                "json",
+                "application",
+                "/",
+                ";",
+                "application/json; boundary=\"",
+                "APPLICATION/JSON",
+                "application/json; q=0",
+                "application/json, text/plain");
+        Arbitrary<String> accept = Arbitraries.of(
+                "application/json",
+                "application/problem+json",
+                "text/html",
+                "text/event-stream",
+                "application/xml",
+                "*/*",
+                "image/png",
+                "",
+                "application/*",
+                "text/*;q=0",
+                "application/json;q=0",
+                "garbage",
+                "application/json, */*;q=0.1");
+        Arbitrary<String> printable = Arbitraries.strings()
+                .withCharRange('!', '~')
+                .withChars(' ')
+                .ofMaxLength(40)
                 .map(String::strip);
-        Arbitrary<String> idempotencyKey = Arbitraries.oneOf(printable, Arbitraries.strings().withCharRange('a', 'z')
-                .ofMinLength(190).ofMaxLength(260));
+        Arbitrary<String> idempotencyKey = Arbitraries.oneOf(
+                printable,
+                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(190).ofMaxLength(260));
         Arbitrary<Map.Entry<String, String>> other = Arbitraries.oneOf(
-                Combinators.combine(Arbitraries.of("Idempotency-Key"), idempotencyKey).as(Map::entry),
-                Combinators.combine(Arbitraries.of("X-API-Key", "Authorization", "Content-Encoding", "Accept-Encoding",
-                        "Accept-Charset", "Accept-Language", "If-None-Match", "If-Modified-Since", "Range",
-                        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "Origin", "Cookie",
-                        "Transfer-Encoding", "TE", "Trailer", "Prefer", "X-HTTP-Method-Override", "Max-Forwards",
-                        "Cache-Control"), Arbitraries.oneOf(printable, Arbitraries.of("gzip", "chunked", "bytes=0-10",
-                        "deflate, br", "trailers", "PUT", "DELETE", "0", "-1", "Bearer x", "for=\"[::1]\"",
-                        "https", "evil.example", "*"))).as(Map::entry));
-        return Combinators.combine(contentType, accept, other.list().ofMaxSize(4), Arbitraries.integers().between(0, 3))
+                Combinators.combine(Arbitraries.of("Idempotency-Key"), idempotencyKey)
+                        .as(Map::entry),
+                Combinators.combine(
+                                Arbitraries.of(
+                                        "X-API-Key",
+                                        "Authorization",
+                                        "Content-Encoding",
+                                        "Accept-Encoding",
+                                        "Accept-Charset",
+                                        "Accept-Language",
+                                        "If-None-Match",
+                                        "If-Modified-Since",
+                                        "Range",
+                                        "X-Forwarded-For",
+                                        "X-Forwarded-Proto",
+                                        "X-Forwarded-Host",
+                                        "Forwarded",
+                                        "Origin",
+                                        "Cookie",
+                                        "Transfer-Encoding",
+                                        "TE",
+                                        "Trailer",
+                                        "Prefer",
+                                        "X-HTTP-Method-Override",
+                                        "Max-Forwards",
+                                        "Cache-Control"),
+                                Arbitraries.oneOf(
+                                        printable,
+                                        Arbitraries.of(
+                                                "gzip",
+                                                "chunked",
+                                                "bytes=0-10",
+                                                "deflate, br",
+                                                "trailers",
+                                                "PUT",
+                                                "DELETE",
+                                                "0",
+                                                "-1",
+                                                "Bearer x",
+                                                "for=\"[::1]\"",
+                                                "https",
+                                                "evil.example",
+                                                "*")))
+                        .as(Map::entry));
+        return Combinators.combine(
+                        contentType,
+                        accept,
+                        other.list().ofMaxSize(4),
+                        Arbitraries.integers().between(0, 3))
                 .as((ct, acc, entries, omit) -> {
                     var map = new LinkedHashMap<String, String>();
                     if (omit != 0 && !ct.isEmpty()) {
@@ -538,20 +804,64 @@ class BadInputPropertyTest {
     @Provide
     Arbitrary<String> paths() {
         Arbitrary<String> segment = Arbitraries.oneOf(
-                Arbitraries.of("jobs", "workers", "events", "plot", "", ".", "..", "%2e%2e", "%2F", "%00", "%ZZ", "%",
-                        "~", ";x=1", "jobs;jsessionid=1", "null", "undefined", "-1", "0", "%20", "%C3%A9", "%E2%82%AC",
-                        "%FF", "a%2Fb", "..;", "*", "{id}", "0b7c1a52-0000-4000-8000-000000000000",
+                Arbitraries.of(
+                        "jobs",
+                        "workers",
+                        "events",
+                        "plot",
+                        "",
+                        ".",
+                        "..",
+                        "%2e%2e",
+                        "%2F",
+                        "%00",
+                        "%ZZ",
+                        "%",
+                        "~",
+                        ";x=1",
+                        "jobs;jsessionid=1",
+                        "null",
+                        "undefined",
+                        "-1",
+                        "0",
+                        "%20",
+                        "%C3%A9",
+                        "%E2%82%AC",
+                        "%FF",
+                        "a%2Fb",
+                        "..;",
+                        "*",
+                        "{id}",
+                        "0b7c1a52-0000-4000-8000-000000000000",
                         "0B7C1A52-0000-4000-8000-000000000000"),
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('-', '_', '.')
+                Arbitraries.strings()
+                        .withCharRange('a', 'z')
+                        .withCharRange('0', '9')
+                        .withChars('-', '_', '.')
                         .ofMaxLength(40),
                 Arbitraries.integers().between(100, 3000).map(n -> "a".repeat(n)),
                 Arbitraries.strings().ofMaxLength(10).map(BadInputPropertyTest::percentEncode),
                 // raw bytes in the request line: anything but the space and line ends that frame it
                 Arbitraries.strings().ofMaxLength(8).map(t -> t.replaceAll("[\\s]", "")));
-        Arbitrary<String> query = Arbitraries.oneOf(Arbitraries.just(""), Arbitraries.of("?status=RUNNING",
-                "?status=nope", "?type=pi", "?type=PI&page=-1", "?page=999999999999", "?size=0", "?size=101",
-                "?size=abc", "?page=1&size=100", "?wait=5", "?wait=abc", "?status=&type=", "?%ZZ=1", "?a=%",
-                "?size=1&size=2", "?" + "q=1&".repeat(200)));
+        Arbitrary<String> query = Arbitraries.oneOf(
+                Arbitraries.just(""),
+                Arbitraries.of(
+                        "?status=RUNNING",
+                        "?status=nope",
+                        "?type=pi",
+                        "?type=PI&page=-1",
+                        "?page=999999999999",
+                        "?size=0",
+                        "?size=101",
+                        "?size=abc",
+                        "?page=1&size=100",
+                        "?wait=5",
+                        "?wait=abc",
+                        "?status=&type=",
+                        "?%ZZ=1",
+                        "?a=%",
+                        "?size=1&size=2",
+                        "?" + "q=1&".repeat(200)));
         return Combinators.combine(segment.list().ofMinSize(0).ofMaxSize(4), query)
                 .as((segments, q) -> "/api/v1/" + String.join("/", segments) + q);
     }
@@ -618,7 +928,11 @@ class BadInputPropertyTest {
     }
 
     static String percentEncode(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length == 0 ? "" : java.util.HexFormat.of().withUpperCase()
-                .formatHex(s.getBytes(StandardCharsets.UTF_8)).replaceAll("(..)", "%$1");
+        return s.getBytes(StandardCharsets.UTF_8).length == 0
+                ? ""
+                : java.util.HexFormat.of()
+                        .withUpperCase()
+                        .formatHex(s.getBytes(StandardCharsets.UTF_8))
+                        .replaceAll("(..)", "%$1");
     }
 }

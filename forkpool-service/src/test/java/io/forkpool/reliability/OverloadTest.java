@@ -25,19 +25,22 @@ import tools.jackson.databind.JsonNode;
  * accepts again. And fairness: behind a huge job that keeps the only worker busy, a tiny job
  * waits about one of the huge job's shards (counted in shards, not seconds), not for the huge job.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "forkpool.queue.max-jobs=3",
-        "forkpool.workers.count=1",
-        "forkpool.workers.warmup=0ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "forkpool.queue.max-jobs=3",
+            "forkpool.workers.count=1",
+            "forkpool.workers.warmup=0ms",
+        })
 @AutoConfigureMetrics
 class OverloadTest {
 
     /** 10^13 samples: about a day of work for one worker. */
     private static final String HUGE = "{\"type\":\"pi\",\"samples\":10000000000000,\"seed\":1}";
+
     private static final String TINY = "{\"type\":\"pi\",\"samples\":100000,\"seed\":2}";
-    private static final Pattern REJECTED = Pattern.compile(
-            "(?m)^forkpool_jobs_rejected_total\\{[^}]*reason=\"queue_full\"[^}]*} ([0-9.eE+]+)$");
+    private static final Pattern REJECTED =
+            Pattern.compile("(?m)^forkpool_jobs_rejected_total\\{[^}]*reason=\"queue_full\"[^}]*} ([0-9.eE+]+)$");
 
     @LocalServerPort
     int port;
@@ -72,9 +75,10 @@ class OverloadTest {
         for (String body : List.of(HUGE, TINY, "{\"type\":\"sine\",\"x\":1,\"terms\":3}")) {
             HttpResponse<String> full = api.post("/api/v1/jobs", body);
             assertThat(full.statusCode()).as(full.body()).isEqualTo(503);
-            assertThat(full.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    t -> assertThat(t).startsWith("application/problem+json"));
-            assertThat(full.headers().firstValue("Retry-After")).as("Retry-After")
+            assertThat(full.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(full.headers().firstValue("Retry-After"))
+                    .as("Retry-After")
                     .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
             assertThat(full.headers().firstValue("Location")).isEmpty();
             JsonNode problem = Api.parse(full.body());
@@ -83,7 +87,8 @@ class OverloadTest {
             assertThat(problem.path("detail").asString()).contains("3");
             ApiKeyTest.assertNothingInternal(full.body());
         }
-        assertThat(rejectedQueueFull() - rejectedBefore).as("forkpool_jobs_rejected_total{reason=queue_full}")
+        assertThat(rejectedQueueFull() - rejectedBefore)
+                .as("forkpool_jobs_rejected_total{reason=queue_full}")
                 .isEqualTo(3.0);
         // a refused POST left no job behind
         JsonNode page = Api.parse(api.get("/api/v1/jobs?size=100").body());
@@ -97,7 +102,8 @@ class OverloadTest {
         assertThat(live).isEqualTo(3);
 
         // one job ends: one place frees up, and only one
-        JsonNode cancelled = Api.parse(api.delete("/api/v1/jobs/" + accepted.get(0)).body());
+        JsonNode cancelled =
+                Api.parse(api.delete("/api/v1/jobs/" + accepted.get(0)).body());
         assertThat(cancelled.path("status").asString()).isEqualTo("CANCELLED");
         var again = api.post("/api/v1/jobs", HUGE);
         assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
@@ -142,32 +148,46 @@ class OverloadTest {
             shardsDuring[i] = done - before.path("progress").path("shardsDone").intValue();
         }
         JsonNode hugeJob = Api.parse(api.get("/api/v1/jobs/" + hugeId).body());
-        assertThat(hugeJob.path("status").asString()).as("the huge job still runs").isEqualTo("RUNNING");
+        assertThat(hugeJob.path("status").asString())
+                .as("the huge job still runs")
+                .isEqualTo("RUNNING");
         int total = hugeJob.path("progress").path("shardsTotal").intValue();
         int shardsMeanwhile = done - first.path("progress").path("shardsDone").intValue();
         double shardSeconds = (hugeJob.path("timings").path("computeSeconds").doubleValue()
-                - first.path("timings").path("computeSeconds").doubleValue()) / shardsMeanwhile;
+                        - first.path("timings").path("computeSeconds").doubleValue())
+                / shardsMeanwhile;
         int[] sorted = Arrays.stream(shardsDuring).sorted().toArray();
-        System.out.printf("FAIRNESS: tiny pi job (1e5 samples) behind a 1e13-sample pi job on 1 worker: "
+        System.out.printf(
+                "FAIRNESS: tiny pi job (1e5 samples) behind a 1e13-sample pi job on 1 worker: "
                         + "huge-job shards completed around each tiny job %s; submit-to-SUCCEEDED median %.0f ms, "
                         + "worst %.0f ms; one shard of the huge job computes in %.0f ms; %,d of %,d shards left%n",
-                Arrays.toString(shardsDuring), Arrays.stream(waits).sorted().toArray()[rounds / 2] * 1000,
-                Arrays.stream(waits).max().orElseThrow() * 1000, shardSeconds * 1000, total - done, total);
-        assertThat(sorted[rounds / 2]).as("median shards of the huge job around a tiny job: %s",
-                Arrays.toString(shardsDuring)).isLessThanOrEqualTo(3);
-        assertThat(sorted[rounds - 1]).as("most shards of the huge job around a tiny job: %s",
-                Arrays.toString(shardsDuring)).isLessThanOrEqualTo(6);
+                Arrays.toString(shardsDuring),
+                Arrays.stream(waits).sorted().toArray()[rounds / 2] * 1000,
+                Arrays.stream(waits).max().orElseThrow() * 1000,
+                shardSeconds * 1000,
+                total - done,
+                total);
+        assertThat(sorted[rounds / 2])
+                .as("median shards of the huge job around a tiny job: %s", Arrays.toString(shardsDuring))
+                .isLessThanOrEqualTo(3);
+        assertThat(sorted[rounds - 1])
+                .as("most shards of the huge job around a tiny job: %s", Arrays.toString(shardsDuring))
+                .isLessThanOrEqualTo(6);
     }
 
     private JsonNode awaitShardsDone(String id, int shards) {
-        return await(shards + " shards of the huge job done").atMost(Duration.ofSeconds(30))
+        return await(shards + " shards of the huge job done")
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
+                .until(
+                        () -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
                         job -> job.path("progress").path("shardsDone").intValue() >= shards);
     }
 
     private void awaitWorkerIdle() {
-        await("the worker idle").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        await("the worker idle")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> {
                     JsonNode workers = Api.parse(api.get("/api/v1/workers").body());
                     assertThat(workers).as("%s", workers).hasSize(1);

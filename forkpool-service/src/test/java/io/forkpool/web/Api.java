@@ -34,8 +34,11 @@ public final class Api {
 
     public Api(String base) {
         this.base = base;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     public Api(int port) {
@@ -80,7 +83,8 @@ public final class Api {
     }
 
     public HttpResponse<String> post(String path, String json, Consumer<HttpRequest.Builder> customize) {
-        var builder = request(path).header("Content-Type", "application/json")
+        var builder = request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         customize.accept(builder);
         return send(builder.build());
@@ -89,7 +93,9 @@ public final class Api {
     /** POSTs a job with {@code ?wait=30} and checks it answered 200 SUCCEEDED; returns the job. */
     public JsonNode runToSuccess(String json) {
         var response = post("/api/v1/jobs?wait=30", json);
-        assertThat(response.statusCode()).as("POST %s -> %s", json, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("POST %s -> %s", json, response.body())
+                .isEqualTo(200);
         JsonNode job = parse(response.body());
         assertThat(job.path("status").asString()).as(response.body()).isEqualTo("SUCCEEDED");
         return job;
@@ -97,20 +103,29 @@ public final class Api {
 
     /** Waits (bounded, 60 s) until readiness says UP: the pool has started. */
     public void awaitReady() {
-        await("readiness UP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            var readiness = get("/actuator/health/readiness");
-            assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
-            assertThat(readiness.body()).contains("\"UP\"");
-        });
+        await("readiness UP")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    var readiness = get("/actuator/health/readiness");
+                    assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+                    assertThat(readiness.body()).contains("\"UP\"");
+                });
     }
 
     /** Waits (bounded) until the service has {@code workers} workers, all idle: no shard is in flight. */
     public void awaitWorkersIdle(int workers, Duration within) {
-        await(workers + " workers idle").atMost(within).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
-            JsonNode pool = parse(get("/api/v1/workers").body());
-            assertThat(pool).as("%s", pool).hasSize(workers)
-                    .allSatisfy(w -> assertThat(w.path("state").asString()).isEqualTo("idle"));
-        });
+        await(workers + " workers idle")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    JsonNode pool = parse(get("/api/v1/workers").body());
+                    assertThat(pool)
+                            .as("%s", pool)
+                            .hasSize(workers)
+                            .allSatisfy(
+                                    w -> assertThat(w.path("state").asString()).isEqualTo("idle"));
+                });
     }
 
     public static JsonNode parse(String body) {
@@ -119,7 +134,9 @@ public final class Api {
 
     private static void remember(HttpResponse<String> response) {
         var type = response.headers().firstValue("Content-Type").orElse("");
-        if (!type.startsWith("application/json") || response.body() == null || response.body().isEmpty()) {
+        if (!type.startsWith("application/json")
+                || response.body() == null
+                || response.body().isEmpty()) {
             return;
         }
         try {

@@ -33,8 +33,8 @@ class BadInputTest {
     private static final String UNKNOWN_ID = "0b7c1a52-0000-4000-8000-000000000000";
 
     /** A syntactically fine job padded past the 64 KB body limit. */
-    private static final String HUGE = "{\"type\":\"pi\",\"samples\":1000,\"padding\":\"" + "x".repeat(100 * 1024)
-            + "\"}";
+    private static final String HUGE =
+            "{\"type\":\"pi\",\"samples\":1000,\"padding\":\"" + "x".repeat(100 * 1024) + "\"}";
 
     /** Marks a row whose body goes out chunked, without Content-Length. */
     private static final String CHUNKED = "chunked:";
@@ -55,10 +55,21 @@ class BadInputTest {
                 row("malformed JSON", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":", 400, "body"),
                 row("unknown type", "POST", JOBS, JSON, "{\"type\":\"mandelbrot\",\"samples\":1000}", 400, "type"),
                 row("negative samples", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":-5}", 400, "samples"),
-                row("angle min > max", "POST", JOBS, JSON,
-                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":45,\"angleMaxDeg\":40}", 400,
+                row(
+                        "angle min > max",
+                        "POST",
+                        JOBS,
+                        JSON,
+                        "{\"type\":\"projectile\",\"samples\":10,\"angleMinDeg\":45,\"angleMaxDeg\":40}",
+                        400,
                         "angleMaxDeg"),
-                row("unknown field", "POST", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10,\"sampels\":10}", 400,
+                row(
+                        "unknown field",
+                        "POST",
+                        JOBS,
+                        JSON,
+                        "{\"type\":\"pi\",\"samples\":10,\"sampels\":10}",
+                        400,
                         "sampels"),
                 // -- query parameters
                 row("wait=61", "POST", JOBS + "?wait=61", JSON, "{\"type\":\"pi\",\"samples\":10}", 400, "wait"),
@@ -72,8 +83,7 @@ class BadInputTest {
                 row("type=bogus", "GET", JOBS + "?type=bogus", null, null, 400, "type"),
                 // -- media type and size
                 row("text/plain", "POST", JOBS, "text/plain", "{\"type\":\"pi\",\"samples\":10}", 415, null),
-                row("form encoded", "POST", JOBS, "application/x-www-form-urlencoded", "type=pi&samples=10", 415,
-                        null),
+                row("form encoded", "POST", JOBS, "application/x-www-form-urlencoded", "type=pi&samples=10", 415, null),
                 row("no content type", "POST", JOBS, null, "{\"type\":\"pi\",\"samples\":10}", 415, null),
                 row("100 KB body", "POST", JOBS, JSON, HUGE, 413, null),
                 row("100 KB chunked body", "POST", JOBS, JSON, CHUNKED + HUGE, 413, null),
@@ -86,8 +96,8 @@ class BadInputTest {
                 row("PUT on jobs", "PUT", JOBS, JSON, "{\"type\":\"pi\",\"samples\":10}", 405, null));
     }
 
-    private static Arguments row(String name, String method, String path, String contentType, String body,
-            int status, String field) {
+    private static Arguments row(
+            String name, String method, String path, String contentType, String body, int status, String field) {
         return Arguments.argumentSet(name, method, path, contentType, body, status, field);
     }
 
@@ -107,8 +117,8 @@ class BadInputTest {
     @Order(1)
     @ParameterizedTest
     @MethodSource("badRequests")
-    void badRequestIsAProblemNamingTheField(String method, String path, String contentType, String body,
-            int status, String field) {
+    void badRequestIsAProblemNamingTheField(
+            String method, String path, String contentType, String body, int status, String field) {
         check(method, path, contentType, body, status, field);
     }
 
@@ -127,32 +137,45 @@ class BadInputTest {
         } else {
             publisher = HttpRequest.BodyPublishers.ofString(body);
         }
-        HttpResponse<String> response = api.send(builder.method(method, publisher).build());
+        HttpResponse<String> response =
+                api.send(builder.method(method, publisher).build());
 
-        String answer = method + " " + path + " -> " + response.statusCode() + " " + response.headers().map() + " "
-                + response.body();
+        String answer = method + " " + path + " -> " + response.statusCode() + " "
+                + response.headers().map() + " " + response.body();
         assertThat(response.statusCode()).as(answer).isBetween(400, 499).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).as(answer)
+        assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                .as(answer)
                 .startsWith("application/problem+json");
         JsonNode problem = Api.parse(response.body());
         assertThat(problem.path("status").intValue()).as(answer).isEqualTo(status);
         assertThat(problem.path("title").asString("")).as(answer).isNotBlank();
         // nothing internal leaks: no Java class names or stack frames
-        assertThat(response.body()).as(answer).doesNotContain("Exception").doesNotContain("at io.forkpool")
-                .doesNotContain("tools.jackson").doesNotContain("java.lang");
+        assertThat(response.body())
+                .as(answer)
+                .doesNotContain("Exception")
+                .doesNotContain("at io.forkpool")
+                .doesNotContain("tools.jackson")
+                .doesNotContain("java.lang");
         if (field != null) {
             List<String> fields = new ArrayList<>();
             problem.path("errors").forEach(e -> fields.add(e.path("field").asString("")));
             assertThat(fields).as(answer).contains(field);
-            problem.path("errors").forEach(e -> assertThat(e.path("message").asString("")).as(answer).isNotBlank());
+            problem.path("errors")
+                    .forEach(e -> assertThat(e.path("message").asString(""))
+                            .as(answer)
+                            .isNotBlank());
         }
     }
 
     @Order(2)
     @Test
     void theServiceStillRunsAValidJob() {
-        assertThat(jobsBefore).as("jobs counted before the table (run the whole class)").isPositive();
-        assertThat(jobCount()).as("jobs listed after the table of bad requests: none admitted").isEqualTo(jobsBefore);
+        assertThat(jobsBefore)
+                .as("jobs counted before the table (run the whole class)")
+                .isPositive();
+        assertThat(jobCount())
+                .as("jobs listed after the table of bad requests: none admitted")
+                .isEqualTo(jobsBefore);
         JsonNode job = api.runToSuccess("{\"type\":\"pi\",\"samples\":1000000,\"seed\":1}");
         assertThat(job.path("result").path("samples").longValue()).isEqualTo(1_000_000L);
         assertThat(job.path("result").path("estimate").doubleValue()).isBetween(3.13, 3.15);

@@ -25,14 +25,20 @@ class CompilerQuietTest {
         long t = 0;
         for (; t < 2000; t += 50) { // busy: 60 ms of compiling (two compiler threads) every 50 ms
             compile += 60;
-            assertThat(quiet.offer(t * MS, compile, t >= 1000)).as("busy at %d ms", t).isFalse();
+            assertThat(quiet.offer(t * MS, compile, t >= 1000))
+                    .as("busy at %d ms", t)
+                    .isFalse();
         }
         long lastBusy = t - 50;
         for (; t < lastBusy + 500; t += 50) {
-            assertThat(quiet.offer(t * MS, compile + 1, true)).as("flat for %d ms only", t - lastBusy).isFalse();
+            assertThat(quiet.offer(t * MS, compile + 1, true))
+                    .as("flat for %d ms only", t - lastBusy)
+                    .isFalse();
         }
         // a window with a few ms of compiling (under a tenth of it): quiet
-        assertThat(quiet.offer(t * MS, compile + 3, true)).as("flat for %d ms", t - lastBusy).isTrue();
+        assertThat(quiet.offer(t * MS, compile + 3, true))
+                .as("flat for %d ms", t - lastBusy)
+                .isTrue();
         assertThat(quiet.capped()).isFalse();
         // it stays quiet, whatever comes after
         assertThat(quiet.offer((t + 50) * MS, compile + 10_000, false)).isTrue();

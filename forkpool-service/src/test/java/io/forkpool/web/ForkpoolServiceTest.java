@@ -19,9 +19,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "forkpool.workers.count=2",
-        "forkpool.workers.warmup=0ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "forkpool.workers.count=2",
+            "forkpool.workers.warmup=0ms",
+        })
 @AutoConfigureMetrics
 public @interface ForkpoolServiceTest {}

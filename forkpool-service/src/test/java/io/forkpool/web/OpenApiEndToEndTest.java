@@ -32,7 +32,8 @@ class OpenApiEndToEndTest {
         assertThat(ui.statusCode()).isIn(200, 301, 302, 303, 307, 308);
         if (ui.statusCode() != 200) {
             String location = ui.headers().firstValue("Location").orElseThrow();
-            String path = location.startsWith("http") ? java.net.URI.create(location).getPath() : location;
+            String path =
+                    location.startsWith("http") ? java.net.URI.create(location).getPath() : location;
             ui = api.get(path);
         }
         assertThat(ui.statusCode()).isEqualTo(200);
@@ -51,8 +52,13 @@ class OpenApiEndToEndTest {
     @Test
     void openApiHasAValidExamplePerKind() throws InterruptedException {
         JsonNode openApi = Api.parse(api.get("/v3/api-docs").body());
-        JsonNode examples = openApi.path("paths").path("/api/v1/jobs").path("post").path("requestBody")
-                .path("content").path("application/json").path("examples");
+        JsonNode examples = openApi.path("paths")
+                .path("/api/v1/jobs")
+                .path("post")
+                .path("requestBody")
+                .path("content")
+                .path("application/json")
+                .path("examples");
         var kinds = new HashSet<String>();
         for (var example : examples.properties()) {
             JsonNode value = example.getValue().path("value");
@@ -62,10 +68,13 @@ class OpenApiEndToEndTest {
             kinds.add(value.path("type").asString());
             // each example is a job the service accepts as it stands
             var posted = api.post("/api/v1/jobs", value.toString());
-            assertThat(posted.statusCode()).as("example %s: %s", example.getKey(), posted.body()).isEqualTo(202);
+            assertThat(posted.statusCode())
+                    .as("example %s: %s", example.getKey(), posted.body())
+                    .isEqualTo(202);
             api.delete("/api/v1/jobs/" + Api.parse(posted.body()).path("id").asString());
         }
-        assertThat(kinds).as("kinds of the examples in %s", examples)
+        assertThat(kinds)
+                .as("kinds of the examples in %s", examples)
                 .containsExactlyInAnyOrder("pi", "projectile", "dice", "sine", "smallest-multiple");
         api.awaitWorkersIdle(2, Duration.ofSeconds(10));
     }

@@ -23,10 +23,12 @@ import org.springframework.test.web.servlet.MockMvc;
  * The problems the servlet filters answer before any controller runs, field by field: the web
  * layer alone (no workers), with API keys on and a 100-byte body limit.
  */
-@WebMvcTest(controllers = WorkerController.class, properties = {
-        "forkpool.security.api-keys=k1",
-        "forkpool.limits.max-body=100B",
-})
+@WebMvcTest(
+        controllers = WorkerController.class,
+        properties = {
+            "forkpool.security.api-keys=k1",
+            "forkpool.limits.max-body=100B",
+        })
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 @AutoConfigureMockMvc(print = MockMvcPrint.NONE) // printing a request decodes its body with its (unknown) charset
 class ProblemFiltersTest {
@@ -45,8 +47,10 @@ class ProblemFiltersTest {
         mvc.perform(get("/api/v1/workers"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(header().stringValues("WWW-Authenticate",
-                        "ApiKey realm=\"forkpool\", header=\"X-API-Key\"", "Bearer realm=\"forkpool\""))
+                .andExpect(header().stringValues(
+                                "WWW-Authenticate",
+                                "ApiKey realm=\"forkpool\", header=\"X-API-Key\"",
+                                "Bearer realm=\"forkpool\""))
                 .andExpect(header().string("Cache-Control", "no-store"))
                 .andExpect(content().json("""
                         {"type":"about:blank","title":"Unauthorized","status":401,
@@ -66,7 +70,9 @@ class ProblemFiltersTest {
 
     @Test
     void aBodyOverTheLimitIs413BeforeAnythingReadsIt() throws Exception {
-        mvc.perform(post("/api/v1/workers").header("X-API-Key", "k1").contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/api/v1/workers")
+                        .header("X-API-Key", "k1")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"type\":\"pi\",\"samples\":" + "1".repeat(100) + "}"))
                 .andExpect(status().isContentTooLarge())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
@@ -77,13 +83,13 @@ class ProblemFiltersTest {
 
     @Test
     void anUnknownCharsetIs415BeforeAnythingDecodesTheBody() throws Exception {
-        mvc.perform(post("/api/v1/workers").header("Content-Type", "application/json; charset=no-such-charset")
+        mvc.perform(post("/api/v1/workers")
+                        .header("Content-Type", "application/json; charset=no-such-charset")
                         .content("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(content().json("""
                         {"type":"about:blank","title":"Unsupported Media Type","status":415,
-                         "detail":"the charset of the Content-Type is empty or unknown; use UTF-8"}""",
-                        JsonCompareMode.STRICT));
+                         "detail":"the charset of the Content-Type is empty or unknown; use UTF-8"}""", JsonCompareMode.STRICT));
     }
 }

@@ -47,7 +47,8 @@ class WorkersAndHealthEndToEndTest {
             var process = ProcessHandle.of(pid);
             assertThat(process).as("worker process %d", pid).isPresent();
             assertThat(process.get().isAlive()).isTrue();
-            assertThat(process.get().parent().map(ProcessHandle::pid)).as("parent of worker %d", pid)
+            assertThat(process.get().parent().map(ProcessHandle::pid))
+                    .as("parent of worker %d", pid)
                     .contains(ProcessHandle.current().pid());
         }
         assertThat(pids).hasSize(2);

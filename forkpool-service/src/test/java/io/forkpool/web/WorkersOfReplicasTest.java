@@ -42,22 +42,26 @@ class WorkersOfReplicasTest {
         given(dispatcher.workers()).willReturn(List.of());
         given(dispatcher.spares()).willReturn(List.of());
         given(directory.replica()).willReturn("replica-a");
-        given(directory.live()).willReturn(new TreeMap<>(Map.of(
-                "replica-a", worker(0, 11, "busy", "replica-a"), // stale: this replica's own pool counts instead
-                "replica-b", "[" + worker(0, 21, "busy", "replica-b") + "," + worker(0, 22, "spare", "replica-b") + "]",
-                "replica-c", "[" + worker(1, 31, "idle", "replica-c") + "]")));
+        given(directory.live())
+                .willReturn(new TreeMap<>(Map.of(
+                        "replica-a",
+                                worker(0, 11, "busy", "replica-a"), // stale: this replica's own pool counts instead
+                        "replica-b",
+                                "[" + worker(0, 21, "busy", "replica-b") + "," + worker(0, 22, "spare", "replica-b")
+                                        + "]",
+                        "replica-c", "[" + worker(1, 31, "idle", "replica-c") + "]")));
     }
 
     static String worker(int id, long pid, String state, String replica) {
         return """
                 {"id":%d,"pid":%d,"state":"%s","shardsCompleted":7,"restarts":1,"startedAt":"2026-12-01T00:00:00Z",
-                 "job":null,"shard":null,"uptimeSeconds":12.5,"cpuSeconds":3.25,"rssBytes":1048576,"replica":"%s"}"""
-                .formatted(id, pid, state, replica);
+                 "job":null,"shard":null,"uptimeSeconds":12.5,"cpuSeconds":3.25,"rssBytes":1048576,"replica":"%s"}""".formatted(id, pid, state, replica);
     }
 
     @Test
     void theWorkersOfEveryLiveReplicaEachWithItsReplica() throws Exception {
-        mvc.perform(get("/api/v1/workers?allReplicas=true")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/workers?allReplicas=true"))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(2))
                 .andExpect(jsonPath("$[0].pid").value(21))
                 .andExpect(jsonPath("$[0].replica").value("replica-b"))
@@ -66,16 +70,19 @@ class WorkersOfReplicasTest {
                 .andExpect(jsonPath("$[0].rssBytes").value(1048576))
                 .andExpect(jsonPath("$[1].pid").value(31))
                 .andExpect(jsonPath("$[1].replica").value("replica-c"));
-        mvc.perform(get("/api/v1/workers?spares=true&allReplicas=true")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/workers?spares=true&allReplicas=true"))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(3))
                 .andExpect(jsonPath("$[1].state").value("spare"));
-        mvc.perform(get("/api/v1/workers")).andExpect(status().isOk())
+        mvc.perform(get("/api/v1/workers"))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(0)); // this replica's only, as before: it has none here
     }
 
     @Test
     void aBadAllReplicasFlagIsA400NamingIt() throws Exception {
-        mvc.perform(get("/api/v1/workers?allReplicas=maybe")).andExpect(status().isBadRequest())
+        mvc.perform(get("/api/v1/workers?allReplicas=maybe"))
+                .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("allReplicas"));
     }
 }

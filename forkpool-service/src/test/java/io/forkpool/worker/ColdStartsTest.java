@@ -27,17 +27,28 @@ class ColdStartsTest {
         cold.lost(exited(Message.EXIT_COLD));
         assertThat(cold.warmUp()).as("one cold exit is a rare JIT outcome").isTrue();
         cold.lost(exited(Message.EXIT_COLD));
-        assertThat(cold.warmUp()).as("two in a row: this JVM's kernels never get fast").isFalse();
+        assertThat(cold.warmUp())
+                .as("two in a row: this JVM's kernels never get fast")
+                .isFalse();
         cold.helloAfter(false);
-        assertThat(cold.warmUp()).as("a worker that skipped the warm-up proves nothing").isFalse();
+        assertThat(cold.warmUp())
+                .as("a worker that skipped the warm-up proves nothing")
+                .isFalse();
         cold.helloAfter(true);
         assertThat(cold.warmUp()).isTrue();
     }
 
     @Test
     void theRestartBackOffDoublesFromItsFirstDelayUpToItsMaximumAndNeverGivesUp() throws IOException {
-        var settings = new WorkerSettings(1, "64m", Duration.ofSeconds(30), Duration.ZERO,
-                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofMillis(1000));
+        var settings = new WorkerSettings(
+                1,
+                "64m",
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                "io.forkpool.worker.child.WorkerMain",
+                List.of(),
+                Duration.ofMillis(100),
+                Duration.ofMillis(1000));
         var execution = WorkerPool.restartBackOff(settings).start();
         var delays = LongStream.range(0, 40).map(i -> execution.nextBackOff()).toArray();
         assertThat(delays).startsWith(100, 200, 400, 800, 1000, 1000);

@@ -14,14 +14,22 @@ import org.junit.jupiter.api.Test;
 class EarlyWorkersTest {
 
     static WorkerSettings settings(String heap) {
-        return new WorkerSettings(2, heap, Duration.ofSeconds(30), Duration.ZERO,
-                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(1));
+        return new WorkerSettings(
+                2,
+                heap,
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                "io.forkpool.worker.child.WorkerMain",
+                List.of(),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(1));
     }
 
     /** These tests send no work: nothing to hear. */
     static final WorkerListener<Void> IGNORE = new WorkerListener<>() {
         @Override
-        public void answered(Worker<Void> worker, Assignment<Void> assignment, io.forkpool.worker.protocol.Message answer) {}
+        public void answered(
+                Worker<Void> worker, Assignment<Void> assignment, io.forkpool.worker.protocol.Message answer) {}
 
         @Override
         public void lost(Worker<Void> worker, Assignment<Void> inFlight, String reason, String detail) {}
@@ -69,6 +77,7 @@ class EarlyWorkersTest {
         EarlyWorkers.discard();
         process.onExit().get(5, TimeUnit.SECONDS);
         assertThat(process.isAlive()).isFalse();
-        assertThat(EarlyWorkers.adopt(0, new WorkerLauncher(settings("64m")).command(0))).isNull();
+        assertThat(EarlyWorkers.adopt(0, new WorkerLauncher(settings("64m")).command(0)))
+                .isNull();
     }
 }

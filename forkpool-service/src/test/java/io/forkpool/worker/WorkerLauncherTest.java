@@ -10,8 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class WorkerLauncherTest {
 
-    static final WorkerSettings DEFAULTS = new WorkerSettings(0, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
-            "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10));
+    static final WorkerSettings DEFAULTS = new WorkerSettings(
+            0,
+            "64m",
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(1),
+            "io.forkpool.worker.child.WorkerMain",
+            List.of(),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(10));
 
     /**
      * The image trains the workers' AOT cache with a worker started by docker/aot-train.sh, not by
@@ -21,22 +28,37 @@ class WorkerLauncherTest {
     @Test
     void theImageTrainsTheWorkerCacheWithTheFlagsTheServiceGivesItsWorkers() throws Exception {
         String script = Files.readString(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh"));
-        List<String> flags = new WorkerLauncher(DEFAULTS).command(0).stream()
-                .filter(a -> a.startsWith("-X") || a.startsWith("--add-modules")).toList();
-        assertThat(flags).contains("-Xmx64m", "-XX:+UseSerialGC", "--add-modules=jdk.incubator.vector",
-                "-XX:+DisplayVMOutputToStderr", "-Xlog:disable");
+        List<String> flags = new WorkerLauncher(DEFAULTS)
+                .command(0).stream()
+                        .filter(a -> a.startsWith("-X") || a.startsWith("--add-modules"))
+                        .toList();
+        assertThat(flags)
+                .contains(
+                        "-Xmx64m",
+                        "-XX:+UseSerialGC",
+                        "--add-modules=jdk.incubator.vector",
+                        "-XX:+DisplayVMOutputToStderr",
+                        "-Xlog:disable");
         assertThat(flags).allSatisfy(flag -> assertThat(script).contains(flag));
     }
 
     @Test
     void optionsFromTheSettingsComeAfterTheLaunchersOwnSoTheyCanOverrideThem() {
-        var settings = new WorkerSettings(1, "96m", Duration.ofSeconds(30), Duration.ZERO,
-                "io.forkpool.worker.child.WorkerMain", List.of("-XX:TieredStopAtLevel=4", " "),
-                Duration.ofMillis(100), Duration.ofSeconds(10));
+        var settings = new WorkerSettings(
+                1,
+                "96m",
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                "io.forkpool.worker.child.WorkerMain",
+                List.of("-XX:TieredStopAtLevel=4", " "),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10));
         List<String> command = new WorkerLauncher(settings).command(3);
-        assertThat(command).contains("-Xmx96m", "-Dforkpool.worker.id=3", "-Dforkpool.worker.warmup-ms=0")
+        assertThat(command)
+                .contains("-Xmx96m", "-Dforkpool.worker.id=3", "-Dforkpool.worker.warmup-ms=0")
                 .doesNotContain(" ");
-        assertThat(command.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(command.indexOf("-Xlog:disable"))
+        assertThat(command.indexOf("-XX:TieredStopAtLevel=4"))
+                .isGreaterThan(command.indexOf("-Xlog:disable"))
                 .isGreaterThan(command.indexOf("-XX:CompileCommand=quiet"));
         assertThat(command.getLast()).isEqualTo("io.forkpool.worker.child.WorkerMain");
     }
@@ -49,13 +71,29 @@ class WorkerLauncherTest {
     void aSpareRunsAtIdlePriorityAndIsRaisedBackWhereAllowed() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
         var priority = WorkerLauncher.Priority.idle();
-        org.junit.jupiter.api.Assumptions.assumeTrue(priority != WorkerLauncher.Priority.NORMAL,
-                "neither chrt --idle nor nice works here");
-        var settings = new WorkerSettings(1, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
-                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                priority != WorkerLauncher.Priority.NORMAL, "neither chrt --idle nor nice works here");
+        var settings = new WorkerSettings(
+                1,
+                "64m",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                "io.forkpool.worker.child.WorkerMain",
+                List.of(),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10),
+                1);
         assertThat(new WorkerLauncher(settings).sparePriority()).isEqualTo(priority);
-        var normal = new WorkerSettings(1, "64m", Duration.ofSeconds(30), Duration.ofSeconds(1),
-                "io.forkpool.worker.child.WorkerMain", List.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1,
+        var normal = new WorkerSettings(
+                1,
+                "64m",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                "io.forkpool.worker.child.WorkerMain",
+                List.of(),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10),
+                1,
                 WorkerSettings.SparePriority.NORMAL);
         assertThat(new WorkerLauncher(normal).sparePriority()).isEqualTo(WorkerLauncher.Priority.NORMAL);
 
@@ -65,10 +103,17 @@ class WorkerLauncherTest {
         try {
             Path comm = Path.of("/proc/" + process.pid() + "/comm");
             // chrt or nice execs sleep: its priority is the one to read
-            org.awaitility.Awaitility.await("sleep exec'd").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(10)).until(() -> Files.readString(comm).trim().equals("sleep"));
+            org.awaitility.Awaitility.await("sleep exec'd")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> Files.readString(comm).trim().equals("sleep"));
             assertThat(idle(process.pid())).as("policy SCHED_IDLE or nice 19").isTrue();
-            boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+            boolean root = "0"
+                    .equals(new String(new ProcessBuilder("id", "-u")
+                                    .start()
+                                    .getInputStream()
+                                    .readAllBytes())
+                            .trim());
             boolean raised = priority.raise(process.pid());
             if (root) {
                 assertThat(raised).isTrue();

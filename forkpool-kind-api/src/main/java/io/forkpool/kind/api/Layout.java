@@ -23,9 +23,8 @@ public record Layout(long units, int blockUnits, int blocksPerShard) {
 
     public Layout {
         if (units < 1 || blockUnits < 1 || blocksPerShard < 1) {
-            throw new IllegalArgumentException(
-                    "units, blockUnits and blocksPerShard must be positive: %d, %d, %d"
-                            .formatted(units, blockUnits, blocksPerShard));
+            throw new IllegalArgumentException("units, blockUnits and blocksPerShard must be positive: %d, %d, %d"
+                    .formatted(units, blockUnits, blocksPerShard));
         }
     }
 

@@ -13,8 +13,8 @@ public sealed interface Plot {
     String subtitle();
 
     /** Bars: one per bucket (a histogram's bin, a die's face), with an optional reference level. */
-    record Bars(String title, String subtitle, String xTitle, List<Bar> bars, Double reference,
-            String referenceLabel) implements Plot {
+    record Bars(String title, String subtitle, String xTitle, List<Bar> bars, Double reference, String referenceLabel)
+            implements Plot {
 
         public Bars {
             bars = List.copyOf(bars);
@@ -25,8 +25,7 @@ public sealed interface Plot {
     record Bar(String label, double value) {}
 
     /** Points joined by a line, e.g. an estimate against the number of terms. */
-    record Series(String title, String subtitle, String xTitle, String yTitle, List<Point> points)
-            implements Plot {
+    record Series(String title, String subtitle, String xTitle, String yTitle, List<Point> points) implements Plot {
 
         public Series {
             points = List.copyOf(points);

@@ -41,8 +41,7 @@ final class RecordCodec<T extends Record> implements Codec<T> {
             try {
                 fields[i] = field(c.getGenericType());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        type.getName() + "." + c.getName() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(type.getName() + "." + c.getName() + ": " + e.getMessage(), e);
             }
         }
         try {
@@ -136,75 +135,91 @@ final class RecordCodec<T extends Record> implements Codec<T> {
         if (c == boolean.class) {
             return codec((o, v) -> o.writeBoolean((Boolean) v), DataInput::readBoolean);
         }
-        if (c == Long.class || c == Integer.class || c == Double.class || c == Float.class
-                || c == Short.class || c == Byte.class || c == Character.class || c == Boolean.class) {
+        if (c == Long.class
+                || c == Integer.class
+                || c == Double.class
+                || c == Float.class
+                || c == Short.class
+                || c == Byte.class
+                || c == Character.class
+                || c == Boolean.class) {
             return nullable(field(primitive(c)));
         }
         if (c == String.class) {
-            return nullable(codec((o, v) -> {
-                byte[] utf8 = ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                o.writeInt(utf8.length);
-                o.write(utf8);
-            }, in -> new String(bytes(in), java.nio.charset.StandardCharsets.UTF_8)));
+            return nullable(codec(
+                    (o, v) -> {
+                        byte[] utf8 = ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        o.writeInt(utf8.length);
+                        o.write(utf8);
+                    },
+                    in -> new String(bytes(in), java.nio.charset.StandardCharsets.UTF_8)));
         }
         if (c == BigInteger.class) {
-            return nullable(codec((o, v) -> writeBytes(o, ((BigInteger) v).toByteArray()),
-                    in -> new BigInteger(bytes(in))));
+            return nullable(
+                    codec((o, v) -> writeBytes(o, ((BigInteger) v).toByteArray()), in -> new BigInteger(bytes(in))));
         }
         if (c == BigDecimal.class) {
-            return nullable(codec((o, v) -> {
-                var d = (BigDecimal) v;
-                o.writeInt(d.scale());
-                writeBytes(o, d.unscaledValue().toByteArray());
-            }, in -> {
-                int scale = in.readInt();
-                return new BigDecimal(new BigInteger(bytes(in)), scale);
-            }));
+            return nullable(codec(
+                    (o, v) -> {
+                        var d = (BigDecimal) v;
+                        o.writeInt(d.scale());
+                        writeBytes(o, d.unscaledValue().toByteArray());
+                    },
+                    in -> {
+                        int scale = in.readInt();
+                        return new BigDecimal(new BigInteger(bytes(in)), scale);
+                    }));
         }
         if (c == long[].class) {
-            return nullable(codec((o, v) -> {
-                long[] a = (long[]) v;
-                o.writeInt(a.length);
-                for (long x : a) {
-                    o.writeLong(x);
-                }
-            }, in -> {
-                long[] a = new long[length(in)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = in.readLong();
-                }
-                return a;
-            }));
+            return nullable(codec(
+                    (o, v) -> {
+                        long[] a = (long[]) v;
+                        o.writeInt(a.length);
+                        for (long x : a) {
+                            o.writeLong(x);
+                        }
+                    },
+                    in -> {
+                        long[] a = new long[length(in)];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = in.readLong();
+                        }
+                        return a;
+                    }));
         }
         if (c == int[].class) {
-            return nullable(codec((o, v) -> {
-                int[] a = (int[]) v;
-                o.writeInt(a.length);
-                for (int x : a) {
-                    o.writeInt(x);
-                }
-            }, in -> {
-                int[] a = new int[length(in)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = in.readInt();
-                }
-                return a;
-            }));
+            return nullable(codec(
+                    (o, v) -> {
+                        int[] a = (int[]) v;
+                        o.writeInt(a.length);
+                        for (int x : a) {
+                            o.writeInt(x);
+                        }
+                    },
+                    in -> {
+                        int[] a = new int[length(in)];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = in.readInt();
+                        }
+                        return a;
+                    }));
         }
         if (c == double[].class) {
-            return nullable(codec((o, v) -> {
-                double[] a = (double[]) v;
-                o.writeInt(a.length);
-                for (double x : a) {
-                    o.writeDouble(x);
-                }
-            }, in -> {
-                double[] a = new double[length(in)];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = in.readDouble();
-                }
-                return a;
-            }));
+            return nullable(codec(
+                    (o, v) -> {
+                        double[] a = (double[]) v;
+                        o.writeInt(a.length);
+                        for (double x : a) {
+                            o.writeDouble(x);
+                        }
+                    },
+                    in -> {
+                        double[] a = new double[length(in)];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = in.readDouble();
+                        }
+                        return a;
+                    }));
         }
         if (c.isEnum()) {
             Object[] constants = c.getEnumConstants();

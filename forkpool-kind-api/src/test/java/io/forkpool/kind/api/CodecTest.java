@@ -11,18 +11,44 @@ import org.junit.jupiter.api.Test;
 /** Codec.ofRecord round-trips exactly, and refuses what it cannot encode when it is made. */
 class CodecTest {
 
-    enum Colour { RED, GREEN }
+    enum Colour {
+        RED,
+        GREEN
+    }
 
     record Inner(int a, String b) {}
 
-    record Everything(long l, int i, double d, boolean z, Long boxed, String s, BigDecimal dec, long[] longs,
-            double[] doubles, Colour colour, Inner inner, List<Long> list, List<Inner> inners) {}
+    record Everything(
+            long l,
+            int i,
+            double d,
+            boolean z,
+            Long boxed,
+            String s,
+            BigDecimal dec,
+            long[] longs,
+            double[] doubles,
+            Colour colour,
+            Inner inner,
+            List<Long> list,
+            List<Inner> inners) {}
 
     @Test
     void everySupportedComponentRoundTripsBitForBit() {
-        var value = new Everything(Long.MIN_VALUE, -7, -0.0, true, null, "é ü", new BigDecimal("-1.000000000000000000000000000001"),
-                new long[] {1, Long.MAX_VALUE}, new double[] {Double.NaN, 1e-300}, Colour.GREEN, new Inner(3, null),
-                Arrays.asList(1L, null, 3L), List.of(new Inner(1, "x")));
+        var value = new Everything(
+                Long.MIN_VALUE,
+                -7,
+                -0.0,
+                true,
+                null,
+                "é ü",
+                new BigDecimal("-1.000000000000000000000000000001"),
+                new long[] {1, Long.MAX_VALUE},
+                new double[] {Double.NaN, 1e-300},
+                Colour.GREEN,
+                new Inner(3, null),
+                Arrays.asList(1L, null, 3L),
+                List.of(new Inner(1, "x")));
         var codec = Codec.ofRecord(Everything.class);
         var back = codec.decode(codec.encode(value));
         assertThat(back.l()).isEqualTo(value.l());
@@ -42,7 +68,8 @@ class CodecTest {
 
     @Test
     void aComponentItCannotEncodeIsNamedWhenTheCodecIsMade() {
-        assertThatThrownBy(() -> Codec.ofRecord(Unsupported.class)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Codec.ofRecord(Unsupported.class))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("weights");
     }
 
@@ -50,7 +77,9 @@ class CodecTest {
     void strayOrMissingBytesAreRefused() {
         var codec = Codec.ofRecord(Inner.class);
         byte[] bytes = codec.encode(new Inner(1, "x"));
-        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(bytes, bytes.length + 1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(bytes, bytes.length - 1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(bytes, bytes.length + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(bytes, bytes.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -50,14 +50,17 @@ class Xoshiro256Test {
         int pairs = 0;
         for (long seed = -3; seed <= 3; seed++) {
             for (long block = 0; block < 2000; block++) {
-                assertTrue(firstOutputs.add(Xoshiro256.forBlock(seed, block).nextLong()),
+                assertTrue(
+                        firstOutputs.add(Xoshiro256.forBlock(seed, block).nextLong()),
                         "seed " + seed + " block " + block + " repeats an earlier stream");
                 pairs++;
             }
         }
         assertEquals(pairs, firstOutputs.size());
-        assertNotEquals(Xoshiro256.forBlock(1, 2).nextLong(), Xoshiro256.forBlock(2, 1).nextLong());
-        assertNotEquals(Xoshiro256.forBlock(3, 0).nextLong(), Xoshiro256.forBlock(0, 3).nextLong());
+        assertNotEquals(
+                Xoshiro256.forBlock(1, 2).nextLong(), Xoshiro256.forBlock(2, 1).nextLong());
+        assertNotEquals(
+                Xoshiro256.forBlock(3, 0).nextLong(), Xoshiro256.forBlock(0, 3).nextLong());
     }
 
     @Test

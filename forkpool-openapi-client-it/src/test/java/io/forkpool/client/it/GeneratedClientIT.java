@@ -58,8 +58,9 @@ class GeneratedClientIT {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     /** How long one job may take to finish here (shared, loaded CI machines included). */
     private static final Duration JOB_WITHIN = Duration.ofSeconds(120);
-    private static final Set<JobView.StatusEnum> FINAL = EnumSet.of(JobView.StatusEnum.SUCCEEDED,
-            JobView.StatusEnum.FAILED, JobView.StatusEnum.CANCELLED);
+
+    private static final Set<JobView.StatusEnum> FINAL =
+            EnumSet.of(JobView.StatusEnum.SUCCEEDED, JobView.StatusEnum.FAILED, JobView.StatusEnum.CANCELLED);
 
     /** Reads the readiness answer (JSON, but not part of the API document). */
     private static final ObjectMapper JSON = ApiClient.createDefaultObjectMapper();
@@ -74,7 +75,8 @@ class GeneratedClientIT {
     @BeforeAll
     static void startThePackagedServiceWithTheExampleKind() throws Exception {
         Path jar = existing("forkpool.jar", "the packaged service (module forkpool-service)");
-        Path kindJar = existing("forkpool.example.kind.jar", "the example kind's jar (module examples/forkpool-kind-birthday)");
+        Path kindJar = existing(
+                "forkpool.example.kind.jar", "the example kind's jar (module examples/forkpool-kind-birthday)");
         kindsDir = Files.createTempDirectory("forkpool-client-kinds");
         Files.copy(kindJar, kindsDir.resolve(kindJar.getFileName()));
         // the JDK 25 running this test: the default java on PATH may be older
@@ -82,9 +84,17 @@ class GeneratedClientIT {
         int port = freePort();
         log = Path.of("target", "generated-client-it.log").toAbsolutePath();
         Files.createDirectories(log.getParent());
-        service = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-                "--forkpool.kinds.dir=" + kindsDir, "--forkpool.workers.count=2", "--forkpool.workers.spares=0")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--forkpool.kinds.dir=" + kindsDir,
+                        "--forkpool.workers.count=2",
+                        "--forkpool.workers.spares=0")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
         awaitReady(URI.create("http://localhost:" + port + "/actuator/health/readiness"));
 
         client = new ApiClient();
@@ -117,28 +127,35 @@ class GeneratedClientIT {
     void theExampleOfEveryInstalledKindRunsToSuccess() throws Exception {
         List<KindView> installed = kinds.kinds();
         Set<String> names = installed.stream().map(KindView::getName).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(names).containsExactlyInAnyOrder("pi", "projectile", "dice", "sine", "smallest-multiple",
-                "birthday");
+        assertThat(names)
+                .containsExactlyInAnyOrder("pi", "projectile", "dice", "sine", "smallest-multiple", "birthday");
         // the client knows every installed kind: its JobRequest has one schema per kind
-        assertThat(JobRequest.schemas.keySet()).as("kinds of the generated JobRequest")
-                .containsExactlyInAnyOrderElementsOf(names.stream().map(GeneratedClientIT::schemaName).toList());
+        assertThat(JobRequest.schemas.keySet())
+                .as("kinds of the generated JobRequest")
+                .containsExactlyInAnyOrderElementsOf(
+                        names.stream().map(GeneratedClientIT::schemaName).toList());
 
         for (KindView kind : installed) {
             // the example body, as the client's own request type
             JobRequest request = client.getObjectMapper().convertValue(kind.getExample(), JobRequest.class);
-            assertThat(request.getActualInstance()).as("example of %s", kind.getName())
+            assertThat(request.getActualInstance())
+                    .as("example of %s", kind.getName())
                     .isInstanceOf(JobRequest.schemas.get(schemaName(kind.getName())));
 
             JobView job = runToEnd(request);
             assertThat(job.getStatus()).as("%s: %s", kind.getName(), job).isEqualTo(JobView.StatusEnum.SUCCEEDED);
             assertThat(job.getType()).isEqualTo(kind.getName());
             assertThat(job.getError()).isNull();
-            assertThat(job.getRequest()).as("%s: the request as the service took it", kind.getName())
+            assertThat(job.getRequest())
+                    .as("%s: the request as the service took it", kind.getName())
                     .containsAllEntriesOf(withoutType(kind.getExample()));
             assertThat(job.getProgress().getShardsTotal()).isPositive();
-            assertThat(job.getProgress().getShardsDone()).isEqualTo(job.getProgress().getShardsTotal());
+            assertThat(job.getProgress().getShardsDone())
+                    .isEqualTo(job.getProgress().getShardsTotal());
             assertThat(job.getResult()).as("%s: result", kind.getName()).isInstanceOf(Map.class);
-            assertThat((Map<?, ?>) job.getResult()).as("%s: result", kind.getName()).isNotEmpty();
+            assertThat((Map<?, ?>) job.getResult())
+                    .as("%s: result", kind.getName())
+                    .isNotEmpty();
             assertThat(job.getFinishedAt()).isAfterOrEqualTo(job.getSubmittedAt());
             assertThat(jobs.get(job.getId()).getStatus()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
         }
@@ -146,7 +163,8 @@ class GeneratedClientIT {
 
     @Test
     void typedRequestsBuiltWithTheGeneratedModelsGiveTheirKnownResults() throws Exception {
-        JobView pi = runToEnd(new JobRequest(new PiJob().type(PiJob.TypeEnum.PI).samples(2_000_000L).seed(7L)));
+        JobView pi = runToEnd(new JobRequest(
+                new PiJob().type(PiJob.TypeEnum.PI).samples(2_000_000L).seed(7L)));
         assertThat(pi.getStatus()).as(pi.toString()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
         Map<?, ?> piResult = (Map<?, ?>) pi.getResult();
         assertThat(number(piResult, "samples").longValue()).isEqualTo(2_000_000L);
@@ -154,17 +172,24 @@ class GeneratedClientIT {
                 .isCloseTo(Math.PI, within(5 * number(piResult, "stdError").doubleValue()));
 
         // the plugin kind: P(two of 23 people share a birthday) = 0.5072972..., simulated
-        JobView birthday = runToEnd(new JobRequest(new BirthdayJob().type(BirthdayJob.TypeEnum.BIRTHDAY)
-                .trials(200_000L).people(23).days(365).seed(11L)));
+        JobView birthday = runToEnd(new JobRequest(new BirthdayJob()
+                .type(BirthdayJob.TypeEnum.BIRTHDAY)
+                .trials(200_000L)
+                .people(23)
+                .days(365)
+                .seed(11L)));
         assertThat(birthday.getStatus()).as(birthday.toString()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
         Map<?, ?> birthdayResult = (Map<?, ?>) birthday.getResult();
         assertThat(number(birthdayResult, "trials").longValue()).isEqualTo(200_000L);
         assertThat(number(birthdayResult, "exact").doubleValue()).isCloseTo(0.5072972343, within(1e-9));
         assertThat(number(birthdayResult, "probability").doubleValue())
-                .isCloseTo(0.5072972343, within(5 * number(birthdayResult, "stdError").doubleValue()));
+                .isCloseTo(
+                        0.5072972343,
+                        within(5 * number(birthdayResult, "stdError").doubleValue()));
 
         // sin 0.5 by 3 Taylor terms: 0.5 - 0.5^3/3! + 0.5^5/5!
-        JobView sine = runToEnd(new JobRequest(new SineJob().type(SineJob.TypeEnum.SINE).x(0.5).terms(3)));
+        JobView sine = runToEnd(
+                new JobRequest(new SineJob().type(SineJob.TypeEnum.SINE).x(0.5).terms(3)));
         assertThat(sine.getStatus()).as(sine.toString()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
         assertThat(number((Map<?, ?>) sine.getResult(), "approximation").doubleValue())
                 .isCloseTo(0.5 - 0.125 / 6 + 0.03125 / 120, within(1e-15));
@@ -175,7 +200,9 @@ class GeneratedClientIT {
         var invalid = new JobRequest(new PiJob().type(PiJob.TypeEnum.PI).samples(0L));
         Problem badField = problem(() -> jobs.submitWithHttpInfo(invalid, null, null), 400);
         assertThat(badField.getStatus()).isEqualTo(400);
-        assertThat(badField.getErrors()).extracting(ProblemErrorsInner::getField).contains("samples");
+        assertThat(badField.getErrors())
+                .extracting(ProblemErrorsInner::getField)
+                .contains("samples");
 
         Problem notFound = problem(() -> jobs.getWithHttpInfo("no-such-job"), 404);
         assertThat(notFound.getStatus()).isEqualTo(404);
@@ -188,14 +215,19 @@ class GeneratedClientIT {
     private static JobView runToEnd(JobRequest request) throws ApiException, InterruptedException {
         ApiResponse<JobView> submitted = jobs.submitWithHttpInfo(request, 30, null);
         assertThat(submitted.getStatusCode()).isIn(200, 202);
-        assertThat(submitted.getHeaders().get("Location")).as("Location").singleElement().asString()
+        assertThat(submitted.getHeaders().get("Location"))
+                .as("Location")
+                .singleElement()
+                .asString()
                 .endsWith("/api/v1/jobs/" + submitted.getData().getId());
         JobView job = submitted.getData();
-        assertThat(FINAL.contains(job.getStatus())).as("200 means ended, 202 not yet: %s", job)
+        assertThat(FINAL.contains(job.getStatus()))
+                .as("200 means ended, 202 not yet: %s", job)
                 .isEqualTo(submitted.getStatusCode() == 200);
         long deadline = System.nanoTime() + JOB_WITHIN.toNanos();
         while (!FINAL.contains(job.getStatus())) {
-            assertThat(System.nanoTime()).as("job %s ended within %s: %s", job.getId(), JOB_WITHIN, job)
+            assertThat(System.nanoTime())
+                    .as("job %s ended within %s: %s", job.getId(), JOB_WITHIN, job)
                     .isLessThan(deadline);
             Thread.sleep(100); // polling interval: each turn reads the job's state
             job = jobs.get(job.getId());
@@ -213,8 +245,8 @@ class GeneratedClientIT {
             call.run();
         } catch (ApiException e) {
             assertThat(e.getCode()).as(e.getResponseBody()).isEqualTo(status);
-            assertThat(e.getResponseHeaders().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(e.getResponseHeaders().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             return client.getObjectMapper().readValue(e.getResponseBody(), Problem.class);
         }
         throw new AssertionError("expected HTTP " + status + ", but the call succeeded");
@@ -226,7 +258,8 @@ class GeneratedClientIT {
     }
 
     private static Map<String, Object> withoutType(Map<String, Object> body) {
-        return body.entrySet().stream().filter(e -> !e.getKey().equals("type"))
+        return body.entrySet().stream()
+                .filter(e -> !e.getKey().equals("type"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
@@ -241,9 +274,12 @@ class GeneratedClientIT {
 
     private static Path existing(String property, String what) {
         String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by failsafe): %s", property, what).isNotBlank();
+        assertThat(value)
+                .as("system property %s (set by failsafe): %s", property, what)
+                .isNotBlank();
         Path path = Path.of(value).toAbsolutePath();
-        assertThat(path).as("%s: build the reactor (./mvnw -B -ntp verify builds it before this module)", what)
+        assertThat(path)
+                .as("%s: build the reactor (./mvnw -B -ntp verify builds it before this module)", what)
                 .isRegularFile();
         return path;
     }
@@ -262,15 +298,21 @@ class GeneratedClientIT {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!service.isAlive()) {
-                throw new AssertionError("service exited with " + service.exitValue() + " before ready; log:\n"
-                        + tail());
+                throw new AssertionError(
+                        "service exited with " + service.exitValue() + " before ready; log:\n" + tail());
             }
             try {
-                var response = http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).build(),
+                var response = http.send(
+                        HttpRequest.newBuilder(readiness)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 last = response.statusCode() + " " + response.body();
                 if (response.statusCode() == 200
-                        && JSON.readTree(response.body()).path("status").asString().equals("UP")) {
+                        && JSON.readTree(response.body())
+                                .path("status")
+                                .asString()
+                                .equals("UP")) {
                     return;
                 }
             } catch (IOException e) {

@@ -12,9 +12,9 @@ import io.forkpool.kind.SmallestMultipleKind;
 import io.forkpool.kind.SmallestMultipleRequest;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.plugin.KindRegistry;
+import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.protocol.FrameCodec;
 import io.forkpool.worker.protocol.Message;
-import io.forkpool.plugin.RequestFields;
 import java.util.List;
 
 /**
@@ -52,8 +52,8 @@ final class Warmup {
      */
     private static final long SMALL_DICE = 16 * 128 + 5;
 
-    private static final List<JobRequest> KINDS = List.of(
-            pi(SMALL), projectile(SMALL), dice(SMALL_DICE, 6), dice(SMALL_DICE, 20));
+    private static final List<JobRequest> KINDS =
+            List.of(pi(SMALL), projectile(SMALL), dice(SMALL_DICE, 6), dice(SMALL_DICE, 20));
 
     /**
      * The scalar kinds run a few times only, to load and initialise their classes: they are fast
@@ -62,23 +62,27 @@ final class Warmup {
      */
     private static final List<JobRequest> SCALAR_KINDS = List.of(
             JobRequest.of(new SineKind(), new SineRequest(30.0, 200), null),
-            JobRequest.of(new SmallestMultipleKind(),
-                    RequestFields.withDefaults(new SmallestMultipleRequest(SMALL, 7L, null, null)), 1L));
+            JobRequest.of(
+                    new SmallestMultipleKind(),
+                    RequestFields.withDefaults(new SmallestMultipleRequest(SMALL, 7L, null, null)),
+                    1L));
 
     /**
      * Real-shard-shaped probes of the vector kernels: shard 0 of a mid-size job (a few full
      * blocks). Compiled: 0.5–11 units/ns; interpreted or C1 vector code: 0.0004–0.02.
      */
-    private static final List<JobRequest> PROBES = List.of(
-            pi(1L << 20), projectile(1L << 20), dice(1L << 21, 6), dice(1L << 20, 20));
+    private static final List<JobRequest> PROBES =
+            List.of(pi(1L << 20), projectile(1L << 20), dice(1L << 21, 6), dice(1L << 20, 20));
 
     private static JobRequest pi(long samples) {
         return JobRequest.of(new PiKind(), new PiRequest(samples), 1L);
     }
 
     private static JobRequest projectile(long samples) {
-        return JobRequest.of(new ProjectileKind(),
-                RequestFields.withDefaults(new ProjectileRequest(samples, null, null, null, null, null, null)), 1L);
+        return JobRequest.of(
+                new ProjectileKind(),
+                RequestFields.withDefaults(new ProjectileRequest(samples, null, null, null, null, null, null)),
+                1L);
     }
 
     private static JobRequest dice(long rolls, int faces) {
@@ -97,7 +101,10 @@ final class Warmup {
     private Warmup() {}
 
     /** How a warm-up ended: its kernels ran at compiled speed, or it ran out of budget first. */
-    enum Outcome { WARM, COLD }
+    enum Outcome {
+        WARM,
+        COLD
+    }
 
     /**
      * The time the warm-up loop's budget goes by: the CPU time of the warm-up's own thread, not
@@ -145,7 +152,8 @@ final class Warmup {
         }
         long wallMillis = (System.nanoTime() - start) / 1_000_000;
         if (outcome == Outcome.COLD) {
-            System.err.printf("warm-up: %d ms (%d ms of CPU), stopped at 3x the budget before every probe ran compiled%n",
+            System.err.printf(
+                    "warm-up: %d ms (%d ms of CPU), stopped at 3x the budget before every probe ran compiled%n",
                     wallMillis, clock.cpuNanos() / 1_000_000);
         } else if (TRACE) {
             System.err.printf("warm-up: done in %d ms%n", wallMillis);
@@ -278,7 +286,9 @@ final class Warmup {
             probe.compute(0);
             rates[i] = probe.shardUnits(0) / (double) Math.max(1, clock.cpuNanos() - t0);
             if (trace != null) {
-                trace.append(' ').append(probe.type()).append('=')
+                trace.append(' ')
+                        .append(probe.type())
+                        .append('=')
                         .append(String.format(java.util.Locale.ROOT, "%.3f", rates[i]));
             }
         }

@@ -46,7 +46,8 @@ public final class WorkerMain {
 
     /** The loop of one worker, separate from {@link #main} so tests can drive it over pipes. */
     static void serve(KindRegistry kinds, InputStream in, OutputStream out) throws IOException {
-        FrameCodec.write(out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
+        FrameCodec.write(
+                out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
         Message message;
         Message.Run last = null;
         JobRequest request = null;
@@ -64,14 +65,17 @@ public final class WorkerMain {
                 }
                 byte[] partial = request.computeEncoded(run.shard());
                 answer = partial.length > FrameCodec.MAX_PARTIAL
-                        ? new Message.Failed(run.ticket(), "the partial of kind " + run.type() + " is " + partial.length
-                                + " bytes, over the " + FrameCodec.MAX_PARTIAL + " a frame carries")
+                        ? new Message.Failed(
+                                run.ticket(),
+                                "the partial of kind " + run.type() + " is " + partial.length + " bytes, over the "
+                                        + FrameCodec.MAX_PARTIAL + " a frame carries")
                         : new Message.Done(run.ticket(), System.nanoTime() - start, partial);
             } catch (OutOfMemoryError e) {
                 // A kernel that ran out of heap may have left this JVM in any state: exit with the
                 // shard unanswered, so the pool retries it elsewhere and replaces this worker. (An
                 // answer first would let the pool send this worker another shard before it exits.)
-                System.err.println("worker ran out of memory in kind " + run.type() + ", shard " + run.shard() + "; exiting");
+                System.err.println(
+                        "worker ran out of memory in kind " + run.type() + ", shard " + run.shard() + "; exiting");
                 Runtime.getRuntime().halt(EXIT_OUT_OF_MEMORY);
                 return;
             } catch (InternalError | UnknownError e) {
@@ -87,15 +91,18 @@ public final class WorkerMain {
     }
 
     private static boolean sameJob(Message.Run a, Message.Run b) {
-        return a.type().equals(b.type()) && java.util.Objects.equals(a.seed(), b.seed())
+        return a.type().equals(b.type())
+                && java.util.Objects.equals(a.seed(), b.seed())
                 && Arrays.equals(a.params(), b.params());
     }
 
     /** SIGKILL of the parent closes our stdin, but a busy kernel would not notice: watch too. */
     private static void watchParent() {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            System.err.println("parent " + parent.pid() + " exited; worker stops");
-            Runtime.getRuntime().halt(3);
-        }));
+        ProcessHandle.current()
+                .parent()
+                .ifPresent(parent -> parent.onExit().thenRun(() -> {
+                    System.err.println("parent " + parent.pid() + " exited; worker stops");
+                    Runtime.getRuntime().halt(3);
+                }));
     }
 }

@@ -73,8 +73,8 @@ public final class FrameCodec {
         if (b0 < 0) {
             return null;
         }
-        int length = (b0 << 24) | (data.readUnsignedByte() << 16) | (data.readUnsignedByte() << 8)
-                | data.readUnsignedByte();
+        int length =
+                (b0 << 24) | (data.readUnsignedByte() << 16) | (data.readUnsignedByte() << 8) | data.readUnsignedByte();
         if (length < 1 || length > MAX_FRAME) {
             throw new ProtocolException("bad frame length " + length + ", bytes " + printable(length));
         }
@@ -99,7 +99,8 @@ public final class FrameCodec {
                 default -> throw new ProtocolException("unknown frame tag " + payload[0]);
             };
             if (body.available() > 0) {
-                throw new ProtocolException(body.available() + " stray bytes after " + message.getClass().getSimpleName());
+                throw new ProtocolException(body.available() + " stray bytes after "
+                        + message.getClass().getSimpleName());
             }
             return message;
         } catch (EOFException | java.io.UTFDataFormatException e) {

@@ -33,8 +33,12 @@ public sealed interface Message {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Run r && r.ticket == ticket && r.type.equals(type) && Objects.equals(r.seed, seed)
-                    && Arrays.equals(r.params, params) && r.shard == shard;
+            return other instanceof Run r
+                    && r.ticket == ticket
+                    && r.type.equals(type)
+                    && Objects.equals(r.seed, seed)
+                    && Arrays.equals(r.params, params)
+                    && r.shard == shard;
         }
 
         @Override
@@ -54,7 +58,9 @@ public sealed interface Message {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Done d && d.ticket == ticket && d.computeNanos == computeNanos
+            return other instanceof Done d
+                    && d.ticket == ticket
+                    && d.computeNanos == computeNanos
                     && Arrays.equals(d.partial, partial);
         }
 
@@ -65,7 +71,8 @@ public sealed interface Message {
 
         @Override
         public String toString() {
-            return "Done[ticket=" + ticket + ", computeNanos=" + computeNanos + ", partial=" + partial.length + " bytes]";
+            return "Done[ticket=" + ticket + ", computeNanos=" + computeNanos + ", partial=" + partial.length
+                    + " bytes]";
         }
     }
 

@@ -54,7 +54,8 @@ class WarmupLoopTest {
         fake.tinyFastAt = 300 * MS;
         fake.probeFast = t -> t >= 500 * MS;
         assertThat(Warmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
-        assertThat(fake.cpu).as("ended soon after the second fast probe, long before 3x the budget")
+        assertThat(fake.cpu)
+                .as("ended soon after the second fast probe, long before 3x the budget")
                 .isBetween(520 * MS, 600 * MS);
     }
 
@@ -119,7 +120,9 @@ class WarmupLoopTest {
         starved.tinyFastAt = 900 * MS;
         starved.probeFast = t -> t >= 1200 * MS;
         assertThat(Warmup.loop(BUDGET, starved, starved)).isEqualTo(Outcome.WARM);
-        assertThat(wall[0]).as("wall time that a wall-clock budget would have cut short").isGreaterThan(30 * BUDGET);
+        assertThat(wall[0])
+                .as("wall time that a wall-clock budget would have cut short")
+                .isGreaterThan(30 * BUDGET);
     }
 
     @Test
@@ -137,16 +140,28 @@ class WarmupLoopTest {
         while (System.nanoTime() < spinUntil) {
             Thread.onSpinWait();
         }
-        assertThat(clock.cpuNanos() - t1).as("a spinning thread's CPU time advances").isPositive();
+        assertThat(clock.cpuNanos() - t1)
+                .as("a spinning thread's CPU time advances")
+                .isPositive();
     }
 
     /** Rates in the probes' order: pi, projectile, dice d6, dice d20 (units/ns). */
     @Test
     void compiledKernelsAreFastAndDiceIsFasterThanHalfOfPi() {
-        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 11, 1.8})).as("Zen 5, AVX-512").isTrue();
-        assertThat(Warmup.compiled(new double[] {1.0, 0.25, 2.6, 0.4})).as("a narrower vector unit").isTrue();
-        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 0.6, 1.8})).as("the slow dice mode").isFalse();
-        assertThat(Warmup.compiled(new double[] {0.01, 0.002, 0.02, 0.01})).as("interpreted").isFalse();
-        assertThat(Warmup.compiled(new double[] {4.2, 0.05, 11, 1.8})).as("one kernel not compiled").isFalse();
+        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 11, 1.8}))
+                .as("Zen 5, AVX-512")
+                .isTrue();
+        assertThat(Warmup.compiled(new double[] {1.0, 0.25, 2.6, 0.4}))
+                .as("a narrower vector unit")
+                .isTrue();
+        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 0.6, 1.8}))
+                .as("the slow dice mode")
+                .isFalse();
+        assertThat(Warmup.compiled(new double[] {0.01, 0.002, 0.02, 0.01}))
+                .as("interpreted")
+                .isFalse();
+        assertThat(Warmup.compiled(new double[] {4.2, 0.05, 11, 1.8}))
+                .as("one kernel not compiled")
+                .isFalse();
     }
 }

@@ -3,9 +3,9 @@ package io.forkpool.worker.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.forkpool.kind.Partial;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
-import io.forkpool.kind.Partial;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -72,11 +72,14 @@ class FrameCodecTest {
     void garbageIsRejectedAsProtocolError() {
         // What a stray println on stdout would look like: text where a length should be.
         assertThatThrownBy(() -> FrameCodec.read(new ByteArrayInputStream("hello world\n".getBytes())))
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("length");
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("length");
         assertThatThrownBy(() -> FrameCodec.read(frameOf(new byte[] {99, 1, 2})))
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("tag");
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("tag");
         assertThatThrownBy(() -> FrameCodec.read(frameOf(new byte[] {3, 0, 0})))
-                .as("a Done frame whose payload is shorter than its fields").isInstanceOf(ProtocolException.class);
+                .as("a Done frame whose payload is shorter than its fields")
+                .isInstanceOf(ProtocolException.class);
     }
 
     @Test
@@ -106,7 +109,8 @@ class FrameCodecTest {
     }
 
     private static ByteArrayInputStream frameOf(byte[] payload) {
-        var buffer = ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload);
+        var buffer =
+                ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload);
         return new ByteArrayInputStream(buffer.array());
     }
 }

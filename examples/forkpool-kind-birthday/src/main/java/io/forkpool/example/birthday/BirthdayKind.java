@@ -64,8 +64,10 @@ public final class BirthdayKind implements JobKind<BirthdayRequest, BirthdayKind
         if (check.valid("people", "days")) {
             var r = check.filled();
             if (r.people() > r.days()) {
-                check.reject(check.given().people() != null ? "people" : "days",
-                        "must allow distinct birthdays: people (" + r.people() + ") must be at most days (" + r.days() + ")");
+                check.reject(
+                        check.given().people() != null ? "people" : "days",
+                        "must allow distinct birthdays: people (" + r.people() + ") must be at most days (" + r.days()
+                                + ")");
             }
         }
     }
@@ -115,17 +117,27 @@ public final class BirthdayKind implements JobKind<BirthdayRequest, BirthdayKind
         long n = count.trials();
         double p = (double) count.shared() / n;
         double stdError = Math.sqrt(p * (1 - p) / n);
-        return new BirthdayResult(p, count.shared(), n, stdError,
-                new double[] {p - Z_95 * stdError, p + Z_95 * stdError}, exact(request.people(), request.days()));
+        return new BirthdayResult(
+                p,
+                count.shared(),
+                n,
+                stdError,
+                new double[] {p - Z_95 * stdError, p + Z_95 * stdError},
+                exact(request.people(), request.days()));
     }
 
     /** Two bars: the estimate and the exact probability, in percent. */
     @Override
     public Plot plot(BirthdayRequest request, BirthdayResult result) {
-        return new Plot.Bars("birthday: " + request.people() + " people, " + request.days() + " days",
-                String.format(java.util.Locale.ROOT, "%,d rooms simulated", result.trials()), "probability of a shared birthday (%)",
-                List.of(new Plot.Bar("simulated", 100 * result.probability()), new Plot.Bar("exact", 100 * result.exact())),
-                null, null);
+        return new Plot.Bars(
+                "birthday: " + request.people() + " people, " + request.days() + " days",
+                String.format(java.util.Locale.ROOT, "%,d rooms simulated", result.trials()),
+                "probability of a shared birthday (%)",
+                List.of(
+                        new Plot.Bar("simulated", 100 * result.probability()),
+                        new Plot.Bar("exact", 100 * result.exact())),
+                null,
+                null);
     }
 
     /** P(some two of {@code people} share a birthday) = 1 - Π_{i<people} (days - i) / days. */

@@ -16,5 +16,9 @@ import jakarta.validation.constraints.NotNull;
  */
 public record BirthdayRequest(
         @NotNull @WorkUnits @Description("rooms simulated") Long trials,
-        @Min(2) @Max(BirthdayKind.MAX_PEOPLE) @Default("23") @Description("people in a room") Integer people,
-        @Min(1) @Max(BirthdayKind.MAX_DAYS) @Default("365") @Description("days a birthday can fall on") Integer days) {}
+
+        @Min(2) @Max(BirthdayKind.MAX_PEOPLE) @Default("23") @Description("people in a room")
+        Integer people,
+
+        @Min(1) @Max(BirthdayKind.MAX_DAYS) @Default("365") @Description("days a birthday can fall on")
+        Integer days) {}

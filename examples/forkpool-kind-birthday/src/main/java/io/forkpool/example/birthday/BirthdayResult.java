@@ -11,5 +11,5 @@ package io.forkpool.example.birthday;
  * @param ci95 95% confidence interval of the probability (normal approximation)
  * @param exact 1 - days!/((days - people)! · days^people)
  */
-public record BirthdayResult(double probability, long shared, long trials, double stdError, double[] ci95,
-        double exact) {}
+public record BirthdayResult(
+        double probability, long shared, long trials, double stdError, double[] ci95, double exact) {}

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The example kind, tested as a kind author would: with the API alone, shard by shard as forkpool
@@ -35,8 +35,14 @@ class BirthdayKindTest {
     }
 
     @ParameterizedTest(name = "{0} people, {1} days, seed {2}, {3} rooms")
-    @CsvSource({"23, 365, 1, 400000", "10, 365, 2, 400000", "2, 2, 3, 400000", "5, 5, 4, 400000",
-        "50, 365, 5, 400000", "1000, 1000000, 6, 20000"})
+    @CsvSource({
+        "23, 365, 1, 400000",
+        "10, 365, 2, 400000",
+        "2, 2, 3, 400000",
+        "5, 5, 4, 400000",
+        "50, 365, 5, 400000",
+        "1000, 1000000, 6, 20000"
+    })
     void theSharedShareIsBinomialAroundTheExactProbability(int people, int days, long seed, long trials) {
         var request = new BirthdayRequest(trials, people, days);
         var count = run(request, seed, false);
@@ -44,7 +50,9 @@ class BirthdayKindTest {
         // shared ~ Binomial(trials, p): outside 5 standard deviations with probability below 6e-7.
         double p = BirthdayKind.exact(people, days);
         double sd = Math.sqrt(trials * p * (1 - p));
-        assertThat((double) count.shared()).as("p = %s", p).isCloseTo(trials * p, org.assertj.core.data.Offset.offset(5 * sd + 1e-9));
+        assertThat((double) count.shared())
+                .as("p = %s", p)
+                .isCloseTo(trials * p, org.assertj.core.data.Offset.offset(5 * sd + 1e-9));
         var result = kind.finish(request, count);
         assertThat(result.probability()).isEqualTo((double) count.shared() / trials);
         assertThat(result.ci95()[0]).isLessThan(result.probability()).isLessThan(result.ci95()[1]);
@@ -53,7 +61,8 @@ class BirthdayKindTest {
     @Test
     void theExactProbabilityIsTheTextbookOne() {
         // 1 - 365!/(342! · 365^23) = 0.507297..., the classic "23 people" answer.
-        assertThat(BirthdayKind.exact(23, 365)).isCloseTo(0.5072972343239857, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(BirthdayKind.exact(23, 365))
+                .isCloseTo(0.5072972343239857, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(BirthdayKind.exact(2, 2)).isEqualTo(0.5);
         assertThat(BirthdayKind.exact(5, 5)).isCloseTo(1 - 120.0 / 3125, org.assertj.core.data.Offset.offset(1e-15));
         assertThat(BirthdayKind.exact(366, 365)).isEqualTo(1.0);
@@ -81,7 +90,8 @@ class BirthdayKindTest {
         assertThat(check(new BirthdayRequest(10L, null, 20), new BirthdayRequest(10L, 23, 20)))
                 .as("people left at its default: the field the user sent is days")
                 .containsExactly("days: must allow distinct birthdays: people (23) must be at most days (20)");
-        assertThat(check(new BirthdayRequest(10L, 23, 365), new BirthdayRequest(10L, 23, 365))).isEmpty();
+        assertThat(check(new BirthdayRequest(10L, 23, 365), new BirthdayRequest(10L, 23, 365)))
+                .isEmpty();
     }
 
     private List<String> check(BirthdayRequest given, BirthdayRequest filled) {

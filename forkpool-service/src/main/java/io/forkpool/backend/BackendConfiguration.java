@@ -12,9 +12,10 @@ import io.forkpool.job.TimelineSettings;
 import io.forkpool.job.WorkerDirectory;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
+import io.forkpool.redis.RedisConnection;
+import io.forkpool.redis.RedisSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -37,11 +38,12 @@ class BackendConfiguration {
             ForkpoolMetrics metrics,
             ObjectMapper json,
             RequestBinder binder,
-            Environment env) {
+            RedisConnection redis,
+            RedisSettings redisSettings) {
         return switch (settings.backend()) {
             case EMBEDDED -> embedded(jobs, timeline);
-            // the redis backend reads its connection (spring.data.redis.*) itself
-            case REDIS -> RedisBackend.open(env, json, binder, jobs, shards, metrics);
+            // bound whichever backend runs; connects only here, and lazily
+            case REDIS -> RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics);
         };
     }
 

@@ -15,7 +15,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.springframework.core.env.Environment;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -29,14 +28,15 @@ public final class RedisBackend {
 
     /** Connects lazily: a Redis that is down makes readiness DOWN and POSTs 503, not a failed start. */
     public static Backend open(
-            Environment env,
+            RedisConnection connection,
+            RedisSettings settings,
             ObjectMapper json,
             RequestBinder binder,
             JobSettings jobs,
             ShardSettings shardSettings,
             ForkpoolMetrics metrics) {
-        var client = client(env);
-        var keys = new RedisKeys(env.getProperty("forkpool.redis.key-prefix", "forkpool"));
+        var client = client(connection);
+        var keys = new RedisKeys(settings.keyPrefix());
         var redis = new RedisLink(client);
         var reader = new RedisLink(client);
         var ends = new JobEnds(client, keys.ends());
@@ -59,16 +59,14 @@ public final class RedisBackend {
                 beats);
     }
 
-    private static RedisClient client(Environment env) {
-        var timeout = env.getProperty("spring.data.redis.timeout", Duration.class, Duration.ofSeconds(2));
+    private static RedisClient client(RedisConnection connection) {
         var uri = RedisURI.builder()
-                .withHost(env.getProperty("spring.data.redis.host", "localhost"))
-                .withPort(env.getProperty("spring.data.redis.port", Integer.class, 6379))
-                .withDatabase(env.getProperty("spring.data.redis.database", Integer.class, 0))
-                .withTimeout(timeout);
-        var password = env.getProperty("spring.data.redis.password", "");
-        if (!password.isEmpty()) {
-            uri.withPassword(password.toCharArray());
+                .withHost(connection.host())
+                .withPort(connection.port())
+                .withDatabase(connection.database())
+                .withTimeout(connection.timeout());
+        if (connection.password() != null && !connection.password().isEmpty()) {
+            uri.withPassword(connection.password().toCharArray());
         }
         // Reconnect attempts back off from 10 ms to at most 1 s (Lettuce's default goes to 30 s):
         // a replica is ready again within about a second of Redis's return.
@@ -81,7 +79,7 @@ public final class RedisBackend {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .timeoutOptions(TimeoutOptions.enabled(connection.timeout()))
                 .build());
         return client;
     }

@@ -11,7 +11,9 @@ import io.forkpool.job.JobSettings;
 import io.forkpool.job.TimelineSettings;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.redis.RedisConnection;
 import io.forkpool.redis.RedisJobStore;
+import io.forkpool.redis.RedisSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,8 @@ class BackendConfigurationTest {
                         new ForkpoolMetrics(new SimpleMeterRegistry()),
                         JsonMapper.builder().build(),
                         TestJobs.binder(),
-                        env);
+                        Binder.get(env).bindOrCreate("spring.data.redis", RedisConnection.class),
+                        Binder.get(env).bindOrCreate("forkpool.redis", RedisSettings.class));
     }
 
     @Test

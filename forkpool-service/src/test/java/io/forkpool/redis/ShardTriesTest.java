@@ -4,37 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.forkpool.dispatch.ShardAttempt;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The redis backend's shard tries on a real Redis: written by any replica, read back whole, capped, expiring. */
 class ShardTriesTest {
 
-    static TestRedis redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
 
     @Test
     void triesOfTwoReplicasComeBackWithTheirReplicaAndMicrosecondTimesUpToTheCap() {
         var keys = new RedisKeys("test-" + UUID.randomUUID());
-        try (var link = new RedisLink(client)) {
+        try (var link = new RedisLink(REDIS.client())) {
             var tries = new ShardTries(link, keys, Duration.ofHours(1));
             Instant t0 = Instant.parse("2026-01-01T00:00:00.123456Z");
             tries.record("j", new ShardAttempt(0, 0, 1, 4242, "replica-a", t0, t0.plusMillis(40), "done"));

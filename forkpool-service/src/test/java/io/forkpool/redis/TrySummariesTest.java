@@ -7,8 +7,6 @@ import io.forkpool.dispatch.ShardAttempt;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.ShardLog;
 import io.forkpool.kind.TestJobs;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,20 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class TrySummariesTest {
 
-    static TestRedis redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
 
     /** One worker process that ran tries back to back: what the summary must say of it. */
     record Lane(int worker, long pid, String replica, long[] tries, long[] failed, long[] busyMicros) {
@@ -56,10 +41,10 @@ class TrySummariesTest {
     void aJobOfOverAHundredThousandShardsOnTwoReplicasIsSummarisedWithEveryShardCounted() throws Exception {
         var keys = new RedisKeys("summaries-" + UUID.randomUUID());
         var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
-        try (var linkA = new RedisLink(client);
-                var linkB = new RedisLink(client);
-                var endsA = new JobEnds(client, keys.ends());
-                var endsB = new JobEnds(client, keys.ends())) {
+        try (var linkA = new RedisLink(REDIS.client());
+                var linkB = new RedisLink(REDIS.client());
+                var endsA = new JobEnds(REDIS.client(), keys.ends());
+                var endsB = new JobEnds(REDIS.client(), keys.ends())) {
             var a = new RedisJobStore(linkA, endsA, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
             var b = new RedisJobStore(linkB, endsB, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
             try {
@@ -189,8 +174,8 @@ class TrySummariesTest {
     void aJobWhoseTriesAreAllListedShowsThemOneByOne() {
         var keys = new RedisKeys("summaries-" + UUID.randomUUID());
         var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
-        try (var link = new RedisLink(client);
-                var ends = new JobEnds(client, keys.ends())) {
+        try (var link = new RedisLink(REDIS.client());
+                var ends = new JobEnds(REDIS.client(), keys.ends())) {
             var store = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);
             try {
                 var job = store.submit("small", TestJobs.pi(1_000_000L, 3L), null, 100);
@@ -236,12 +221,12 @@ class TrySummariesTest {
         var settings = new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1));
         var metrics =
                 new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        try (var link = new RedisLink(client);
-                var reader = new RedisLink(client);
-                var ends = new JobEnds(client, keys.ends());
-                var linkB = new RedisLink(client);
-                var readerB = new RedisLink(client);
-                var endsB = new JobEnds(client, keys.ends())) {
+        try (var link = new RedisLink(REDIS.client());
+                var reader = new RedisLink(REDIS.client());
+                var ends = new JobEnds(REDIS.client(), keys.ends());
+                var linkB = new RedisLink(REDIS.client());
+                var readerB = new RedisLink(REDIS.client());
+                var endsB = new JobEnds(REDIS.client(), keys.ends())) {
             ends.subscribe();
             endsB.subscribe();
             var a = new RedisJobStore(link, ends, keys, JsonMapper.builder().build(), TestJobs.binder(), settings);

@@ -3,37 +3,22 @@ package io.forkpool.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replicas telling each other their workers through a real Redis: listed while they beat, gone after. */
 class WorkerBeatsTest {
 
-    static TestRedis redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
 
     @Test
     void everyLiveReplicaIsListedWithItsLatestWorkersAndOneThatStopsOrDiesDisappears() {
         var keys = new RedisKeys("beats-" + UUID.randomUUID());
-        try (var link = new RedisLink(client);
+        try (var link = new RedisLink(REDIS.client());
                 var a = new WorkerBeats(link, keys, "replica-a");
                 var b = new WorkerBeats(link, keys, "replica-b");
                 var c = new WorkerBeats(link, keys, "replica-c")) {

@@ -43,9 +43,6 @@ final class DiceKernel {
 
     private static final VectorSpecies<Long> L = Lanes.SPECIES;
     private static final VectorSpecies<Integer> I = L.withLanes(int.class);
-    /** The class of I's vectors: a cast to it tells C2 the exact class of a loop's vector. */
-    private static final Class<? extends IntVector> EXACT = IntVector.zero(I).getClass();
-
     private static final int W = Lanes.WIDTH;
     private static final int N = Lanes.LANES;
     private static final int SETS = 2;
@@ -101,14 +98,12 @@ final class DiceKernel {
         IntVector zero = IntVector.zero(I);
         IntVector one = IntVector.broadcast(I, 1);
         IntVector t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
-        // The accepted chunks' counts go in as EXACT.cast(av).add(increment, accepted): the masked
-        // add is a virtual call on its receiver, and C2 inlines it (and keeps the vectors in
-        // registers) only if the receiver's class is known. Of av, a loop variable, it knew it only
-        // from a type profile of IntVector.add's call site, which a worker whose kernel C2 compiled
-        // early did not have: its dice ran 17x slower, with every vector boxed (docs/benchmarks.md,
-        // "the slow worker"). The cast to a constant class gives C2 the class without a profile, in
-        // one masked add (zero.add(increment, accepted).add(av), the previous cure, took two: 6.6 %
-        // slower in JMH).
+        // The accepted chunks' counts go in as zero.add(increment, accepted).add(av), not as
+        // av.add(increment, accepted): the masked add is a virtual call on its receiver, and C2
+        // inlines it (and keeps the vectors in registers) only if the receiver's class is known.
+        // zero's is; that of av, a loop variable, only from a type profile of IntVector.add's
+        // call site, which a worker whose kernel C2 compiled early did not have: its dice ran
+        // 17x slower, with every vector boxed (docs/benchmarks.md, "the slow worker").
         for (int done = 0; done < draws; ) {
             int run = Math.min(FLUSH, draws - done);
             IntVector av = zero, bv = zero;
@@ -134,28 +129,28 @@ final class DiceKernel {
                 b3 = b3.lanewise(ROL, 45);
                 m = wa.and(0xFFFF).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                av = EXACT.cast(av)
-                        .add(
+                av = zero.add(
                                 one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
-                                m.and(0xFFFF).compare(GE, threshold));
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(av);
                 m = wa.lanewise(LSHR, 16).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                av = EXACT.cast(av)
-                        .add(
+                av = zero.add(
                                 one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
-                                m.and(0xFFFF).compare(GE, threshold));
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(av);
                 m = wb.and(0xFFFF).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                bv = EXACT.cast(bv)
-                        .add(
+                bv = zero.add(
                                 one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
-                                m.and(0xFFFF).compare(GE, threshold));
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(bv);
                 m = wb.lanewise(LSHR, 16).mul(faces);
                 f = m.lanewise(LSHR, 16);
-                bv = EXACT.cast(bv)
-                        .add(
+                bv = zero.add(
                                 one.lanewise(LSHL, f.lanewise(LSHL, 2).add(f)),
-                                m.and(0xFFFF).compare(GE, threshold));
+                                m.and(0xFFFF).compare(GE, threshold))
+                        .add(bv);
             }
             // Fields hold at most 2 · FLUSH = 30: add them up face by face in 32-bit lanes.
             t0 = t0.add(av.lanewise(LSHR, 0).and(31)).add(bv.lanewise(LSHR, 0).and(31));

@@ -101,7 +101,7 @@ public final class RedisJobStore implements JobStore {
                 Long.toString(now.toEpochMilli()),
                 Integer.toString(FIRST_FEED),
                 key == null ? "" : key.body(),
-                timeoutSeconds == null ? "" : Long.toString(now.toEpochMilli() + timeoutSeconds * 1000L),
+                timeoutSeconds == null ? "" : Long.toString(deadlineMillis(now, timeoutSeconds)),
                 "id",
                 id,
                 "type",
@@ -160,6 +160,16 @@ public final class RedisJobStore implements JobStore {
         }
         return new Job.Snapshot(
                 id, request, timeoutSeconds, JobStatus.QUEUED, 0, request.shardCount(), null, null, now, null, null, 0);
+    }
+
+    /**
+     * The deadline in epoch milliseconds, rounded up: a job submitted at 12.0004 s with 1 s may end
+     * "timed out" no earlier than 13.0004 s (rounded down, the sweep failed it 0.8 ms early).
+     */
+    static long deadlineMillis(Instant submittedAt, long timeoutSeconds) {
+        Instant deadline = submittedAt.plusSeconds(timeoutSeconds);
+        long millis = deadline.toEpochMilli();
+        return deadline.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
     /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */

@@ -231,4 +231,14 @@ class RedisJobStoreTest extends JobStoreContract {
                 .pollInterval(Duration.ofMillis(100))
                 .until(store::isAvailable);
     }
+
+    @Test
+    void aDeadlineIsRoundedUpToTheMillisecondSoItNeverFiresEarly() {
+        var submitted = java.time.Instant.parse("2026-12-02T02:00:12.000400Z");
+        assertThat(RedisJobStore.deadlineMillis(submitted, 1))
+                .isEqualTo(java.time.Instant.parse("2026-12-02T02:00:13.001Z").toEpochMilli());
+        var onTheMillisecond = java.time.Instant.parse("2026-12-02T02:00:12.004Z");
+        assertThat(RedisJobStore.deadlineMillis(onTheMillisecond, 2))
+                .isEqualTo(java.time.Instant.parse("2026-12-02T02:00:14.004Z").toEpochMilli());
+    }
 }

@@ -48,8 +48,9 @@ class Throughput implements DisposableBean {
             long gap = Math.min(second - lastSecond, SECONDS);
             for (long s = second - gap + 1; s <= second; s++) {
                 int i = (int) Math.floorMod(s, SECONDS);
-                jobs[i] = (jobsNow - lastJobs) / (second - lastSecond);
-                samples[i] = (samplesNow - lastSamples) / (second - lastSecond);
+                // Never below zero: the meters start again from nothing once, at the end of the warm-up.
+                jobs[i] = Math.max(0, jobsNow - lastJobs) / (second - lastSecond);
+                samples[i] = Math.max(0, samplesNow - lastSamples) / (second - lastSecond);
             }
         }
         if (second != lastSecond) {

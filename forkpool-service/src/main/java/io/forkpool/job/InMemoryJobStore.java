@@ -113,6 +113,20 @@ public final class InMemoryJobStore implements JobStore {
         }
     }
 
+    /** Forgets these jobs if they have ended (the service's own warm-up jobs). */
+    void forget(java.util.Collection<String> ids) {
+        var gone = new java.util.HashSet<>(ids);
+        synchronized (ended) {
+            for (var it = ended.iterator(); it.hasNext(); ) {
+                Ended job = it.next();
+                if (gone.contains(job.id())) {
+                    it.remove();
+                    forget(job);
+                }
+            }
+        }
+    }
+
     private void forget(Ended job) {
         Job gone = byId.remove(job.id());
         bySequence.remove(job.sequence());

@@ -41,6 +41,11 @@ public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResul
     }
 
     @Override
+    public DiceRequest warmup() {
+        return new DiceRequest(100_000L, 6);
+    }
+
+    @Override
     public Layout layout(DiceRequest request) {
         return Layout.forJob(request.rolls(), DiceKernel.BLOCK_ROLLS, maxBlocksPerShard(request.faces()));
     }

@@ -41,6 +41,11 @@ public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
     }
 
     @Override
+    public PiRequest warmup() {
+        return new PiRequest(100_000L);
+    }
+
+    @Override
     public Layout layout(PiRequest request) {
         return Layout.forJob(request.samples(), PiKernel.BLOCK_SAMPLES, PiKernel.MAX_BLOCKS_PER_SHARD);
     }

@@ -48,6 +48,11 @@ public final class ProjectileKind implements JobKind<ProjectileRequest, Histogra
     }
 
     @Override
+    public ProjectileRequest warmup() {
+        return new ProjectileRequest(20_000L, 20, 30.0, 31.0, 99.0, 100.0, 9.81);
+    }
+
+    @Override
     public void check(CrossCheck<ProjectileRequest> check) {
         var given = check.given();
         boolean angles = check.valid("angleMinDeg", "angleMaxDeg");

@@ -47,6 +47,11 @@ public final class SmallestMultipleKind implements JobKind<SmallestMultipleReque
     }
 
     @Override
+    public SmallestMultipleRequest warmup() {
+        return new SmallestMultipleRequest(10_000L, 7L, 1L, 1000L);
+    }
+
+    @Override
     public void check(CrossCheck<SmallestMultipleRequest> check) {
         if (check.valid("low", "high")) {
             var given = check.given();

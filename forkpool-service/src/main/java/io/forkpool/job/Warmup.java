@@ -60,6 +60,11 @@ public class Warmup implements HealthIndicator {
     public static final String HEADER = "X-Forkpool-Warmup";
 
     private static final String TOKEN = secret();
+
+    /** Warm-ups running in this process: the header stands for an API key only while one runs. */
+    private static final java.util.concurrent.atomic.AtomicInteger WARMING =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private static final Logger log = LoggerFactory.getLogger(Warmup.class);
     private static final Duration QUIET_WINDOW = Duration.ofSeconds(3);
     private static final double QUIET_SHARE = 0.05;
@@ -73,6 +78,7 @@ public class Warmup implements HealthIndicator {
     private final String contextPath;
     private final Set<String> jobs = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong loadRequests = new AtomicLong();
     private volatile Health health =
             Health.down().withDetail("phase", "waiting for the worker pool").build();
     private volatile int port = -1;
@@ -96,9 +102,10 @@ public class Warmup implements HealthIndicator {
         this.json = json;
     }
 
-    /** Whether a request's {@link #HEADER} value is this process's own. */
+    /** Whether a request's {@link #HEADER} value is this process's own, while its warm-up runs. */
     public static boolean isOwn(String header) {
         return header != null
+                && WARMING.get() > 0
                 && MessageDigest.isEqual(
                         header.getBytes(StandardCharsets.UTF_8), TOKEN.getBytes(StandardCharsets.UTF_8));
     }
@@ -135,7 +142,21 @@ public class Warmup implements HealthIndicator {
         }
     }
 
+    /** The secret, for the tests that show it stops working once the warm-up has ended. */
+    static String token() {
+        return TOKEN;
+    }
+
     private void run() {
+        WARMING.incrementAndGet();
+        try {
+            warm();
+        } finally {
+            WARMING.decrementAndGet();
+        }
+    }
+
+    private void warm() {
         long start = System.nanoTime();
         long jitStart = compileMillis();
         try {
@@ -161,6 +182,7 @@ public class Warmup implements HealthIndicator {
                     .withDetail("phase", "done")
                     .withDetail("tookMillis", took)
                     .withDetail("requests", requests.get())
+                    .withDetail("loadRequests", loadRequests.get())
                     .withDetail("jitMillis", jit)
                     .build();
             log.info("warm-up: {} requests in {} ms (JIT {} ms); ready", requests.get(), took, jit);
@@ -189,12 +211,17 @@ public class Warmup implements HealthIndicator {
             return new Bodies(List.of(), List.of());
         }
         var small = new ArrayList<String>();
+        var firstUseBodies = new ArrayList<String>();
         for (var installed : kinds.all()) {
             var kind = installed.kind();
             var body = new java.util.LinkedHashMap<String, Object>();
             body.put("type", kind.name());
             body.putAll(RequestFields.asMap(kind.warmup()));
-            small.add(json.writeValueAsString(body));
+            String text = json.writeValueAsString(body);
+            firstUseBodies.add(text);
+            if (oneShard(kind)) { // a plugin's default, its example, may be many shards of a second: first use only
+                small.add(text);
+            }
         }
         for (int round = 0; round < 2; round++) {
             for (var body : examples) {
@@ -202,7 +229,7 @@ public class Warmup implements HealthIndicator {
                 client.get("/api/v1/jobs/" + id);
                 client.get("/api/v1/jobs/" + id + "/plot.svg");
             }
-            for (var body : small) {
+            for (var body : firstUseBodies) {
                 client.get("/api/v1/jobs/" + client.submit(body));
             }
             client.get("/api/v1/jobs?size=5");
@@ -213,6 +240,27 @@ public class Warmup implements HealthIndicator {
 
     /** Each kind's example (fanned out over the workers) and its warm-up request (one shard). */
     private record Bodies(List<String> examples, List<String> small) {}
+
+    /** Whether the kind's warm-up request is a job of one shard (a tiny one, as the load wants). */
+    private static boolean oneShard(JobKind<?, ?, ?> kind) {
+        try {
+            return io.forkpool.plugin.JobRequest.of(kind, kind.warmup(), 1L).shardCount() == 1;
+        } catch (RuntimeException e) { // a request the kind itself cannot lay out: not for the load
+            return false;
+        }
+    }
+
+    /** One answer of the loopback client. */
+    private record Answer(String request, String status, String location, String body) {
+
+        /** This answer if it is a 200; a warm-up request answered otherwise ends the warm-up. */
+        Answer ok() {
+            if (!status.startsWith("HTTP/1.1 200")) {
+                throw new IllegalStateException(request + " answered " + status);
+            }
+            return this;
+        }
+    }
 
     /**
      * The warm-up requests from several clients, and the examples from one of them (so that the
@@ -231,6 +279,7 @@ public class Warmup implements HealthIndicator {
                     try (var client = new Client(port)) {
                         for (int n = first; !stop.get(); n++) {
                             client.submit(sent.get(n % sent.size()));
+                            loadRequests.incrementAndGet();
                         }
                     } catch (Exception e) {
                         failure.compareAndSet(null, e);
@@ -278,12 +327,21 @@ public class Warmup implements HealthIndicator {
         }
     }
 
-    /** Removes the warm-up's jobs from the store, and its counts from the meters. */
+    /**
+     * Removes the warm-up's jobs from the store (cancelling any not ended, after a failure) and its
+     * counts from the meters. With Redis there are none of its jobs, and the meters count other
+     * replicas' shards this one already computed: they are kept.
+     */
     private void forget() {
         if (store instanceof InMemoryJobStore memory) {
+            for (String id : jobs) {
+                if (store.find(id).map(j -> !j.status().isFinal()).orElse(false)) {
+                    store.cancel(id);
+                }
+            }
             memory.forget(jobs);
+            metrics.startCountingNow();
         }
-        metrics.startCountingNow();
         jobs.clear();
     }
 
@@ -309,7 +367,6 @@ public class Warmup implements HealthIndicator {
         private java.net.Socket socket;
         private java.io.OutputStream out;
         private java.io.BufferedInputStream in;
-        private String location;
 
         Client(int port) throws java.io.IOException {
             this.port = port;
@@ -326,7 +383,7 @@ public class Warmup implements HealthIndicator {
         }
 
         String get(String path) throws java.io.IOException {
-            return send(
+            return sendOk(
                     "GET " + contextPath + path + " HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": " + TOKEN
                             + "\r\n\r\n",
                     null);
@@ -335,17 +392,23 @@ public class Warmup implements HealthIndicator {
         /** Submits a job and waits for it; returns its id, kept to be forgotten. */
         String submit(String body) throws java.io.IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            send(
+            Answer answer = send(
                     "POST " + contextPath + "/api/v1/jobs?wait=60 HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": "
                             + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
                             + "\r\n\r\n",
                     bytes);
-            String id = location.substring(location.lastIndexOf('/') + 1);
-            jobs.add(id);
-            return id;
+            if (answer.location() != null) { // kept before the status is checked: a 202 job is still to forget
+                jobs.add(answer.location().substring(answer.location().lastIndexOf('/') + 1));
+            }
+            String id = answer.ok().location();
+            return id.substring(id.lastIndexOf('/') + 1);
         }
 
-        private String send(String head, byte[] body) throws java.io.IOException {
+        private String sendOk(String head, byte[] body) throws java.io.IOException {
+            return send(head, body).ok().body();
+        }
+
+        private Answer send(String head, byte[] body) throws java.io.IOException {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             if (body != null) {
                 out.write(body);
@@ -356,9 +419,12 @@ public class Warmup implements HealthIndicator {
             long length = -1;
             boolean chunked = false;
             boolean close = false;
-            location = null;
+            String location = null;
             for (String header = line(); !header.isEmpty(); header = line()) {
                 int colon = header.indexOf(':');
+                if (colon < 0) {
+                    throw new java.io.IOException("not an HTTP header: " + header);
+                }
                 String name = header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
                 String value = header.substring(colon + 1).trim();
                 switch (name) {
@@ -374,21 +440,27 @@ public class Warmup implements HealthIndicator {
                 for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
                         size > 0;
                         size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
-                    answer.write(in.readNBytes(size));
+                    answer.write(exactly(size));
                     line();
                 }
                 while (!line().isEmpty()) {} // trailers
             } else if (length > 0) {
-                answer.write(in.readNBytes((int) length));
+                answer.write(exactly((int) length));
             }
             if (close) {
                 socket.close();
                 connect();
             }
-            if (!status.startsWith("HTTP/1.1 200")) {
-                throw new IllegalStateException(head.substring(0, head.indexOf('\r')) + " answered " + status);
+            return new Answer(
+                    head.substring(0, head.indexOf('\r')), status, location, answer.toString(StandardCharsets.UTF_8));
+        }
+
+        private byte[] exactly(int n) throws java.io.IOException {
+            byte[] bytes = in.readNBytes(n);
+            if (bytes.length < n) {
+                throw new java.io.EOFException("the service closed the connection in a body");
             }
-            return answer.toString(StandardCharsets.UTF_8);
+            return bytes;
         }
 
         private String line() throws java.io.IOException {

@@ -38,12 +38,38 @@ public class ForkpoolMetrics {
      * Prometheus reads the drop as a counter reset, as after a restart.
      */
     public void startCountingNow() {
-        var meters = new java.util.ArrayList<io.micrometer.core.instrument.Meter>(counters.values());
-        meters.addAll(timers.values());
-        counters.clear();
-        timers.clear();
-        meters.addAll(registry.find("http.server.requests").meters());
-        meters.forEach(registry::remove);
+        awaitNoRequestInFlight(java.time.Duration.ofSeconds(2));
+        // Each meter leaves the registry before its cache entry: a call that still finds the old
+        // entry loses one count, and no later call can cache a meter that is gone.
+        for (var entry : counters.entrySet()) {
+            registry.remove(entry.getValue());
+            counters.remove(entry.getKey(), entry.getValue());
+        }
+        for (var entry : timers.entrySet()) {
+            registry.remove(entry.getValue());
+            timers.remove(entry.getKey(), entry.getValue());
+        }
+        registry.find("http.server.requests").meters().forEach(registry::remove);
+    }
+
+    /**
+     * A request's observation stops after its answer is written, so the last answered requests may
+     * still be counting: wait, at most {@code within}, until none is active.
+     */
+    private void awaitNoRequestInFlight(java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline
+                && registry.find("http.server.requests.active").longTaskTimers().stream()
+                                .mapToInt(io.micrometer.core.instrument.LongTaskTimer::activeTasks)
+                                .sum()
+                        > 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public void jobSubmitted(String type) {

@@ -87,7 +87,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (valid(request.getHeader(HEADER))
                 | valid(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))
-                | Warmup.isOwn(request.getHeader(Warmup.HEADER))) {
+                | (Warmup.isOwn(request.getHeader(Warmup.HEADER)) && loopback(request.getRemoteAddr()))) {
             chain.doFilter(request, response);
             return;
         }
@@ -101,6 +101,15 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 "a valid API key is required, in the " + HEADER + " header or as Authorization: Bearer <key>");
         problem.setInstance(instance(path(request)));
         ProblemAdvice.write(response, problem, json);
+    }
+
+    /** The service's own warm-up comes from the loopback interface only (an IP literal: no lookup). */
+    private static boolean loopback(String address) {
+        try {
+            return address != null && java.net.InetAddress.ofLiteral(address).isLoopbackAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** True if {@code presented} is one of the keys; the time taken does not depend on which, or how close. */

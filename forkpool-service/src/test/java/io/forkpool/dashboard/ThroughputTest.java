@@ -38,4 +38,27 @@ class ThroughputTest {
         assertThat(Arrays.copyOfRange(rates.jobsPerSecond(), n - 4, n)).containsExactly(1, 2 / 3.0, 2 / 3.0, 2 / 3.0);
         assertThat(Arrays.copyOfRange(rates.jobsPerSecond(), 0, n - 4)).containsOnly(0.0);
     }
+
+    @Test
+    void whenTheMetersStartAgainTheHistoryStartsAgainAndNoRateIsNegative() {
+        var registry = new SimpleMeterRegistry();
+        var metrics = new ForkpoolMetrics(registry);
+        var throughput = new Throughput(registry);
+        throughput.destroy();
+        Instant t = Instant.parse("2026-01-01T00:00:10Z");
+        throughput.sample(t);
+        metrics.shardComputed("pi", 1_000, 9_000);
+        metrics.jobFinished("pi", "SUCCEEDED", Duration.ofMillis(5));
+        throughput.sample(t.plusSeconds(1));
+        metrics.startCountingNow(); // the warm-up's end
+        throughput.sample(t.plusSeconds(2));
+        metrics.shardComputed("pi", 1_000, 500);
+        throughput.sample(t.plusSeconds(3));
+
+        var rates = throughput.rates();
+        int n = Throughput.SECONDS;
+        assertThat(rates.samplesPerSecond()[n - 1]).isEqualTo(500);
+        assertThat(Arrays.copyOfRange(rates.samplesPerSecond(), 0, n - 1)).containsOnly(0.0);
+        assertThat(rates.jobsPerSecond()).containsOnly(0.0);
+    }
 }

@@ -16,7 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Ready means warm: readiness stays DOWN while the service sends itself its warm-up traffic (here
  * through an API key it does not know), and what it sent is neither listed nor counted once it is
- * ready; a user's first job then counts from one.
+ * ready; a user's first job then counts from one, and the warm-up's secret no longer opens the API.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -61,6 +61,9 @@ class WarmupTest {
                 .hasPositiveValue();
         // two rounds of every kind's example (submit, read, plot) and warm-up request, then the load
         assertThat((Long) warmup.health().getDetails().get("requests")).isGreaterThan(40);
+        assertThat((Long) warmup.health().getDetails().get("loadRequests"))
+                .as("requests of the load phase")
+                .isGreaterThanOrEqualTo(20);
 
         assertThat(Api.parse(keyed(api, "/api/v1/jobs").body())
                         .path("totalElements")
@@ -84,6 +87,13 @@ class WarmupTest {
         assertThat(api.get("/actuator/prometheus").body())
                 .containsPattern("forkpool_jobs_submitted_total\\{[^}]*type=\"pi\"[^}]*} 1\\.0")
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*} 1\\b");
+
+        // its secret stood for an API key only while it ran
+        var late = api.post(
+                "/api/v1/jobs?wait=60",
+                "{\"type\":\"pi\",\"samples\":1000}",
+                b -> b.header(Warmup.HEADER, Warmup.token()));
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(401);
     }
 
     private static HttpResponse<String> keyed(Api api, String path) {

@@ -50,9 +50,10 @@ public interface JobKind<R extends Record, P, T extends Record> {
     R example();
 
     /**
-     * A request that runs in about a millisecond, in one shard: the service sends it to itself a few
-     * thousand times before it says ready, so that the request path of this kind is compiled when
-     * the first users come. Defaults to {@link #example()}; override it when that takes longer.
+     * A request that runs in about a millisecond, in one shard: the service sends it to itself tens
+     * of thousands of times before it says ready, so that the request path of this kind is compiled
+     * when the first users come. Defaults to {@link #example()}, which the service then sends only a
+     * few times if it is more than one shard; override it when the example takes longer.
      */
     default R warmup() {
         return example();

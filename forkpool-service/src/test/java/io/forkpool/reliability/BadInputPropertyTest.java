@@ -114,6 +114,21 @@ class BadInputPropertyTest {
      * AbstractMessageConverterMethodProcessor.addContentDispositionHeader), and the answer is
      * Tomcat's HTML 500 page. Any path, /actuator/health too.
      */
+    /**
+     * Failed in CI from {@link #randomMethodsAndPathsAreNeverA5xx} in the test's own reader: a
+     * chunked answer whose body has multi-byte characters (a problem naming a path with them) was
+     * cut by chunk sizes, which count bytes, out of the decoded text. The body is now cut out of
+     * the bytes; this answer must read back whole, as the problem+json it is.
+     */
+    @net.jqwik.api.Example
+    void aChunkedAnswerWithMultiByteCharactersReadsBackWhole() {
+        var answer = sendRaw("GET", "/api/v1/jobs/%C3%A9t%C3%A9-%E4%B8%AD", Map.of(), null);
+        check(answer);
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(Api.parse(answer.body()).path("status").intValue()).isEqualTo(404);
+        assertThat(answer.body()).contains("no job with id été-中");
+    }
+
     @net.jqwik.api.Example
     void aTraceWithAnEmptyCharsetIsA4xx() {
         for (String path : List.of("/api/v1/jobs", "/api/v1/", "/actuator/health")) {
@@ -344,7 +359,9 @@ class BadInputPropertyTest {
         }
         String payload = text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(answerHeaders.get("transfer-encoding"))) {
-            payload = dechunk(payload);
+            // Chunk sizes count bytes: cut the body out of the bytes, not out of the decoded text
+            // (a problem that echoes a path with multi-byte characters would shift every offset).
+            payload = dechunk(java.util.Arrays.copyOfRange(answer, headEnd(answer) + 4, answer.length));
         }
         SENT.incrementAndGet();
         STATUSES.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
@@ -379,27 +396,40 @@ class BadInputPropertyTest {
         return out.toByteArray();
     }
 
-    static String dechunk(String chunked) {
-        var out = new StringBuilder();
+    /** Where the head of an HTTP answer ends: the index of its blank line's CR LF CR LF. */
+    static int headEnd(byte[] answer) {
+        for (int i = 0; i + 3 < answer.length; i++) {
+            if (answer[i] == '\r' && answer[i + 1] == '\n' && answer[i + 2] == '\r' && answer[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return answer.length - 4;
+    }
+
+    /** A chunked body's bytes joined (RFC 9112, 7.1), decoded as UTF-8. */
+    static String dechunk(byte[] chunked) {
+        var out = new java.io.ByteArrayOutputStream();
         int at = 0;
-        while (at < chunked.length()) {
-            int eol = chunked.indexOf("\r\n", at);
-            if (eol < 0) {
+        while (at < chunked.length) {
+            int eol = at;
+            while (eol + 1 < chunked.length && !(chunked[eol] == '\r' && chunked[eol + 1] == '\n')) {
+                eol++;
+            }
+            if (eol + 1 >= chunked.length) {
                 break;
             }
-            String size = chunked.substring(at, eol);
+            String size = new String(chunked, at, eol - at, StandardCharsets.US_ASCII);
             int semicolon = size.indexOf(';');
             int n = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
             if (n == 0) {
                 break;
             }
-            // sizes count bytes; bodies here are ASCII or nearly, and only searched for words
             int from = eol + 2;
-            int to = Math.min(chunked.length(), from + n);
-            out.append(chunked, from, to);
+            int to = Math.min(chunked.length, from + n);
+            out.write(chunked, from, to - from);
             at = to + 2;
         }
-        return out.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     static void cancelLiveJobs() {

@@ -48,6 +48,17 @@ public final class KindSchemas {
         return body;
     }
 
+    /**
+     * The kind's warm-up request ({@link JobKind#warmup()}) as a JSON body: its type and fields,
+     * no seed (the service picks one, as for a user who sends none).
+     */
+    public static Map<String, Object> warmup(JobKind<?, ?, ?> kind) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("type", kind.name());
+        body.putAll(RequestFields.asMap(kind.warmup()));
+        return body;
+    }
+
     /** One field's schema. */
     public record Field(String name, Map<String, Object> schema, boolean required) {}
 

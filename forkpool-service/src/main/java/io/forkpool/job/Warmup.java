@@ -4,7 +4,6 @@ import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.KindRegistry;
-import io.forkpool.plugin.RequestFields;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -214,10 +213,7 @@ public class Warmup implements HealthIndicator {
         var firstUseBodies = new ArrayList<String>();
         for (var installed : kinds.all()) {
             var kind = installed.kind();
-            var body = new java.util.LinkedHashMap<String, Object>();
-            body.put("type", kind.name());
-            body.putAll(RequestFields.asMap(kind.warmup()));
-            String text = json.writeValueAsString(body);
+            String text = json.writeValueAsString(io.forkpool.catalog.KindSchemas.warmup(kind));
             firstUseBodies.add(text);
             if (oneShard(kind)) { // a plugin's default, its example, may be many shards of a second: first use only
                 small.add(text);
@@ -383,29 +379,31 @@ public class Warmup implements HealthIndicator {
         }
 
         String get(String path) throws java.io.IOException {
-            return sendOk(
-                    "GET " + contextPath + path + " HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": " + TOKEN
-                            + "\r\n\r\n",
-                    null);
+            return send(head("GET", path, ""), null).ok().body();
         }
 
         /** Submits a job and waits for it; returns its id, kept to be forgotten. */
         String submit(String body) throws java.io.IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             Answer answer = send(
-                    "POST " + contextPath + "/api/v1/jobs?wait=60 HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": "
-                            + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
-                            + "\r\n\r\n",
+                    head(
+                            "POST",
+                            "/api/v1/jobs?wait=60",
+                            "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n"),
                     bytes);
-            if (answer.location() != null) { // kept before the status is checked: a 202 job is still to forget
-                jobs.add(answer.location().substring(answer.location().lastIndexOf('/') + 1));
+            String location = answer.location();
+            String id = location == null ? null : location.substring(location.lastIndexOf('/') + 1);
+            if (id != null) { // kept before the status is checked: a 202 job is still to forget
+                jobs.add(id);
             }
-            String id = answer.ok().location();
-            return id.substring(id.lastIndexOf('/') + 1);
+            answer.ok();
+            return id;
         }
 
-        private String sendOk(String head, byte[] body) throws java.io.IOException {
-            return send(head, body).ok().body();
+        /** A request's head, marked as the warm-up's; {@code headers} are CR LF terminated lines. */
+        private String head(String method, String path, String headers) {
+            return method + " " + contextPath + path + " HTTP/1.1\r\nHost: localhost\r\n" + HEADER + ": " + TOKEN
+                    + "\r\n" + headers + "\r\n";
         }
 
         private Answer send(String head, byte[] body) throws java.io.IOException {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.KindRegistry;
-import io.forkpool.plugin.RequestFields;
-import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,16 +22,10 @@ class WarmupRequestsTest {
         var binder = TestJobs.binder();
         for (var installed : KindRegistry.builtIn().all()) {
             var kind = installed.kind();
-            var body = new LinkedHashMap<String, Object>();
-            body.put("type", kind.name());
-            body.putAll(RequestFields.asMap(kind.warmup()));
-            var request = binder.bind((ObjectNode) JSON.valueToTree(body)).withSeed(1);
-
-            var example = new LinkedHashMap<String, Object>();
-            example.put("type", kind.name());
-            example.putAll(RequestFields.asMap(kind.example()));
-            var exampleRequest =
-                    binder.bind((ObjectNode) JSON.valueToTree(example)).withSeed(1);
+            var request = binder.bind((ObjectNode) JSON.valueToTree(KindSchemas.warmup(kind)))
+                    .withSeed(1);
+            var exampleRequest = binder.bind((ObjectNode) JSON.valueToTree(KindSchemas.example(kind)))
+                    .withSeed(1);
 
             assertThat(request.shardCount()).as(kind.name()).isEqualTo(1);
             long units = request.shardUnits(0);

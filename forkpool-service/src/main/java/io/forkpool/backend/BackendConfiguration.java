@@ -14,6 +14,8 @@ import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.redis.RedisConnection;
 import io.forkpool.redis.RedisSettings;
+import io.forkpool.store.DurableJobStore;
+import io.forkpool.store.StoreSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
@@ -39,15 +41,31 @@ class BackendConfiguration {
             ObjectMapper json,
             RequestBinder binder,
             RedisConnection redis,
-            RedisSettings redisSettings) {
+            RedisSettings redisSettings,
+            StoreSettings store) {
         return switch (settings.backend()) {
-            case EMBEDDED -> embedded(jobs, timeline);
+            case EMBEDDED -> durable(store, jobs, timeline, binder, json, metrics);
+            case MEMORY -> embedded(jobs, timeline);
             // bound whichever backend runs; connects only here, and lazily
             case REDIS -> RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics);
         };
     }
 
-    /** Jobs in this JVM, their shards on this JVM's fair queue. */
+    /** Jobs in the data folder's database, run in this JVM from its fair queue. */
+    static Backend durable(
+            StoreSettings settings,
+            JobSettings jobs,
+            TimelineSettings timeline,
+            RequestBinder binder,
+            ObjectMapper json,
+            ForkpoolMetrics metrics) {
+        var queue = new ShardQueue();
+        var store = DurableJobStore.open(settings, jobs, timeline, queue, binder, json);
+        metrics.storeBytes(store, DurableJobStore::bytes);
+        return new Backend(store, queue, store);
+    }
+
+    /** Jobs in this JVM only, their shards on this JVM's fair queue. */
     static Backend embedded(JobSettings jobs, TimelineSettings timeline) {
         var queue = new ShardQueue();
         return new Backend(new InMemoryJobStore(jobs, queue, timeline), queue, () -> {});

@@ -8,13 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * leniently ({@code redis}, {@code Redis}, {@code " REDIS "}); any other value stops the start
  * with a binding failure that names the property and the value.
  *
- * @param backend {@code embedded} (jobs and shards in this JVM) or {@code redis} (shared by replicas)
+ * @param backend {@code embedded} (jobs in a database in the data folder, run in this JVM: durable),
+ *     {@code memory} (jobs in this JVM only: tests and throw-away runs) or {@code redis} (shared by replicas)
  */
 @ConfigurationProperties("forkpool")
 record BackendSettings(@DefaultValue("embedded") Choice backend) {
 
     enum Choice {
         EMBEDDED,
+        MEMORY,
         REDIS
     }
 }

@@ -8,9 +8,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * On SIGTERM, before the web server and the worker pool stop: refuse new jobs (503), give the
- * running ones {@link JobSettings#shutdownGrace()} to finish, then fail what is left with
- * "interrupted by shutdown" so no accepted job is left without an end. Readiness is already
- * DOWN by then: Spring Boot refuses traffic as soon as the context starts closing.
+ * running ones {@link JobSettings#shutdownGrace()} to finish. What is left then stays RUNNING in a
+ * durable store, which stops recording so the workers' stop leaves no trace, and resumes at the
+ * next start; in memory it fails "interrupted by shutdown", so no accepted job is left without an
+ * end. Readiness is already DOWN by then: Spring Boot refuses traffic as soon as the context
+ * starts closing.
  */
 @Component
 class GracefulShutdown implements SmartLifecycle {
@@ -37,17 +39,26 @@ class GracefulShutdown implements SmartLifecycle {
     public void stop() {
         runner.stopAccepting();
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        int left = store.endWithThisProcess().size();
+        int left = store.runningHere().size();
         if (left > 0) {
             log.info("shutting down: waiting up to {} for {} running job(s)", settings.shutdownGrace(), left);
         }
-        while (!store.endWithThisProcess().isEmpty() && System.nanoTime() < deadline) {
+        while (!store.runningHere().isEmpty() && System.nanoTime() < deadline) {
             try {
                 TimeUnit.MILLISECONDS.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (store.resumesAfterRestart()) {
+            int staying = store.runningHere().size();
+            store.suspend();
+            if (staying > 0) {
+                log.info("shutting down: {} job(s) stay RUNNING in the store and resume at the next start", staying);
+            }
+            running = false;
+            return;
         }
         int failed = 0;
         for (String id : store.endWithThisProcess()) {

@@ -113,8 +113,14 @@ public final class InMemoryJobStore implements JobStore {
         }
     }
 
-    /** Forgets these jobs if they have ended (the service's own warm-up jobs). */
-    void forget(java.util.Collection<String> ids) {
+    @Override
+    public void forget(java.util.Collection<String> ids) {
+        for (String id : ids) {
+            Job job = byId.get(id);
+            if (job != null) {
+                job.cancel();
+            }
+        }
         var gone = new java.util.HashSet<>(ids);
         synchronized (ended) {
             for (var it = ended.iterator(); it.hasNext(); ) {

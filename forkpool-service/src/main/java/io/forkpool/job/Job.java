@@ -19,7 +19,7 @@ public final class Job implements ShardSource, ShardSink {
     private final String id;
     private final long sequence;
     private final JobRequest request;
-    private final Instant submittedAt = Instant.now();
+    private final Instant submittedAt;
     private final int shardsTotal;
     private final BitSet merged;
     private final CompletableFuture<Job> finished = new CompletableFuture<>();
@@ -27,9 +27,14 @@ public final class Job implements ShardSource, ShardSink {
     private final Consumer<Job> ending;
     private final Integer timeoutSeconds;
     private final ShardLog shardLog;
+    /** A durable store's log of partials (a shard counts once its partial is saved there), or null. */
+    private final PartialLog partials;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
+    /** Shards merged before a restart that the cursor has not reached yet (it skips them). */
+    private int mergedAhead;
+
     private int shardsDone;
     private Object sum;
     private long computeNanos;
@@ -62,7 +67,26 @@ public final class Job implements ShardSource, ShardSink {
             Consumer<Job> ending,
             Consumer<Job> onChange,
             ShardLog.Budget attempts) {
+        this(id, sequence, request, timeoutSeconds, Instant.now(), ending, onChange, attempts, null);
+    }
+
+    /**
+     * A job of a durable store: submitted at {@code submittedAt} (earlier than now when it resumes
+     * after a restart), its shards counted once {@code partials} has saved them.
+     */
+    public Job(
+            String id,
+            long sequence,
+            JobRequest request,
+            Integer timeoutSeconds,
+            Instant submittedAt,
+            Consumer<Job> ending,
+            Consumer<Job> onChange,
+            ShardLog.Budget attempts,
+            PartialLog partials) {
         this.shardLog = new ShardLog(attempts);
+        this.submittedAt = submittedAt;
+        this.partials = partials;
         this.id = id;
         this.ending = ending;
         this.timeoutSeconds = timeoutSeconds;
@@ -88,11 +112,11 @@ public final class Job implements ShardSource, ShardSink {
     }
 
     /** The tries of its shards so far, for the timeline. */
-    ShardLog shardLog() {
+    public ShardLog shardLog() {
         return shardLog;
     }
 
-    long sequence() {
+    public long sequence() {
         return sequence;
     }
 
@@ -170,12 +194,56 @@ public final class Job implements ShardSource, ShardSink {
 
     @Override
     public synchronized int nextShard() {
+        while (mergedAhead > 0 && nextShard < shardsTotal && merged.get(nextShard)) {
+            nextShard++; // merged before a restart: not computed again
+            mergedAhead--;
+        }
         return status.isFinal() || nextShard >= shardsTotal ? -1 : nextShard++;
     }
 
     @Override
     public synchronized long shardsLeft() {
-        return status.isFinal() ? 0 : shardsTotal - nextShard;
+        return status.isFinal() ? 0 : shardsTotal - nextShard - mergedAhead;
+    }
+
+    /**
+     * After a restart: the job was RUNNING since {@code startedAt} (null: still QUEUED), and these
+     * shards' partials were saved before; they are merged in shard order and not computed again.
+     * Call before its shards are queued; {@link #finishIfComplete} then ends a job that had them all.
+     */
+    public synchronized void resume(Instant startedAt, java.util.SortedMap<Integer, Saved> saved) {
+        if (startedAt != null) {
+            this.startedAt = startedAt;
+            become(JobStatus.RUNNING);
+        }
+        for (var shard : saved.entrySet()) {
+            if (!status.isFinal() && shard.getKey() < shardsTotal) {
+                mergedAhead++;
+                merge(
+                        shard.getKey(),
+                        shard.getValue().partial(),
+                        shard.getValue().computeNanos());
+            }
+        }
+    }
+
+    /** A shard's partial as a durable store saved it. */
+    public record Saved(byte[] partial, long computeNanos) {}
+
+    /** Ends a resumed job whose every shard was merged before the restart (announced like any end). */
+    public void finishIfComplete() {
+        boolean ended;
+        synchronized (this) {
+            ended = !status.isFinal() && shardsDone == shardsTotal && finishMerged();
+        }
+        if (ended) {
+            announceEnd();
+        }
+    }
+
+    /** The merge of every shard so far as the kind's partial bytes (what a store keeps of a result), or null. */
+    public synchronized byte[] mergedPartial() {
+        return sum == null ? null : request.encodePartial(sum);
     }
 
     @Override
@@ -195,36 +263,62 @@ public final class Job implements ShardSource, ShardSink {
 
     @Override
     public void shardDone(int shard, byte[] bytes, long nanos) {
-        synchronized (this) {
-            if (status.isFinal() || merged.get(shard)) {
-                return;
-            }
-            merged.set(shard);
-            shardsDone++;
-            computeNanos += nanos;
-            try {
-                Object partial = request.decodePartial(bytes);
-                sum = sum == null ? partial : request.merge(sum, partial);
-                if (shardsDone < shardsTotal) {
+        if (partials != null) {
+            synchronized (this) {
+                if (status.isFinal() || merged.get(shard)) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                end(
-                        JobStatus.FAILED,
-                        "kind " + request.type() + ", shard " + shard + ": its partial could not be merged: " + e);
             }
-            if (!status.isFinal()) {
-                try {
-                    result = request.finish(sum);
-                    end(JobStatus.SUCCEEDED, null);
-                } catch (RuntimeException e) {
-                    end(
-                            JobStatus.FAILED,
-                            "kind " + request.type() + ": could not finish the result: " + e.getMessage());
-                }
-            }
+            // counted only once durable: the store merges it when its commit is done
+            partials.save(this, shard, bytes, nanos, () -> mergeSaved(shard, bytes, nanos));
+            return;
         }
-        announceEnd();
+        mergeSaved(shard, bytes, nanos);
+    }
+
+    private void mergeSaved(int shard, byte[] bytes, long nanos) {
+        boolean ended;
+        synchronized (this) {
+            ended = merge(shard, bytes, nanos);
+        }
+        if (ended) {
+            announceEnd();
+        }
+    }
+
+    /** Merges one shard's partial (at most once); returns whether the job ended by it. Holds the lock. */
+    private boolean merge(int shard, byte[] bytes, long nanos) {
+        if (status.isFinal() || merged.get(shard)) {
+            return false;
+        }
+        merged.set(shard);
+        shardsDone++;
+        computeNanos += nanos;
+        try {
+            Object partial = request.decodePartial(bytes);
+            sum = sum == null ? partial : request.merge(sum, partial);
+        } catch (RuntimeException e) {
+            end(
+                    JobStatus.FAILED,
+                    "kind " + request.type() + ", shard " + shard + ": its partial could not be merged: " + e);
+            return true;
+        }
+        return shardsDone == shardsTotal && finishMerged();
+    }
+
+    /** Every shard merged: the result, or FAILED if the kind cannot finish it. Holds the lock. */
+    private boolean finishMerged() {
+        if (startedAt == null) {
+            startedAt = Instant.now(); // a job resumed with every shard saved while still QUEUED
+            become(JobStatus.RUNNING);
+        }
+        try {
+            result = request.finish(sum);
+            end(JobStatus.SUCCEEDED, null);
+        } catch (RuntimeException e) {
+            end(JobStatus.FAILED, "kind " + request.type() + ": could not finish the result: " + e.getMessage());
+        }
+        return true;
     }
 
     @Override

@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Where jobs live and how their shards reach the workers. {@link InMemoryJobStore} keeps them in
- * this JVM (the default); the redis backend keeps them in Redis, shared by every replica, so any
- * replica answers for any job. Every backend runs the same contract test.
+ * Where jobs live and how their shards reach the workers. The durable store ({@code store/}, the
+ * default) keeps them in a database in the data folder and runs them in this JVM;
+ * {@link InMemoryJobStore} keeps them in this JVM only (throw-away runs, tests); the redis backend
+ * keeps them in Redis, shared by every replica, so any replica answers for any job. Every backend
+ * runs the same contract test.
  */
 public interface JobStore {
 
@@ -57,6 +59,33 @@ public interface JobStore {
      * none in a shared store, where the other replicas finish them.
      */
     List<String> endWithThisProcess();
+
+    /**
+     * Unfinished jobs running on this process's workers, which shutdown gives its grace to finish:
+     * by default those that die with it.
+     */
+    default List<String> runningHere() {
+        return endWithThisProcess();
+    }
+
+    /** Whether unfinished jobs stay in the store across a stop or a crash and resume at the next start. */
+    default boolean resumesAfterRestart() {
+        return false;
+    }
+
+    /**
+     * Stops recording changes (shutdown, after the grace): what happens to the jobs from now on,
+     * as the workers stop, is not kept, so they resume at the next start as they were.
+     */
+    default void suspend() {}
+
+    /** Whether other replicas share this store (then they, too, run its jobs). */
+    default boolean shared() {
+        return false;
+    }
+
+    /** Forgets these jobs (the service's own warm-up jobs), cancelling any not ended. */
+    default void forget(java.util.Collection<String> ids) {}
 
     /** Forgets finished jobs past their retention. */
     void expire();

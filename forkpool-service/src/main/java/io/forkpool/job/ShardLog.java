@@ -61,7 +61,7 @@ public final class ShardLog {
     }
 
     /** The job is forgotten: its tries' budget goes back to the store. */
-    synchronized void release() {
+    public synchronized void release() {
         if (!released && detail != null) {
             budget.give(detail.size());
         }
@@ -104,12 +104,12 @@ public final class ShardLog {
             int worker, long pid, String replica, long attempts, long failed, Duration busyTime, double[] busy) {}
 
     /** How many tries one job, and all jobs of one store together, may keep one by one (about 100 bytes each). */
-    static final class Budget {
+    public static final class Budget {
 
         private final AtomicLong left;
         private final int perJob;
 
-        Budget(TimelineSettings settings) {
+        public Budget(TimelineSettings settings) {
             this.left = new AtomicLong(settings.total());
             this.perJob = settings.perJob();
         }

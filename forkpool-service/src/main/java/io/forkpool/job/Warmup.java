@@ -166,7 +166,7 @@ public class Warmup implements HealthIndicator {
                 Thread.sleep(20);
             }
             health = Health.down().withDetail("phase", "first use").build();
-            boolean jobsHere = store instanceof InMemoryJobStore;
+            boolean jobsHere = !store.shared();
             try (var client = new Client(port)) {
                 Bodies bodies = firstUse(client, jobsHere);
                 if (jobsHere && !settings.max().isZero() && !bodies.small().isEmpty()) {
@@ -329,13 +329,8 @@ public class Warmup implements HealthIndicator {
      * replicas' shards this one already computed: they are kept.
      */
     private void forget() {
-        if (store instanceof InMemoryJobStore memory) {
-            for (String id : jobs) {
-                if (store.find(id).map(j -> !j.status().isFinal()).orElse(false)) {
-                    store.cancel(id);
-                }
-            }
-            memory.forget(jobs);
+        if (!store.shared()) {
+            store.forget(jobs);
             metrics.startCountingNow();
         }
         jobs.clear();

@@ -155,6 +155,14 @@ public class ForkpoolMetrics {
                 .register(registry);
     }
 
+    /** The durable store's size on disk: its database and write-ahead log ({@code forkpool_store_bytes}). */
+    public <T> void storeBytes(T owner, ToDoubleFunction<T> bytes) {
+        Gauge.builder("forkpool.store.bytes", owner, bytes)
+                .description("Bytes of the durable job store on disk (database and log)")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
     public <T> void shardsQueued(T owner, ToDoubleFunction<T> queued) {
         Gauge.builder("forkpool.shards.queued", owner, queued)
                 .description("Shards waiting for a worker")

@@ -375,6 +375,11 @@ public final class RedisJobStore implements JobStore {
     }
 
     @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
     public boolean isAvailable() {
         try {
             return "PONG".equals(redis.sync().ping());

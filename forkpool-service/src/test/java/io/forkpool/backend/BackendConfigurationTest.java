@@ -14,9 +14,13 @@ import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisConnection;
 import io.forkpool.redis.RedisJobStore;
 import io.forkpool.redis.RedisSettings;
+import io.forkpool.store.DurableJobStore;
+import io.forkpool.store.StoreSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.mock.env.MockEnvironment;
@@ -45,14 +49,31 @@ class BackendConfigurationTest {
                         JsonMapper.builder().build(),
                         TestJobs.binder(),
                         Binder.get(env).bindOrCreate("spring.data.redis", RedisConnection.class),
-                        Binder.get(env).bindOrCreate("forkpool.redis", RedisSettings.class));
+                        Binder.get(env).bindOrCreate("forkpool.redis", RedisSettings.class),
+                        Binder.get(env).bindOrCreate("forkpool.store", StoreSettings.class));
+    }
+
+    @TempDir
+    Path data;
+
+    @Test
+    void embeddedByDefaultKeepsJobsInTheDataFolderAndShardsInThisJvm() throws Exception {
+        env.setProperty("forkpool.store.dir", data.toString());
+        assertThat(bind().backend()).isEqualTo(BackendSettings.Choice.EMBEDDED);
+        try (var backend = open(bind())) {
+            assertThat(backend.store()).isInstanceOf(DurableJobStore.class);
+            assertThat(backend.store().resumesAfterRestart()).isTrue();
+            assertThat(backend.shards()).isInstanceOf(ShardQueue.class);
+            assertThat(data.resolve("forkpool.db")).exists();
+        }
     }
 
     @Test
-    void embeddedByDefaultKeepsJobsAndShardsInThisJvm() throws Exception {
-        assertThat(bind().backend()).isEqualTo(BackendSettings.Choice.EMBEDDED);
+    void memoryKeepsJobsInThisJvmOnly() throws Exception {
+        env.setProperty("forkpool.backend", "memory");
         try (var backend = open(bind())) {
             assertThat(backend.store()).isInstanceOf(InMemoryJobStore.class);
+            assertThat(backend.store().resumesAfterRestart()).isFalse();
             assertThat(backend.shards()).isInstanceOf(ShardQueue.class);
         }
     }

@@ -38,7 +38,7 @@ public abstract class JobStoreContract {
         taker.shutdownNow();
     }
 
-    static JobRequest pi(long seed) {
+    protected static JobRequest pi(long seed) {
         return TestJobs.pi(3_000_000L, seed);
     }
 

@@ -1,0 +1,247 @@
+package io.forkpool.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.forkpool.dispatch.ShardQueue;
+import io.forkpool.dispatch.ShardTask;
+import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.JobRejectedException;
+import io.forkpool.job.JobSettings;
+import io.forkpool.job.JobStatus;
+import io.forkpool.job.JobStore;
+import io.forkpool.job.JobStoreContract;
+import io.forkpool.job.TimelineSettings;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The durable store against the contract every backend meets, and what it adds: a restart loses nothing. */
+class DurableJobStoreTest extends JobStoreContract {
+
+    @TempDir
+    Path dir;
+
+    private final List<DurableJobStore> opened = new ArrayList<>();
+    private ShardQueue shards;
+    private DurableJobStore store;
+
+    @BeforeEach
+    void fresh() {
+        reopen(100);
+    }
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(DurableJobStore::close);
+    }
+
+    /** A new store (as after a restart) on the same folder; the old one is closed first. */
+    private DurableJobStore reopen(int maxRetained) {
+        if (store != null) {
+            store.close();
+        }
+        shards = new ShardQueue();
+        store = open(dir, maxRetained, shards);
+        return store;
+    }
+
+    private DurableJobStore open(Path folder, int maxRetained, ShardQueue queue) {
+        var opened = DurableJobStore.open(
+                new StoreSettings(folder, 2),
+                new JobSettings(Duration.ofHours(1), maxRetained, Duration.ofSeconds(1)),
+                new TimelineSettings(2000, 200_000),
+                queue,
+                TestJobs.binder(),
+                JsonMapper.builder().build());
+        this.opened.add(opened);
+        return opened;
+    }
+
+    @Override
+    protected JobStore store() {
+        return store;
+    }
+
+    @Override
+    protected ShardTransport shards() {
+        return shards;
+    }
+
+    private ShardTask take() throws Exception {
+        var task = shards.poll();
+        assertThat(task).as("a shard is queued").isNotNull();
+        return task;
+    }
+
+    private static void answer(ShardTask task) {
+        task.work().dispatched();
+        var now = java.time.Instant.now();
+        task.work()
+                .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
+                        task.shard(),
+                        0,
+                        1,
+                        4242,
+                        null,
+                        now.minusMillis(3),
+                        now,
+                        io.forkpool.dispatch.ShardAttempt.DONE));
+        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1000);
+    }
+
+    @Test
+    void aJobStoppedHalfWayResumesFromItsSavedShardsWithTheSameResult() throws Exception {
+        JobRequest dice = TestJobs.dice(3_000_000_000L, 6, 17L);
+        int total = dice.shardCount();
+        assertThat(total).as("shards enough to stop half-way").isGreaterThanOrEqualTo(4);
+        var job = store.submit(UUID.randomUUID().toString(), dice, null, 10);
+        var done = new HashSet<Integer>();
+        for (int i = 0; i < total / 2; i++) {
+            var task = take();
+            answer(task);
+            done.add(task.shard());
+        }
+        store.flushed().get(10, TimeUnit.SECONDS);
+        assertThat(store.find(job.id()).orElseThrow().shardsDone()).isEqualTo(total / 2);
+
+        reopen(100);
+        var resumed = store.find(job.id()).orElseThrow();
+        assertThat(resumed.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(resumed.shardsDone()).as("where it was").isEqualTo(total / 2);
+        assertThat(resumed.submittedAt()).isEqualTo(job.submittedAt());
+        var handedOut = new HashSet<Integer>();
+        ShardTask task;
+        while ((task = shards.poll()) != null) {
+            handedOut.add(task.shard());
+            answer(task);
+        }
+        assertThat(handedOut).as("only the shards not saved before").doesNotContainAnyElementsOf(done);
+        assertThat(handedOut).hasSize(total - total / 2);
+        var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.result()).usingRecursiveComparison().isEqualTo(dice.finish(TestJobs.reference(dice)));
+
+        reopen(100);
+        var read = store.find(job.id()).orElseThrow();
+        assertThat(read.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(read.result()).usingRecursiveComparison().isEqualTo(ended.result());
+        assertThat(read.shardsDone()).isEqualTo(total);
+        assertThat(read.finishedAt()).isEqualTo(ended.finishedAt());
+        assertThat(store.shards(job.id()).orElseThrow().attempts())
+                .as("the timeline of the tries after the restart")
+                .isEqualTo(total - total / 2);
+        assertThat(shards.poll()).as("an ended job is not resumed").isNull();
+    }
+
+    @Test
+    void aJobWhoseEveryShardWasSavedEndsAtTheRestart() throws Exception {
+        JobRequest pi = TestJobs.pi(1000L, 3L);
+        var job = store.submit(UUID.randomUUID().toString(), pi, null, 10);
+        var task = take();
+        task.work().dispatched();
+        // saved but the end not yet written: as if killed between the two commits
+        store.save((io.forkpool.job.Job) task.work(), task.shard(), pi.computeEncoded(task.shard()), 5, () -> {});
+        store.flushed().get(10, TimeUnit.SECONDS);
+        reopen(100);
+        var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.result()).usingRecursiveComparison().isEqualTo(pi.finish(TestJobs.reference(pi)));
+        assertThat(shards.poll()).isNull();
+    }
+
+    @Test
+    void cancelsAndIdempotencyKeysOutliveARestart() throws Exception {
+        var keyed = store.submit(UUID.randomUUID().toString(), pi(21), null, 10, new JobStore.Keyed("key-r", "body-r"));
+        var cancelled = store.submit(UUID.randomUUID().toString(), pi(22), null, 10);
+        store.cancel(cancelled.id());
+        reopen(100);
+        assertThat(store.find(cancelled.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(store.submit(UUID.randomUUID().toString(), pi(21), null, 10, new JobStore.Keyed("key-r", "body-r"))
+                        .id())
+                .isEqualTo(keyed.id());
+        assertThatThrownBy(() -> store.submit(
+                        UUID.randomUUID().toString(), pi(21), null, 10, new JobStore.Keyed("key-r", "other")))
+                .isInstanceOf(JobRejectedException.KeyReused.class);
+        assertThat(store.active()).as("the keyed job resumed, queued").isEqualTo(1);
+        assertThat(store.page(null, null, 0, 10).total()).isEqualTo(2);
+        assertThat(store.page(JobStatus.CANCELLED, "pi", 0, 10).total()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadlineCountsFromSubmissionAcrossARestart() throws Exception {
+        var job = store.submit(UUID.randomUUID().toString(), pi(23), 1, 10);
+        reopen(100);
+        var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("timed out after 1 s");
+        assertThat(Duration.between(ended.submittedAt(), ended.finishedAt()))
+                .isBetween(Duration.ofMillis(990), Duration.ofMillis(2500));
+    }
+
+    @Test
+    void finishedJobsPastTheCountAreDeletedOldestFirst() throws Exception {
+        reopen(5);
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 20; i++) {
+            var job = store.submit(UUID.randomUUID().toString(), TestJobs.pi(1000L, (long) i), null, 10);
+            answer(take());
+            assertThat(store.await(job.id(), Duration.ofSeconds(10))
+                            .orElseThrow()
+                            .status())
+                    .isEqualTo(JobStatus.SUCCEEDED);
+            ids.add(job.id());
+        }
+        store.expire();
+        var page = store.page(null, null, 0, 50);
+        assertThat(page.total()).isEqualTo(5);
+        assertThat(page.jobs().stream().map(j -> j.id()).toList())
+                .containsExactlyElementsOf(ids.subList(15, 20).reversed());
+        assertThat(store.find(ids.getFirst())).isEmpty();
+        assertThat(store.bytes()).isPositive();
+    }
+
+    @Test
+    void aSecondStoreOnTheSameFolderRefusesToOpen() {
+        assertThatThrownBy(() -> open(dir, 100, new ShardQueue()))
+                .hasMessageContaining("in use by another forkpool")
+                .hasMessageContaining(JobDatabase.LOCK);
+    }
+
+    @Test
+    void aCorruptStoreFileStopsTheStartNamingTheFile() throws Exception {
+        Path other = dir.resolve("corrupt");
+        Files.createDirectories(other);
+        byte[] junk = new byte[8192];
+        new java.util.Random(5).nextBytes(junk);
+        Files.write(other.resolve(JobDatabase.FILE), junk);
+        assertThatThrownBy(() -> open(other, 100, new ShardQueue()))
+                .hasMessageContaining(
+                        other.resolve(JobDatabase.FILE).toAbsolutePath().toString())
+                .hasMessageContaining("restore");
+        assertThat(Files.readAllBytes(other.resolve(JobDatabase.FILE)))
+                .as("never written over")
+                .isEqualTo(junk);
+    }
+
+    @Test
+    void aFolderThatCannotBeMadeStopsTheStart() throws Exception {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a folder");
+        assertThatThrownBy(() -> open(file.resolve("data"), 100, new ShardQueue()))
+                .hasMessageContaining("cannot be created")
+                .hasMessageContaining("forkpool.store.dir");
+    }
+}

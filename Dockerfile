@@ -64,6 +64,12 @@ ENV FORKPOOL_WORKERS_JVMOPTIONS="-XX:AOTCache=/app/worker.aot"
 RUN mkdir -p /opt/forkpool/kinds
 ENV FORKPOOL_KINDS_DIR=/opt/forkpool/kinds
 
+# The durable job store (forkpool.store.dir, docs/operations.md "The data folder"): a volume
+# owned by the service's user, so accepted jobs and results outlive the container.
+RUN mkdir -p /var/lib/forkpool && chown 10001:10001 /var/lib/forkpool
+ENV FORKPOOL_STORE_DIR=/var/lib/forkpool
+VOLUME /var/lib/forkpool
+
 USER 10001:10001
 EXPOSE 8080
 

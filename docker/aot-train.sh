@@ -13,8 +13,11 @@ java=${JAVA:-java}
 # The service, in Spring AOT mode as the image runs it: Spring refreshes its context (every
 # singleton created) and exits before the lifecycle starts, so no port is bound; the cache
 # records the classes loaded and linked and the method profiles up to there.
-FORKPOOL_WORKERS_COUNT=1 FORKPOOL_WORKERS_WARMUP=0s "$java" -XX:AOTCacheOutput=forkpool.aot \
+# Its job store in a folder of its own, removed after: the image's store is the volume.
+store=$(mktemp -d)
+FORKPOOL_WORKERS_COUNT=1 FORKPOOL_WORKERS_WARMUP=0s FORKPOOL_STORE_DIR="$store" "$java" -XX:AOTCacheOutput=forkpool.aot \
     -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar app.jar >aot-train-service.log 2>&1
+rm -rf "$store"
 # A worker: warms its kernels, says hello on stdout (discarded), and exits at the end of its
 # stdin; the flags are those the service gives its workers (WorkerLauncher; WorkerLauncherTest
 # checks that they agree).

@@ -44,11 +44,15 @@ class PackagedJarIT {
         // Workers inherit the service's environment: this marks every process of this run, even a
         // worker spawned after the pids were read.
         String marker = "FORKPOOL_IT_RUN=" + UUID.randomUUID();
+        // its own working folder: the default data folder ("data" under it) is new and checked below
+        Path workdir = Files.createTempDirectory(jar.getParent(), "packaged-jar-it");
         var builder = new ProcessBuilder(command)
+                .directory(workdir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("FORKPOOL_IT_RUN", marker.substring(marker.indexOf('=') + 1));
         builder.environment().remove("FORKPOOL_WARMUP_MAX"); // the jar's defaults, its whole warm-up too
+        builder.environment().remove("FORKPOOL_STORE_DIR");
         Process service = builder.start();
         List<Long> workerPids = new ArrayList<>();
         try {
@@ -62,6 +66,10 @@ class PackagedJarIT {
                             .asLong())
                     .as("jobs listed right after readiness")
                     .isZero();
+
+            assertThat(workdir.resolve("data").resolve("forkpool.db"))
+                    .as("the durable store in the default data folder")
+                    .isRegularFile();
 
             // -- two workers, distinct live processes: JVMs started by the service from the same jar
             JsonNode workers = Api.parse(api.get("/api/v1/workers").body());

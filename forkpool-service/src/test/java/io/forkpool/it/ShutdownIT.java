@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service, stopped the way Kubernetes stops it (SIGTERM): readiness goes down, new
- * jobs get 503 with Retry-After, a running job ends FAILED "interrupted by shutdown" within the
- * grace period, the process exits and takes its workers with it. Also a job's own timeout.
+ * jobs get 503 with Retry-After, the process exits within the grace period and takes its workers
+ * with it. Here on the memory backend, where a running job ends FAILED "interrupted by shutdown"
+ * (on the durable default it stays RUNNING and resumes: DurableStoreIT). Also a job's own timeout.
  */
 class ShutdownIT {
 
@@ -39,6 +40,7 @@ class ShutdownIT {
                         System.getProperty("forkpool.jar"),
                         "--server.port=" + port,
                         "--forkpool.workers.count=2",
+                        "--forkpool.backend=memory",
                         "--forkpool.workers.warmup=0ms",
                         "--forkpool.jobs.shutdown-grace=3s")
                 .redirectErrorStream(true)

@@ -23,7 +23,7 @@ FORKPOOL_WORKERS_COUNT=1 FORKPOOL_WORKERS_WARMUP=0s "$java" -XX:AOTCacheOutput=f
     -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.forkpool.kind.*::*,0.05' \
     -XX:Tier4BackEdgeThreshold=800000 \
     -Dforkpool.worker.warmup-ms=1000 \
-    --add-modules=jdk.incubator.vector -cp app.jar io.forkpool.worker.child.WorkerMain \
+    --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp app.jar io.forkpool.worker.child.WorkerMain \
     </dev/null >/dev/null 2>aot-train-worker.log
 test -s forkpool.aot
 test -s worker.aot

@@ -26,7 +26,7 @@ rm -rf "$store"
     -XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,io.forkpool.kind.*::*,0.05' \
     -XX:Tier4BackEdgeThreshold=800000 \
     -Dforkpool.worker.warmup-ms=1000 \
-    --add-modules=jdk.incubator.vector -cp app.jar io.forkpool.worker.child.WorkerMain \
+    --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp app.jar io.forkpool.worker.child.WorkerMain \
     </dev/null >/dev/null 2>aot-train-worker.log
 test -s forkpool.aot
 test -s worker.aot

@@ -63,7 +63,7 @@ public final class EarlyWorkers implements ApplicationListener<ApplicationEvent>
         for (int slot = 0; slot < count; slot++) {
             var command = launcher.command(slot);
             try {
-                var process = new ProcessBuilder(command).start();
+                var process = ForkThread.start(command);
                 FORKED.put(slot, new Forked(process, command));
                 pids.add(process.pid());
             } catch (IOException e) {

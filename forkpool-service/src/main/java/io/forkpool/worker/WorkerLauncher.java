@@ -1,5 +1,6 @@
 package io.forkpool.worker;
 
+import io.forkpool.worker.child.WorkerMain;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,14 +54,14 @@ final class WorkerLauncher {
     Process start(int id, boolean warm) throws IOException {
         var command = command(id, warm);
         Process early = warm ? EarlyWorkers.adopt(id, command) : null;
-        return early != null ? early : new ProcessBuilder(command).start();
+        return early != null ? early : ForkThread.start(command);
     }
 
     /** A spare: the worker's command, at idle CPU priority unless the settings say normal ({@link #sparePriority}). */
     Process startSpare(boolean warm) throws IOException {
         var command = new ArrayList<>(sparePriority().prefix());
         command.addAll(command(Worker.SPARE, warm));
-        return new ProcessBuilder(command).start();
+        return ForkThread.start(command);
     }
 
     /** How a spare is started: at idle priority if the settings ask for it and this machine has a way. */
@@ -157,6 +158,8 @@ final class WorkerLauncher {
         command.add("-XX:-UsePerfData");
         command.add("-Dforkpool.worker.id=" + id);
         command.add("-Dforkpool.worker.warmup-ms=" + (warm ? settings.warmup().toMillis() : 0));
+        // the child checks it is still this JVM's once the kernel is to kill it with us (ParentDeath)
+        command.add("-D" + WorkerMain.PARENT_PID + "=" + ProcessHandle.current().pid());
         if (kindsDir != null) {
             command.add("-Dforkpool.kinds.dir=" + kindsDir.toAbsolutePath());
         }
@@ -180,6 +183,8 @@ final class WorkerLauncher {
         command.addAll(settings.jvmOptions().stream().filter(o -> !o.isBlank()).toList());
         // The pi, dice and projectile kernels use the incubating Vector API.
         command.add("--add-modules=jdk.incubator.vector");
+        // The child calls prctl through the FFM API (ParentDeath): no warning about it on stderr.
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(classPath);
         if (fatJar) {

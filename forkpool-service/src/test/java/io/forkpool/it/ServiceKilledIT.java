@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The packaged service SIGKILLed while its workers are busy with a huge job: it gets no chance to
  * stop them, yet no worker outlives it by more than a second or two (each watches its stdin and
- * its parent).
+ * its parent). Nor does a stopped worker, which can watch nothing: the kernel kills it.
  */
 class ServiceKilledIT {
 
@@ -117,6 +117,87 @@ class ServiceKilledIT {
             }
             for (long pid : alive(workerPids)) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
+     * Every worker and the spare stopped (SIGSTOP), then the service SIGKILLed: a stopped process
+     * reads no EOF and runs no watcher, so only the kernel can end it (PR_SET_PDEATHSIG, armed by
+     * each worker as it starts, on Linux).
+     */
+    @Test
+    void aStoppedWorkerDoesNotOutliveAKilledService() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        Path jar = Path.of(System.getProperty("forkpool.jar")).toAbsolutePath();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        int port = PackagedService.freePort();
+        Path log = jar.getParent().resolve("service-killed-stopped-it.log");
+        Files.deleteIfExists(log);
+
+        Process service = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=" + port,
+                        "--server.address=127.0.0.1",
+                        "--forkpool.workers.count=1",
+                        "--forkpool.warmup.enabled=false")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
+        List<Long> stopped = new ArrayList<>();
+        try {
+            var api = new Api("http://127.0.0.1:" + port);
+            PackagedService.awaitReady(api, service, log, READY_WITHIN);
+            long worker = Api.parse(api.get("/api/v1/workers").body())
+                    .get(0)
+                    .path("pid")
+                    .longValue();
+            List<Long> children = PackagedService.awaitSpare(api, service);
+            assertThat(children).as("the worker and the spare").hasSize(2).contains(worker);
+            for (long pid : children) {
+                // the JDK starts a child through jspawnhelper, which execs it: its parent is the service
+                assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                        .as("parent of worker %d", pid)
+                        .contains(service.pid());
+                assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid))
+                                .start()
+                                .waitFor())
+                        .isZero();
+                stopped.add(pid);
+            }
+            await("workers stopped")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> stopped.stream().allMatch(pid -> procState(pid).equals("T")));
+
+            service.destroyForcibly();
+            assertThat(service.waitFor(10, TimeUnit.SECONDS))
+                    .as("service dead after SIGKILL")
+                    .isTrue();
+            try {
+                await("stopped workers gone")
+                        .atMost(WORKERS_GONE_WITHIN)
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> stopped.stream().noneMatch(ServiceKilledIT::running));
+            } catch (ConditionTimeoutException late) {
+                // the assertion below names them
+            }
+            var states = new java.util.TreeMap<Long, String>();
+            stopped.forEach(pid -> states.put(pid, procState(pid)));
+            assertThat(stopped.stream().filter(ServiceKilledIT::running).toList())
+                    .as(
+                            "workers running %s after the service was SIGKILLed (/proc states %s)",
+                            WORKERS_GONE_WITHIN, states)
+                    .isEmpty();
+        } finally {
+            if (service.isAlive()) {
+                service.destroyForcibly();
+                service.waitFor(10, TimeUnit.SECONDS);
+            }
+            for (long pid : alive(stopped)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL ends a stopped process too
             }
         }
     }

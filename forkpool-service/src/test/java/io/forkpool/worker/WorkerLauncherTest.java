@@ -30,13 +30,14 @@ class WorkerLauncherTest {
         String script = Files.readString(io.forkpool.ops.ProjectFiles.file("docker/aot-train.sh"));
         List<String> flags = new WorkerLauncher(DEFAULTS)
                 .command(0).stream()
-                        .filter(a -> a.startsWith("-X") || a.startsWith("--add-modules"))
+                        .filter(a -> a.startsWith("-X") || a.startsWith("--"))
                         .toList();
         assertThat(flags)
                 .contains(
                         "-Xmx64m",
                         "-XX:+UseSerialGC",
                         "--add-modules=jdk.incubator.vector",
+                        "--enable-native-access=ALL-UNNAMED",
                         "-XX:+DisplayVMOutputToStderr",
                         "-Xlog:disable");
         assertThat(flags).allSatisfy(flag -> assertThat(script).contains(flag));

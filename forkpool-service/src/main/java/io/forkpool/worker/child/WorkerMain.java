@@ -20,16 +20,28 @@ import java.util.Arrays;
  * Entry point of a worker process: no Spring, so it starts in tens of milliseconds. Reads
  * {@link Message.Run} frames from stdin, runs the kernel, writes the answer to stdout. Stdout
  * carries frames only (System.out goes to stderr, which the parent logs). Exits when stdin closes
- * or its parent dies, so a worker never outlives the service.
+ * or its parent dies, so a worker never outlives the service; on Linux the kernel kills it with
+ * its parent too ({@link ParentDeath}), even when it is stopped.
  */
 public final class WorkerMain {
 
     /** The exit code of a worker whose kernel ran out of heap. */
     public static final int EXIT_OUT_OF_MEMORY = 4;
 
+    /** The exit code of a worker whose parent died. */
+    public static final int EXIT_PARENT_GONE = 3;
+
+    /** The pid of the service that forked this worker, set by the service (0: unknown). */
+    public static final String PARENT_PID = "forkpool.worker.parent-pid";
+
     private WorkerMain() {}
 
     public static void main(String[] args) throws IOException {
+        long parentPid = Long.getLong(PARENT_PID, 0);
+        if (ParentDeath.arm(parentPid) == ParentDeath.Outcome.PARENT_GONE) {
+            System.err.println("parent " + parentPid + " exited before this worker started; worker stops");
+            Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+        }
         OutputStream frames = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         watchParent();
@@ -102,7 +114,7 @@ public final class WorkerMain {
                 .parent()
                 .ifPresent(parent -> parent.onExit().thenRun(() -> {
                     System.err.println("parent " + parent.pid() + " exited; worker stops");
-                    Runtime.getRuntime().halt(3);
+                    Runtime.getRuntime().halt(EXIT_PARENT_GONE);
                 }));
     }
 }

@@ -4,7 +4,7 @@
 //   node validate.mjs rendered.yaml      (or the YAML on standard input)
 //
 // Two checks per object, both from the npm package kubernetes-models, which is generated
-// from the Kubernetes OpenAPI spec:
+// from the Kubernetes OpenAPI spec (KEDA's ScaledObject: @kubernetes-models/keda, from KEDA's CRDs):
 //  1. schema: its JSON-schema validator (ajv, compiled from the OpenAPI definitions):
 //     types, required fields, formats, enums;
 //  2. unknown fields: the same definitions as TypeScript interfaces, checked by the
@@ -15,14 +15,12 @@
 // Prints a JSON report on stdout: {"ok": bool, "objects": [{apiVersion, kind, name, errors}]}.
 // Exit code: 0 all valid, 1 some object invalid, 2 the input could not be read or parsed.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import ts from "typescript";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
 
 function fail(message) {
   process.stdout.write(JSON.stringify({ ok: false, error: message, objects: [] }) + "\n");
@@ -39,8 +37,11 @@ for (const doc of documents) {
 }
 if (objects.length === 0) fail("no Kubernetes object in the input");
 
-// "apps/v1" -> kubernetes-models/apps/v1/<Kind>; the core group "v1" -> kubernetes-models/v1/<Kind>
+// "apps/v1" -> kubernetes-models/apps/v1/<Kind>; the core group "v1" -> kubernetes-models/v1/<Kind>;
+// KEDA's "keda.sh/v1alpha1" -> @kubernetes-models/keda/keda.sh/v1alpha1/<Kind> (generated from KEDA's
+// CRDs by the same project; an ES module only, hence import() below rather than require)
 function modulePath(apiVersion, kind) {
+  if (apiVersion.startsWith("keda.sh/")) return `@kubernetes-models/keda/${apiVersion}/${kind}`;
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 
@@ -59,7 +60,7 @@ for (const object of objects) {
   }
   let model;
   try {
-    model = require(modulePath(entry.apiVersion, entry.kind))[entry.kind];
+    model = (await import(modulePath(entry.apiVersion, entry.kind)))[entry.kind];
   } catch (e) {
     model = undefined;
   }

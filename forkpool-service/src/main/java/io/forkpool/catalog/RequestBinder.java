@@ -18,12 +18,16 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,8 +69,9 @@ public final class RequestBinder {
     /**
      * Binds and checks {@code body} (without {@code timeoutSeconds}).
      *
-     * @throws InvalidRequestException naming every bad field
-     * @throws tools.jackson.core.JacksonException a field of the wrong JSON type (its path names it)
+     * @throws InvalidRequestException naming every bad field: unknown, of the wrong JSON type, out
+     *     of its bounds, refused by the kind's checks
+     * @throws JacksonException a body that no field can be blamed for (ProblemAdvice describes it)
      */
     public Draft bind(ObjectNode body) {
         JsonNode type = body.get("type");
@@ -90,26 +95,30 @@ public final class RequestBinder {
                 seed = seedNode.asLong();
             }
         }
+        // Every bad field in one answer: unknown ones and those of the wrong JSON type are named
+        // and left out, and the rest is still bound and checked.
         List<String> names = RequestFields.names(kind.requestType());
         for (Iterator<String> it = fields.propertyNames().iterator(); it.hasNext(); ) {
             String name = it.next();
             if (!names.contains(name)) {
                 errors.add(new FieldError(name, "is not a field of this job type"));
+                it.remove();
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        Record given = construct(kind, fields);
+        Set<String> unreadable = new HashSet<>();
+        Record given =
+                construct(kind, fields, unreadable, errors).orElseThrow(() -> new InvalidRequestException(errors));
         Map<String, String> invalid = fieldErrors(given);
+        invalid.keySet().removeAll(unreadable); // absent from the record, but the client sent them
         Record filled;
         try {
             filled = RequestFields.withDefaults(given);
         } catch (RuntimeException e) {
-            throw new InvalidRequestException(
-                    List.of(new FieldError("body", "is not a valid " + kind.name() + " request: " + e.getMessage())));
+            errors.add(new FieldError("body", "is not a valid " + kind.name() + " request: " + e.getMessage()));
+            throw new InvalidRequestException(errors);
         }
         invalid.forEach((field, message) -> errors.add(new FieldError(field, message)));
+        unreadable.forEach(field -> invalid.put(field, "has the wrong type or format"));
         crossCheck(kind, given, filled, invalid, errors);
         if (errors.isEmpty()) {
             plannable(kind, filled, errors);
@@ -121,17 +130,29 @@ public final class RequestBinder {
     }
 
     /**
-     * The record from the fields. A field of the wrong JSON type is a Jackson error with its path
-     * (ProblemAdvice names the field); the record's own constructor refusing the values is this
-     * request's fault too: a 400, not a 500.
+     * The record from the fields. A field of the wrong JSON type is named in {@code errors} (and
+     * {@code unreadable}) and left out, and the rest bound again. The record's own constructor
+     * refusing the values is this request's fault too (a 400, not a 500): then no record.
      */
-    private Record construct(JobKind<?, ?, ?> kind, ObjectNode fields) {
-        try {
-            return json.treeToValue(fields, kind.requestType());
-        } catch (tools.jackson.databind.exc.ValueInstantiationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new InvalidRequestException(List.of(
-                    new FieldError("body", "is not a valid " + kind.name() + " request: " + cause.getMessage())));
+    private Optional<Record> construct(
+            JobKind<?, ?, ?> kind, ObjectNode fields, Set<String> unreadable, List<FieldError> errors) {
+        while (true) {
+            try {
+                return Optional.of(json.treeToValue(fields, kind.requestType()));
+            } catch (tools.jackson.databind.exc.ValueInstantiationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                errors.add(new FieldError("body", "is not a valid " + kind.name() + " request: " + cause.getMessage()));
+                return Optional.empty();
+            } catch (JacksonException e) {
+                String field =
+                        e.getPath().isEmpty() ? null : e.getPath().getFirst().getPropertyName();
+                if (field == null || !fields.has(field)) {
+                    throw e; // not one field's fault: ProblemAdvice describes it
+                }
+                errors.add(new FieldError(field, "has the wrong type or format"));
+                unreadable.add(field);
+                fields.remove(field);
+            }
         }
     }
 

@@ -91,7 +91,7 @@ class JobController {
             throw new JobRejectedException.Invalid(
                     List.of(new io.forkpool.plugin.FieldError("body", "must be a JSON object with a type")));
         }
-        Integer timeoutSeconds = timeoutSeconds(fields.remove("timeoutSeconds"));
+        JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
         Job.Snapshot job = runner.submit(fields, timeoutSeconds, idempotencyKey);
         if (wait != null && wait > 0 && !job.status().isFinal()) {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
@@ -100,18 +100,6 @@ class JobController {
         return ResponseEntity.status(status)
                 .location(URI.create("/api/v1/jobs/" + job.id()))
                 .body(JobView.of(job));
-    }
-
-    /** The job's own deadline, a field of every kind's body. */
-    private static Integer timeoutSeconds(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > 86_400) {
-            throw new JobRejectedException.Invalid(List.of(
-                    new io.forkpool.plugin.FieldError("timeoutSeconds", "must be an integer between 1 and 86400")));
-        }
-        return value.asInt();
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

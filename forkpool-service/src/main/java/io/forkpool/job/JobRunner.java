@@ -2,16 +2,19 @@ package io.forkpool.job;
 
 import io.forkpool.catalog.RequestBinder;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.plugin.FieldError;
 import io.forkpool.plugin.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -42,16 +45,29 @@ class JobRunner {
     }
 
     /**
-     * Submits a job from its JSON body (without {@code timeoutSeconds}); with a key already used for
-     * the same body, returns that job instead.
+     * Submits a job from its JSON body (without {@code timeoutSeconds}, given apart, null if the body
+     * had none); with a key already used for the same body, returns that job instead. A bad
+     * timeout is named together with the body's own bad fields.
      */
-    Job.Snapshot submit(ObjectNode body, Integer timeoutSeconds, String idempotencyKey) {
-        RequestBinder.Draft raw;
+    Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, String idempotencyKey) {
+        var errors = new ArrayList<FieldError>();
+        Integer timeoutSeconds = null;
+        if (timeoutField != null && !timeoutField.isNull()) {
+            if (timeoutField.isIntegralNumber() && timeoutField.asLong() >= 1 && timeoutField.asLong() <= 86_400) {
+                timeoutSeconds = timeoutField.asInt();
+            } else {
+                errors.add(new FieldError("timeoutSeconds", "must be an integer between 1 and 86400"));
+            }
+        }
+        RequestBinder.Draft raw = null;
         try {
             raw = binder.bind(body);
         } catch (InvalidRequestException e) {
+            errors.addAll(e.errors());
+        }
+        if (raw == null || !errors.isEmpty()) {
             metrics.jobRejected("invalid");
-            throw new JobRejectedException.Invalid(e.errors());
+            throw new JobRejectedException.Invalid(errors);
         }
         if (!accepting) {
             metrics.jobRejected("shutdown");

@@ -211,4 +211,47 @@ class JobRequestBindingTest {
                         assertThat(e.path("message").asString("")).as(answer).isNotBlank());
         verify(store, never()).submit(any(), any(), any(), anyInt(), any());
     }
+
+    static Stream<Arguments> bodiesWithSeveralBadFields() {
+        return Stream.of(
+                Arguments.argumentSet(
+                        "an unknown field and one out of bounds",
+                        "{\"type\":\"pi\",\"samples\":0,\"sampels\":10}",
+                        List.of("sampels", "samples")),
+                Arguments.argumentSet(
+                        "an unknown field and one of the wrong JSON type",
+                        "{\"type\":\"dice\",\"rolls\":\"many\",\"side\":6}",
+                        List.of("side", "rolls")),
+                Arguments.argumentSet(
+                        "two of the wrong JSON type, one out of bounds, one unknown",
+                        "{\"type\":\"projectile\",\"samples\":true,\"bins\":[3],\"gravity\":0,\"wind\":2}",
+                        List.of("wind", "samples", "bins", "gravity")),
+                Arguments.argumentSet(
+                        "an unknown field and a required one missing",
+                        "{\"type\":\"sine\",\"x\":1,\"term\":3}",
+                        List.of("term", "terms")),
+                Arguments.argumentSet(
+                        "a bad seed, a bad timeout and a bad field",
+                        "{\"type\":\"pi\",\"samples\":-1,\"seed\":\"abc\",\"timeoutSeconds\":0}",
+                        List.of("timeoutSeconds", "seed", "samples")));
+    }
+
+    /** The README's promise: a 400 lists every bad field, not the first kind of problem found. */
+    @ParameterizedTest
+    @MethodSource("bodiesWithSeveralBadFields")
+    void everyBadFieldIsNamedInOneAnswer(String body, List<String> expected) throws Exception {
+        var response = mvc.perform(post("/api/v1/jobs")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andReturn()
+                .getResponse();
+        String answer = response.getStatus() + " " + response.getContentAsString();
+        assertThat(response.getStatus()).as(answer).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        json.readTree(response.getContentAsString())
+                .path("errors")
+                .forEach(e -> fields.add(e.path("field").asString("")));
+        assertThat(fields).as(answer).containsExactlyInAnyOrderElementsOf(expected);
+        verify(store, never()).submit(any(), any(), any(), anyInt(), any());
+    }
 }

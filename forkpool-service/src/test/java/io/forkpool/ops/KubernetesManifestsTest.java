@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -35,9 +36,6 @@ class KubernetesManifestsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SERVICE_SHUTDOWN_GRACE_SECONDS = 30;
-
-    @TempDir
-    static Path tmp;
 
     private static String rendered;
     private static List<JsonNode> objects;
@@ -71,18 +69,22 @@ class KubernetesManifestsTest {
                 .isTrue();
     }
 
-    /** The Redis overlay: valid too, three replicas on the redis backend, Redis with persistence. */
-    @Test
-    void theRedisOverlayRendersValidAndSharesOneRedis() throws IOException {
+    /**
+     * The Redis overlays (KEDA, and CPU for clusters without it; KedaScaledObjectTest checks what
+     * differs): valid too, three replicas on the redis backend, Redis with persistence.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/overlays/redis", "k8s/overlays/redis-cpu"})
+    void theRedisOverlaysRenderValidAndShareOneRedis(String overlayDir) throws IOException {
         Result result = run(
                 List.of(
                         tool("KUBECTL", "kubectl"),
                         "kustomize",
-                        ProjectFiles.file("k8s/overlays/redis").toString()),
+                        ProjectFiles.file(overlayDir).toString()),
                 "kubectl",
                 "install kubectl");
         assertThat(result.exit())
-                .as("kubectl kustomize k8s/overlays/redis failed:%n%s", result.stderr())
+                .as("kubectl kustomize %s failed:%n%s", overlayDir, result.stderr())
                 .isZero();
         JsonNode report = validate(result.stdout());
         assertThat(report.path("ok").asBoolean())
@@ -265,13 +267,23 @@ class KubernetesManifestsTest {
 
     // ---- helpers -------------------------------------------------------------------------
 
-    private static JsonNode validate(String yaml) throws IOException {
+    /** The validator's report on {@code yaml} (also used by KedaScaledObjectTest). */
+    static JsonNode validate(String yaml) throws IOException {
         Path dir = ProjectFiles.file("forkpool-service/src/test/k8s-validate");
-        if (!Files.isDirectory(dir.resolve("node_modules/kubernetes-models"))) {
+        if (!Files.isDirectory(dir.resolve("node_modules/kubernetes-models"))
+                || !Files.isDirectory(dir.resolve("node_modules/@kubernetes-models/keda"))) {
             fail("the validator's npm packages are not installed: run `npm ci --prefix src/test/k8s-validate`");
         }
-        Path manifests = Files.createTempFile(tmp, "rendered", ".yaml");
+        Path manifests = Files.createTempFile("rendered", ".yaml");
         Files.writeString(manifests, yaml);
+        try {
+            return report(dir, manifests);
+        } finally {
+            Files.deleteIfExists(manifests);
+        }
+    }
+
+    private static JsonNode report(Path dir, Path manifests) throws IOException {
         Result result = run(
                 List.of(tool("NODE", "node"), dir.resolve("validate.mjs").toString(), manifests.toString()),
                 "node",
@@ -288,7 +300,7 @@ class KubernetesManifestsTest {
         return report;
     }
 
-    private static String errors(JsonNode report) {
+    static String errors(JsonNode report) {
         var lines = new StringBuilder();
         for (JsonNode o : report.path("objects")) {
             for (JsonNode error : o.path("errors")) {
@@ -364,7 +376,7 @@ class KubernetesManifestsTest {
         return text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
     }
 
-    private static String tool(String envVar, String name) {
+    static String tool(String envVar, String name) {
         String configured = System.getenv(envVar);
         return configured == null || configured.isBlank() ? name : configured;
     }

@@ -27,8 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,8 +70,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private final Object[] keyLocks = new Object[64];
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("job-deadlines").factory());
+    private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private volatile Consumer<Job.Snapshot> listener = s -> {};
     /** Completes at shutdown's {@link #suspend}: a request waiting for a job is answered with it as it is. */
     private final CompletableFuture<Void> stopping = new CompletableFuture<>();
@@ -82,6 +79,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     private static final class Live {
         final Job job;
         JobStatus stored;
+        /** The job's timeout, cancelled (and let go) when it ends. */
+        volatile java.util.concurrent.Future<?> deadline;
 
         Live(Job job, JobStatus stored) {
             this.job = job;
@@ -178,7 +177,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         try {
             // answered only once the job's row is durable
             writes.write(c -> insert(c, job, requestJson, key), false, () -> count(JobStatus.QUEUED, request.type(), 1))
-                    .get();
+                    .get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            active.decrementAndGet();
+            throw new JobRejectedException.Full("store_unavailable", "the job store did not save the job within 30 s");
         } catch (ExecutionException e) {
             active.decrementAndGet();
             throw new JobRejectedException.Full(
@@ -190,18 +192,27 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             throw new JobRejectedException.Full("store_unavailable", "interrupted while the job was being saved");
         }
         live.put(id, entry);
-        start(job);
+        start(entry);
         return job.snapshot();
     }
 
+    private static java.util.concurrent.ScheduledThreadPoolExecutor deadlineTimer() {
+        var timer = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name("job-deadlines").factory());
+        timer.setRemoveOnCancelPolicy(true); // an ended job's deadline does not hold it for a day
+        return timer;
+    }
+
     /** Queues a job's shards and arms its deadline, counted from its submission (across restarts). */
-    private void start(Job job) {
+    private void start(Live entry) {
+        Job job = entry.job;
         shards.add(job);
         if (job.timeoutSeconds() != null) {
             Instant due = job.submittedAt().plusSeconds(job.timeoutSeconds());
             long delay = Math.max(0, Duration.between(Instant.now(), due).toMillis());
             int seconds = job.timeoutSeconds();
-            deadlines.schedule(() -> job.fail("timed out after " + seconds + " s"), delay, TimeUnit.MILLISECONDS);
+            entry.deadline = deadlines.schedule(
+                    () -> job.fail("timed out after " + seconds + " s"), delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -311,6 +322,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         count(entry.stored, s.request().type(), -1);
         count(s.status(), s.request().type(), 1);
         entry.job.shardLog().release();
+        var deadline = entry.deadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         if (finished() > settings.maxRetained() + Math.max(100, settings.maxRetained() / 100)
                 && sweeping.compareAndSet(false, true)) {
             deadlines.execute(this::expire); // past the count: a sweep now, not at the next interval
@@ -714,8 +729,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         });
         var unfinished = db.read(c -> {
             var rows = new ArrayList<Object[]>();
-            try (var q = c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status"
-                    + " FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+            try (var q = c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
+                    + " type FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {
@@ -740,7 +755,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             try {
                 request = binder.read(json.readTree((String) row[2]));
             } catch (RuntimeException e) {
-                failUnreadable(id, JobStatus.valueOf((String) row[6]), e);
+                failUnreadable(id, JobStatus.valueOf((String) row[6]), (String) row[7], e);
                 continue;
             }
             var saved = db.read(c -> {
@@ -767,11 +782,12 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     attempts,
                     this);
             job.resume(instant((Long) row[5]), saved);
-            live.put(id, new Live(job, JobStatus.valueOf((String) row[6])));
+            var entry = new Live(job, JobStatus.valueOf((String) row[6]));
+            live.put(id, entry);
             active.incrementAndGet();
             resumed++;
             reused += saved.size();
-            start(job);
+            start(entry);
             job.finishIfComplete();
         }
         if (resumed > 0) {
@@ -783,7 +799,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         }
     }
 
-    private void failUnreadable(String id, JobStatus was, RuntimeException e) {
+    private void failUnreadable(String id, JobStatus was, String type, RuntimeException e) {
         String problem = "could not be resumed after a restart: " + e.getMessage();
         log.warn("store: job {} {}", id, problem);
         writes.write(
@@ -797,7 +813,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     }
                 },
                 true,
-                () -> {});
+                () -> {
+                    count(was, type, -1);
+                    count(JobStatus.FAILED, type, 1);
+                });
     }
 
     // ---- small things ----

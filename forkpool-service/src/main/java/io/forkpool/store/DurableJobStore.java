@@ -729,8 +729,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         });
         var unfinished = db.read(c -> {
             var rows = new ArrayList<Object[]>();
-            try (var q = c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
-                    + " type FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+            try (var q =
+                    c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
+                            + " type FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {

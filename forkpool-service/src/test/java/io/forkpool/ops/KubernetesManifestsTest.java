@@ -118,11 +118,7 @@ class KubernetesManifestsTest {
         assertThat(objects)
                 .extracting(o -> o.path("kind").asString())
                 .containsExactlyInAnyOrder(
-                        "ServiceAccount",
-                        "ConfigMap",
-                        "Service",
-                        "Deployment",
-                        "PersistentVolumeClaim");
+                        "ServiceAccount", "ConfigMap", "Service", "Deployment", "PersistentVolumeClaim");
         assertThat(container().path("image").asString()).isEqualTo("forkpool:0.1.0");
     }
 
@@ -236,7 +232,6 @@ class KubernetesManifestsTest {
         assertThat(port.path("name").asString()).isEqualTo("http");
         assertThat(port.path("port").asInt()).isEqualTo(80);
         assertThat(containerPort(container(), port.path("targetPort"))).isEqualTo(8080);
-
     }
 
     /**
@@ -253,7 +248,10 @@ class KubernetesManifestsTest {
         assertThat(claim.path("spec").path("accessModes").path(0).asString()).isEqualTo("ReadWriteOnce");
         JsonNode pod = deployment.path("template").path("spec");
         String volume = StreamSupport.stream(pod.path("volumes").spliterator(), false)
-                .filter(v -> v.path("persistentVolumeClaim").path("claimName").asString().equals(claim.path("metadata").path("name").asString()))
+                .filter(v -> v.path("persistentVolumeClaim")
+                        .path("claimName")
+                        .asString()
+                        .equals(claim.path("metadata").path("name").asString()))
                 .map(v -> v.path("name").asString())
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume of the claim in " + pod.path("volumes")));
@@ -262,14 +260,18 @@ class KubernetesManifestsTest {
                         .map(m -> m.path("mountPath").asString()))
                 .as("the image's FORKPOOL_STORE_DIR")
                 .containsExactly("/var/lib/forkpool");
-        assertThat(Files.readString(ProjectFiles.file("Dockerfile"))).contains("ENV FORKPOOL_STORE_DIR=/var/lib/forkpool");
+        assertThat(Files.readString(ProjectFiles.file("Dockerfile")))
+                .contains("ENV FORKPOOL_STORE_DIR=/var/lib/forkpool");
     }
 
     /** The autoscaler and the disruption budget of the many-replica overlay (redis-cpu; KEDA's in KedaScaledObjectTest). */
     @Test
     void theRedisOverlayScalesOnCpuAndLeavesRoomToDrainANode() throws IOException {
         Result result = run(
-                List.of(tool("KUBECTL", "kubectl"), "kustomize", ProjectFiles.file("k8s/overlays/redis-cpu").toString()),
+                List.of(
+                        tool("KUBECTL", "kubectl"),
+                        "kustomize",
+                        ProjectFiles.file("k8s/overlays/redis-cpu").toString()),
                 "kubectl",
                 "install kubectl");
         assertThat(result.exit()).as(result.stderr()).isZero();
@@ -286,18 +288,24 @@ class KubernetesManifestsTest {
                         && o.path("metadata").path("name").asString().equals("forkpool"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(kind(overlay, "HorizontalPodAutoscaler").path("apiVersion").asString()).isEqualTo("autoscaling/v2");
+        assertThat(kind(overlay, "HorizontalPodAutoscaler").path("apiVersion").asString())
+                .isEqualTo("autoscaling/v2");
         assertThat(hpa.path("scaleTargetRef").path("kind").asString()).isEqualTo("Deployment");
         assertThat(hpa.path("scaleTargetRef").path("name").asString()).isEqualTo("forkpool");
         assertThat(hpa.path("metrics").findValues("name").stream().map(JsonNode::asString))
                 .contains("cpu");
         assertThat(pdb.path("minAvailable").asInt()).isEqualTo(1);
-        JsonNode podLabels = deployment.path("spec").path("template").path("metadata").path("labels");
-        assertThat(podLabels.properties()).containsAll(pdb.path("selector").path("matchLabels").properties());
+        JsonNode podLabels =
+                deployment.path("spec").path("template").path("metadata").path("labels");
+        assertThat(podLabels.properties())
+                .containsAll(pdb.path("selector").path("matchLabels").properties());
         // More replicas than the budget keeps available, or a node drain could never evict one.
-        assertThat(hpa.path("minReplicas").asInt()).isGreaterThan(pdb.path("minAvailable").asInt());
-        assertThat(deployment.path("spec").path("strategy").path("type").asString()).isEqualTo("RollingUpdate");
-        assertThat(overlay).as("no data claim with Redis")
+        assertThat(hpa.path("minReplicas").asInt())
+                .isGreaterThan(pdb.path("minAvailable").asInt());
+        assertThat(deployment.path("spec").path("strategy").path("type").asString())
+                .isEqualTo("RollingUpdate");
+        assertThat(overlay)
+                .as("no data claim with Redis")
                 .noneMatch(o -> o.path("kind").asString().equals("PersistentVolumeClaim"));
     }
 

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -33,9 +34,17 @@ class JobRunner {
     private final RandomGenerator seeds = RandomGenerator.of("L64X128MixRandom");
     private volatile boolean accepting = true;
     private final ObjectMapper json;
+    private final ObjectProvider<AdmissionListener> admissions;
 
-    JobRunner(QueueSettings queue, RequestBinder binder, JobStore store, ForkpoolMetrics metrics, ObjectMapper json) {
+    JobRunner(
+            QueueSettings queue,
+            RequestBinder binder,
+            JobStore store,
+            ForkpoolMetrics metrics,
+            ObjectMapper json,
+            ObjectProvider<AdmissionListener> admissions) {
         this.json = json;
+        this.admissions = admissions;
         this.queue = queue;
         this.binder = binder;
         this.store = store;
@@ -79,15 +88,22 @@ class JobRunner {
         }
         var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds));
         String id = UUID.randomUUID().toString();
+        var request = raw.withSeed(seed);
+        admissions.forEach(a -> a.admitting(id, request));
         Job.Snapshot job;
         try {
-            job = store.submit(id, raw.withSeed(seed), timeoutSeconds, queue.maxJobs(), keyed);
-        } catch (JobRejectedException.Full e) {
-            metrics.jobRejected(e.reason());
+            job = store.submit(id, request, timeoutSeconds, queue.maxJobs(), keyed);
+        } catch (RuntimeException e) {
+            admissions.forEach(a -> a.notKept(id));
+            if (e instanceof JobRejectedException.Full full) {
+                metrics.jobRejected(full.reason());
+            }
             throw e;
         }
         if (job.id().equals(id)) {
             metrics.jobSubmitted(raw.kind().name());
+        } else {
+            admissions.forEach(a -> a.notKept(id));
         }
         return job;
     }

@@ -675,8 +675,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     // ---- the rest of the contract ----
 
     @Override
-    public void listen(Consumer<Job.Snapshot> changes) {
-        this.listener = changes;
+    public synchronized void listen(Consumer<Job.Snapshot> changes) {
+        this.listener = listener.andThen(changes);
     }
 
     @Override

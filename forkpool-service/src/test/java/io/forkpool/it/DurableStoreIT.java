@@ -160,6 +160,10 @@ class DurableStoreIT {
             assertThat(resumed.path("status").asString())
                     .as("not failed by the shutdown")
                     .isIn("RUNNING", "SUCCEEDED");
+            JsonNode listed = Api.parse(second.api.get("/api/v1/jobs").body());
+            assertThat(listed.path("content").findValuesAsString("id"))
+                    .as("the job list after the restart")
+                    .contains(id);
             JsonNode ended = awaitEnd(second.api, id, Duration.ofSeconds(120));
             assertThat(ended.path("status").asString()).as(ended.toString()).isEqualTo("SUCCEEDED");
             JsonNode faultFree = second.api.runToSuccess(LARGE.replace("}", ",\"timeoutSeconds\":120}"));

@@ -33,9 +33,17 @@ class JobRunner {
     private final RandomGenerator seeds = RandomGenerator.of("L64X128MixRandom");
     private volatile boolean accepting = true;
     private final ObjectMapper json;
+    private final NotifyTargets targets;
 
-    JobRunner(QueueSettings queue, RequestBinder binder, JobStore store, ForkpoolMetrics metrics, ObjectMapper json) {
+    JobRunner(
+            QueueSettings queue,
+            RequestBinder binder,
+            JobStore store,
+            ForkpoolMetrics metrics,
+            ObjectMapper json,
+            NotifyTargets targets) {
         this.json = json;
+        this.targets = targets;
         this.queue = queue;
         this.binder = binder;
         this.store = store;
@@ -50,7 +58,13 @@ class JobRunner {
      * timeout is named together with the body's own bad fields.
      */
     Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, String idempotencyKey) {
+        return submit(body, timeoutField, null, idempotencyKey);
+    }
+
+    /** As above, with the body's {@code notify} given apart too (null if absent, see {@link NotifyTargets}). */
+    Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, JsonNode notifyField, String idempotencyKey) {
         var errors = new ArrayList<FieldError>();
+        String notify = targets.check(notifyField, errors);
         Integer timeoutSeconds = null;
         if (timeoutField != null && !timeoutField.isNull()) {
             if (timeoutField.isIntegralNumber() && timeoutField.asLong() >= 1 && timeoutField.asLong() <= 86_400) {
@@ -77,11 +91,13 @@ class JobRunner {
         synchronized (seeds) {
             seed = seeds.nextLong();
         }
-        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds));
+        var keyed = idempotencyKey == null
+                ? null
+                : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds) + notify);
         String id = UUID.randomUUID().toString();
         Job.Snapshot job;
         try {
-            job = store.submit(id, raw.withSeed(seed), timeoutSeconds, queue.maxJobs(), keyed);
+            job = store.submit(id, raw.withSeed(seed), timeoutSeconds, notify, queue.maxJobs(), keyed);
         } catch (JobRejectedException.Full e) {
             metrics.jobRejected(e.reason());
             throw e;

@@ -68,7 +68,12 @@ class JobRequestBindingTest {
         @Bean
         JobRunner jobRunner(RequestBinder binder, JobStore store, ObjectMapper json) {
             return new JobRunner(
-                    new QueueSettings(1000), binder, store, new ForkpoolMetrics(new SimpleMeterRegistry()), json);
+                    new QueueSettings(1000),
+                    binder,
+                    store,
+                    new ForkpoolMetrics(new SimpleMeterRegistry()),
+                    json,
+                    (notify, errors) -> null);
         }
     }
 

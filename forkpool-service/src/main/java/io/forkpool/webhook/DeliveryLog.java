@@ -32,6 +32,7 @@ public interface DeliveryLog {
      * @param status the receiver's HTTP status, or null if none came
      * @param error why it failed, or null
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "DeliveryAttempt")
     record Attempt(
             String deliveryId,
             int attempt,

@@ -39,7 +39,7 @@ export function newJobPanel(signal, kindsReady, submitted) {
     formError.textContent = '';
     const required = new Set(k.schema.required ?? []);
     fields.replaceChildren(...Object.entries(k.schema.properties ?? {})
-      .filter(([field]) => field !== 'type')
+      .filter(([field, schema]) => field !== 'type' && schema.type !== 'object') // notify: API only
       .map(([field, schema]) => fieldRow(field, schema, required.has(field), k.example?.[field])));
   }
 

@@ -13,9 +13,12 @@ import io.forkpool.job.WorkerDirectory;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.redis.RedisConnection;
+import io.forkpool.redis.RedisJobStore;
 import io.forkpool.redis.RedisSettings;
 import io.forkpool.store.DurableJobStore;
 import io.forkpool.store.StoreSettings;
+import io.forkpool.webhook.DeliveryLog;
+import io.forkpool.webhook.InMemoryDeliveryLog;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
@@ -69,6 +72,16 @@ class BackendConfiguration {
     static Backend embedded(JobSettings jobs, TimelineSettings timeline) {
         var queue = new ShardQueue();
         return new Backend(new InMemoryJobStore(jobs, queue, timeline), queue, () -> {});
+    }
+
+    /** Where the webhook attempts are kept: beside the jobs, in the chosen backend. */
+    @Bean
+    DeliveryLog deliveryLog(Backend backend, JobSettings jobs) {
+        return switch (backend.store()) {
+            case DurableJobStore durable -> durable.deliveries();
+            case RedisJobStore redis -> redis.deliveries();
+            default -> new InMemoryDeliveryLog(jobs.maxRetained());
+        };
     }
 
     @Bean

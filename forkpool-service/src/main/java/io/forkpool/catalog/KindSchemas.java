@@ -85,7 +85,21 @@ public final class KindSchemas {
         return schema;
     }
 
-    /** The kind's fields and forkpool's own ({@code seed}, {@code timeoutSeconds}), in order. */
+    /** The webhook a job's end is POSTed to (docs/design.md, "Webhooks"). */
+    private static final Map<String, Object> NOTIFY = Map.of(
+            "type",
+            "object",
+            "description",
+            "when the job ends, its JSON is POSTed here, signed (X-Forkpool-Signature); the host must be allowed "
+                    + "(forkpool.webhooks.allowed-hosts); null: none, not even the service's default",
+            "properties",
+            Map.of("url", Map.of("type", "string", "format", "uri", "description", "an http(s) URL")),
+            "required",
+            List.of("url"),
+            "additionalProperties",
+            false);
+
+    /** The kind's fields and forkpool's own ({@code seed}, {@code timeoutSeconds}, {@code notify}), in order. */
     public List<Field> fields(JobKind<?, ?, ?> kind) {
         var fields = new ArrayList<Field>();
         for (RecordComponent c : kind.requestType().getRecordComponents()) {
@@ -121,6 +135,7 @@ public final class KindSchemas {
                         "description",
                         "past it the job ends FAILED, \"timed out\""),
                 false));
+        fields.add(new Field("notify", NOTIFY, false));
         return fields;
     }
 

@@ -53,9 +53,10 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
+    public Job.Snapshot submit(
+            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
         if (key == null) {
-            return admit(id, request, timeoutSeconds, maxActive);
+            return admit(id, request, timeoutSeconds, notify, maxActive);
         }
         // compute() holds this key's bin while the job is admitted: concurrent POSTs with one key
         // make one job, and a failed admission leaves the key free.
@@ -69,7 +70,7 @@ public final class InMemoryJobStore implements JobStore {
                 answer.set(held.snapshot());
                 return seen;
             }
-            answer.set(admit(id, request, timeoutSeconds, maxActive));
+            answer.set(admit(id, request, timeoutSeconds, notify, maxActive));
             return new KeyedJob(key.body(), id);
         });
         return answer.get();
@@ -77,15 +78,15 @@ public final class InMemoryJobStore implements JobStore {
 
     private record KeyedJob(String body, String jobId) {}
 
-    private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
+    private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive) {
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
             throw new JobRejectedException.Full(
                     "queue_full", "the service already has " + maxActive + " jobs queued or running");
         }
         forgetExpired();
-        var job =
-                new Job(id, sequence.incrementAndGet(), request, timeoutSeconds, this::ending, this::changed, attempts);
+        var job = new Job(
+                id, sequence.incrementAndGet(), request, timeoutSeconds, notify, this::ending, this::changed, attempts);
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);

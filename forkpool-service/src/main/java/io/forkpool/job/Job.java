@@ -26,6 +26,9 @@ public final class Job implements ShardSource, ShardSink {
     private final Consumer<Job> onChange;
     private final Consumer<Job> ending;
     private final Integer timeoutSeconds;
+    /** Where the job's end is posted (a webhook), or null. */
+    private final String notifyUrl;
+
     private final ShardLog shardLog;
     /** A durable store's log of partials (a shard counts once its partial is saved there), or null. */
     private final PartialLog partials;
@@ -55,7 +58,15 @@ public final class Job implements ShardSource, ShardSink {
             Integer timeoutSeconds,
             Consumer<Job> ending,
             Consumer<Job> onChange) {
-        this(id, sequence, request, timeoutSeconds, ending, onChange, new ShardLog.Budget(TimelineSettings.DEFAULTS));
+        this(
+                id,
+                sequence,
+                request,
+                timeoutSeconds,
+                null,
+                ending,
+                onChange,
+                new ShardLog.Budget(TimelineSettings.DEFAULTS));
     }
 
     /** {@code attempts}: the store's budget of shard tries kept one by one for timelines. */
@@ -64,10 +75,11 @@ public final class Job implements ShardSource, ShardSink {
             long sequence,
             JobRequest request,
             Integer timeoutSeconds,
+            String notify,
             Consumer<Job> ending,
             Consumer<Job> onChange,
             ShardLog.Budget attempts) {
-        this(id, sequence, request, timeoutSeconds, Instant.now(), ending, onChange, attempts, null);
+        this(id, sequence, request, timeoutSeconds, notify, Instant.now(), ending, onChange, attempts, null);
     }
 
     /**
@@ -79,6 +91,7 @@ public final class Job implements ShardSource, ShardSink {
             long sequence,
             JobRequest request,
             Integer timeoutSeconds,
+            String notify,
             Instant submittedAt,
             Consumer<Job> ending,
             Consumer<Job> onChange,
@@ -90,6 +103,7 @@ public final class Job implements ShardSource, ShardSink {
         this.id = id;
         this.ending = ending;
         this.timeoutSeconds = timeoutSeconds;
+        this.notifyUrl = notify;
         this.sequence = sequence;
         this.request = request;
         this.shardsTotal = request.shardCount();
@@ -130,6 +144,11 @@ public final class Job implements ShardSource, ShardSink {
         return timeoutSeconds;
     }
 
+    /** The webhook URL the job's end is posted to, or null. */
+    public String notifyUrl() {
+        return notifyUrl;
+    }
+
     public Instant submittedAt() {
         return submittedAt;
     }
@@ -152,7 +171,8 @@ public final class Job implements ShardSource, ShardSink {
                 submittedAt,
                 startedAt,
                 finishedAt,
-                computeNanos);
+                computeNanos,
+                notifyUrl);
     }
 
     /** A consistent copy for readers on other threads. */
@@ -168,7 +188,8 @@ public final class Job implements ShardSource, ShardSink {
             Instant submittedAt,
             Instant startedAt,
             Instant finishedAt,
-            long computeNanos) {
+            long computeNanos,
+            String notifyUrl) {
 
         public Duration queued() {
             return startedAt == null ? null : Duration.between(submittedAt, startedAt);

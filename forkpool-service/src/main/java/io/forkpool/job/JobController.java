@@ -62,7 +62,9 @@ class JobController {
             description = "Cuts the job into shards and runs them on the worker "
                     + "processes. 202 with Location at once; with ?wait=N (seconds, at most 60) 200 with the finished job "
                     + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
-                    + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out.")
+                    + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out, and an optional "
+                    + "notify {\"url\": ...}: the job's JSON is POSTed there, signed, when it ends "
+                    + "(GET .../deliveries shows each attempt).")
     @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
     @ApiResponse(responseCode = "200", description = "finished within ?wait")
     @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
@@ -85,14 +87,21 @@ class JobController {
             @RequestHeader(name = "Idempotency-Key", required = false)
                     @Size(min = 1, max = 200, message = KEY)
                     @Pattern(regexp = ".*\\S.*", message = KEY)
-                    String idempotencyKey)
+                    String idempotencyKey,
+            @io.swagger.v3.oas.annotations.Parameter(hidden = true)
+                    @RequestHeader(name = Warmup.HEADER, required = false)
+                    String warmup)
             throws InterruptedException {
         if (!(body instanceof ObjectNode fields)) {
             throw new JobRejectedException.Invalid(
                     List.of(new io.forkpool.plugin.FieldError("body", "must be a JSON object with a type")));
         }
         JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
-        Job.Snapshot job = runner.submit(fields, timeoutSeconds, idempotencyKey);
+        JsonNode notify = fields.remove("notify");
+        if (notify == null && Warmup.isOwn(warmup)) {
+            notify = tools.jackson.databind.node.NullNode.getInstance(); // the service's own jobs post nothing
+        }
+        Job.Snapshot job = runner.submit(fields, timeoutSeconds, notify, idempotencyKey);
         if (wait != null && wait > 0 && !job.status().isFinal()) {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
         }

@@ -35,6 +35,7 @@ class JobRunner {
     private volatile boolean accepting = true;
     private final ObjectMapper json;
     private final ObjectProvider<AdmissionListener> admissions;
+    private final NotifyTargets targets;
 
     JobRunner(
             QueueSettings queue,
@@ -42,9 +43,11 @@ class JobRunner {
             JobStore store,
             ForkpoolMetrics metrics,
             ObjectMapper json,
-            ObjectProvider<AdmissionListener> admissions) {
+            ObjectProvider<AdmissionListener> admissions,
+            NotifyTargets targets) {
         this.json = json;
         this.admissions = admissions;
+        this.targets = targets;
         this.queue = queue;
         this.binder = binder;
         this.store = store;
@@ -59,7 +62,13 @@ class JobRunner {
      * timeout is named together with the body's own bad fields.
      */
     Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, String idempotencyKey) {
+        return submit(body, timeoutField, null, idempotencyKey);
+    }
+
+    /** As above, with the body's {@code notify} given apart too (null if absent, see {@link NotifyTargets}). */
+    Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, JsonNode notifyField, String idempotencyKey) {
         var errors = new ArrayList<FieldError>();
+        String notify = targets.check(notifyField, errors);
         Integer timeoutSeconds = null;
         if (timeoutField != null && !timeoutField.isNull()) {
             if (timeoutField.isIntegralNumber() && timeoutField.asLong() >= 1 && timeoutField.asLong() <= 86_400) {
@@ -86,13 +95,15 @@ class JobRunner {
         synchronized (seeds) {
             seed = seeds.nextLong();
         }
-        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds));
+        var keyed = idempotencyKey == null
+                ? null
+                : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds) + notify);
         String id = UUID.randomUUID().toString();
         var request = raw.withSeed(seed);
         admissions.forEach(a -> a.admitting(id, request));
         Job.Snapshot job;
         try {
-            job = store.submit(id, request, timeoutSeconds, queue.maxJobs(), keyed);
+            job = store.submit(id, request, timeoutSeconds, notify, queue.maxJobs(), keyed);
         } catch (RuntimeException e) {
             admissions.forEach(a -> a.notKept(id));
             if (e instanceof JobRejectedException.Full full) {

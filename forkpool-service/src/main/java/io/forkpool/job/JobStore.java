@@ -25,8 +25,16 @@ public interface JobStore {
      * and its job is still kept, returns that job and records nothing; with another body, throws
      * {@link JobRejectedException.KeyReused}. Atomic in the store: two requests with one key, on
      * any replicas at once, make one job. The key is forgotten with its job.
+     *
+     * <p>{@code notify}, a webhook URL or null, is kept with the job (across a restart too), for
+     * whoever posts its end.
      */
-    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key);
+    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key);
+
+    /** A job whose end posts no webhook. */
+    default Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
+        return submit(id, request, timeoutSeconds, null, maxActive, key);
+    }
 
     default Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive) {
         return submit(id, request, timeoutSeconds, maxActive, null);
@@ -92,7 +100,7 @@ public interface JobStore {
 
     /**
      * Adds a listener that hears of a job starting to run and of its end, on the replica where that
-     * happened; listeners hear in the order they were added.
+     * happened (once per end across replicas); listeners hear in the order they were added and must not block.
      */
     void listen(Consumer<Job.Snapshot> changes);
 

@@ -92,6 +92,17 @@ public class ForkpoolMetrics {
                 .increment();
     }
 
+    /** One attempt to post a job's end to its webhook: delivered, failed (retried) or gave_up. */
+    public void webhookDelivery(String outcome) {
+        counters.computeIfAbsent(
+                        "webhook\0" + outcome,
+                        k -> Counter.builder("forkpool.webhook.deliveries")
+                                .description("Attempts to post a job's end to its webhook, by outcome")
+                                .tag("outcome", outcome)
+                                .register(registry))
+                .increment();
+    }
+
     public void jobFinished(String type, String status, Duration duration) {
         timers.computeIfAbsent(
                         "duration\0" + type + "\0" + status,

@@ -44,7 +44,8 @@ public final class RequestFields {
             }
             if (c.getName().equals("type")
                     || c.getName().equals("seed")
-                    || c.getName().equals("timeoutSeconds")) {
+                    || c.getName().equals("timeoutSeconds")
+                    || c.getName().equals("notify")) {
                 throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: field "
                         + c.getName() + " is forkpool's own");
             }

@@ -93,7 +93,8 @@ public final class RedisJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
+    public Job.Snapshot submit(
+            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
         Instant now = Instant.now();
         var args = new ArrayList<>(List.of(
                 id,
@@ -123,6 +124,10 @@ public final class RedisJobStore implements JobStore {
         if (timeoutSeconds != null) {
             args.add("timeoutSeconds");
             args.add(timeoutSeconds.toString());
+        }
+        if (notify != null) {
+            args.add("notify");
+            args.add(notify);
         }
         List<Object> answer = call(() -> Scripts.SUBMIT.run(
                 redis.sync(),
@@ -159,7 +164,19 @@ public final class RedisJobStore implements JobStore {
             deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
         }
         return new Job.Snapshot(
-                id, request, timeoutSeconds, JobStatus.QUEUED, 0, request.shardCount(), null, null, now, null, null, 0);
+                id,
+                request,
+                timeoutSeconds,
+                JobStatus.QUEUED,
+                0,
+                request.shardCount(),
+                null,
+                null,
+                now,
+                null,
+                null,
+                0,
+                notify);
     }
 
     /**
@@ -265,7 +282,8 @@ public final class RedisJobStore implements JobStore {
                 instant(f.get("submittedAt")),
                 instant(f.get("startedAt")),
                 instant(f.get("finishedAt")),
-                Long.parseLong(f.get("computeNanos"))));
+                Long.parseLong(f.get("computeNanos")),
+                f.get("notify")));
     }
 
     @Override
@@ -496,7 +514,8 @@ public final class RedisJobStore implements JobStore {
                     instant((String) reply.get(2 + 2 * i)),
                     now,
                     null,
-                    0));
+                    0,
+                    null));
         }
         var out = new ArrayList<Delivery>();
         for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {
@@ -647,6 +666,11 @@ public final class RedisJobStore implements JobStore {
         var job = snapshot(id, hash);
         ends.ended(id, job.orElse(null));
         job.ifPresent(listener);
+    }
+
+    /** The webhook attempts of the jobs, beside them in Redis. */
+    public io.forkpool.webhook.DeliveryLog deliveries() {
+        return new RedisDeliveryLog(redis, keys, json, settings.retention());
     }
 
     private String ttl() {

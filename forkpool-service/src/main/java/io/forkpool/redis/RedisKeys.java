@@ -8,6 +8,11 @@ record RedisKeys(String prefix) {
     }
 
     /** The job key of an id is this followed by the id (the scripts build keys from it). */
+    /** The webhook attempts of a job, a list. */
+    String deliveries(String id) {
+        return prefix + ":deliveries:" + id;
+    }
+
     String jobPrefix() {
         return prefix + ":job:";
     }

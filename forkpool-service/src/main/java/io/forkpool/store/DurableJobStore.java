@@ -49,7 +49,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(DurableJobStore.class);
     private static final String COLUMNS = "seq, id, type, status, request, timeout_seconds, submitted_at, started_at,"
-            + " finished_at, shards_done, shards_total, compute_nanos, error, merged";
+            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify";
     /** Rows deleted per sweep's transaction: a sweep of a million rows does not stall the writer. */
     private static final int SWEEP_CHUNK = 5_000;
 
@@ -129,9 +129,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     // ---- admission ----
 
     @Override
-    public Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
+    public Job.Snapshot submit(
+            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
         if (key == null) {
-            return admit(id, request, timeoutSeconds, maxActive, null);
+            return admit(id, request, timeoutSeconds, notify, maxActive, null);
         }
         // One key at a time (this is the only service on the folder): two POSTs with one key make one job.
         synchronized (keyLocks[Math.floorMod(key.key().hashCode(), keyLocks.length)]) {
@@ -152,11 +153,12 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     return held.get();
                 }
             }
-            return admit(id, request, timeoutSeconds, maxActive, key);
+            return admit(id, request, timeoutSeconds, notify, maxActive, key);
         }
     }
 
-    private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
+    private Job.Snapshot admit(
+            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
             throw new JobRejectedException.Full(
@@ -167,6 +169,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 sequence.incrementAndGet(),
                 request,
                 timeoutSeconds,
+                notify,
                 Instant.now(),
                 j -> {},
                 this::changed,
@@ -218,7 +221,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static void insert(Connection c, Job job, String requestJson, Keyed key) throws SQLException {
         try (var q = c.prepareStatement("INSERT INTO jobs (seq, id, type, status, request, timeout_seconds,"
-                + " submitted_at, shards_total) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?)")) {
+                + " submitted_at, shards_total, notify) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)")) {
             q.setLong(1, job.sequence());
             q.setString(2, job.id());
             q.setString(3, job.request().type());
@@ -226,6 +229,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             setInteger(q, 5, job.timeoutSeconds());
             q.setLong(6, nanos(job.submittedAt()));
             q.setInt(7, job.request().shardCount());
+            q.setString(8, job.notifyUrl());
             q.executeUpdate();
         }
         if (key != null) {
@@ -461,7 +465,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 instant(rs.getLong(7)),
                 instant(longOrNull(rs, 8)),
                 instant(longOrNull(rs, 9)),
-                rs.getLong(12));
+                rs.getLong(12),
+                rs.getString(15));
     }
 
     @Override
@@ -624,6 +629,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         for (String table : List.of(
                 "DELETE FROM jobs WHERE id = ?",
                 "DELETE FROM idempotency WHERE job_id = ?",
+                "DELETE FROM deliveries WHERE job_id = ?",
                 "DELETE FROM partials WHERE job_id = ?")) {
             try (var q = c.prepareStatement(table)) {
                 for (String id : ids) {
@@ -673,6 +679,11 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     }
 
     // ---- the rest of the contract ----
+
+    /** The webhook attempts of this store's jobs, in its database. */
+    public io.forkpool.webhook.DeliveryLog deliveries() {
+        return new DeliveryTable(db, writes, json);
+    }
 
     @Override
     public synchronized void listen(Consumer<Job.Snapshot> changes) {
@@ -731,7 +742,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var rows = new ArrayList<Object[]>();
             try (var q =
                     c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
-                            + " type FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+                            + " type, notify FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {
@@ -741,7 +752,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                             integer(rs, 4),
                             rs.getLong(5),
                             longOrNull(rs, 6),
-                            rs.getString(7)
+                            rs.getString(7),
+                            rs.getString(8),
+                            rs.getString(9)
                         });
                     }
                 }
@@ -777,6 +790,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     (Long) row[0],
                     request,
                     (Integer) row[3],
+                    (String) row[8],
                     instant((Long) row[4]),
                     j -> {},
                     this::changed,

@@ -27,7 +27,8 @@ final class JobDatabase implements AutoCloseable {
 
     static final String FILE = "forkpool.db";
     static final String LOCK = "forkpool.lock";
-    private static final int SCHEMA = 1;
+    /** 2: the jobs' webhook ({@code notify}) and its {@code deliveries}. */
+    private static final int SCHEMA = 2;
 
     private final Path dir;
     private final Path file;
@@ -160,7 +161,11 @@ final class JobDatabase implements AutoCloseable {
                       compute_nanos INTEGER NOT NULL DEFAULT 0,
                       error TEXT,
                       merged BLOB,
-                      timeline TEXT)""");
+                      timeline TEXT,
+                      notify TEXT)""");
+            if (version == 1) {
+                s.executeUpdate("ALTER TABLE jobs ADD COLUMN notify TEXT");
+            }
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status_type ON jobs (status, type, seq)");
@@ -179,6 +184,12 @@ final class JobDatabase implements AutoCloseable {
                       body TEXT NOT NULL,
                       job_id TEXT NOT NULL) WITHOUT ROWID""");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS idempotency_by_job ON idempotency (job_id)");
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS deliveries (
+                      job_id TEXT NOT NULL,
+                      attempt INTEGER NOT NULL,
+                      entry TEXT NOT NULL,
+                      PRIMARY KEY (job_id, attempt)) WITHOUT ROWID""");
             s.executeUpdate("PRAGMA user_version = " + SCHEMA);
         }
     }

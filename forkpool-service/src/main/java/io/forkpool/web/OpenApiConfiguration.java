@@ -130,6 +130,7 @@ class OpenApiConfiguration {
     }
 
     /** One kind field's JSON Schema as an OpenAPI schema. */
+    @SuppressWarnings("unchecked")
     private static Schema<?> property(Map<String, Object> field) {
         var schema = typed((String) field.get("type"));
         if (field.get("format") instanceof String format) {
@@ -156,6 +157,13 @@ class OpenApiConfiguration {
         }
         if (field.get("exclusiveMaximum") instanceof Number max) {
             schema.exclusiveMaximumValue(decimal(max));
+        }
+        if (field.get("properties") instanceof Map<?, ?> properties) { // an object field (notify)
+            properties.forEach((name, sub) -> schema.addProperty((String) name, property((Map<String, Object>) sub)));
+            if (field.get("required") instanceof List<?> required) {
+                required.forEach(name -> schema.addRequiredItem((String) name));
+            }
+            schema.additionalProperties(false);
         }
         return schema;
     }

@@ -77,7 +77,8 @@ class JobRequestBindingTest {
                     store,
                     new ForkpoolMetrics(new SimpleMeterRegistry()),
                     json,
-                    admissions);
+                    admissions,
+                    (notify, errors) -> null);
         }
     }
 

@@ -67,6 +67,16 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    public void aJobsWebhookIsKeptWithIt() {
+        var store = store();
+        var notified = store.submit(id(), pi(2), null, "https://hooks.example.com/a", MANY, null);
+        var silent = store.submit(id(), pi(3), null, MANY);
+        assertThat(notified.notifyUrl()).isEqualTo("https://hooks.example.com/a");
+        assertThat(store.find(notified.id()).orElseThrow().notifyUrl()).isEqualTo("https://hooks.example.com/a");
+        assertThat(store.find(silent.id()).orElseThrow().notifyUrl()).isNull();
+    }
+
+    @Test
     public void everyKindMergesEachShardOnceToTheKernelsResult() throws Exception {
         var store = store();
         var requests = List.<JobRequest>of(

@@ -2,6 +2,7 @@ package io.forkpool.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardTask;
@@ -178,6 +179,25 @@ class DurableJobStoreTest extends JobStoreContract {
         assertThat(store.active()).as("the keyed job resumed, queued").isEqualTo(1);
         assertThat(store.page(null, null, 0, 10).total()).isEqualTo(2);
         assertThat(store.page(JobStatus.CANCELLED, "pi", 0, 10).total()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobsWebhookAndItsDeliveriesOutliveARestart() throws Exception {
+        var job = store.submit(UUID.randomUUID().toString(), pi(24), null, "http://hooks.test/x", 10, null);
+        var attempt = new io.forkpool.webhook.DeliveryLog.Attempt(
+                "d-1", 1, "http://hooks.test/x", java.time.Instant.now(), "failed", 500, "answered 500", 3);
+        store.deliveries().record(job.id(), attempt);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.deliveries().attempts(job.id()).size() == 1);
+        reopen(100);
+        assertThat(store.find(job.id()).orElseThrow().notifyUrl())
+                .as("resumed with its webhook")
+                .isEqualTo("http://hooks.test/x");
+        assertThat(store.deliveries().attempts(job.id())).containsExactly(attempt);
+        store.forget(List.of(job.id()));
+        assertThat(store.deliveries().attempts(job.id()))
+                .as("forgotten with its job")
+                .isEmpty();
     }
 
     @Test

@@ -38,6 +38,8 @@ class BackendConfigurationTest {
         return Binder.get(env).bindOrCreate("forkpool", BackendSettings.class);
     }
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private Backend open(BackendSettings settings) {
         return new BackendConfiguration()
                 .forkpoolBackend(
@@ -45,7 +47,7 @@ class BackendConfigurationTest {
                         jobs,
                         timeline,
                         shards,
-                        new ForkpoolMetrics(new SimpleMeterRegistry()),
+                        new ForkpoolMetrics(meters),
                         JsonMapper.builder().build(),
                         TestJobs.binder(),
                         Binder.get(env).bindOrCreate("spring.data.redis", RedisConnection.class),
@@ -65,7 +67,15 @@ class BackendConfigurationTest {
             assertThat(backend.store().resumesAfterRestart()).isTrue();
             assertThat(backend.shards()).isInstanceOf(ShardQueue.class);
             assertThat(data.resolve("forkpool.db")).exists();
+            assertThat(meters.get("forkpool.store.bytes").gauge().value())
+                    .as("forkpool_store_bytes: the database and its log")
+                    .isEqualTo((double) (bytes(data.resolve("forkpool.db")) + bytes(data.resolve("forkpool.db-wal"))))
+                    .isPositive();
         }
+    }
+
+    private static long bytes(Path file) throws java.io.IOException {
+        return java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
     }
 
     @Test

@@ -26,6 +26,14 @@ public interface ShardSink {
         return null;
     }
 
+    /**
+     * The W3C {@code traceparent} of the job's span where it was opened on another replica (a
+     * shared store carries it with the job); null where the work has none or it is unknown.
+     */
+    default String traceparent() {
+        return null;
+    }
+
     /** A try of one of its shards ended, whichever way: kept for the job's shard timeline. */
     default void attemptEnded(ShardAttempt attempt) {}
 }

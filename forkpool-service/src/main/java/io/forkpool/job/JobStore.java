@@ -104,6 +104,20 @@ public interface JobStore {
      */
     void listen(Consumer<Job.Snapshot> changes);
 
+    /**
+     * A store shared by replicas keeps, with each job submitted here, the trace context {@code
+     * traceparentOf} gives for its id (null: none), so that the replicas computing its shards draw
+     * their spans in the job's trace ({@code ShardSink.traceparent}). Others need not.
+     */
+    default void carryTraces(java.util.function.Function<String, String> traceparentOf) {}
+
+    /**
+     * A store shared by replicas tells {@code ids} the id of each job it hears has ended on any
+     * replica (this one too; at most once, maybe never), off its I/O threads. Others need not: every
+     * end happens here and {@link #listen} hears it.
+     */
+    default void listenToEnds(Consumer<String> ids) {}
+
     /** Whether the store answers now (readiness). */
     boolean isAvailable();
 

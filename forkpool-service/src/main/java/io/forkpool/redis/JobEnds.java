@@ -6,10 +6,13 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The ends of jobs, heard from every replica: the END script publishes each ended job's id, and
@@ -33,6 +36,8 @@ final class JobEnds implements AutoCloseable {
     private final Set<String> endingHere = ConcurrentHashMap.newKeySet();
 
     private StatefulRedisPubSubConnection<String, String> connection;
+    /** Told the id of each end heard, on Lettuce's thread: must be quick and call no Redis. */
+    private final List<Consumer<String>> heard = new CopyOnWriteArrayList<>();
 
     /** The requests waiting for one job: one future for all of them, dropped when the last gives up. */
     private record Waiting(CompletableFuture<Job.Snapshot> end, int count) {}
@@ -55,10 +60,16 @@ final class JobEnds implements AutoCloseable {
                 if (!endingHere.contains(id)) {
                     wake(id, null);
                 }
+                heard.forEach(h -> h.accept(id));
             }
         });
         c.sync().subscribe(channel);
         connection = c;
+    }
+
+    /** Adds a listener told the id of each end message (of any replica), on Lettuce's thread. */
+    void onEnd(Consumer<String> ids) {
+        heard.add(ids);
     }
 
     /** Completes when the job ends: with the job if it ended on this replica, else with null (read it). */

@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,10 @@ public final class RedisJobStore implements JobStore {
     private final JobSettings settings;
     private final RequestBinder binder;
     private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
+    /** The traceparent of each job's span ("" for none), as its hash holds it: cleared with requests. */
+    private final Map<String, String> traces = new ConcurrentHashMap<>();
+
+    private volatile Function<String, String> traceparentOf = id -> null;
     /** Runs what answers of asynchronous scripts lead to, off Lettuce's I/O thread. */
     private final Executor notices = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("redis-notices").factory());
@@ -129,6 +134,11 @@ public final class RedisJobStore implements JobStore {
             args.add("notify");
             args.add(notify);
         }
+        String traceparent = traceparentOf.apply(id);
+        if (traceparent != null) {
+            args.add("traceparent");
+            args.add(traceparent);
+        }
         List<Object> answer = call(() -> Scripts.SUBMIT.run(
                 redis.sync(),
                 ScriptOutputType.MULTI,
@@ -160,6 +170,7 @@ public final class RedisJobStore implements JobStore {
             }
         }
         requests.put(id, request);
+        traces.put(id, traceparent == null ? "" : traceparent);
         if (timeoutSeconds != null) {
             deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
         }
@@ -266,6 +277,9 @@ public final class RedisJobStore implements JobStore {
             return Optional.empty();
         }
         JobRequest request = request(id, f.get("request"));
+        if (f.containsKey("traceparent")) {
+            traces.putIfAbsent(id, f.get("traceparent"));
+        }
         JobStatus status = JobStatus.valueOf(f.get("status"));
         Record result = status == JobStatus.SUCCEEDED && f.containsKey("merged")
                 ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged"))))
@@ -385,11 +399,24 @@ public final class RedisJobStore implements JobStore {
         if (requests.size() > 10_000) {
             requests.clear();
         }
+        if (traces.size() > 10_000) {
+            traces.clear();
+        }
     }
 
     @Override
     public synchronized void listen(Consumer<Job.Snapshot> changes) {
         this.listener = listener.andThen(changes);
+    }
+
+    @Override
+    public void carryTraces(Function<String, String> traceparentOf) {
+        this.traceparentOf = traceparentOf;
+    }
+
+    @Override
+    public void listenToEnds(Consumer<String> ids) {
+        ends.onEnd(id -> notices.execute(() -> ids.accept(id)));
     }
 
     @Override
@@ -413,7 +440,21 @@ public final class RedisJobStore implements JobStore {
 
     JobRequest request(String id) {
         JobRequest known = requests.get(id);
-        return known != null ? known : request(id, redis.sync().hget(keys.job(id), "request"));
+        if (known != null && traces.containsKey(id)) {
+            return known;
+        }
+        var fields = redis.sync().hmget(keys.job(id), "request", "traceparent");
+        traces.put(id, fields.get(1).getValueOrElse(""));
+        return request(id, fields.get(0).getValueOrElse(null));
+    }
+
+    /**
+     * The job's traceparent as its hash holds it, read with its request ({@link #request(String)},
+     * which the consumer calls as it takes a shard), or null; asks no Redis.
+     */
+    String traceparent(String id) {
+        String known = traces.get(id);
+        return known == null || known.isEmpty() ? null : known;
     }
 
     /** True when this replica knows the job has ended: its shards are dropped. */

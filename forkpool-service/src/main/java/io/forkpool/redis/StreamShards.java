@@ -427,6 +427,11 @@ final class StreamShards implements ShardTransport, AutoCloseable {
             return job;
         }
 
+        @Override
+        public String traceparent() {
+            return jobs.traceparent(job);
+        }
+
         /** A successful try goes with its merge (one script); others on their own. */
         @Override
         public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {

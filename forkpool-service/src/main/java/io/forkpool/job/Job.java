@@ -29,6 +29,8 @@ public final class Job implements ShardSource, ShardSink {
     private final ShardLog shardLog;
     /** A durable store's log of partials (a shard counts once its partial is saved there), or null. */
     private final PartialLog partials;
+    /** The batch it was submitted in, or null. */
+    private final String batch;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
@@ -84,6 +86,22 @@ public final class Job implements ShardSource, ShardSink {
             Consumer<Job> onChange,
             ShardLog.Budget attempts,
             PartialLog partials) {
+        this(id, sequence, request, timeoutSeconds, submittedAt, ending, onChange, attempts, partials, null);
+    }
+
+    /** As above, for a job submitted in batch {@code batch} (null: on its own). */
+    public Job(
+            String id,
+            long sequence,
+            JobRequest request,
+            Integer timeoutSeconds,
+            Instant submittedAt,
+            Consumer<Job> ending,
+            Consumer<Job> onChange,
+            ShardLog.Budget attempts,
+            PartialLog partials,
+            String batch) {
+        this.batch = batch;
         this.shardLog = new ShardLog(attempts);
         this.submittedAt = submittedAt;
         this.partials = partials;
@@ -134,6 +152,11 @@ public final class Job implements ShardSource, ShardSink {
         return submittedAt;
     }
 
+    /** The batch it was submitted in, or null. */
+    public String batch() {
+        return batch;
+    }
+
     /** Completes with this job when it ends, whichever way. */
     public CompletableFuture<Job> finished() {
         return finished;
@@ -152,7 +175,8 @@ public final class Job implements ShardSource, ShardSink {
                 submittedAt,
                 startedAt,
                 finishedAt,
-                computeNanos);
+                computeNanos,
+                batch);
     }
 
     /** A consistent copy for readers on other threads. */
@@ -168,7 +192,38 @@ public final class Job implements ShardSource, ShardSink {
             Instant submittedAt,
             Instant startedAt,
             Instant finishedAt,
-            long computeNanos) {
+            long computeNanos,
+            String batch) {
+
+        /** A job submitted on its own. */
+        public Snapshot(
+                String id,
+                JobRequest request,
+                Integer timeoutSeconds,
+                JobStatus status,
+                int shardsDone,
+                int shardsTotal,
+                Record result,
+                String error,
+                Instant submittedAt,
+                Instant startedAt,
+                Instant finishedAt,
+                long computeNanos) {
+            this(
+                    id,
+                    request,
+                    timeoutSeconds,
+                    status,
+                    shardsDone,
+                    shardsTotal,
+                    result,
+                    error,
+                    submittedAt,
+                    startedAt,
+                    finishedAt,
+                    computeNanos,
+                    null);
+        }
 
         public Duration queued() {
             return startedAt == null ? null : Duration.between(submittedAt, startedAt);

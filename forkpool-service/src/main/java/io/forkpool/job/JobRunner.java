@@ -4,11 +4,14 @@ import io.forkpool.catalog.RequestBinder;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.FieldError;
 import io.forkpool.plugin.InvalidRequestException;
+import io.forkpool.plugin.JobRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -24,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * replica). Also cancels and forgets old jobs.
  */
 @Component
-class JobRunner {
+public class JobRunner {
 
     private final QueueSettings queue;
     private final RequestBinder binder;
@@ -50,6 +53,41 @@ class JobRunner {
      * timeout is named together with the body's own bad fields.
      */
     Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, String idempotencyKey) {
+        Prepared ready;
+        try {
+            ready = prepare(body, timeoutField);
+        } catch (JobRejectedException.Invalid e) {
+            metrics.jobRejected("invalid");
+            throw e;
+        }
+        checkAccepting();
+        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, ready.digest());
+        String id = UUID.randomUUID().toString();
+        Job.Snapshot job;
+        try {
+            job = store.submit(id, ready.request(), ready.timeoutSeconds(), queue.maxJobs(), keyed);
+        } catch (JobRejectedException.Full e) {
+            metrics.jobRejected(e.reason());
+            throw e;
+        }
+        if (job.id().equals(id)) {
+            metrics.jobSubmitted(ready.request().type());
+        }
+        return job;
+    }
+
+    /**
+     * A job checked and ready to admit: its request (with a seed of its own when none was sent),
+     * its deadline or null, and the digest of its body an Idempotency-Key is held to.
+     */
+    public record Prepared(JobRequest request, Integer timeoutSeconds, String digest) {}
+
+    /**
+     * Binds and checks one job's body (without {@code timeoutSeconds}, given apart) as
+     * {@link #submit} does, and draws its seed; throws {@link JobRejectedException.Invalid} naming
+     * every bad field.
+     */
+    public Prepared prepare(ObjectNode body, JsonNode timeoutField) {
         var errors = new ArrayList<FieldError>();
         Integer timeoutSeconds = null;
         if (timeoutField != null && !timeoutField.isNull()) {
@@ -66,30 +104,49 @@ class JobRunner {
             errors.addAll(e.errors());
         }
         if (raw == null || !errors.isEmpty()) {
-            metrics.jobRejected("invalid");
             throw new JobRejectedException.Invalid(errors);
-        }
-        if (!accepting) {
-            metrics.jobRejected("shutdown");
-            throw new JobRejectedException.Full("shutdown", "the service is shutting down");
         }
         long seed;
         synchronized (seeds) {
             seed = seeds.nextLong();
         }
-        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds));
-        String id = UUID.randomUUID().toString();
-        Job.Snapshot job;
+        return new Prepared(raw.withSeed(seed), timeoutSeconds, digest(raw, timeoutSeconds));
+    }
+
+    /**
+     * Admits prepared jobs as batch {@code id}, all or none ({@link JobStore#submitBatch}); with a
+     * key already used for the same bodies, the batch recorded then (another id).
+     */
+    public JobStore.Batch submitBatch(String id, List<Prepared> jobs, String idempotencyKey) {
+        checkAccepting();
+        var batch = new JobStore.Batch(id, jobs.size(), Instant.now());
+        var submissions = jobs.stream()
+                .map(p -> new JobStore.Submission(UUID.randomUUID().toString(), p.request(), p.timeoutSeconds()))
+                .toList();
+        JobStore.Keyed keyed = null;
+        if (idempotencyKey != null) {
+            var all = new StringBuilder();
+            jobs.forEach(p -> all.append(p.digest()).append('\n'));
+            keyed = new JobStore.Keyed(idempotencyKey, sha256(all.toString()));
+        }
+        JobStore.Batch admitted;
         try {
-            job = store.submit(id, raw.withSeed(seed), timeoutSeconds, queue.maxJobs(), keyed);
+            admitted = store.submitBatch(batch, submissions, queue.maxJobs(), keyed);
         } catch (JobRejectedException.Full e) {
             metrics.jobRejected(e.reason());
             throw e;
         }
-        if (job.id().equals(id)) {
-            metrics.jobSubmitted(raw.kind().name());
+        if (admitted.id().equals(batch.id())) {
+            jobs.forEach(p -> metrics.jobSubmitted(p.request().type()));
         }
-        return job;
+        return admitted;
+    }
+
+    private void checkAccepting() {
+        if (!accepting) {
+            metrics.jobRejected("shutdown");
+            throw new JobRejectedException.Full("shutdown", "the service is shutting down");
+        }
     }
 
     /**
@@ -99,6 +156,10 @@ class JobRunner {
     private String digest(RequestBinder.Draft raw, Integer timeoutSeconds) {
         String canonical = raw.kind().name() + "\n" + json.writeValueAsString(raw.given()) + "\n" + raw.seed() + "\n"
                 + timeoutSeconds;
+        return sha256(canonical);
+    }
+
+    private static String sha256(String canonical) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
@@ -107,7 +168,7 @@ class JobRunner {
         }
     }
 
-    Optional<Job.Snapshot> cancel(String id) {
+    public Optional<Job.Snapshot> cancel(String id) {
         return store.cancel(id);
     }
 

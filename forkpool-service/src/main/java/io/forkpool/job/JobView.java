@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A job as the API shows it (docs/contract.md, "HTTP API"). */
-record JobView(
+public record JobView(
         String id,
         String type,
         JobStatus status,
@@ -18,6 +18,7 @@ record JobView(
         Instant startedAt,
         Instant finishedAt,
         Timings timings,
+        String batch,
         Links links) {
 
     record Progress(int shardsDone, int shardsTotal) {}
@@ -26,7 +27,7 @@ record JobView(
 
     record Links(String self, String events, String plot) {}
 
-    static JobView of(Job.Snapshot s) {
+    public static JobView of(Job.Snapshot s) {
         String self = "/api/v1/jobs/" + s.id();
         return new JobView(
                 s.id(),
@@ -41,6 +42,7 @@ record JobView(
                 s.startedAt(),
                 s.finishedAt(),
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),
+                s.batch(),
                 new Links(self, self + "/events", s.result() != null ? self + "/plot.svg" : null));
     }
 

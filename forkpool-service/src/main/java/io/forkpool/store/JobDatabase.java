@@ -27,7 +27,8 @@ final class JobDatabase implements AutoCloseable {
 
     static final String FILE = "forkpool.db";
     static final String LOCK = "forkpool.lock";
-    private static final int SCHEMA = 1;
+    /** 2: jobs.batch and the batches table. */
+    private static final int SCHEMA = 2;
 
     private final Path dir;
     private final Path file;
@@ -160,7 +161,25 @@ final class JobDatabase implements AutoCloseable {
                       compute_nanos INTEGER NOT NULL DEFAULT 0,
                       error TEXT,
                       merged BLOB,
-                      timeline TEXT)""");
+                      timeline TEXT,
+                      batch TEXT)""");
+            boolean hasBatch = false;
+            try (ResultSet rs = s.executeQuery("PRAGMA table_info(jobs)")) {
+                while (rs.next()) {
+                    hasBatch |= "batch".equals(rs.getString("name"));
+                }
+            }
+            if (!hasBatch) { // a store of schema 1
+                s.executeUpdate("ALTER TABLE jobs ADD COLUMN batch TEXT");
+            }
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch, seq) WHERE batch IS NOT NULL");
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS batches (
+                      id TEXT PRIMARY KEY,
+                      size INTEGER NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      key TEXT UNIQUE,
+                      body TEXT) WITHOUT ROWID""");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status_type ON jobs (status, type, seq)");

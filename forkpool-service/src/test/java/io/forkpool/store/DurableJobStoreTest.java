@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
@@ -178,6 +179,29 @@ class DurableJobStoreTest extends JobStoreContract {
         assertThat(store.active()).as("the keyed job resumed, queued").isEqualTo(1);
         assertThat(store.page(null, null, 0, 10).total()).isEqualTo(2);
         assertThat(store.page(JobStatus.CANCELLED, "pi", 0, 10).total()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchItsJobsAndItsKeyOutliveARestart() throws Exception {
+        var batch = new JobStore.Batch(UUID.randomUUID().toString(), 2, java.time.Instant.now());
+        var jobs = List.of(
+                new JobStore.Submission(UUID.randomUUID().toString(), pi(24), null),
+                new JobStore.Submission(UUID.randomUUID().toString(), pi(25), null));
+        var key = new JobStore.Keyed("batch-r", "bodies-r");
+        store.submitBatch(batch, jobs, 10, key);
+        store.cancel(jobs.getFirst().id());
+        reopen(100);
+        assertThat(store.batch(batch.id())).hasValue(batch);
+        var listed = store.page(null, null, batch.id(), 0, 10);
+        assertThat(listed.jobs())
+                .extracting(Job.Snapshot::id, Job.Snapshot::status, Job.Snapshot::batch)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(jobs.get(1).id(), JobStatus.QUEUED, batch.id()),
+                        org.assertj.core.groups.Tuple.tuple(jobs.get(0).id(), JobStatus.CANCELLED, batch.id()));
+        assertThat(store.active()).as("the unfinished job of the batch resumed").isEqualTo(1);
+        var again = store.submitBatch(
+                new JobStore.Batch(UUID.randomUUID().toString(), 2, java.time.Instant.now()), jobs, 10, key);
+        assertThat(again.id()).isEqualTo(batch.id());
     }
 
     @Test

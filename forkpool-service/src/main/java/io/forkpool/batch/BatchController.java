@@ -68,8 +68,8 @@ class BatchController {
                     String idempotencyKey) {
         JsonNode jobs = body instanceof ObjectNode o ? o.get("jobs") : null;
         if (jobs == null || !jobs.isArray() || jobs.isEmpty() || jobs.size() > MAX_JOBS) {
-            throw new JobRejectedException.Invalid(List.of(
-                    new FieldError("jobs", "must be an array of 1 to " + MAX_JOBS + " job bodies")));
+            throw new JobRejectedException.Invalid(
+                    List.of(new FieldError("jobs", "must be an array of 1 to " + MAX_JOBS + " job bodies")));
         }
         var errors = new ArrayList<FieldError>();
         var ready = new ArrayList<JobRunner.Prepared>(jobs.size());

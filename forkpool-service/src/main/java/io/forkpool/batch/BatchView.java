@@ -37,7 +37,8 @@ record BatchView(
             total += job.shardsTotal();
             if (!job.status().isFinal()) {
                 ended = false;
-            } else if (job.finishedAt() != null && (finished == null || job.finishedAt().isAfter(finished))) {
+            } else if (job.finishedAt() != null
+                    && (finished == null || job.finishedAt().isAfter(finished))) {
                 finished = job.finishedAt();
             }
         }

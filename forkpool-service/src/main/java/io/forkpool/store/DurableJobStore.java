@@ -196,7 +196,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             writes.write(change, false, counted).get();
         } catch (ExecutionException e) {
             active.addAndGet(-admitted);
-            throw new JobRejectedException.Full("store_unavailable", refused + e.getCause().getMessage());
+            throw new JobRejectedException.Full(
+                    "store_unavailable", refused + e.getCause().getMessage());
         } catch (InterruptedException e) {
             active.addAndGet(-admitted);
             Thread.currentThread().interrupt();
@@ -838,8 +839,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         });
         var unfinished = db.read(c -> {
             var rows = new ArrayList<Object[]>();
-            try (var q = c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
-                    + " batch FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+            try (var q =
+                    c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
+                            + " batch FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {

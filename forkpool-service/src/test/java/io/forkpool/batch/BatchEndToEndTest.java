@@ -65,15 +65,15 @@ class BatchEndToEndTest {
         var jobs = jobsOf(id);
         assertThat(jobs).hasSize(3);
         assertThat(jobs).allSatisfy(j -> assertThat(j.path("batch").asString()).isEqualTo(id));
-        assertThat(jobs.stream().map(j -> j.path("type").asString()))
-                .containsExactlyInAnyOrder("pi", "dice", "sine");
+        assertThat(jobs.stream().map(j -> j.path("type").asString())).containsExactlyInAnyOrder("pi", "dice", "sine");
         long summed = jobs.stream()
                 .mapToLong(j -> j.path("progress").path("shardsTotal").asLong())
                 .sum();
         assertThat(summed).isEqualTo(total);
         // a single job has no batch, and is not listed with it
         var single = api.runToSuccess("{\"type\":\"pi\",\"samples\":1000}");
-        assertThat(single.path("batch").isNull() || single.path("batch").isMissingNode()).isTrue();
+        assertThat(single.path("batch").isNull() || single.path("batch").isMissingNode())
+                .isTrue();
         assertThat(jobsOf(id)).hasSize(3);
     }
 
@@ -88,8 +88,8 @@ class BatchEndToEndTest {
                   {"type": "mandelbrot"}
                 ]}""");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(400);
-        assertThat(posted.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("application/problem+json"));
+        assertThat(posted.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         var fields = fields(Api.parse(posted.body()));
         assertThat(fields).anyMatch(f -> f.startsWith("jobs[1].")).anyMatch(f -> f.startsWith("jobs[3]."));
         assertThat(fields).noneMatch(f -> f.startsWith("jobs[0]") || f.startsWith("jobs[2]"));
@@ -142,9 +142,12 @@ class BatchEndToEndTest {
         var deleted = api.delete(BATCHES + "/" + id);
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         JsonNode batch = Api.parse(deleted.body());
-        assertThat(batch.path("counts").path("CANCELLED").asInt()).as("%s", batch).isEqualTo(6);
+        assertThat(batch.path("counts").path("CANCELLED").asInt())
+                .as("%s", batch)
+                .isEqualTo(6);
         assertThat(batch.path("finished").isNull()).isFalse();
-        assertThat(jobsOf(id)).allSatisfy(j -> assertThat(j.path("status").asString()).isEqualTo("CANCELLED"));
+        assertThat(jobsOf(id))
+                .allSatisfy(j -> assertThat(j.path("status").asString()).isEqualTo("CANCELLED"));
         assertThat(api.get(BATCHES + "/no-such-batch").statusCode()).isEqualTo(404);
     }
 
@@ -162,7 +165,10 @@ class BatchEndToEndTest {
             JsonNode single = api.runToSuccess(Api.JSON.writeValueAsString(body));
             assertThat(single.path("result")).as("%s", body).isEqualTo(job.path("result"));
         }
-        assertThat(seeds).as("each seeded job its own seed").doesNotHaveDuplicates().isNotEmpty();
+        assertThat(seeds)
+                .as("each seeded job its own seed")
+                .doesNotHaveDuplicates()
+                .isNotEmpty();
     }
 
     private JsonNode awaitFinished(String id) {
@@ -174,7 +180,9 @@ class BatchEndToEndTest {
                     var got = api.get(BATCHES + "/" + id);
                     assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
                     finished[0] = Api.parse(got.body());
-                    assertThat(finished[0].path("finished").isNull()).as(got.body()).isFalse();
+                    assertThat(finished[0].path("finished").isNull())
+                            .as(got.body())
+                            .isFalse();
                 });
         return finished[0];
     }
@@ -183,12 +191,15 @@ class BatchEndToEndTest {
         var page = api.get("/api/v1/jobs?size=100&batch=" + batch);
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         JsonNode json = Api.parse(page.body());
-        assertThat(json.path("totalElements").asLong()).isEqualTo(json.path("content").size());
+        assertThat(json.path("totalElements").asLong())
+                .isEqualTo(json.path("content").size());
         return StreamSupport.stream(json.path("content").spliterator(), false).toList();
     }
 
     private long jobCount() {
-        return Api.parse(api.get("/api/v1/jobs?size=1").body()).path("totalElements").asLong();
+        return Api.parse(api.get("/api/v1/jobs?size=1").body())
+                .path("totalElements")
+                .asLong();
     }
 
     private static List<String> fields(JsonNode problem) {

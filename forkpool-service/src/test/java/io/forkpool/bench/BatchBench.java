@@ -57,9 +57,7 @@ public class BatchBench {
         }
         System.out.printf(
                 "batches of %d / single POSTs, medians: admitted %.1fx, ended %.1fx%n",
-                size,
-                median(batched) / median(single),
-                median(batchedEnded) / median(singleEnded));
+                size, median(batched) / median(single), median(batchedEnded) / median(singleEnded));
     }
 
     /** {admitted jobs/s, ended jobs/s} of one run of {@code submit}, which sends {@code jobs} jobs. */
@@ -102,10 +100,9 @@ public class BatchBench {
     }
 
     private long count(String path) {
-        var m = TOTAL.matcher(send(HttpRequest.newBuilder(URI.create(base + path))
-                        .GET()
-                        .build())
-                .body());
+        var m = TOTAL.matcher(
+                send(HttpRequest.newBuilder(URI.create(base + path)).GET().build())
+                        .body());
         if (!m.find()) {
             throw new IllegalStateException("no totalElements in " + path);
         }

@@ -186,8 +186,8 @@ public abstract class JobStoreContract {
                 new JobStore.Submission(id(), pi(23), null));
         assertThat(store.submitBatch(batch, jobs, MANY, null).id()).isEqualTo(batch.id());
 
-        assertThat(store.batch(batch.id())).hasValueSatisfying(b -> assertThat(b.size())
-                .isEqualTo(3));
+        assertThat(store.batch(batch.id()))
+                .hasValueSatisfying(b -> assertThat(b.size()).isEqualTo(3));
         assertThat(store.batch("no-such-batch")).isEmpty();
         assertThat(store.active()).isEqualTo(4);
         var listed = store.page(null, null, batch.id(), 0, 10);
@@ -195,7 +195,8 @@ public abstract class JobStoreContract {
                 .containsExactly(jobs.get(2).id(), jobs.get(1).id(), jobs.get(0).id());
         assertThat(listed.total()).isEqualTo(3);
         assertThat(listed.jobs()).allSatisfy(j -> assertThat(j.batch()).isEqualTo(batch.id()));
-        assertThat(ids(store.page(null, "dice", batch.id(), 0, 10))).containsExactly(jobs.get(1).id());
+        assertThat(ids(store.page(null, "dice", batch.id(), 0, 10)))
+                .containsExactly(jobs.get(1).id());
         assertThat(store.find(jobs.get(1).id()).orElseThrow().batch()).isEqualTo(batch.id());
         assertThat(store.find(single.id()).orElseThrow().batch()).isNull();
         assertThat(ids(store.page(null, null, 0, 10))).hasSize(4);

@@ -6,6 +6,9 @@ import io.forkpool.job.JobRunner;
 import io.forkpool.job.JobStore;
 import io.forkpool.plugin.FieldError;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Pattern;
@@ -61,7 +64,14 @@ class BatchController {
     @ApiResponse(responseCode = "503", description = "the batch does not fit now, or shutting down; retry later")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchView> submit(
-            @RequestBody JsonNode body,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            description = "The jobs, each a body as for POST /api/v1/jobs",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema = @Schema(implementation = BatchRequest.class)))
+                    @RequestBody
+                    JsonNode body,
             @RequestHeader(name = "Idempotency-Key", required = false)
                     @Size(min = 1, max = 200, message = KEY)
                     @Pattern(regexp = ".*\\S.*", message = KEY)
@@ -97,6 +107,16 @@ class BatchController {
                 .location(URI.create("/api/v1/batches/" + batch.id()))
                 .body(view(batch));
     }
+
+    /** The body's shape, for the OpenAPI document only: it is read as a tree, so each body is checked on its own. */
+    @Schema(name = "BatchRequest")
+    record BatchRequest(
+            @ArraySchema(
+                    schema = @Schema(ref = "#/components/schemas/JobRequest"),
+                    minItems = 1,
+                    maxItems = MAX_JOBS,
+                    arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED))
+            List<Object> jobs) {}
 
     @Operation(summary = "A batch: its jobs counted by status, their shards summed, and when the last ended")
     @ApiResponse(responseCode = "404", description = "no such batch")

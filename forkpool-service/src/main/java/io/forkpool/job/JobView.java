@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A job as the API shows it (docs/contract.md, "HTTP API"). */
-public record JobView(
+record JobView(
         String id,
         String type,
         JobStatus status,
@@ -27,7 +27,7 @@ public record JobView(
 
     record Links(String self, String events, String plot) {}
 
-    public static JobView of(Job.Snapshot s) {
+    static JobView of(Job.Snapshot s) {
         String self = "/api/v1/jobs/" + s.id();
         return new JobView(
                 s.id(),

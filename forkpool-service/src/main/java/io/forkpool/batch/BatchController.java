@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -95,10 +96,12 @@ class BatchController {
                 ready.add(runner.prepare(fields, timeoutSeconds));
             } catch (JobRejectedException.Invalid e) {
                 e.errors().forEach(err -> errors.add(new FieldError(at + "." + err.field(), err.message())));
+            } catch (JacksonException e) { // a body no field can be blamed for: named by its index
+                errors.add(new FieldError(at, "is not a valid job: " + e.getOriginalMessage()));
             }
         }
         if (!errors.isEmpty()) {
-            throw new JobRejectedException.Invalid(errors);
+            throw runner.invalid(errors);
         }
         String id = UUID.randomUUID().toString();
         JobStore.Batch batch = runner.submitBatch(id, ready, idempotencyKey);

@@ -142,6 +142,12 @@ public class JobRunner {
         return admitted;
     }
 
+    /** A refusal of invalid bodies, counted as single jobs' are (the batch's, for instance). */
+    public JobRejectedException.Invalid invalid(List<FieldError> errors) {
+        metrics.jobRejected("invalid");
+        return new JobRejectedException.Invalid(errors);
+    }
+
     private void checkAccepting() {
         if (!accepting) {
             metrics.jobRejected("shutdown");

@@ -205,6 +205,34 @@ class DurableJobStoreTest extends JobStoreContract {
     }
 
     @Test
+    void aStoreOfSchemaOneGainsBatchesAndKeepsItsJobs() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("schema-1"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + old.resolve(JobDatabase.FILE));
+                var s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE jobs (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+                    + " status TEXT NOT NULL, request TEXT NOT NULL, timeout_seconds INTEGER, submitted_at INTEGER NOT"
+                    + " NULL, started_at INTEGER, finished_at INTEGER, shards_done INTEGER NOT NULL DEFAULT 0,"
+                    + " shards_total INTEGER NOT NULL, compute_nanos INTEGER NOT NULL DEFAULT 0, error TEXT,"
+                    + " merged BLOB, timeline TEXT)");
+            s.executeUpdate("INSERT INTO jobs (seq, id, type, status, request, submitted_at, finished_at, shards_total,"
+                    + " error) VALUES (1, 'old-job', 'pi', 'CANCELLED', '"
+                    + JsonMapper.builder().build().writeValueAsString(pi(26)) + "', 1, 2, 1, 'cancelled by request')");
+            s.executeUpdate("PRAGMA user_version = 1");
+        }
+        var upgraded = open(old, 100, new ShardQueue());
+        assertThat(upgraded.find("old-job").orElseThrow().batch()).isNull();
+        var batch = new JobStore.Batch(UUID.randomUUID().toString(), 1, java.time.Instant.now());
+        var job = new JobStore.Submission(UUID.randomUUID().toString(), pi(27), null);
+        upgraded.submitBatch(batch, List.of(job), 10, null);
+        assertThat(ids(upgraded.page(null, null, batch.id(), 0, 10))).containsExactly(job.id());
+        assertThat(upgraded.page(null, null, 0, 10).total()).isEqualTo(2);
+    }
+
+    private static List<String> ids(JobStore.Page page) {
+        return page.jobs().stream().map(Job.Snapshot::id).toList();
+    }
+
+    @Test
     void aDeadlineCountsFromSubmissionAcrossARestart() throws Exception {
         var job = store.submit(UUID.randomUUID().toString(), pi(23), 1, 10);
         reopen(100);

@@ -133,11 +133,10 @@ class BatchController {
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     BatchView cancel(@PathVariable String id) {
         JobStore.Batch batch = find(id);
-        for (Job.Snapshot job : jobsOf(batch)) {
-            if (!job.status().isFinal()) {
-                runner.cancel(job.id());
-            }
-        }
+        runner.cancelAll(jobsOf(batch).stream()
+                .filter(job -> !job.status().isFinal())
+                .map(Job.Snapshot::id)
+                .toList());
         return view(batch);
     }
 

@@ -178,6 +178,11 @@ public class JobRunner {
         return store.cancel(id);
     }
 
+    /** Cancels these jobs (a batch's unfinished ones). */
+    public void cancelAll(List<String> ids) {
+        store.cancelAll(ids);
+    }
+
     /** Stops admitting jobs (shutdown); later POSTs get 503. */
     void stopAccepting() {
         accepting = false;

@@ -108,6 +108,11 @@ public interface JobStore {
     /** Cancels the job unless it has ended; the job as it is after, or empty if unknown. */
     Optional<Job.Snapshot> cancel(String id);
 
+    /** Cancels these jobs (a batch's); a store may make them durable together rather than one by one. */
+    default void cancelAll(java.util.Collection<String> ids) {
+        ids.forEach(this::cancel);
+    }
+
     /** Ends the job FAILED unless it has already ended; returns whether this call ended it. */
     boolean fail(String id, String problem);
 

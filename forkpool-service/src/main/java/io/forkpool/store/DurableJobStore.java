@@ -606,6 +606,18 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         return Optional.of(entry.job.snapshot());
     }
 
+    /** One wait for all the ends to be durable (a batch's thousand cancels in a few commits). */
+    @Override
+    public void cancelAll(Collection<String> ids) {
+        for (String id : ids) {
+            Live entry = live.get(id);
+            if (entry != null) {
+                entry.job.cancel();
+            }
+        }
+        awaitDurable();
+    }
+
     @Override
     public boolean fail(String id, String problem) {
         Live entry = live.get(id);

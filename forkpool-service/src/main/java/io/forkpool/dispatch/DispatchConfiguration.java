@@ -4,6 +4,7 @@ import io.forkpool.catalog.KindSettings;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.WorkerSettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -21,8 +22,13 @@ class DispatchConfiguration {
 
     @Bean
     Dispatcher dispatcher(
-            WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics, ShardTransport shards) {
-        var dispatcher = new Dispatcher(pool, settings, metrics, shards);
+            WorkerPool<ShardTask> pool,
+            ShardSettings settings,
+            ForkpoolMetrics metrics,
+            ShardTransport shards,
+            ObjectProvider<AttemptListener> attempts) {
+        var dispatcher =
+                new Dispatcher(pool, settings, metrics, shards, attempts.getIfAvailable(() -> AttemptListener.NONE));
         dispatcher.prestart(); // workers start and warm while the rest of the context is built
         return dispatcher;
     }

@@ -44,9 +44,19 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     /** Feeds {@code pool}'s workers from {@code shards}; the pool reports to this dispatcher from now on. */
     public Dispatcher(
             WorkerPool<ShardTask> pool, ShardSettings settings, ForkpoolMetrics metrics, ShardTransport shards) {
+        this(pool, settings, metrics, shards, AttemptListener.NONE);
+    }
+
+    /** As above, and {@code attempts} hears of every shard try as it ends. */
+    public Dispatcher(
+            WorkerPool<ShardTask> pool,
+            ShardSettings settings,
+            ForkpoolMetrics metrics,
+            ShardTransport shards,
+            AttemptListener attempts) {
         this.settings = settings;
         this.shards = shards;
-        this.aggregator = new ResultAggregator(shards, settings, metrics);
+        this.aggregator = new ResultAggregator(shards, settings, metrics, attempts);
         this.pool = pool;
         metrics.shardsQueued(shards, ShardTransport::queued);
         pool.listen(this);

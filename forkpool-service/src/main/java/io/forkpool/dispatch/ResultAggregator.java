@@ -24,9 +24,11 @@ final class ResultAggregator {
     private final ShardTransport shards;
     private final ShardSettings settings;
     private final ForkpoolMetrics metrics;
+    private final AttemptListener attempts;
 
-    ResultAggregator(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics) {
+    ResultAggregator(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics, AttemptListener attempts) {
         this.shards = shards;
+        this.attempts = attempts;
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -78,14 +80,22 @@ final class ResultAggregator {
         }
     }
 
-    /** Tells the shard's job how this try went, for its timeline; the send time is the assignment's. */
-    private static void recordAttempt(Worker<ShardTask> worker, Assignment<ShardTask> assignment, String outcome) {
+    /**
+     * Tells the shard's job how this try went, for its timeline, then the attempt listener (tracing);
+     * the send time is the assignment's.
+     */
+    private void recordAttempt(Worker<ShardTask> worker, Assignment<ShardTask> assignment, String outcome) {
         var task = assignment.work();
         var end = java.time.Instant.now();
         var start = end.minusNanos(Math.max(0, System.nanoTime() - assignment.sentNanos()));
-        task.work()
-                .attemptEnded(new ShardAttempt(
-                        task.shard(), task.attempt(), worker.id(), worker.pid(), null, start, end, outcome));
+        var attempt = new ShardAttempt(
+                task.shard(), task.attempt(), worker.id(), worker.pid(), shards.replica(), start, end, outcome);
+        task.work().attemptEnded(attempt);
+        try {
+            attempts.ended(task.work(), attempt);
+        } catch (RuntimeException e) {
+            log.warn("attempt listener failed on shard {}; it goes on", task.shard(), e);
+        }
     }
 
     private void retryOrFail(ShardTask task, String reason, String detail) {

@@ -27,4 +27,9 @@ public interface ShardTransport {
 
     /** Shards waiting for a worker. */
     long queued();
+
+    /** The name of this replica among those sharing the transport, or null where none is shared. */
+    default String replica() {
+        return null;
+    }
 }

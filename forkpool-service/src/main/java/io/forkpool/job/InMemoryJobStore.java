@@ -291,8 +291,8 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public void listen(Consumer<Job.Snapshot> changes) {
-        this.listener = changes;
+    public synchronized void listen(Consumer<Job.Snapshot> changes) {
+        this.listener = listener.andThen(changes);
     }
 
     @Override

@@ -102,11 +102,18 @@ class JobController {
                 .body(JobView.of(job));
     }
 
+    @Operation(
+            summary = "Get a job",
+            description = "Its status, progress, timings and, once it SUCCEEDED, its result: the schema of its type's "
+                    + "result (the JobView of its kind)")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView get(@PathVariable String id) {
         return JobView.of(find(id));
     }
 
+    @Operation(
+            summary = "List jobs",
+            description = "A page of the retained jobs, newest first, optionally of one status and one type")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     JobPage list(
             @RequestParam(required = false) @StatusName String status,
@@ -128,11 +135,24 @@ class JobController {
     /** A page of jobs, newest first. */
     record JobPage(List<JobView> content, int page, int size, long totalElements, long totalPages) {}
 
+    @Operation(
+            summary = "Cancel a job",
+            description = "Drops its queued shards and stops its running ones; answers the job. A job that already "
+                    + "ended stays as it is.")
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView cancel(@PathVariable String id) {
         return JobView.of(runner.cancel(id).orElseThrow(() -> notFound(id)));
     }
 
+    @Operation(
+            summary = "Follow a job's progress",
+            description =
+                    "Server-sent events: `progress` events ({status, shardsDone, shardsTotal}) while it runs, then one "
+                            + "`job` event with the final job (a JobView), and the stream ends")
+    @ApiResponse(
+            responseCode = "200",
+            description = "the event stream",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
         find(id);

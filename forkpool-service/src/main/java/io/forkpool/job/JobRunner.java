@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -36,9 +37,17 @@ public class JobRunner {
     private final RandomGenerator seeds = RandomGenerator.of("L64X128MixRandom");
     private volatile boolean accepting = true;
     private final ObjectMapper json;
+    private final ObjectProvider<AdmissionListener> admissions;
 
-    JobRunner(QueueSettings queue, RequestBinder binder, JobStore store, ForkpoolMetrics metrics, ObjectMapper json) {
+    JobRunner(
+            QueueSettings queue,
+            RequestBinder binder,
+            JobStore store,
+            ForkpoolMetrics metrics,
+            ObjectMapper json,
+            ObjectProvider<AdmissionListener> admissions) {
         this.json = json;
+        this.admissions = admissions;
         this.queue = queue;
         this.binder = binder;
         this.store = store;
@@ -63,15 +72,21 @@ public class JobRunner {
         checkAccepting();
         var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, ready.digest());
         String id = UUID.randomUUID().toString();
+        admissions.forEach(a -> a.admitting(id, ready.request()));
         Job.Snapshot job;
         try {
             job = store.submit(id, ready.request(), ready.timeoutSeconds(), queue.maxJobs(), keyed);
-        } catch (JobRejectedException.Full e) {
-            metrics.jobRejected(e.reason());
+        } catch (RuntimeException e) {
+            admissions.forEach(a -> a.notKept(id));
+            if (e instanceof JobRejectedException.Full full) {
+                metrics.jobRejected(full.reason());
+            }
             throw e;
         }
         if (job.id().equals(id)) {
             metrics.jobSubmitted(ready.request().type());
+        } else {
+            admissions.forEach(a -> a.notKept(id));
         }
         return job;
     }
@@ -129,15 +144,21 @@ public class JobRunner {
             jobs.forEach(p -> all.append(p.digest()).append('\n'));
             keyed = new JobStore.Keyed(idempotencyKey, sha256(all.toString()));
         }
+        submissions.forEach(j -> admissions.forEach(a -> a.admitting(j.id(), j.request())));
         JobStore.Batch admitted;
         try {
             admitted = store.submitBatch(batch, submissions, queue.maxJobs(), keyed);
-        } catch (JobRejectedException.Full e) {
-            metrics.jobRejected(e.reason());
+        } catch (RuntimeException e) {
+            submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
+            if (e instanceof JobRejectedException.Full full) {
+                metrics.jobRejected(full.reason());
+            }
             throw e;
         }
         if (admitted.id().equals(batch.id())) {
             jobs.forEach(p -> metrics.jobSubmitted(p.request().type()));
+        } else {
+            submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
         }
         return admitted;
     }

@@ -158,7 +158,10 @@ public interface JobStore {
     /** Forgets finished jobs past their retention. */
     void expire();
 
-    /** Hears of a job starting to run and of its end, on the replica where that happened. */
+    /**
+     * Adds a listener that hears of a job starting to run and of its end, on the replica where that
+     * happened; listeners hear in the order they were added.
+     */
     void listen(Consumer<Job.Snapshot> changes);
 
     /** Whether the store answers now (readiness). */

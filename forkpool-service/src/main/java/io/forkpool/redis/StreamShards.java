@@ -100,6 +100,11 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         return consumer;
     }
 
+    @Override
+    public String replica() {
+        return consumer;
+    }
+
     /**
      * Local retries first, then reclaims when due, then the TAKE script (unread entries, else the
      * next shards of the waiting jobs, in one round trip); with nothing there, a blocking read,

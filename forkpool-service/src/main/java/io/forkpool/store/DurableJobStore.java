@@ -27,8 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,8 +70,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private final Object[] keyLocks = new Object[64];
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("job-deadlines").factory());
+    private final java.util.concurrent.ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private volatile Consumer<Job.Snapshot> listener = s -> {};
     /** Completes at shutdown's {@link #suspend}: a request waiting for a job is answered with it as it is. */
     private final CompletableFuture<Void> stopping = new CompletableFuture<>();
@@ -82,6 +79,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     private static final class Live {
         final Job job;
         JobStatus stored;
+        /** The job's timeout, cancelled (and let go) when it ends. */
+        volatile java.util.concurrent.Future<?> deadline;
 
         Live(Job job, JobStatus stored) {
             this.job = job;
@@ -166,13 +165,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         var job = newJob(id, request, timeoutSeconds, null);
         String requestJson = json.writeValueAsString(request);
         // answered only once the job's row is durable
-        durably(
-                c -> insert(c, job, requestJson, key),
-                () -> count(JobStatus.QUEUED, request.type(), 1),
-                1,
-                "the job could not be saved: ");
-        live.put(id, new Live(job, JobStatus.QUEUED));
-        start(job);
+        durably(c -> insert(c, job, requestJson, key), () -> count(JobStatus.QUEUED, request.type(), 1), 1, "the job");
+        var entry = new Live(job, JobStatus.QUEUED);
+        live.put(id, entry);
+        start(entry);
         return job.snapshot();
     }
 
@@ -190,18 +186,23 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 batch);
     }
 
-    /** Writes {@code change} and waits until it is durable; if it is refused, gives back {@code admitted} jobs' room. */
-    private void durably(GroupCommitter.Change change, Runnable counted, int admitted, String refused) {
+    /** Writes {@code change} ({@code what}) and waits until it is durable; if refused, gives back {@code admitted} jobs' room. */
+    private void durably(GroupCommitter.Change change, Runnable counted, int admitted, String what) {
         try {
-            writes.write(change, false, counted).get();
+            writes.write(change, false, counted).get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            active.addAndGet(-admitted);
+            throw new JobRejectedException.Full(
+                    "store_unavailable", "the job store did not save " + what + " within 30 s");
         } catch (ExecutionException e) {
             active.addAndGet(-admitted);
             throw new JobRejectedException.Full(
-                    "store_unavailable", refused + e.getCause().getMessage());
+                    "store_unavailable",
+                    what + " could not be saved: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             active.addAndGet(-admitted);
             Thread.currentThread().interrupt();
-            throw new JobRejectedException.Full("store_unavailable", "interrupted while saving");
+            throw new JobRejectedException.Full("store_unavailable", "interrupted while " + what + " was being saved");
         }
     }
 
@@ -251,10 +252,11 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 },
                 () -> jobs.forEach(j -> count(JobStatus.QUEUED, j.request().type(), 1)),
                 n,
-                "the batch could not be saved: ");
+                "the batch");
         for (Job job : jobs) {
-            live.put(job.id(), new Live(job, JobStatus.QUEUED));
-            start(job);
+            var entry = new Live(job, JobStatus.QUEUED);
+            live.put(job.id(), entry);
+            start(entry);
         }
         return batch;
     }
@@ -310,14 +312,23 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         return new Page(matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
     }
 
+    private static java.util.concurrent.ScheduledThreadPoolExecutor deadlineTimer() {
+        var timer = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name("job-deadlines").factory());
+        timer.setRemoveOnCancelPolicy(true); // an ended job's deadline does not hold it for a day
+        return timer;
+    }
+
     /** Queues a job's shards and arms its deadline, counted from its submission (across restarts). */
-    private void start(Job job) {
+    private void start(Live entry) {
+        Job job = entry.job;
         shards.add(job);
         if (job.timeoutSeconds() != null) {
             Instant due = job.submittedAt().plusSeconds(job.timeoutSeconds());
             long delay = Math.max(0, Duration.between(Instant.now(), due).toMillis());
             int seconds = job.timeoutSeconds();
-            deadlines.schedule(() -> job.fail("timed out after " + seconds + " s"), delay, TimeUnit.MILLISECONDS);
+            entry.deadline = deadlines.schedule(
+                    () -> job.fail("timed out after " + seconds + " s"), delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -428,6 +439,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         count(entry.stored, s.request().type(), -1);
         count(s.status(), s.request().type(), 1);
         entry.job.shardLog().release();
+        var deadline = entry.deadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         if (finished() > settings.maxRetained() + Math.max(100, settings.maxRetained() / 100)
                 && sweeping.compareAndSet(false, true)) {
             deadlines.execute(this::expire); // past the count: a sweep now, not at the next interval
@@ -797,8 +812,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     // ---- the rest of the contract ----
 
     @Override
-    public void listen(Consumer<Job.Snapshot> changes) {
-        this.listener = changes;
+    public synchronized void listen(Consumer<Job.Snapshot> changes) {
+        this.listener = listener.andThen(changes);
     }
 
     @Override
@@ -853,7 +868,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var rows = new ArrayList<Object[]>();
             try (var q =
                     c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
-                            + " batch FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+                            + " type, batch FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {
@@ -864,7 +879,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                             rs.getLong(5),
                             longOrNull(rs, 6),
                             rs.getString(7),
-                            rs.getString(8)
+                            rs.getString(8),
+                            rs.getString(9)
                         });
                     }
                 }
@@ -879,7 +895,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             try {
                 request = binder.read(json.readTree((String) row[2]));
             } catch (RuntimeException e) {
-                failUnreadable(id, JobStatus.valueOf((String) row[6]), e);
+                failUnreadable(id, JobStatus.valueOf((String) row[6]), (String) row[7], e);
                 continue;
             }
             var saved = db.read(c -> {
@@ -905,13 +921,14 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     this::changed,
                     attempts,
                     this,
-                    (String) row[7]);
+                    (String) row[8]);
             job.resume(instant((Long) row[5]), saved);
-            live.put(id, new Live(job, JobStatus.valueOf((String) row[6])));
+            var entry = new Live(job, JobStatus.valueOf((String) row[6]));
+            live.put(id, entry);
             active.incrementAndGet();
             resumed++;
             reused += saved.size();
-            start(job);
+            start(entry);
             job.finishIfComplete();
         }
         if (resumed > 0) {
@@ -923,7 +940,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         }
     }
 
-    private void failUnreadable(String id, JobStatus was, RuntimeException e) {
+    private void failUnreadable(String id, JobStatus was, String type, RuntimeException e) {
         String problem = "could not be resumed after a restart: " + e.getMessage();
         log.warn("store: job {} {}", id, problem);
         writes.write(
@@ -937,7 +954,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     }
                 },
                 true,
-                () -> {});
+                () -> {
+                    count(was, type, -1);
+                    count(JobStatus.FAILED, type, 1);
+                });
     }
 
     // ---- small things ----

@@ -2,6 +2,7 @@ package io.forkpool.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,12 +147,15 @@ final class GroupCommitter implements AutoCloseable {
 
     /** One transaction of these writes; false (rolled back, {@link #refusal} set) if it did not commit. */
     private boolean commit(List<Write> writes) {
-        try {
-            db.setAutoCommit(false);
+        // Explicit BEGIN/COMMIT on a connection left in auto-commit: SQLite rolls a transaction back
+        // by itself on some errors (SQLITE_FULL), and the driver's own transaction state would then
+        // disagree with the database's; each batch starts afresh here.
+        try (Statement sql = db.createStatement()) {
+            sql.execute("BEGIN IMMEDIATE");
             for (Write w : writes) {
                 w.change().apply(db);
             }
-            db.commit();
+            sql.execute("COMMIT");
             return true;
         } catch (SQLException e) {
             String was = refusal;
@@ -159,10 +163,10 @@ final class GroupCommitter implements AutoCloseable {
             if (!refusal.equals(was)) {
                 log.warn("store: writes refused: {}", refusal);
             }
-            try {
-                db.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
+            try (Statement sql = db.createStatement()) {
+                sql.execute("ROLLBACK");
+            } catch (SQLException alreadyRolledBack) {
+                // SQLite ended the transaction itself
             }
             return false;
         }

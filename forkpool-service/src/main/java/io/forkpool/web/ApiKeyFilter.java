@@ -1,9 +1,6 @@
 package io.forkpool.web;
 
 import io.forkpool.job.Warmup;
-import io.swagger.v3.oas.models.Components;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -159,39 +155,6 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return new URI(null, null, path, null);
         } catch (URISyntaxException e) {
             return null;
-        }
-    }
-
-    /** With keys on, the OpenAPI document says so, and Swagger UI's Authorize button takes a key. */
-    @Component
-    static final class OpenApiSecurity implements OpenApiCustomizer {
-
-        private final boolean enabled;
-
-        OpenApiSecurity(SecuritySettings settings) {
-            this.enabled = settings.enabled();
-        }
-
-        @Override
-        public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
-            if (!enabled) {
-                return;
-            }
-            if (openApi.getComponents() == null) {
-                openApi.setComponents(new Components());
-            }
-            openApi.getComponents()
-                    .addSecuritySchemes(
-                            "apiKey",
-                            new SecurityScheme()
-                                    .type(SecurityScheme.Type.APIKEY)
-                                    .in(SecurityScheme.In.HEADER)
-                                    .name(HEADER))
-                    .addSecuritySchemes(
-                            "bearer",
-                            new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer"));
-            openApi.addSecurityItem(new SecurityRequirement().addList("apiKey"));
-            openApi.addSecurityItem(new SecurityRequirement().addList("bearer"));
         }
     }
 }

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.servers.Server;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,12 +24,14 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The OpenAPI document built from the installed kinds: one request schema per kind (its fields,
  * required ones, bounds, defaults, descriptions) under a {@code JobRequest} discriminated by
- * {@code type}, an example body per kind, every response of the job endpoints with its problem
- * body, and the service's real title, description and version. A kind installed as a plugin shows
+ * {@code type}, an example body per kind, each kind's result schema (under a {@code JobView}
+ * discriminated by {@code type}), every response of the job endpoints with its problem body, and
+ * the service's real title, description and version. A kind installed as a plugin shows
  * up here, and in Swagger UI, by itself.
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,7 +40,8 @@ class OpenApiConfiguration {
     static final String PROBLEM = "application/problem+json";
 
     @Bean
-    OpenApiCustomizer forkpoolOpenApi(KindRegistry kinds, KindSchemas schemas, ObjectProvider<BuildProperties> build) {
+    OpenApiCustomizer forkpoolOpenApi(
+            KindRegistry kinds, KindSchemas schemas, ObjectProvider<BuildProperties> build, Environment environment) {
         return openApi -> {
             BuildProperties properties = build.getIfAvailable();
             openApi.info(new Info()
@@ -47,7 +51,13 @@ class OpenApiConfiguration {
                             + "Errors are RFC 9457 problem+json; a 400 names every bad field in `errors`.")
                     .version(properties != null ? properties.getVersion() : "development"));
             // No license object: the repository states none (and OpenAPI 3.1's would need an SPDX identifier or a URL).
+            // Relative to the document: the same on every host and behind a proxy (springdoc's would name the
+            // host it was asked on, e.g. a pod's address).
+            openApi.servers(List.of(new Server()
+                    .url(environment.getProperty("server.servlet.context-path", "") + "/")
+                    .description("this service: where this document is served from")));
             addKinds(openApi, kinds, schemas);
+            addResults(openApi, kinds);
             addProblems(openApi);
         };
     }
@@ -88,6 +98,37 @@ class OpenApiConfiguration {
         json.setExamples(examples);
     }
 
+    /**
+     * Each kind's result schema ({@code PiResult}, from its result record) and a {@code PiJobView}: the
+     * {@code JobView} whose {@code result} is that. {@code JobView} names them by {@code type} (a
+     * discriminator), so a generated client reads a job as its kind's view with a typed result.
+     */
+    private static void addResults(OpenAPI openApi, KindRegistry kinds) {
+        var components = openApi.getComponents();
+        Schema<?> view = components.getSchemas().get("JobView");
+        view.getProperties().remove("result");
+        var mapping = new LinkedHashMap<String, String>();
+        var results = new ResultSchemas(components.getSchemas());
+        for (var installed : kinds.all()) {
+            var kind = installed.kind();
+            String name = typeName(kind.name());
+            Schema<?> result = ResultSchemas.orNull(results.add(kind.resultType(), name + "Result"))
+                    .description("the result of the " + kind.name() + " job once it SUCCEEDED; null before, and if it "
+                            + "failed or was cancelled");
+            components.addSchemas(
+                    name + "JobView",
+                    new Schema<>()
+                            .description("A " + kind.name() + " job (" + kind.description() + ") with its typed result")
+                            .allOf(List.of(
+                                    new Schema<>().$ref("#/components/schemas/JobView"),
+                                    typed("object").addProperty("result", result))));
+            mapping.put(kind.name(), "#/components/schemas/" + name + "JobView");
+        }
+        view.description("A job as the API shows it. Its result depends on its type: the discriminator names the "
+                        + "view of each installed kind, whose result is that kind's result schema")
+                .discriminator(new Discriminator().propertyName("type").mapping(mapping));
+    }
+
     /** One kind field's JSON Schema as an OpenAPI schema. */
     private static Schema<?> property(Map<String, Object> field) {
         var schema = typed((String) field.get("type"));
@@ -120,7 +161,7 @@ class OpenApiConfiguration {
     }
 
     /** A schema of one JSON type, for OpenAPI 3.0 ({@code type}) and 3.1 ({@code types}) alike. */
-    private static Schema<Object> typed(String type) {
+    static Schema<Object> typed(String type) {
         var schema = new Schema<Object>();
         schema.type(type);
         schema.types(new java.util.LinkedHashSet<>(List.of(type)));
@@ -133,13 +174,18 @@ class OpenApiConfiguration {
 
     /** "smallest-multiple" → "SmallestMultipleJob". */
     static String schemaName(String kind) {
+        return typeName(kind) + "Job";
+    }
+
+    /** "smallest-multiple" → "SmallestMultiple": the stem of the kind's schemas' names. */
+    static String typeName(String kind) {
         var name = new StringBuilder();
         for (String part : kind.split("-")) {
             if (!part.isEmpty()) {
                 name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
             }
         }
-        return name.append("Job").toString();
+        return name.toString();
     }
 
     /** The problem body of every 4xx/5xx, and the responses the job endpoints can give. */
@@ -198,7 +244,7 @@ class OpenApiConfiguration {
     }
 
     /** Adds (or replaces) a problem response per (code, description) pair, in the order given. */
-    private static void problems(ApiResponses responses, String... codesAndDescriptions) {
+    static void problems(ApiResponses responses, String... codesAndDescriptions) {
         for (int i = 0; i < codesAndDescriptions.length; i += 2) {
             responses.addApiResponse(
                     codesAndDescriptions[i],

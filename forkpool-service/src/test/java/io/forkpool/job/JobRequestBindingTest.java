@@ -66,9 +66,18 @@ class JobRequestBindingTest {
         }
 
         @Bean
-        JobRunner jobRunner(RequestBinder binder, JobStore store, ObjectMapper json) {
+        JobRunner jobRunner(
+                RequestBinder binder,
+                JobStore store,
+                ObjectMapper json,
+                org.springframework.beans.factory.ObjectProvider<AdmissionListener> admissions) {
             return new JobRunner(
-                    new QueueSettings(1000), binder, store, new ForkpoolMetrics(new SimpleMeterRegistry()), json);
+                    new QueueSettings(1000),
+                    binder,
+                    store,
+                    new ForkpoolMetrics(new SimpleMeterRegistry()),
+                    json,
+                    admissions);
         }
     }
 

@@ -77,6 +77,8 @@ public abstract class JobStoreContract {
                 TestJobs.smallestMultiple(2_000_000L, 7L, null, null, 5L));
         var heard = new ArrayList<Job.Snapshot>();
         store.listen(heard::add);
+        var alsoHeard = new ArrayList<Job.Snapshot>(); // a second listener (tracing beside the metrics)
+        store.listen(alsoHeard::add);
         var ids = new ArrayList<String>();
         int shards = 0;
         for (var request : requests) {
@@ -108,6 +110,7 @@ public abstract class JobStoreContract {
         assertThat(store.active()).isZero();
         assertThat(heard).filteredOn(s -> s.status() == JobStatus.SUCCEEDED).hasSize(requests.size());
         assertThat(heard).filteredOn(s -> s.status() == JobStatus.RUNNING).hasSize(requests.size());
+        assertThat(alsoHeard).as("the second listener hears the same").isEqualTo(heard);
         assertThat(ids(store.page(JobStatus.SUCCEEDED, null, 0, 10))).hasSize(requests.size());
     }
 

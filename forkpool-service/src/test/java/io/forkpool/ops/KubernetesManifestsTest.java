@@ -118,14 +118,7 @@ class KubernetesManifestsTest {
         assertThat(objects)
                 .extracting(o -> o.path("kind").asString())
                 .containsExactlyInAnyOrder(
-                        "ServiceAccount",
-                        "ConfigMap",
-                        "Service",
-                        "Deployment",
-                        "PodDisruptionBudget",
-                        "HorizontalPodAutoscaler");
-        assertThat(object("HorizontalPodAutoscaler").path("apiVersion").asString())
-                .isEqualTo("autoscaling/v2");
+                        "ServiceAccount", "ConfigMap", "Service", "Deployment", "PersistentVolumeClaim");
         assertThat(container().path("image").asString()).isEqualTo("forkpool:0.1.0");
     }
 
@@ -226,7 +219,7 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void serviceAndDisruptionBudgetSelectThePods() {
+    void theServiceSelectsThePods() {
         JsonNode podLabels = object("Deployment")
                 .path("spec")
                 .path("template")
@@ -239,30 +232,88 @@ class KubernetesManifestsTest {
         assertThat(port.path("name").asString()).isEqualTo("http");
         assertThat(port.path("port").asInt()).isEqualTo(80);
         assertThat(containerPort(container(), port.path("targetPort"))).isEqualTo(8080);
-
-        JsonNode pdb = object("PodDisruptionBudget").path("spec");
-        assertThat(pdb.path("minAvailable").asInt()).isEqualTo(1);
-        assertThat(pdb.path("selector").path("matchLabels").properties()).isNotEmpty();
-        assertThat(podLabels.properties())
-                .containsAll(pdb.path("selector").path("matchLabels").properties());
     }
 
+    /**
+     * The durable embedded store needs its data folder on a volume that one pod holds at a time:
+     * one replica, the old pod gone before the new one starts, the claim mounted where the image
+     * keeps the store.
+     */
     @Test
-    void theAutoscalerScalesTheDeploymentOnCpuAndLeavesRoomToDrainANode() {
-        JsonNode hpa = object("HorizontalPodAutoscaler").path("spec");
+    void theBaseRunsOneReplicaOnItsDataVolume() throws IOException {
+        JsonNode deployment = object("Deployment").path("spec");
+        assertThat(deployment.path("replicas").asInt()).isEqualTo(1);
+        assertThat(deployment.path("strategy").path("type").asString()).isEqualTo("Recreate");
+        JsonNode claim = object("PersistentVolumeClaim");
+        assertThat(claim.path("spec").path("accessModes").path(0).asString()).isEqualTo("ReadWriteOnce");
+        JsonNode pod = deployment.path("template").path("spec");
+        String volume = StreamSupport.stream(pod.path("volumes").spliterator(), false)
+                .filter(v -> v.path("persistentVolumeClaim")
+                        .path("claimName")
+                        .asString()
+                        .equals(claim.path("metadata").path("name").asString()))
+                .map(v -> v.path("name").asString())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume of the claim in " + pod.path("volumes")));
+        assertThat(StreamSupport.stream(container().path("volumeMounts").spliterator(), false)
+                        .filter(m -> m.path("name").asString().equals(volume))
+                        .map(m -> m.path("mountPath").asString()))
+                .as("the image's FORKPOOL_STORE_DIR")
+                .containsExactly("/var/lib/forkpool");
+        assertThat(Files.readString(ProjectFiles.file("Dockerfile")))
+                .contains("ENV FORKPOOL_STORE_DIR=/var/lib/forkpool");
+    }
+
+    /** The autoscaler and the disruption budget of the many-replica overlay (redis-cpu; KEDA's in KedaScaledObjectTest). */
+    @Test
+    void theRedisOverlayScalesOnCpuAndLeavesRoomToDrainANode() throws IOException {
+        Result result = run(
+                List.of(
+                        tool("KUBECTL", "kubectl"),
+                        "kustomize",
+                        ProjectFiles.file("k8s/overlays/redis-cpu").toString()),
+                "kubectl",
+                "install kubectl");
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        var overlay = new ArrayList<JsonNode>();
+        for (Object document : new Yaml().loadAll(result.stdout())) {
+            if (document != null) {
+                overlay.add(JSON.valueToTree(document));
+            }
+        }
+        JsonNode hpa = kind(overlay, "HorizontalPodAutoscaler").path("spec");
+        JsonNode pdb = kind(overlay, "PodDisruptionBudget").path("spec");
+        JsonNode deployment = overlay.stream()
+                .filter(o -> o.path("kind").asString().equals("Deployment")
+                        && o.path("metadata").path("name").asString().equals("forkpool"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(kind(overlay, "HorizontalPodAutoscaler").path("apiVersion").asString())
+                .isEqualTo("autoscaling/v2");
         assertThat(hpa.path("scaleTargetRef").path("kind").asString()).isEqualTo("Deployment");
         assertThat(hpa.path("scaleTargetRef").path("name").asString()).isEqualTo("forkpool");
         assertThat(hpa.path("metrics").findValues("name").stream().map(JsonNode::asString))
                 .contains("cpu");
+        assertThat(pdb.path("minAvailable").asInt()).isEqualTo(1);
+        JsonNode podLabels =
+                deployment.path("spec").path("template").path("metadata").path("labels");
+        assertThat(podLabels.properties())
+                .containsAll(pdb.path("selector").path("matchLabels").properties());
         // More replicas than the budget keeps available, or a node drain could never evict one.
         assertThat(hpa.path("minReplicas").asInt())
-                .isGreaterThan(object("PodDisruptionBudget")
-                        .path("spec")
-                        .path("minAvailable")
-                        .asInt());
-        assertThat(object("Deployment").path("spec").has("replicas"))
-                .as("replicas left to the HPA")
-                .isFalse();
+                .isGreaterThan(pdb.path("minAvailable").asInt());
+        assertThat(deployment.path("spec").path("strategy").path("type").asString())
+                .isEqualTo("RollingUpdate");
+        assertThat(overlay)
+                .as("no data claim with Redis")
+                .noneMatch(o -> o.path("kind").asString().equals("PersistentVolumeClaim"));
+    }
+
+    private static JsonNode kind(List<JsonNode> objects, String kind) {
+        return objects.stream()
+                .filter(o -> o.path("kind").asString().equals(kind))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind));
     }
 
     // ---- helpers -------------------------------------------------------------------------

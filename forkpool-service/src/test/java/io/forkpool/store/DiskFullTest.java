@@ -97,8 +97,9 @@ class DiskFullTest {
         assertThatThrownBy(() -> {
                     // the log may still have room for a page or two: fill it with jobs until it refuses
                     for (int i = 0; i < 10_000; i++) {
-                        accepted.add(store.submit(UUID.randomUUID().toString(), TestJobs.pi(1000L, 100L + i), null, 100_000)
-                                .id());
+                        accepted.add(
+                                store.submit(UUID.randomUUID().toString(), TestJobs.pi(1000L, 100L + i), null, 100_000)
+                                        .id());
                     }
                 })
                 .isInstanceOfSatisfying(JobRejectedException.Full.class, e -> {

@@ -9,13 +9,19 @@ import io.forkpool.client.ApiResponse;
 import io.forkpool.client.api.JobsApi;
 import io.forkpool.client.api.KindsApi;
 import io.forkpool.client.model.BirthdayJob;
+import io.forkpool.client.model.BirthdayJobView;
+import io.forkpool.client.model.BirthdayResult;
 import io.forkpool.client.model.JobRequest;
 import io.forkpool.client.model.JobView;
 import io.forkpool.client.model.KindView;
 import io.forkpool.client.model.PiJob;
+import io.forkpool.client.model.PiJobView;
+import io.forkpool.client.model.PiResult;
 import io.forkpool.client.model.Problem;
 import io.forkpool.client.model.ProblemErrorsInner;
 import io.forkpool.client.model.SineJob;
+import io.forkpool.client.model.SineJobView;
+import io.forkpool.client.model.SineResult;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -52,6 +58,11 @@ import tools.jackson.databind.ObjectMapper;
  * wrapped kind as it is; deserializing tries every kind and keeps the one that matches, which is
  * exactly one because of that one-value {@code type}. So the document stays a plain oneOf, and the
  * test uses the wrapper as generated.
+ *
+ * <p>A job comes back as its kind's view: {@code JobView} carries a {@code type} discriminator whose
+ * mapping names a {@code PiJobView} (allOf JobView and a typed {@code result}) per kind, which the
+ * generator renders as subclasses ({@code PiJobView extends JobView}, chosen by Jackson from
+ * {@code type}), each with {@code getResult()} of its kind's result model ({@code PiResult}).
  */
 class GeneratedClientIT {
 
@@ -98,7 +109,7 @@ class GeneratedClientIT {
         awaitReady(URI.create("http://localhost:" + port + "/actuator/health/readiness"));
 
         client = new ApiClient();
-        // the snapshot names no server (springdoc's would be the host and port it was fetched from)
+        // the document's server is relative ("/", wherever it is served from): the client needs the host
         client.updateBaseUri("http://localhost:" + port);
         client.setReadTimeout(Duration.ofSeconds(90));
         jobs = new JobsApi(client);
@@ -152,10 +163,15 @@ class GeneratedClientIT {
             assertThat(job.getProgress().getShardsTotal()).isPositive();
             assertThat(job.getProgress().getShardsDone())
                     .isEqualTo(job.getProgress().getShardsTotal());
-            assertThat(job.getResult()).as("%s: result", kind.getName()).isInstanceOf(Map.class);
-            assertThat((Map<?, ?>) job.getResult())
+            // read as its kind's view, with its kind's typed result
+            assertThat(job.getClass().getSimpleName())
+                    .as("%s: view", kind.getName())
+                    .isEqualTo(typeName(kind.getName()) + "JobView");
+            Object result = job.getClass().getMethod("getResult").invoke(job);
+            assertThat(result).as("%s: result", kind.getName()).isNotNull();
+            assertThat(result.getClass().getSimpleName())
                     .as("%s: result", kind.getName())
-                    .isNotEmpty();
+                    .isEqualTo(typeName(kind.getName()) + "Result");
             assertThat(job.getFinishedAt()).isAfterOrEqualTo(job.getSubmittedAt());
             assertThat(jobs.get(job.getId()).getStatus()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
         }
@@ -166,10 +182,14 @@ class GeneratedClientIT {
         JobView pi = runToEnd(new JobRequest(
                 new PiJob().type(PiJob.TypeEnum.PI).samples(2_000_000L).seed(7L)));
         assertThat(pi.getStatus()).as(pi.toString()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
-        Map<?, ?> piResult = (Map<?, ?>) pi.getResult();
-        assertThat(number(piResult, "samples").longValue()).isEqualTo(2_000_000L);
-        assertThat(number(piResult, "estimate").doubleValue())
-                .isCloseTo(Math.PI, within(5 * number(piResult, "stdError").doubleValue()));
+        PiResult piResult = ((PiJobView) pi).getResult();
+        assertThat(piResult.getSamples()).isEqualTo(2_000_000L);
+        assertThat(piResult.getInside()).isBetween(1L, 2_000_000L);
+        assertThat(piResult.getEstimate()).isCloseTo(4.0 * piResult.getInside() / piResult.getSamples(), within(1e-12));
+        assertThat(piResult.getEstimate()).isCloseTo(Math.PI, within(5 * piResult.getStdError()));
+        assertThat(piResult.getCi95()).hasSize(2);
+        assertThat(piResult.getCi95().get(0)).isLessThan(piResult.getEstimate());
+        assertThat(piResult.getCi95().get(1)).isGreaterThan(piResult.getEstimate());
 
         // the plugin kind: P(two of 23 people share a birthday) = 0.5072972..., simulated
         JobView birthday = runToEnd(new JobRequest(new BirthdayJob()
@@ -179,20 +199,21 @@ class GeneratedClientIT {
                 .days(365)
                 .seed(11L)));
         assertThat(birthday.getStatus()).as(birthday.toString()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
-        Map<?, ?> birthdayResult = (Map<?, ?>) birthday.getResult();
-        assertThat(number(birthdayResult, "trials").longValue()).isEqualTo(200_000L);
-        assertThat(number(birthdayResult, "exact").doubleValue()).isCloseTo(0.5072972343, within(1e-9));
-        assertThat(number(birthdayResult, "probability").doubleValue())
-                .isCloseTo(
-                        0.5072972343,
-                        within(5 * number(birthdayResult, "stdError").doubleValue()));
+        BirthdayResult birthdayResult = ((BirthdayJobView) birthday).getResult();
+        assertThat(birthdayResult.getTrials()).isEqualTo(200_000L);
+        assertThat(birthdayResult.getExact()).isCloseTo(0.5072972343, within(1e-9));
+        assertThat(birthdayResult.getProbability())
+                .isEqualTo((double) birthdayResult.getShared() / birthdayResult.getTrials())
+                .isCloseTo(0.5072972343, within(5 * birthdayResult.getStdError()));
 
         // sin 0.5 by 3 Taylor terms: 0.5 - 0.5^3/3! + 0.5^5/5!
         JobView sine = runToEnd(
                 new JobRequest(new SineJob().type(SineJob.TypeEnum.SINE).x(0.5).terms(3)));
         assertThat(sine.getStatus()).as(sine.toString()).isEqualTo(JobView.StatusEnum.SUCCEEDED);
-        assertThat(number((Map<?, ?>) sine.getResult(), "approximation").doubleValue())
-                .isCloseTo(0.5 - 0.125 / 6 + 0.03125 / 120, within(1e-15));
+        SineResult sineResult = ((SineJobView) sine).getResult();
+        assertThat(sineResult.getTerms()).isEqualTo(3);
+        assertThat(sineResult.getApproximation()).isCloseTo(0.5 - 0.125 / 6 + 0.03125 / 120, within(1e-15));
+        assertThat(sineResult.getExact()).isCloseTo(Math.sin(0.5), within(1e-15));
     }
 
     @Test
@@ -252,24 +273,24 @@ class GeneratedClientIT {
         throw new AssertionError("expected HTTP " + status + ", but the call succeeded");
     }
 
-    private static Number number(Map<?, ?> result, String field) {
-        assertThat(result.get(field)).as("%s in %s", field, result).isInstanceOf(Number.class);
-        return (Number) result.get(field);
-    }
-
     private static Map<String, Object> withoutType(Map<String, Object> body) {
         return body.entrySet().stream()
                 .filter(e -> !e.getKey().equals("type"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
-    /** The document's schema name of a kind, as the service names it: "smallest-multiple" → "SmallestMultipleJob". */
+    /** The document's schema name of a kind's request, as the service names it: "smallest-multiple" → "SmallestMultipleJob". */
     private static String schemaName(String kind) {
+        return typeName(kind) + "Job";
+    }
+
+    /** The stem of a kind's schemas' names: "smallest-multiple" → "SmallestMultiple" (…Job, …JobView, …Result). */
+    private static String typeName(String kind) {
         var name = new StringBuilder();
         for (String part : kind.split("-")) {
             name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
         }
-        return name.append("Job").toString();
+        return name.toString();
     }
 
     private static Path existing(String property, String what) {

@@ -122,6 +122,7 @@ class BatchController {
             List<Object> jobs) {}
 
     @Operation(summary = "A batch: its jobs counted by status, their shards summed, and when the last ended")
+    @ApiResponse(responseCode = "200", description = "the batch")
     @ApiResponse(responseCode = "404", description = "no such batch")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     BatchView get(@PathVariable String id) {
@@ -129,6 +130,7 @@ class BatchController {
     }
 
     @Operation(summary = "Cancel every job of the batch that has not ended")
+    @ApiResponse(responseCode = "200", description = "the batch after the cancels")
     @ApiResponse(responseCode = "404", description = "no such batch")
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     BatchView cancel(@PathVariable String id) {

@@ -113,7 +113,7 @@ class JobController {
 
     @Operation(
             summary = "List jobs",
-            description = "A page of the retained jobs, newest first, optionally of one status and one type")
+            description = "A page of the retained jobs, newest first, optionally of one status, one type and one batch")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     JobPage list(
             @RequestParam(required = false) @StatusName String status,

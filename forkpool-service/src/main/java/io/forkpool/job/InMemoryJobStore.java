@@ -33,6 +33,10 @@ public final class InMemoryJobStore implements JobStore {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger active = new AtomicInteger();
     private final ConcurrentHashMap<String, KeyedJob> idempotencyKeys = new ConcurrentHashMap<>();
+    /** Batches by id, and their keys (a key's {@code jobId} is then the batch's id). */
+    private final ConcurrentHashMap<String, Batch> batches = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, KeyedJob> batchKeys = new ConcurrentHashMap<>();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("job-deadlines").factory());
     /** The finished jobs held, in the order they ended (oldest first); guarded by itself. */
@@ -78,15 +82,72 @@ public final class InMemoryJobStore implements JobStore {
 
     private record KeyedJob(String body, String jobId) {}
 
+    /** All or none: the whole batch is counted against the bound at once, then its jobs are queued. */
+    @Override
+    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+        if (key == null) {
+            return admitBatch(batch, jobs, maxActive);
+        }
+        var answer = new AtomicReference<Batch>();
+        batchKeys.compute(key.key(), (k, seen) -> {
+            Batch held = seen == null ? null : batches.get(seen.jobId());
+            if (held != null) {
+                if (!seen.body().equals(key.body())) {
+                    throw new JobRejectedException.KeyReused();
+                }
+                answer.set(held);
+                return seen;
+            }
+            answer.set(admitBatch(batch, jobs, maxActive));
+            return new KeyedJob(key.body(), batch.id());
+        });
+        return answer.get();
+    }
+
+    private Batch admitBatch(Batch batch, List<Submission> jobs, int maxActive) {
+        if (active.addAndGet(jobs.size()) > maxActive) {
+            active.addAndGet(-jobs.size());
+            throw new JobRejectedException.Full(
+                    "queue_full",
+                    "the batch's " + jobs.size() + " jobs do not fit: the service takes " + maxActive
+                            + " jobs queued or running");
+        }
+        batches.put(batch.id(), batch);
+        for (Submission job : jobs) {
+            queue(job.id(), job.request(), job.timeoutSeconds(), job.notify(), batch.id());
+        }
+        return batch;
+    }
+
+    @Override
+    public Optional<Batch> batch(String id) {
+        return Optional.ofNullable(batches.get(id));
+    }
+
     private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive) {
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
             throw new JobRejectedException.Full(
                     "queue_full", "the service already has " + maxActive + " jobs queued or running");
         }
+        return queue(id, request, timeoutSeconds, notify, null);
+    }
+
+    /** Records and queues a job already counted in {@link #active}. */
+    private Job.Snapshot queue(String id, JobRequest request, Integer timeoutSeconds, String notify, String batch) {
         forgetExpired();
         var job = new Job(
-                id, sequence.incrementAndGet(), request, timeoutSeconds, notify, this::ending, this::changed, attempts);
+                id,
+                sequence.incrementAndGet(),
+                request,
+                timeoutSeconds,
+                notify,
+                Instant.now(),
+                this::ending,
+                this::changed,
+                attempts,
+                null,
+                batch);
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);
@@ -166,11 +227,12 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public Page page(JobStatus status, String type, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, int page, int size) {
         var matching = bySequence.descendingMap().values().stream()
                 .map(Job::snapshot)
                 .filter(s -> (status == null || s.status() == status)
-                        && (type == null || s.request().type().equals(type)))
+                        && (type == null || s.request().type().equals(type))
+                        && (batch == null || batch.equals(s.batch())))
                 .toList();
         long from = Math.min((long) page * size, matching.size());
         return new Page(matching.subList((int) from, (int) Math.min(from + size, matching.size())), matching.size());
@@ -218,6 +280,16 @@ public final class InMemoryJobStore implements JobStore {
     public void expire() {
         forgetExpired();
         idempotencyKeys.values().removeIf(k -> !byId.containsKey(k.jobId())); // a key lives as long as its job
+        // a batch lives as long as one of its jobs
+        var held = new java.util.HashSet<String>();
+        byId.values().forEach(j -> {
+            if (j.batch() != null) {
+                held.add(j.batch());
+            }
+        });
+        var young = Instant.now().minusSeconds(60); // one being admitted now has no job listed yet
+        batches.values().removeIf(b -> !held.contains(b.id()) && b.created().isBefore(young));
+        batchKeys.values().removeIf(k -> !batches.containsKey(k.jobId()));
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class Job implements ShardSource, ShardSink {
     private final ShardLog shardLog;
     /** A durable store's log of partials (a shard counts once its partial is saved there), or null. */
     private final PartialLog partials;
+    /** The batch it was submitted in, or null. */
+    private final String batch;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
@@ -79,12 +81,14 @@ public final class Job implements ShardSource, ShardSink {
             Consumer<Job> ending,
             Consumer<Job> onChange,
             ShardLog.Budget attempts) {
-        this(id, sequence, request, timeoutSeconds, notify, Instant.now(), ending, onChange, attempts, null);
+        this(id, sequence, request, timeoutSeconds, notify, Instant.now(), ending, onChange, attempts, null, null);
     }
 
     /**
      * A job of a durable store: submitted at {@code submittedAt} (earlier than now when it resumes
-     * after a restart), its shards counted once {@code partials} has saved them.
+     * after a restart), its shards counted once {@code partials} has saved them (null: counted at
+     * once), posted to {@code notify} when it ends (null: no webhook), submitted in batch
+     * {@code batch} (null: on its own).
      */
     public Job(
             String id,
@@ -96,7 +100,9 @@ public final class Job implements ShardSource, ShardSink {
             Consumer<Job> ending,
             Consumer<Job> onChange,
             ShardLog.Budget attempts,
-            PartialLog partials) {
+            PartialLog partials,
+            String batch) {
+        this.batch = batch;
         this.shardLog = new ShardLog(attempts);
         this.submittedAt = submittedAt;
         this.partials = partials;
@@ -153,6 +159,11 @@ public final class Job implements ShardSource, ShardSink {
         return submittedAt;
     }
 
+    /** The batch it was submitted in, or null. */
+    public String batch() {
+        return batch;
+    }
+
     /** Completes with this job when it ends, whichever way. */
     public CompletableFuture<Job> finished() {
         return finished;
@@ -172,7 +183,8 @@ public final class Job implements ShardSource, ShardSink {
                 startedAt,
                 finishedAt,
                 computeNanos,
-                notifyUrl);
+                notifyUrl,
+                batch);
     }
 
     /** A consistent copy for readers on other threads. */
@@ -189,7 +201,39 @@ public final class Job implements ShardSource, ShardSink {
             Instant startedAt,
             Instant finishedAt,
             long computeNanos,
-            String notifyUrl) {
+            String notifyUrl,
+            String batch) {
+
+        /** A job submitted on its own, without a webhook. */
+        public Snapshot(
+                String id,
+                JobRequest request,
+                Integer timeoutSeconds,
+                JobStatus status,
+                int shardsDone,
+                int shardsTotal,
+                Record result,
+                String error,
+                Instant submittedAt,
+                Instant startedAt,
+                Instant finishedAt,
+                long computeNanos) {
+            this(
+                    id,
+                    request,
+                    timeoutSeconds,
+                    status,
+                    shardsDone,
+                    shardsTotal,
+                    result,
+                    error,
+                    submittedAt,
+                    startedAt,
+                    finishedAt,
+                    computeNanos,
+                    null,
+                    null);
+        }
 
         public Duration queued() {
             return startedAt == null ? null : Duration.between(submittedAt, startedAt);

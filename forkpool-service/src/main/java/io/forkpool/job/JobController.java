@@ -122,16 +122,17 @@ class JobController {
 
     @Operation(
             summary = "List jobs",
-            description = "A page of the retained jobs, newest first, optionally of one status and one type")
+            description = "A page of the retained jobs, newest first, optionally of one status, one type and one batch")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     JobPage list(
             @RequestParam(required = false) @StatusName String status,
             @RequestParam(required = false) @InstalledKind String type,
+            @RequestParam(required = false) String batch,
             @RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") int page,
             @RequestParam(defaultValue = "20") @Min(value = 1, message = SIZE) @Max(value = 100, message = SIZE)
                     int size) {
         JobStatus wanted = status == null ? null : JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
-        var found = store.page(wanted, type, page, size);
+        var found = store.page(wanted, type, batch, page, size);
         return new JobPage(
                 found.jobs().stream().map(JobView::of).toList(),
                 page,

@@ -13,7 +13,7 @@ public sealed class JobRejectedException extends RuntimeException {
     public static final class Invalid extends JobRejectedException {
         private final List<FieldError> errors;
 
-        Invalid(List<FieldError> errors) {
+        public Invalid(List<FieldError> errors) {
             super("the job has " + errors.size() + " invalid field(s)");
             this.errors = errors;
         }

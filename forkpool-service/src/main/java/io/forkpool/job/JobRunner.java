@@ -4,11 +4,14 @@ import io.forkpool.catalog.RequestBinder;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.FieldError;
 import io.forkpool.plugin.InvalidRequestException;
+import io.forkpool.plugin.JobRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -25,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * replica). Also cancels and forgets old jobs.
  */
 @Component
-class JobRunner {
+public class JobRunner {
 
     private final QueueSettings queue;
     private final RequestBinder binder;
@@ -67,6 +70,48 @@ class JobRunner {
 
     /** As above, with the body's {@code notify} given apart too (null if absent, see {@link NotifyTargets}). */
     Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, JsonNode notifyField, String idempotencyKey) {
+        Prepared ready;
+        try {
+            ready = prepare(body, timeoutField, notifyField);
+        } catch (JobRejectedException.Invalid e) {
+            metrics.jobRejected("invalid");
+            throw e;
+        }
+        checkAccepting();
+        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, ready.digest());
+        String id = UUID.randomUUID().toString();
+        admissions.forEach(a -> a.admitting(id, ready.request()));
+        Job.Snapshot job;
+        try {
+            job = store.submit(id, ready.request(), ready.timeoutSeconds(), ready.notify(), queue.maxJobs(), keyed);
+        } catch (RuntimeException e) {
+            admissions.forEach(a -> a.notKept(id));
+            if (e instanceof JobRejectedException.Full full) {
+                metrics.jobRejected(full.reason());
+            }
+            throw e;
+        }
+        if (job.id().equals(id)) {
+            metrics.jobSubmitted(ready.request().type());
+        } else {
+            admissions.forEach(a -> a.notKept(id));
+        }
+        return job;
+    }
+
+    /**
+     * A job checked and ready to admit: its request (with a seed of its own when none was sent),
+     * its deadline or null, its webhook or null, and the digest of its body an Idempotency-Key is
+     * held to.
+     */
+    public record Prepared(JobRequest request, Integer timeoutSeconds, String notify, String digest) {}
+
+    /**
+     * Binds and checks one job's body (without {@code timeoutSeconds}, given apart) as
+     * {@link #submit} does, and draws its seed; throws {@link JobRejectedException.Invalid} naming
+     * every bad field.
+     */
+    public Prepared prepare(ObjectNode body, JsonNode timeoutField, JsonNode notifyField) {
         var errors = new ArrayList<FieldError>();
         String notify = targets.check(notifyField, errors);
         Integer timeoutSeconds = null;
@@ -84,39 +129,62 @@ class JobRunner {
             errors.addAll(e.errors());
         }
         if (raw == null || !errors.isEmpty()) {
-            metrics.jobRejected("invalid");
             throw new JobRejectedException.Invalid(errors);
-        }
-        if (!accepting) {
-            metrics.jobRejected("shutdown");
-            throw new JobRejectedException.Full("shutdown", "the service is shutting down");
         }
         long seed;
         synchronized (seeds) {
             seed = seeds.nextLong();
         }
-        var keyed = idempotencyKey == null
-                ? null
-                : new JobStore.Keyed(idempotencyKey, digest(raw, timeoutSeconds) + notify);
-        String id = UUID.randomUUID().toString();
-        var request = raw.withSeed(seed);
-        admissions.forEach(a -> a.admitting(id, request));
-        Job.Snapshot job;
+        return new Prepared(raw.withSeed(seed), timeoutSeconds, notify, digest(raw, timeoutSeconds) + notify);
+    }
+
+    /**
+     * Admits prepared jobs as batch {@code id}, all or none ({@link JobStore#submitBatch}); with a
+     * key already used for the same bodies, the batch recorded then (another id).
+     */
+    public JobStore.Batch submitBatch(String id, List<Prepared> jobs, String idempotencyKey) {
+        checkAccepting();
+        var batch = new JobStore.Batch(id, jobs.size(), Instant.now());
+        var submissions = jobs.stream()
+                .map(p -> new JobStore.Submission(
+                        UUID.randomUUID().toString(), p.request(), p.timeoutSeconds(), p.notify()))
+                .toList();
+        JobStore.Keyed keyed = null;
+        if (idempotencyKey != null) {
+            var all = new StringBuilder();
+            jobs.forEach(p -> all.append(p.digest()).append('\n'));
+            keyed = new JobStore.Keyed(idempotencyKey, sha256(all.toString()));
+        }
+        submissions.forEach(j -> admissions.forEach(a -> a.admitting(j.id(), j.request())));
+        JobStore.Batch admitted;
         try {
-            job = store.submit(id, request, timeoutSeconds, notify, queue.maxJobs(), keyed);
+            admitted = store.submitBatch(batch, submissions, queue.maxJobs(), keyed);
         } catch (RuntimeException e) {
-            admissions.forEach(a -> a.notKept(id));
+            submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
             if (e instanceof JobRejectedException.Full full) {
                 metrics.jobRejected(full.reason());
             }
             throw e;
         }
-        if (job.id().equals(id)) {
-            metrics.jobSubmitted(raw.kind().name());
+        if (admitted.id().equals(batch.id())) {
+            jobs.forEach(p -> metrics.jobSubmitted(p.request().type()));
         } else {
-            admissions.forEach(a -> a.notKept(id));
+            submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
         }
-        return job;
+        return admitted;
+    }
+
+    /** A refusal of invalid bodies, counted as single jobs' are (the batch's, for instance). */
+    public JobRejectedException.Invalid invalid(List<FieldError> errors) {
+        metrics.jobRejected("invalid");
+        return new JobRejectedException.Invalid(errors);
+    }
+
+    private void checkAccepting() {
+        if (!accepting) {
+            metrics.jobRejected("shutdown");
+            throw new JobRejectedException.Full("shutdown", "the service is shutting down");
+        }
     }
 
     /**
@@ -126,6 +194,10 @@ class JobRunner {
     private String digest(RequestBinder.Draft raw, Integer timeoutSeconds) {
         String canonical = raw.kind().name() + "\n" + json.writeValueAsString(raw.given()) + "\n" + raw.seed() + "\n"
                 + timeoutSeconds;
+        return sha256(canonical);
+    }
+
+    private static String sha256(String canonical) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
@@ -134,8 +206,13 @@ class JobRunner {
         }
     }
 
-    Optional<Job.Snapshot> cancel(String id) {
+    public Optional<Job.Snapshot> cancel(String id) {
         return store.cancel(id);
+    }
+
+    /** Cancels these jobs (a batch's unfinished ones). */
+    public void cancelAll(List<String> ids) {
+        store.cancelAll(ids);
     }
 
     /** Stops admitting jobs (shutdown); later POSTs get 503. */

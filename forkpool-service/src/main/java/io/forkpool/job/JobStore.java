@@ -43,15 +43,83 @@ public interface JobStore {
     /** An Idempotency-Key and a digest of the body it came with (what "the same body" means). */
     record Keyed(String key, String body) {}
 
+    /**
+     * Records a batch and its jobs, all or none: every job QUEUED with {@code batch.id()} as its
+     * batch, or none of them (a {@link JobRejectedException.Full} when they do not all fit under
+     * {@code maxActive}, or when the store refuses). With {@code key}, as for {@link #submit}: the
+     * same key and body return the batch recorded before, and record nothing.
+     *
+     * <p>This default admits the jobs one by one and cancels those admitted if one is refused
+     * (cancelled jobs stay listed, so a store that can should write them at once); it is not
+     * atomic against another batch with the same key at the same time.
+     */
+    default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+        if (key != null) {
+            var seen = batchByKey(key);
+            if (seen.isPresent()) {
+                return seen.get();
+            }
+        }
+        if (active() + jobs.size() > maxActive) {
+            throw new JobRejectedException.Full(
+                    "queue_full", "the batch's " + jobs.size() + " jobs do not fit under the bound of " + maxActive);
+        }
+        var admitted = new java.util.ArrayList<String>();
+        try {
+            for (Submission job : jobs) {
+                admitted.add(submitInBatch(batch.id(), job, maxActive).id());
+            }
+        } catch (RuntimeException e) {
+            admitted.forEach(this::cancel);
+            throw e;
+        }
+        recordBatch(batch, key);
+        return batch;
+    }
+
+    /** One job of a batch, for {@link #submitBatch}'s default; stores that override it need not. */
+    default Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
+        throw new UnsupportedOperationException("this store admits batches in submitBatch");
+    }
+
+    /** Keeps a batch's record (and its key), for {@link #submitBatch}'s default. */
+    default void recordBatch(Batch batch, Keyed key) {
+        throw new UnsupportedOperationException("this store records batches in submitBatch");
+    }
+
+    /** The batch an Idempotency-Key was used for; {@link JobRejectedException.KeyReused} with another body. */
+    default Optional<Batch> batchByKey(Keyed key) {
+        return Optional.empty();
+    }
+
+    /** A batch as recorded, or empty if unknown. */
+    Optional<Batch> batch(String id);
+
+    /** A batch's record: its jobs are found by {@code page(…, id, …)}. */
+    record Batch(String id, int size, java.time.Instant created) {}
+
+    /** One job to admit in a batch: its id, its request (with its seed), its own deadline and webhook, or null. */
+    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notify) {}
+
     Optional<Job.Snapshot> find(String id);
 
     /** One page of the jobs that match (null = any), newest first, and how many match in all. */
-    Page page(JobStatus status, String type, int page, int size);
+    default Page page(JobStatus status, String type, int page, int size) {
+        return page(status, type, null, page, size);
+    }
+
+    /** As above, only the jobs of {@code batch} when it is not null. */
+    Page page(JobStatus status, String type, String batch, int page, int size);
 
     record Page(List<Job.Snapshot> jobs, long total) {}
 
     /** Cancels the job unless it has ended; the job as it is after, or empty if unknown. */
     Optional<Job.Snapshot> cancel(String id);
+
+    /** Cancels these jobs (a batch's); a store may make them durable together rather than one by one. */
+    default void cancelAll(java.util.Collection<String> ids) {
+        ids.forEach(this::cancel);
+    }
 
     /** Ends the job FAILED unless it has already ended; returns whether this call ended it. */
     boolean fail(String id, String problem);

@@ -22,6 +22,7 @@ public record JobView(
         @com.fasterxml.jackson.annotation.JsonProperty("notify")
         Notify notifyTarget,
 
+        String batch,
         Links links) {
 
     /** Where the job's end is posted (a webhook). */
@@ -49,6 +50,7 @@ public record JobView(
                 s.finishedAt(),
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),
                 s.notifyUrl() == null ? null : new Notify(s.notifyUrl()),
+                s.batch(),
                 new Links(self, self + "/events", s.result() != null ? self + "/plot.svg" : null));
     }
 

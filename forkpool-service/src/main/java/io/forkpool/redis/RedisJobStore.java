@@ -51,6 +51,9 @@ public final class RedisJobStore implements JobStore {
     private static final Duration RECHECK = Duration.ofSeconds(1);
     private static final Duration DEADLINE_SWEEP = Duration.ofSeconds(1);
     private static final Duration STRANDED_SWEEP = Duration.ofSeconds(5);
+    /** A batch's record outlives its creation by the retention and this (its jobs may run that long). */
+    private static final long BATCH_GRACE_SECONDS = 86_400;
+
     private final RedisLink redis;
     private final JobEnds ends;
     private final RedisKeys keys;
@@ -100,6 +103,74 @@ public final class RedisJobStore implements JobStore {
     @Override
     public Job.Snapshot submit(
             String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
+        return submit(id, request, timeoutSeconds, notify, maxActive, key, null);
+    }
+
+    // A batch on Redis: JobStore's default, each job by the SUBMIT script with its "batch" field,
+    // then the batch's record; a refused job cancels those admitted before it (see docs/design.md).
+    @Override
+    public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
+        var s = submit(job.id(), job.request(), job.timeoutSeconds(), job.notify(), maxActive, null, batch);
+        call(() -> redis.sync().rpush(keys.batchJobs(batch), job.id()));
+        return s;
+    }
+
+    @Override
+    public void recordBatch(Batch batch, Keyed key) {
+        long ttl = Long.parseLong(ttl()) + BATCH_GRACE_SECONDS;
+        var fields = new java.util.LinkedHashMap<String, String>();
+        fields.put("size", Integer.toString(batch.size()));
+        fields.put("created", batch.created().toString());
+        if (key != null) {
+            fields.put("body", key.body());
+        }
+        call(() -> {
+            var sync = redis.sync();
+            sync.hset(keys.batch(batch.id()), fields);
+            sync.expire(keys.batch(batch.id()), ttl);
+            sync.expire(keys.batchJobs(batch.id()), ttl);
+            if (key != null) {
+                sync.set(
+                        keys.batchKey(digest(key.key())),
+                        batch.id(),
+                        io.lettuce.core.SetArgs.Builder.nx().ex(ttl));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Batch> batchByKey(Keyed key) {
+        String id = call(() -> redis.sync().get(keys.batchKey(digest(key.key()))));
+        if (id == null) {
+            return Optional.empty();
+        }
+        Map<String, String> f = call(() -> redis.sync().hgetall(keys.batch(id)));
+        if (f.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!key.body().equals(f.get("body"))) {
+            throw new JobRejectedException.KeyReused();
+        }
+        return batch(id);
+    }
+
+    @Override
+    public Optional<Batch> batch(String id) {
+        Map<String, String> f = call(() -> redis.sync().hgetall(keys.batch(id)));
+        return f.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new Batch(id, Integer.parseInt(f.get("size")), Instant.parse(f.get("created"))));
+    }
+
+    private Job.Snapshot submit(
+            String id,
+            JobRequest request,
+            Integer timeoutSeconds,
+            String notify,
+            int maxActive,
+            Keyed key,
+            String batch) {
         Instant now = Instant.now();
         var args = new ArrayList<>(List.of(
                 id,
@@ -138,6 +209,10 @@ public final class RedisJobStore implements JobStore {
         if (traceparent != null) {
             args.add("traceparent");
             args.add(traceparent);
+        }
+        if (batch != null) {
+            args.add("batch");
+            args.add(batch);
         }
         List<Object> answer = call(() -> Scripts.SUBMIT.run(
                 redis.sync(),
@@ -187,7 +262,8 @@ public final class RedisJobStore implements JobStore {
                 null,
                 null,
                 0,
-                notify);
+                notify,
+                batch);
     }
 
     /**
@@ -297,11 +373,24 @@ public final class RedisJobStore implements JobStore {
                 instant(f.get("startedAt")),
                 instant(f.get("finishedAt")),
                 Long.parseLong(f.get("computeNanos")),
-                f.get("notify")));
+                f.get("notify"),
+                f.get("batch")));
     }
 
     @Override
-    public Page page(JobStatus status, String type, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, int page, int size) {
+        if (batch != null) { // at most 1,000 jobs: read them all, newest first
+            List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
+            var matching = members.reversed().stream()
+                    .map(this::find)
+                    .flatMap(Optional::stream)
+                    .filter(s -> (status == null || s.status() == status)
+                            && (type == null || type.equals(s.request().type())))
+                    .toList();
+            int from = (int) Math.min((long) page * size, matching.size());
+            return new Page(
+                    matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
+        }
         List<String> ids = call(() -> Scripts.PAGE.run(
                 redis.sync(),
                 ScriptOutputType.MULTI,

@@ -59,6 +59,21 @@ record RedisKeys(String prefix) {
     }
 
     /** Jobs with a deadline, by deadline (epoch ms): any replica enforces them. */
+    /** A batch's record (size, created, its key's body digest). */
+    String batch(String id) {
+        return prefix + ":batch:" + id;
+    }
+
+    /** A batch's job ids, in submission order. */
+    String batchJobs(String id) {
+        return prefix + ":batch:" + id + ":jobs";
+    }
+
+    /** The batch of an Idempotency-Key (apart from the keys of single jobs). */
+    String batchKey(String keyDigest) {
+        return prefix + ":batchkey:" + keyDigest;
+    }
+
     String deadlines() {
         return prefix + ":deadlines";
     }

@@ -49,7 +49,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(DurableJobStore.class);
     private static final String COLUMNS = "seq, id, type, status, request, timeout_seconds, submitted_at, started_at,"
-            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify";
+            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch";
     /** Rows deleted per sweep's transaction: a sweep of a million rows does not stall the writer. */
     private static final int SWEEP_CHUNK = 5_000;
 
@@ -164,7 +164,18 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             throw new JobRejectedException.Full(
                     "queue_full", "the service already has " + maxActive + " jobs queued or running");
         }
-        var job = new Job(
+        var job = newJob(id, request, timeoutSeconds, notify, null);
+        String requestJson = json.writeValueAsString(request);
+        // answered only once the job's row is durable
+        durably(c -> insert(c, job, requestJson, key), () -> count(JobStatus.QUEUED, request.type(), 1), 1, "the job");
+        var entry = new Live(job, JobStatus.QUEUED);
+        live.put(id, entry);
+        start(entry);
+        return job.snapshot();
+    }
+
+    private Job newJob(String id, JobRequest request, Integer timeoutSeconds, String notify, String batch) {
+        return new Job(
                 id,
                 sequence.incrementAndGet(),
                 request,
@@ -174,29 +185,134 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 j -> {},
                 this::changed,
                 attempts,
-                this);
-        String requestJson = json.writeValueAsString(request);
-        var entry = new Live(job, JobStatus.QUEUED);
+                this,
+                batch);
+    }
+
+    /** Writes {@code change} ({@code what}) and waits until it is durable; if refused, gives back {@code admitted} jobs' room. */
+    private void durably(GroupCommitter.Change change, Runnable counted, int admitted, String what) {
         try {
-            // answered only once the job's row is durable
-            writes.write(c -> insert(c, job, requestJson, key), false, () -> count(JobStatus.QUEUED, request.type(), 1))
-                    .get(30, TimeUnit.SECONDS);
+            writes.write(change, false, counted).get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            active.decrementAndGet();
-            throw new JobRejectedException.Full("store_unavailable", "the job store did not save the job within 30 s");
+            active.addAndGet(-admitted);
+            throw new JobRejectedException.Full(
+                    "store_unavailable", "the job store did not save " + what + " within 30 s");
         } catch (ExecutionException e) {
-            active.decrementAndGet();
+            active.addAndGet(-admitted);
             throw new JobRejectedException.Full(
                     "store_unavailable",
-                    "the job could not be saved: " + e.getCause().getMessage());
+                    what + " could not be saved: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
-            active.decrementAndGet();
+            active.addAndGet(-admitted);
             Thread.currentThread().interrupt();
-            throw new JobRejectedException.Full("store_unavailable", "interrupted while the job was being saved");
+            throw new JobRejectedException.Full("store_unavailable", "interrupted while " + what + " was being saved");
         }
-        live.put(id, entry);
-        start(entry);
-        return job.snapshot();
+    }
+
+    // ---- batches ----
+
+    /** All or none: the whole batch is counted against the bound, then its rows and its record are one commit. */
+    @Override
+    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+        if (key == null) {
+            return admitBatch(batch, jobs, maxActive, null);
+        }
+        synchronized (keyLocks[Math.floorMod(key.key().hashCode(), keyLocks.length)]) {
+            var seen = batchByKey(key);
+            return seen.isPresent() ? seen.get() : admitBatch(batch, jobs, maxActive, key);
+        }
+    }
+
+    private Batch admitBatch(Batch batch, List<Submission> submissions, int maxActive, Keyed key) {
+        int n = submissions.size();
+        if (active.addAndGet(n) > maxActive) {
+            active.addAndGet(-n);
+            throw new JobRejectedException.Full(
+                    "queue_full",
+                    "the batch's " + n + " jobs do not fit: the service takes " + maxActive
+                            + " jobs queued or running");
+        }
+        var jobs = new ArrayList<Job>(n);
+        var requests = new ArrayList<String>(n);
+        for (Submission s : submissions) {
+            jobs.add(newJob(s.id(), s.request(), s.timeoutSeconds(), s.notify(), batch.id()));
+            requests.add(json.writeValueAsString(s.request()));
+        }
+        durably(
+                c -> {
+                    for (int i = 0; i < n; i++) {
+                        insert(c, jobs.get(i), requests.get(i), null);
+                    }
+                    try (var q = c.prepareStatement(
+                            "INSERT INTO batches (id, size, created_at, key, body) VALUES (?, ?, ?, ?, ?)")) {
+                        q.setString(1, batch.id());
+                        q.setInt(2, batch.size());
+                        q.setLong(3, nanos(batch.created()));
+                        q.setString(4, key == null ? null : key.key());
+                        q.setString(5, key == null ? null : key.body());
+                        q.executeUpdate();
+                    }
+                },
+                () -> jobs.forEach(j -> count(JobStatus.QUEUED, j.request().type(), 1)),
+                n,
+                "the batch");
+        for (Job job : jobs) {
+            var entry = new Live(job, JobStatus.QUEUED);
+            live.put(job.id(), entry);
+            start(entry);
+        }
+        return batch;
+    }
+
+    @Override
+    public Optional<Batch> batchByKey(Keyed key) {
+        var seen = db.read(c -> {
+            try (var q = c.prepareStatement("SELECT id, size, created_at, body FROM batches WHERE key = ?")) {
+                q.setString(1, key.key());
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next()
+                            ? new Object[] {
+                                new Batch(rs.getString(1), rs.getInt(2), instant(rs.getLong(3))), rs.getString(4)
+                            }
+                            : null;
+                }
+            }
+        });
+        if (seen == null) {
+            return Optional.empty();
+        }
+        if (!key.body().equals(seen[1])) {
+            throw new JobRejectedException.KeyReused();
+        }
+        return Optional.of((Batch) seen[0]);
+    }
+
+    @Override
+    public Optional<Batch> batch(String id) {
+        return Optional.ofNullable(db.read(c -> {
+            try (var q = c.prepareStatement("SELECT id, size, created_at FROM batches WHERE id = ?")) {
+                q.setString(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? new Batch(rs.getString(1), rs.getInt(2), instant(rs.getLong(3))) : null;
+                }
+            }
+        }));
+    }
+
+    /** A batch's jobs (at most 1,000 rows), those running here as they are now. */
+    private Page batchPage(JobStatus status, String type, String batch, int page, int size) {
+        var all = db.read(c -> {
+            try (var q = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE batch = ? ORDER BY seq DESC")) {
+                q.setString(1, batch);
+                return snapshots(q);
+            }
+        });
+        var matching = all.stream()
+                .filter(s -> (status == null || s.status() == status)
+                        && (type == null || type.equals(s.request().type())))
+                .toList();
+        int from = (int) Math.min((long) page * size, matching.size());
+        return new Page(matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
     }
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor deadlineTimer() {
@@ -221,7 +337,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static void insert(Connection c, Job job, String requestJson, Keyed key) throws SQLException {
         try (var q = c.prepareStatement("INSERT INTO jobs (seq, id, type, status, request, timeout_seconds,"
-                + " submitted_at, shards_total, notify) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)")) {
+                + " submitted_at, shards_total, notify, batch) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?)")) {
             q.setLong(1, job.sequence());
             q.setString(2, job.id());
             q.setString(3, job.request().type());
@@ -230,6 +346,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             q.setLong(6, nanos(job.submittedAt()));
             q.setInt(7, job.request().shardCount());
             q.setString(8, job.notifyUrl());
+            q.setString(9, job.batch());
             q.executeUpdate();
         }
         if (key != null) {
@@ -362,7 +479,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
      * queue's bound and those whose end is being written), so the query reads that many more rows.
      */
     @Override
-    public Page page(JobStatus status, String type, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, int page, int size) {
+        if (batch != null) {
+            return batchPage(status, type, batch, page, size);
+        }
         var here = new ArrayList<Job.Snapshot>();
         var hereIds = new java.util.HashSet<String>();
         long storedMatching = 0;
@@ -466,7 +586,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 instant(longOrNull(rs, 8)),
                 instant(longOrNull(rs, 9)),
                 rs.getLong(12),
-                rs.getString(15));
+                rs.getString(15),
+                rs.getString(16));
     }
 
     @Override
@@ -503,6 +624,18 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         entry.job.cancel();
         awaitDurable();
         return Optional.of(entry.job.snapshot());
+    }
+
+    /** One wait for all the ends to be durable (a batch's thousand cancels in a few commits). */
+    @Override
+    public void cancelAll(Collection<String> ids) {
+        for (String id : ids) {
+            Live entry = live.get(id);
+            if (entry != null) {
+                entry.job.cancel();
+            }
+        }
+        awaitDurable();
     }
 
     @Override
@@ -639,6 +772,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 q.executeBatch();
             }
         }
+        try (var q = c.prepareStatement(
+                "DELETE FROM batches WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.batch = batches.id)")) {
+            q.executeUpdate(); // a batch is kept as long as one of its jobs
+        }
     }
 
     /** Forgets these jobs (the warm-up's own): cancels any not ended, then deletes their rows. */
@@ -742,7 +879,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var rows = new ArrayList<Object[]>();
             try (var q =
                     c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
-                            + " type, notify FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+                            + " type, notify, batch FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {
@@ -754,7 +891,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                             longOrNull(rs, 6),
                             rs.getString(7),
                             rs.getString(8),
-                            rs.getString(9)
+                            rs.getString(9),
+                            rs.getString(10)
                         });
                     }
                 }
@@ -795,7 +933,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     j -> {},
                     this::changed,
                     attempts,
-                    this);
+                    this,
+                    (String) row[9]);
             job.resume(instant((Long) row[5]), saved);
             var entry = new Live(job, JobStatus.valueOf((String) row[6]));
             live.put(id, entry);

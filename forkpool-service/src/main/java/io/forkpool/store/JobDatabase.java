@@ -27,7 +27,7 @@ final class JobDatabase implements AutoCloseable {
 
     static final String FILE = "forkpool.db";
     static final String LOCK = "forkpool.lock";
-    /** 2: the jobs' webhook ({@code notify}) and its {@code deliveries}. */
+    /** 2: the jobs' webhook ({@code notify}) and its {@code deliveries}; jobs.batch and the batches table. */
     private static final int SCHEMA = 2;
 
     private final Path dir;
@@ -162,10 +162,27 @@ final class JobDatabase implements AutoCloseable {
                       error TEXT,
                       merged BLOB,
                       timeline TEXT,
-                      notify TEXT)""");
-            if (version == 1) {
-                s.executeUpdate("ALTER TABLE jobs ADD COLUMN notify TEXT");
+                      notify TEXT,
+                      batch TEXT)""");
+            var columns = new java.util.HashSet<String>();
+            try (ResultSet rs = s.executeQuery("PRAGMA table_info(jobs)")) {
+                while (rs.next()) {
+                    columns.add(rs.getString("name"));
+                }
             }
+            for (String added : java.util.List.of("notify", "batch")) { // a store of schema 1
+                if (!columns.contains(added)) {
+                    s.executeUpdate("ALTER TABLE jobs ADD COLUMN " + added + " TEXT");
+                }
+            }
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch, seq) WHERE batch IS NOT NULL");
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS batches (
+                      id TEXT PRIMARY KEY,
+                      size INTEGER NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      key TEXT UNIQUE,
+                      body TEXT) WITHOUT ROWID""");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status_type ON jobs (status, type, seq)");

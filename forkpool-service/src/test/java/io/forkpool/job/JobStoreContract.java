@@ -189,6 +189,73 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    public void aBatchIsAdmittedWholeAndListedByItsId() {
+        var store = store();
+        var single = store.submit(id(), pi(20), null, MANY);
+        var batch = new JobStore.Batch(id(), 3, java.time.Instant.now());
+        var jobs = List.of(
+                new JobStore.Submission(id(), pi(21), null),
+                new JobStore.Submission(id(), TestJobs.dice(2_000_000L, 6, 22L), 30),
+                new JobStore.Submission(id(), pi(23), null));
+        assertThat(store.submitBatch(batch, jobs, MANY, null).id()).isEqualTo(batch.id());
+
+        assertThat(store.batch(batch.id()))
+                .hasValueSatisfying(b -> assertThat(b.size()).isEqualTo(3));
+        assertThat(store.batch("no-such-batch")).isEmpty();
+        assertThat(store.active()).isEqualTo(4);
+        var listed = store.page(null, null, batch.id(), 0, 10);
+        assertThat(ids(listed))
+                .containsExactly(jobs.get(2).id(), jobs.get(1).id(), jobs.get(0).id());
+        assertThat(listed.total()).isEqualTo(3);
+        assertThat(listed.jobs()).allSatisfy(j -> assertThat(j.batch()).isEqualTo(batch.id()));
+        assertThat(ids(store.page(null, "dice", batch.id(), 0, 10)))
+                .containsExactly(jobs.get(1).id());
+        assertThat(store.find(jobs.get(1).id()).orElseThrow().batch()).isEqualTo(batch.id());
+        assertThat(store.find(single.id()).orElseThrow().batch()).isNull();
+        assertThat(ids(store.page(null, null, 0, 10))).hasSize(4);
+    }
+
+    @Test
+    public void aBatchThatDoesNotFitIsRefusedWhole() {
+        var store = store();
+        store.submit(id(), pi(30), null, 3);
+        var batch = new JobStore.Batch(id(), 3, java.time.Instant.now());
+        var jobs = List.of(
+                new JobStore.Submission(id(), pi(31), null),
+                new JobStore.Submission(id(), pi(32), null),
+                new JobStore.Submission(id(), pi(33), null));
+        assertThatThrownBy(() -> store.submitBatch(batch, jobs, 3, null))
+                .isInstanceOfSatisfying(
+                        JobRejectedException.Full.class,
+                        e -> assertThat(e.reason()).isEqualTo("queue_full"));
+        assertThat(store.active()).isEqualTo(1);
+        assertThat(store.batch(batch.id())).isEmpty();
+        assertThat(store.page(null, null, batch.id(), 0, 10).total()).isZero();
+        jobs.forEach(j -> assertThat(store.find(j.id())).isEmpty());
+    }
+
+    @Test
+    public void aBatchKeyNamesOneBatchForOneBodyAndRefusesAnother() {
+        var store = store();
+        var key = new JobStore.Keyed("batch-key", "bodies-a");
+        var first = new JobStore.Batch(id(), 1, java.time.Instant.now());
+        store.submitBatch(first, List.of(new JobStore.Submission(id(), pi(40), null)), MANY, key);
+        var again = store.submitBatch(
+                new JobStore.Batch(id(), 1, java.time.Instant.now()),
+                List.of(new JobStore.Submission(id(), pi(40), null)),
+                MANY,
+                key);
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(store.active()).isEqualTo(1);
+        assertThatThrownBy(() -> store.submitBatch(
+                        new JobStore.Batch(id(), 1, java.time.Instant.now()),
+                        List.of(new JobStore.Submission(id(), pi(41), null)),
+                        MANY,
+                        new JobStore.Keyed("batch-key", "bodies-b")))
+                .isInstanceOf(JobRejectedException.KeyReused.class);
+    }
+
+    @Test
     public void anIdempotencyKeyNamesOneJobForOneBodyAndRefusesAnother() {
         var store = store();
         var first = store.submit(id(), pi(9), null, MANY, new JobStore.Keyed("key-1", "body-a"));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
@@ -198,6 +199,57 @@ class DurableJobStoreTest extends JobStoreContract {
         assertThat(store.deliveries().attempts(job.id()))
                 .as("forgotten with its job")
                 .isEmpty();
+    }
+
+    @Test
+    void aBatchItsJobsAndItsKeyOutliveARestart() throws Exception {
+        var batch = new JobStore.Batch(UUID.randomUUID().toString(), 2, java.time.Instant.now());
+        var jobs = List.of(
+                new JobStore.Submission(UUID.randomUUID().toString(), pi(24), null, null),
+                new JobStore.Submission(UUID.randomUUID().toString(), pi(25), null, null));
+        var key = new JobStore.Keyed("batch-r", "bodies-r");
+        store.submitBatch(batch, jobs, 10, key);
+        store.cancel(jobs.getFirst().id());
+        reopen(100);
+        assertThat(store.batch(batch.id())).hasValue(batch);
+        var listed = store.page(null, null, batch.id(), 0, 10);
+        assertThat(listed.jobs())
+                .extracting(Job.Snapshot::id, Job.Snapshot::status, Job.Snapshot::batch)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(jobs.get(1).id(), JobStatus.QUEUED, batch.id()),
+                        org.assertj.core.groups.Tuple.tuple(jobs.get(0).id(), JobStatus.CANCELLED, batch.id()));
+        assertThat(store.active()).as("the unfinished job of the batch resumed").isEqualTo(1);
+        var again = store.submitBatch(
+                new JobStore.Batch(UUID.randomUUID().toString(), 2, java.time.Instant.now()), jobs, 10, key);
+        assertThat(again.id()).isEqualTo(batch.id());
+    }
+
+    @Test
+    void aStoreOfSchemaOneGainsBatchesAndKeepsItsJobs() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("schema-1"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + old.resolve(JobDatabase.FILE));
+                var s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE jobs (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+                    + " status TEXT NOT NULL, request TEXT NOT NULL, timeout_seconds INTEGER, submitted_at INTEGER NOT"
+                    + " NULL, started_at INTEGER, finished_at INTEGER, shards_done INTEGER NOT NULL DEFAULT 0,"
+                    + " shards_total INTEGER NOT NULL, compute_nanos INTEGER NOT NULL DEFAULT 0, error TEXT,"
+                    + " merged BLOB, timeline TEXT)");
+            s.executeUpdate("INSERT INTO jobs (seq, id, type, status, request, submitted_at, finished_at, shards_total,"
+                    + " error) VALUES (1, 'old-job', 'pi', 'CANCELLED', '"
+                    + JsonMapper.builder().build().writeValueAsString(pi(26)) + "', 1, 2, 1, 'cancelled by request')");
+            s.executeUpdate("PRAGMA user_version = 1");
+        }
+        var upgraded = open(old, 100, new ShardQueue());
+        assertThat(upgraded.find("old-job").orElseThrow().batch()).isNull();
+        var batch = new JobStore.Batch(UUID.randomUUID().toString(), 1, java.time.Instant.now());
+        var job = new JobStore.Submission(UUID.randomUUID().toString(), pi(27), null, null);
+        upgraded.submitBatch(batch, List.of(job), 10, null);
+        assertThat(ids(upgraded.page(null, null, batch.id(), 0, 10))).containsExactly(job.id());
+        assertThat(upgraded.page(null, null, 0, 10).total()).isEqualTo(2);
+    }
+
+    private static List<String> ids(JobStore.Page page) {
+        return page.jobs().stream().map(Job.Snapshot::id).toList();
     }
 
     @Test

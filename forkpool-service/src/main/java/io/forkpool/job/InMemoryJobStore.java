@@ -114,7 +114,7 @@ public final class InMemoryJobStore implements JobStore {
         }
         batches.put(batch.id(), batch);
         for (Submission job : jobs) {
-            queue(job.id(), job.request(), job.timeoutSeconds(), job.notify(), batch.id());
+            queue(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), batch.id());
         }
         return batch;
     }

@@ -83,7 +83,7 @@ public class JobRunner {
         admissions.forEach(a -> a.admitting(id, ready.request()));
         Job.Snapshot job;
         try {
-            job = store.submit(id, ready.request(), ready.timeoutSeconds(), ready.notify(), queue.maxJobs(), keyed);
+            job = store.submit(id, ready.request(), ready.timeoutSeconds(), ready.notifyUrl(), queue.maxJobs(), keyed);
         } catch (RuntimeException e) {
             admissions.forEach(a -> a.notKept(id));
             if (e instanceof JobRejectedException.Full full) {
@@ -104,7 +104,7 @@ public class JobRunner {
      * its deadline or null, its webhook or null, and the digest of its body an Idempotency-Key is
      * held to.
      */
-    public record Prepared(JobRequest request, Integer timeoutSeconds, String notify, String digest) {}
+    public record Prepared(JobRequest request, Integer timeoutSeconds, String notifyUrl, String digest) {}
 
     /**
      * Binds and checks one job's body (without {@code timeoutSeconds}, given apart) as
@@ -147,7 +147,7 @@ public class JobRunner {
         var batch = new JobStore.Batch(id, jobs.size(), Instant.now());
         var submissions = jobs.stream()
                 .map(p -> new JobStore.Submission(
-                        UUID.randomUUID().toString(), p.request(), p.timeoutSeconds(), p.notify()))
+                        UUID.randomUUID().toString(), p.request(), p.timeoutSeconds(), p.notifyUrl()))
                 .toList();
         JobStore.Keyed keyed = null;
         if (idempotencyKey != null) {

@@ -99,7 +99,7 @@ public interface JobStore {
     record Batch(String id, int size, java.time.Instant created) {}
 
     /** One job to admit in a batch: its id, its request (with its seed), its own deadline and webhook, or null. */
-    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notify) {}
+    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl) {}
 
     Optional<Job.Snapshot> find(String id);
 

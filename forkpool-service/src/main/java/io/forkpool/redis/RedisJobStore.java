@@ -110,7 +110,7 @@ public final class RedisJobStore implements JobStore {
     // then the batch's record; a refused job cancels those admitted before it (see docs/design.md).
     @Override
     public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
-        var s = submit(job.id(), job.request(), job.timeoutSeconds(), job.notify(), maxActive, null, batch);
+        var s = submit(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), maxActive, null, batch);
         call(() -> redis.sync().rpush(keys.batchJobs(batch), job.id()));
         return s;
     }
@@ -645,6 +645,7 @@ public final class RedisJobStore implements JobStore {
                     now,
                     null,
                     0,
+                    null,
                     null));
         }
         var out = new ArrayList<Delivery>();

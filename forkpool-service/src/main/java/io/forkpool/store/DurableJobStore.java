@@ -235,7 +235,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         var jobs = new ArrayList<Job>(n);
         var requests = new ArrayList<String>(n);
         for (Submission s : submissions) {
-            jobs.add(newJob(s.id(), s.request(), s.timeoutSeconds(), s.notify(), batch.id()));
+            jobs.add(newJob(s.id(), s.request(), s.timeoutSeconds(), s.notifyUrl(), batch.id()));
             requests.add(json.writeValueAsString(s.request()));
         }
         durably(

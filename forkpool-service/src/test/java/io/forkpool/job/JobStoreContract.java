@@ -194,9 +194,9 @@ public abstract class JobStoreContract {
         var single = store.submit(id(), pi(20), null, MANY);
         var batch = new JobStore.Batch(id(), 3, java.time.Instant.now());
         var jobs = List.of(
-                new JobStore.Submission(id(), pi(21), null),
-                new JobStore.Submission(id(), TestJobs.dice(2_000_000L, 6, 22L), 30),
-                new JobStore.Submission(id(), pi(23), null));
+                new JobStore.Submission(id(), pi(21), null, null),
+                new JobStore.Submission(id(), TestJobs.dice(2_000_000L, 6, 22L), 30, null),
+                new JobStore.Submission(id(), pi(23), null, null));
         assertThat(store.submitBatch(batch, jobs, MANY, null).id()).isEqualTo(batch.id());
 
         assertThat(store.batch(batch.id()))
@@ -221,9 +221,9 @@ public abstract class JobStoreContract {
         store.submit(id(), pi(30), null, 3);
         var batch = new JobStore.Batch(id(), 3, java.time.Instant.now());
         var jobs = List.of(
-                new JobStore.Submission(id(), pi(31), null),
-                new JobStore.Submission(id(), pi(32), null),
-                new JobStore.Submission(id(), pi(33), null));
+                new JobStore.Submission(id(), pi(31), null, null),
+                new JobStore.Submission(id(), pi(32), null, null),
+                new JobStore.Submission(id(), pi(33), null, null));
         assertThatThrownBy(() -> store.submitBatch(batch, jobs, 3, null))
                 .isInstanceOfSatisfying(
                         JobRejectedException.Full.class,
@@ -239,17 +239,17 @@ public abstract class JobStoreContract {
         var store = store();
         var key = new JobStore.Keyed("batch-key", "bodies-a");
         var first = new JobStore.Batch(id(), 1, java.time.Instant.now());
-        store.submitBatch(first, List.of(new JobStore.Submission(id(), pi(40), null)), MANY, key);
+        store.submitBatch(first, List.of(new JobStore.Submission(id(), pi(40), null, null)), MANY, key);
         var again = store.submitBatch(
                 new JobStore.Batch(id(), 1, java.time.Instant.now()),
-                List.of(new JobStore.Submission(id(), pi(40), null)),
+                List.of(new JobStore.Submission(id(), pi(40), null, null)),
                 MANY,
                 key);
         assertThat(again.id()).isEqualTo(first.id());
         assertThat(store.active()).isEqualTo(1);
         assertThatThrownBy(() -> store.submitBatch(
                         new JobStore.Batch(id(), 1, java.time.Instant.now()),
-                        List.of(new JobStore.Submission(id(), pi(41), null)),
+                        List.of(new JobStore.Submission(id(), pi(41), null, null)),
                         MANY,
                         new JobStore.Keyed("batch-key", "bodies-b")))
                 .isInstanceOf(JobRejectedException.KeyReused.class);

@@ -13,6 +13,19 @@ record RedisKeys(String prefix) {
         return prefix + ":deliveries:" + id;
     }
 
+    /**
+     * Jobs whose webhook is still to be delivered, scored by when (epoch ms, Redis' clock) another
+     * replica may take the delivery over: its holder's lease then runs out.
+     */
+    String pendingDeliveries() {
+        return prefix + ":webhooks:pending";
+    }
+
+    /** The key of a pending delivery's lease is this followed by the job id: its holder, expiring. */
+    String deliveryLeasePrefix() {
+        return prefix + ":webhooks:lease:";
+    }
+
     String jobPrefix() {
         return prefix + ":job:";
     }

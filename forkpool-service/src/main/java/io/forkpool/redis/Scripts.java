@@ -312,4 +312,56 @@ final class Scripts {
             end
             return dropped
             """);
+
+    /** Redis' clock in epoch ms (TIME): the same for every replica, whatever their clocks say. */
+    private static final String NOW = """
+            local function now()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            """;
+
+    /**
+     * Holds a job's pending webhook delivery: unless another holder's lease is live, and (unless
+     * ARGV[4] is 'new') only while it is still pending, the lease becomes ARGV[1]'s for ARGV[3] ms
+     * and the job's score the time it runs out. KEYS: pending deliveries, the job's lease. ARGV:
+     * holder, job id, lease ms, 'new' or '' → 1 held, 0 not.
+     */
+    static final LuaScript HOLD_DELIVERY = new LuaScript(NOW + """
+            local held = redis.call('GET', KEYS[2])
+            if held and held ~= ARGV[1] then return 0 end
+            if ARGV[4] ~= 'new' and not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
+            redis.call('ZADD', KEYS[1], now() + tonumber(ARGV[3]), ARGV[2])
+            redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
+            return 1
+            """);
+
+    /**
+     * A delivery done (delivered or given up): no longer pending, unless another holder has it.
+     * KEYS: pending deliveries, the job's lease. ARGV: holder, job id → 1 settled, 0 not.
+     */
+    static final LuaScript SETTLE_DELIVERY = new LuaScript("""
+            local held = redis.call('GET', KEYS[2])
+            if held and held ~= ARGV[1] then return 0 end
+            redis.call('ZREM', KEYS[1], ARGV[2])
+            redis.call('DEL', KEYS[2])
+            return 1
+            """);
+
+    /**
+     * Takes over up to n pending deliveries whose lease ran out: each lease is set with NX, so two
+     * replicas never take the same one. KEYS: pending deliveries. ARGV: holder, lease ms, n, lease
+     * key prefix → the job ids taken.
+     */
+    static final LuaScript TAKE_OVER_DELIVERIES = new LuaScript(NOW + """
+            local t = now()
+            local out = {}
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
+              if redis.call('SET', ARGV[4] .. id, ARGV[1], 'NX', 'PX', ARGV[2]) then
+                redis.call('ZADD', KEYS[1], t + tonumber(ARGV[2]), id)
+                table.insert(out, id)
+              end
+            end
+            return out
+            """);
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -28,7 +29,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Posts a job's end to its webhook, from the replica where it ended (the store's listener hears
  * each end once, there): the job's JSON, signed, retried with exponential back-off until a 2xx or
- * until {@code max-elapsed}; every attempt goes to the {@link DeliveryLog} and the metrics.
+ * until {@code max-elapsed}; every attempt goes to the {@link DeliveryLog} and the metrics. Where
+ * the log is {@link DeliveryLog#shared() shared} (redis), the replica holds a lease on the delivery
+ * from the end to the last attempt, and every replica takes over the deliveries whose lease ran
+ * out (their replica died): the attempts go on, numbered after the log's, with the same id.
  */
 @Component
 class WebhookSender implements AutoCloseable {
@@ -44,6 +48,10 @@ class WebhookSender implements AutoCloseable {
     private final ObjectMapper json;
     private final ForkpoolMetrics metrics;
     private final HttpClient http;
+    private final JobStore store;
+    /** This sender, as the holder of the deliveries it attempts (shared logs). */
+    private final String holder = UUID.randomUUID().toString();
+
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("webhook-retries").factory());
 
@@ -57,6 +65,7 @@ class WebhookSender implements AutoCloseable {
         this.deliveries = deliveries;
         this.json = json;
         this.metrics = metrics;
+        this.store = store;
         // no redirects: a redirect could lead anywhere, past the allowed hosts
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.timeout())
@@ -64,6 +73,39 @@ class WebhookSender implements AutoCloseable {
                 .build();
         store.listen(this::changed);
         retries.execute(() -> resume(store));
+        if (deliveries.shared()) {
+            long every = Math.clamp(settings.initialInterval().toMillis(), 50, 1000);
+            retries.scheduleWithFixedDelay(this::takeOver, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * How long a holder keeps a delivery from the others beyond its next attempt's start: the
+     * attempt (connect, then answer) and a second for the log.
+     */
+    private Duration lease(long untilNextMillis) {
+        return settings.timeout().multipliedBy(2).plusSeconds(1).plusMillis(untilNextMillis);
+    }
+
+    /** Takes over the pending deliveries whose holder stopped holding them (its replica died). */
+    private void takeOver() {
+        try {
+            for (String id : deliveries.takeOver(holder, lease(0), 16)) {
+                var job = store.find(id);
+                var attempts = deliveries.attempts(id);
+                boolean done = attempts.stream()
+                        .anyMatch(a ->
+                                a.outcome().equals("delivered") || a.outcome().equals("gave_up"));
+                if (done || job.isEmpty() || job.get().notifyUrl() == null) {
+                    deliveries.settle(id, holder); // done before its holder died, or the job is gone
+                } else {
+                    log.info("webhook: job {} taken over after {} attempt(s) elsewhere", id, attempts.size());
+                    start(job.get(), attempts.size());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("webhook: pending deliveries not taken over: {}", e.getMessage());
+        }
     }
 
     /** Posts again the ends a restart interrupted (and those of jobs that ended while resuming). */
@@ -83,17 +125,37 @@ class WebhookSender implements AutoCloseable {
 
     private void changed(Job.Snapshot job) {
         if (job.status().isFinal() && job.notifyUrl() != null && settings.signs()) {
-            var backOff = new ExponentialBackOff(settings.initialInterval().toMillis(), settings.multiplier());
-            backOff.setMaxInterval(settings.maxInterval().toMillis());
-            backOff.setMaxElapsedTime(settings.maxElapsed().toMillis());
-            var delivery = new Delivery(
-                    job.id(),
-                    deliveryId(job.id()),
-                    job.notifyUrl(),
-                    json.writeValueAsBytes(JobView.of(job)),
-                    backOff.start());
-            // numbered after any attempts made before a restart
-            retries.execute(() -> attempt(delivery, attemptsSoFar(job.id()) + 1));
+            retries.execute(() -> {
+                // pending from now on, held here: no other replica takes it over while this one lives
+                if (held(job.id(), 0, true)) {
+                    start(job, attemptsSoFar(job.id())); // numbered after any attempts made before a restart
+                }
+            });
+        }
+    }
+
+    /** Attempts the job's end now, after {@code soFar} attempts, its back-off as far along as theirs. */
+    private void start(Job.Snapshot job, int soFar) {
+        var backOff = new ExponentialBackOff(settings.initialInterval().toMillis(), settings.multiplier());
+        backOff.setMaxInterval(settings.maxInterval().toMillis());
+        backOff.setMaxElapsedTime(settings.maxElapsed().toMillis());
+        var execution = backOff.start();
+        for (int i = 0; i < soFar; i++) {
+            execution.nextBackOff(); // one per failed attempt, as their sender did
+        }
+        var delivery = new Delivery(
+                job.id(), deliveryId(job.id()), job.notifyUrl(), json.writeValueAsBytes(JobView.of(job)), execution);
+        attempt(delivery, soFar + 1);
+    }
+
+    /** Whether this sender (still) holds the job's delivery, for the next {@code untilNextMillis} and an attempt. */
+    private boolean held(String jobId, long untilNextMillis, boolean create) {
+        try {
+            return deliveries.hold(jobId, holder, lease(untilNextMillis), create);
+        } catch (RuntimeException e) {
+            // the shared log is out of reach: attempt anyway (at least once), as without one
+            log.warn("webhook: delivery of job {} not held: {}", jobId, e.getMessage());
+            return true;
         }
     }
 
@@ -115,6 +177,9 @@ class WebhookSender implements AutoCloseable {
     private record Delivery(String jobId, String id, String url, byte[] body, BackOffExecution backOff) {}
 
     private void attempt(Delivery d, int n) {
+        if (!held(d.jobId(), 0, false)) {
+            return; // another replica took it over (this one stalled past its lease), or it is settled
+        }
         Instant at = Instant.now();
         long started = System.nanoTime();
         Integer status = null;
@@ -152,8 +217,17 @@ class WebhookSender implements AutoCloseable {
         metrics.webhookDelivery(outcome);
         if (outcome.equals("gave_up")) {
             log.warn("webhook: gave up on job {} after {} attempt(s): {}", d.jobId(), n, error);
-        } else if (outcome.equals("failed")) {
-            retries.schedule(() -> attempt(d, n + 1), next, TimeUnit.MILLISECONDS);
+        }
+        if (outcome.equals("failed")) {
+            if (held(d.jobId(), next, false)) {
+                retries.schedule(() -> attempt(d, n + 1), next, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            try {
+                deliveries.settle(d.jobId(), holder);
+            } catch (RuntimeException e) {
+                log.warn("webhook: delivery of job {} not settled: {}", d.jobId(), e.getMessage());
+            }
         }
     }
 

@@ -66,7 +66,7 @@ if [[ $sections == *large* ]]; then
       rm -rf "$work/data"; start "$backend" "$work/data"
       curl -s -XPOST "localhost:$port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' \
         -d '{"type":"pi","samples":4000000000,"seed":3}' > /dev/null # kernels warm
-      s=$(curl -s -XPOST "localhost:$port/api/v1/jobs?wait=120" -H 'Content-Type: application/json' \
+      s=$(curl -s -XPOST "localhost:$port/api/v1/jobs?wait=60" -H 'Content-Type: application/json' \
         -d '{"type":"pi","samples":40000000000,"seed":3}' | grep -oE '"runSeconds":[0-9.eE-]+' | cut -d: -f2)
       echo "$backend $round $s"; echo "$backend $s" >> "$work/large.rows"
       stop

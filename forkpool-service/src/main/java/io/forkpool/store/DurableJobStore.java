@@ -335,9 +335,12 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         }
     }
 
-    private static void insert(Connection c, Job job, String requestJson, Keyed key) throws SQLException {
-        try (var q = c.prepareStatement("INSERT INTO jobs (seq, id, type, status, request, timeout_seconds,"
-                + " submitted_at, shards_total, notify, batch) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?)")) {
+    private void insert(Connection c, Job job, String requestJson, Keyed key) throws SQLException {
+        { // the writer's statement, prepared once
+            var q = db.writing(
+                    c,
+                    "INSERT INTO jobs (seq, id, type, status, request, timeout_seconds,"
+                            + " submitted_at, shards_total, notify, batch) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?)");
             q.setLong(1, job.sequence());
             q.setString(2, job.id());
             q.setString(3, job.request().type());
@@ -350,8 +353,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             q.executeUpdate();
         }
         if (key != null) {
-            try (var q =
-                    c.prepareStatement("INSERT OR REPLACE INTO idempotency (key, body, job_id) VALUES (?, ?, ?)")) {
+            { // the writer's statement, prepared once
+                var q = db.writing(c, "INSERT OR REPLACE INTO idempotency (key, body, job_id) VALUES (?, ?, ?)");
                 q.setString(1, key.key());
                 q.setString(2, key.body());
                 q.setString(3, job.id());
@@ -370,8 +373,11 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     if (job.isFinished()) {
                         return; // cancelled or failed meanwhile: its partials are gone with its end
                     }
-                    try (var q = c.prepareStatement("INSERT OR REPLACE INTO partials (job_id, shard, partial,"
-                            + " compute_nanos) VALUES (?, ?, ?, ?)")) {
+                    { // the writer's statement, prepared once
+                        var q = db.writing(
+                                c,
+                                "INSERT OR REPLACE INTO partials (job_id, shard, partial,"
+                                        + " compute_nanos) VALUES (?, ?, ?, ?)");
                         q.setString(1, job.id());
                         q.setInt(2, shard);
                         q.setBytes(3, partial);
@@ -394,8 +400,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         } else if (s.status() == JobStatus.RUNNING) {
             writes.write(
                     c -> {
-                        try (var q = c.prepareStatement(
-                                "UPDATE jobs SET status = 'RUNNING', started_at = ? WHERE id = ? AND status = 'QUEUED'")) {
+                        { // the writer's statement, prepared once
+                            var q = db.writing(
+                                    c,
+                                    "UPDATE jobs SET status = 'RUNNING', started_at = ? WHERE id = ? AND status = 'QUEUED'");
                             q.setLong(1, nanos(s.startedAt()));
                             q.setString(2, s.id());
                             q.executeUpdate();
@@ -414,9 +422,12 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         listener.accept(s);
     }
 
-    private static void ended(Connection c, Job.Snapshot s, byte[] merged, String timeline) throws SQLException {
-        try (var q = c.prepareStatement("UPDATE jobs SET status = ?, started_at = ?, finished_at = ?, shards_done = ?,"
-                + " compute_nanos = ?, error = ?, merged = ?, timeline = ? WHERE id = ?")) {
+    private void ended(Connection c, Job.Snapshot s, byte[] merged, String timeline) throws SQLException {
+        { // the writer's statement, prepared once
+            var q = db.writing(
+                    c,
+                    "UPDATE jobs SET status = ?, started_at = ?, finished_at = ?, shards_done = ?,"
+                            + " compute_nanos = ?, error = ?, merged = ?, timeline = ? WHERE id = ?");
             q.setString(1, s.status().name());
             setLong(q, 2, s.startedAt() == null ? null : nanos(s.startedAt()));
             q.setLong(3, nanos(s.finishedAt()));
@@ -428,7 +439,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             q.setString(9, s.id());
             q.executeUpdate();
         }
-        try (var q = c.prepareStatement("DELETE FROM partials WHERE job_id = ?")) {
+        { // the writer's statement, prepared once
+            var q = db.writing(c, "DELETE FROM partials WHERE job_id = ?");
             q.setString(1, s.id());
             q.executeUpdate();
         }

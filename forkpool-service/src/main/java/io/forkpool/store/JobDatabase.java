@@ -211,6 +211,26 @@ final class JobDatabase implements AutoCloseable {
         }
     }
 
+    /** The writer's statements by their SQL, prepared once (the writer's thread only). */
+    private final java.util.Map<String, PreparedStatement> writing = new java.util.HashMap<>();
+
+    /**
+     * The writer's prepared statement for {@code sql}, made once and kept open: SQLite compiles a
+     * statement when it is prepared, which on the small-job path cost more than running it.
+     * Called on the writer's thread only, with its connection.
+     */
+    PreparedStatement writing(Connection c, String sql) throws SQLException {
+        if (c != writer) {
+            throw new IllegalStateException("the writer's statements are for its own connection");
+        }
+        PreparedStatement q = writing.get(sql);
+        if (q == null) {
+            q = writer.prepareStatement(sql);
+            writing.put(sql, q);
+        }
+        return q;
+    }
+
     /** The writer's connection, for {@link GroupCommitter} alone. */
     Connection writer() {
         return writer;

@@ -396,7 +396,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             active.decrementAndGet();
             byte[] merged = s.status() == JobStatus.SUCCEEDED ? job.mergedPartial() : null;
             String timeline = json.writeValueAsString(job.shardLog().view());
-            writes.write(c -> ended(c, s, merged, timeline), true, () -> endDurable(s));
+            // no fsync of its own: its partials are durable, so a crash before the next synced
+            // commit ends it again the same way at the next start (a cancel waits for a synced one)
+            writes.write(c -> ended(c, s, merged, timeline), true, false, () -> endDurable(s));
         } else if (s.status() == JobStatus.RUNNING) {
             writes.write(
                     c -> {
@@ -410,6 +412,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                         }
                     },
                     true,
+                    false,
                     () -> {
                         Live entry = live.get(s.id());
                         if (entry != null && entry.stored == JobStatus.QUEUED) {

@@ -38,7 +38,8 @@ final class GroupCommitter implements AutoCloseable {
      * @param mustLand tried again until it commits (else it fails at the first refusal)
      * @param durable run after the commit, on this thread, in order
      */
-    private record Write(Change change, boolean mustLand, Runnable durable, CompletableFuture<Void> done) {}
+    private record Write(
+            Change change, boolean mustLand, boolean sync, Runnable durable, CompletableFuture<Void> done) {}
 
     private final Connection db;
     private final LinkedBlockingQueue<Write> queue = new LinkedBlockingQueue<>();
@@ -46,6 +47,9 @@ final class GroupCommitter implements AutoCloseable {
     private final Thread thread;
     private final ExponentialBackOff backOff = new ExponentialBackOff(20, 2.0);
     private volatile boolean suspended;
+    /** Whether the connection now fsyncs at commit (its setting since the last batch). */
+    private boolean synced = true;
+
     private volatile boolean closed;
     /** The last refusal, while writes are being refused; null when the last commit went through. */
     private volatile String refusal;
@@ -58,7 +62,17 @@ final class GroupCommitter implements AutoCloseable {
 
     /** Queues a write; the future completes once it is durable, or fails if it was refused. */
     CompletableFuture<Void> write(Change change, boolean mustLand, Runnable durable) {
-        var write = new Write(change, mustLand, durable, new CompletableFuture<>());
+        return write(change, mustLand, true, durable);
+    }
+
+    /**
+     * As above; with {@code sync} false the write needs no fsync of its own (what can be made
+     * again after a crash: a job's end from its saved partials, its RUNNING mark): a batch of such
+     * writes only commits (SQLite's {@code synchronous=NORMAL} in WAL mode: safe against a crash
+     * of the process, and the next synced commit makes it durable against a power loss too).
+     */
+    CompletableFuture<Void> write(Change change, boolean mustLand, boolean sync, Runnable durable) {
+        var write = new Write(change, mustLand, sync, durable, new CompletableFuture<>());
         if (suspended || closed) {
             write.done.completeExceptionally(new StoreException("the store is closing"));
         } else {
@@ -151,6 +165,11 @@ final class GroupCommitter implements AutoCloseable {
         // by itself on some errors (SQLITE_FULL), and the driver's own transaction state would then
         // disagree with the database's; each batch starts afresh here.
         try (Statement sql = db.createStatement()) {
+            boolean sync = writes.stream().anyMatch(Write::sync);
+            if (sync != synced) {
+                sql.execute(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+                synced = sync;
+            }
             sql.execute("BEGIN IMMEDIATE");
             for (Write w : writes) {
                 w.change().apply(db);

@@ -131,7 +131,7 @@ final class GroupCommitter implements AutoCloseable {
                 for (Write w : batch) {
                     if (commit(List.of(w))) {
                         finish(w);
-                    } else if (w.mustLand() && !closed) {
+                    } else if (w.mustLand() && !closed && !refusal.startsWith("a write failed: ")) {
                         retrying.add(w);
                     } else {
                         w.done.completeExceptionally(new StoreException(refusal));
@@ -176,9 +176,11 @@ final class GroupCommitter implements AutoCloseable {
             }
             sql.execute("COMMIT");
             return true;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            // a RuntimeException is a bug in a write, not the disk: it is rolled back like a refusal,
+            // so the connection is not left inside a transaction, and that write alone then fails
             String was = refusal;
-            refusal = describe(e);
+            refusal = e instanceof SQLException sql ? describe(sql) : "a write failed: " + e;
             if (!refusal.equals(was)) {
                 log.warn("store: writes refused: {}", refusal);
             }

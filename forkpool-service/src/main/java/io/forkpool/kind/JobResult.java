@@ -9,9 +9,18 @@ public sealed interface JobResult {
 
     record Bin(double from, double to, long count) {}
 
-    record ProjectileResult(List<Bin> bins, long samples, double minRange, double maxRange) implements JobResult {}
+    /**
+     * {@code meanRange} and its standard error {@code meanRangeStdError} are read from the bins
+     * (each sample at its bin's middle), so the error is a little larger than the unbinned one
+     * (by the w²/12 a bin of width w adds to the variance): safe as a precision target.
+     */
+    record ProjectileResult(
+            List<Bin> bins, long samples, double minRange, double maxRange, double meanRange, double meanRangeStdError)
+            implements JobResult {}
 
-    record DiceResult(long[] counts, double[] frequencies, double chiSquare, double pValue) implements JobResult {}
+    /** {@code maxStdError}: the largest standard error of a face's frequency, sqrt(f(1-f)/rolls). */
+    record DiceResult(long[] counts, double[] frequencies, double chiSquare, double pValue, double maxStdError)
+            implements JobResult {}
 
     record SineResult(double approximation, double exact, double absError, int terms) implements JobResult {}
 

@@ -49,7 +49,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(DurableJobStore.class);
     private static final String COLUMNS = "seq, id, type, status, request, timeout_seconds, submitted_at, started_at,"
-            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch";
+            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch, partial_units";
     /** Rows deleted per sweep's transaction: a sweep of a million rows does not stall the writer. */
     private static final int SWEEP_CHUNK = 5_000;
 
@@ -394,7 +394,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         var s = job.snapshot();
         if (s.status().isFinal()) {
             active.decrementAndGet();
-            byte[] merged = s.status() == JobStatus.SUCCEEDED ? job.mergedPartial() : null;
+            // a cancelled job keeps the merge its partial result was made of, and the samples it covers
+            byte[] merged = s.status() == JobStatus.SUCCEEDED || s.partialResult() != null ? job.mergedPartial() : null;
             String timeline = json.writeValueAsString(job.shardLog().view());
             // no fsync of its own: its partials are durable, so a crash before the next synced
             // commit ends it again the same way at the next start (a cancel waits for a synced one)
@@ -430,7 +431,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var q = db.writing(
                     c,
                     "UPDATE jobs SET status = ?, started_at = ?, finished_at = ?, shards_done = ?,"
-                            + " compute_nanos = ?, error = ?, merged = ?, timeline = ? WHERE id = ?");
+                            + " compute_nanos = ?, error = ?, merged = ?, timeline = ?, partial_units = ? WHERE id = ?");
             q.setString(1, s.status().name());
             setLong(q, 2, s.startedAt() == null ? null : nanos(s.startedAt()));
             q.setLong(3, nanos(s.finishedAt()));
@@ -439,7 +440,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             q.setString(6, s.error());
             q.setBytes(7, merged);
             q.setString(8, timeline);
-            q.setString(9, s.id());
+            setLong(q, 9, s.partialResult() == null ? null : s.partialResult().samples());
+            q.setString(10, s.id());
             q.executeUpdate();
         }
         { // the writer's statement, prepared once
@@ -588,6 +590,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         byte[] merged = rs.getBytes(14);
         Record result =
                 status == JobStatus.SUCCEEDED && merged != null ? request.finish(request.decodePartial(merged)) : null;
+        Long partialUnits = longOrNull(rs, 17);
+        Job.PartialResult partial = status != JobStatus.SUCCEEDED && merged != null && partialUnits != null
+                ? new Job.PartialResult(request.finish(request.decodePartial(merged)), partialUnits, rs.getInt(10))
+                : null;
         return new Job.Snapshot(
                 rs.getString(2),
                 request,
@@ -602,7 +608,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 instant(longOrNull(rs, 9)),
                 rs.getLong(12),
                 rs.getString(15),
-                rs.getString(16));
+                rs.getString(16),
+                partial);
     }
 
     @Override

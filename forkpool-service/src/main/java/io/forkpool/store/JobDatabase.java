@@ -163,7 +163,8 @@ final class JobDatabase implements AutoCloseable {
                       merged BLOB,
                       timeline TEXT,
                       notify TEXT,
-                      batch TEXT)""");
+                      batch TEXT,
+                      partial_units INTEGER)""");
             var columns = new java.util.HashSet<String>();
             try (ResultSet rs = s.executeQuery("PRAGMA table_info(jobs)")) {
                 while (rs.next()) {
@@ -174,6 +175,9 @@ final class JobDatabase implements AutoCloseable {
                 if (!columns.contains(added)) {
                     s.executeUpdate("ALTER TABLE jobs ADD COLUMN " + added + " TEXT");
                 }
+            }
+            if (!columns.contains("partial_units")) { // a store before partial results
+                s.executeUpdate("ALTER TABLE jobs ADD COLUMN partial_units INTEGER");
             }
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch, seq) WHERE batch IS NOT NULL");
             s.executeUpdate("""

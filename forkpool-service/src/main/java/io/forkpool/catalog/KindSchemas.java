@@ -156,9 +156,10 @@ public final class KindSchemas {
                             "exclusiveMinimum",
                             0,
                             "description",
-                            p.description() + (p.better() == io.forkpool.kind.api.Precision.Better.LOWER
-                                    ? ": the job stops once it is at most this"
-                                    : ": the job stops once it is at least this")));
+                            p.description()
+                                    + (p.better() == io.forkpool.kind.api.Precision.Better.LOWER
+                                            ? ": the job stops once it is at most this"
+                                            : ": the job stops once it is at least this")));
         }
         var schema = new LinkedHashMap<String, Object>();
         schema.put("type", "object");

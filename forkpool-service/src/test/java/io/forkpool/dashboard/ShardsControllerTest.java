@@ -16,7 +16,8 @@ import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.ShardLog;
 import io.forkpool.kind.TestJobs;
-import io.forkpool.web.SecuritySettings;
+import io.forkpool.tenant.SecuritySettings;
+import io.forkpool.tenant.Tenants;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,11 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/jobs/{id}/shards} over a store that answers what the test says. */
 @WebMvcTest(ShardsController.class)
+@Import(Tenants.class)
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class ShardsControllerTest {

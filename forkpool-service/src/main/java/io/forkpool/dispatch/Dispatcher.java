@@ -1,11 +1,16 @@
 package io.forkpool.dispatch;
 
+import io.forkpool.kind.api.WorkUnits;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.Assignment;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerListener;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.protocol.Message;
+import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -173,11 +178,26 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             return false;
         }
         var request = task.work().request();
-        // one kind with one set of parameters: its shards cost the same per unit on any worker
-        var work = List.of(request.type(), request.params());
         // judged on the kernel's CPU time: a busy machine's scheduling slows every worker by turns
         long nanos = done.cpuNanos() >= 0 ? done.cpuNanos() : done.computeNanos();
-        return pool.computed(worker, work, request.shardUnits(task.shard()), nanos);
+        if (nanos < WorkerPool.MIN_MEASURED_NANOS) {
+            return false;
+        }
+        return pool.computed(worker, work(request), request.shardUnits(task.shard()), nanos);
+    }
+
+    /**
+     * What a shard's cost per unit depends on: its kind and every parameter but the job's size (the
+     * {@link WorkUnits} field), so jobs of one kind that differ only in size compare with each other.
+     */
+    static List<Object> work(JobRequest request) {
+        var params = new HashMap<>(RequestFields.asMap(request.params()));
+        for (RecordComponent c : request.params().getClass().getRecordComponents()) {
+            if (RequestFields.has(c, WorkUnits.class)) {
+                params.remove(c.getName());
+            }
+        }
+        return List.of(request.type(), params);
     }
 
     /**

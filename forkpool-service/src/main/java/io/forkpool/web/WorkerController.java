@@ -46,7 +46,7 @@ class WorkerController {
      * @param rssBytes its resident memory (Linux: /proc), or null
      * @param replica the replica whose worker it is (redis backend: its consumer name), or null (embedded)
      * @param relativeSpeed its last measured shard's compute rate over the other workers' median on the
-     *     same work (1.0: as fast), or null before one; under 0.9 for 3 shards in a row, a warm spare
+     *     same work (1.0: as fast), or null before one; under 0.9 (median of its last 8 shards), a warm spare
      *     takes its place
      */
     record WorkerView(
@@ -69,7 +69,7 @@ class WorkerController {
             description = "Each worker of this replica: slot, pid, state "
                     + "(starting, idle, busy, dead), shards completed, restarts of its slot, start, the job and shard it "
                     + "computes, uptime, CPU time, resident memory, replica, and its speed against the other workers on the"
-                    + " same work (a worker more than 10% slower for 3 shards in a row gives its slot to a warm spare). With spares=true the warm spares too (state "
+                    + " same work (a worker more than 10% slower, over its last 8 shards, gives its slot to a warm spare). With spares=true the warm spares too (state "
                     + "spare). With allReplicas=true, in the redis backend, the workers of every live replica, grouped by "
                     + "replica: this one's as they are now, the others' as of their last heartbeat (each publishes its own "
                     + "once a second; a replica silent for 5 s is left out). The embedded backend is one replica.")

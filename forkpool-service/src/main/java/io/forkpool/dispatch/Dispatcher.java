@@ -28,7 +28,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     private final ShardSettings settings;
     private final ShardTransport shards;
-    private final ResultAggregator aggregator;
+    private final ShardOutcomes outcomes;
     private final WorkerPool<ShardTask> pool;
     private final AtomicLong tickets = new AtomicLong();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -56,7 +56,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             AttemptListener attempts) {
         this.settings = settings;
         this.shards = shards;
-        this.aggregator = new ResultAggregator(shards, settings, metrics, attempts);
+        this.outcomes = new ShardOutcomes(shards, settings, metrics, attempts);
         this.pool = pool;
         metrics.shardsQueued(shards, ShardTransport::queued);
         pool.listen(this);
@@ -151,13 +151,13 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         } catch (RuntimeException e) {
             log.error("dispatcher failed to refill {}; it goes on", worker, e);
         }
-        aggregator.answered(worker, assignment, answer);
+        outcomes.answered(worker, assignment, answer);
     }
 
     /** A worker is gone; the pool has already replaced it. */
     @Override
     public void lost(Worker<ShardTask> worker, Assignment<ShardTask> inFlight, String reason, String detail) {
-        aggregator.lost(worker, inFlight, reason, detail);
+        outcomes.lost(worker, inFlight, reason, detail);
     }
 
     /**

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * merged here, so the worker computes while the parent merges. Merges and failure handling take
  * one lock, so a job's merge state still sees one merge at a time.
  */
-final class ResultAggregator {
+final class ShardOutcomes {
 
-    private static final Logger log = LoggerFactory.getLogger(ResultAggregator.class);
+    private static final Logger log = LoggerFactory.getLogger(ShardOutcomes.class);
 
     private final Object merging = new Object();
     private final ShardTransport shards;
@@ -26,7 +26,7 @@ final class ResultAggregator {
     private final ForkpoolMetrics metrics;
     private final AttemptListener attempts;
 
-    ResultAggregator(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics, AttemptListener attempts) {
+    ShardOutcomes(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics, AttemptListener attempts) {
         this.shards = shards;
         this.attempts = attempts;
         this.settings = settings;

@@ -197,7 +197,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             Assignment<ShardTask> held = worker.inFlight();
             if (held != null && now - held.deadlineNanos() > 0) {
                 worker.kill(
-                        "timeout", "shard " + held.work().shard() + " passed its deadline of " + settings.timeout());
+                        "timeout", "shard " + held.task().shard() + " passed its deadline of " + settings.timeout());
             }
         }
     }

@@ -35,7 +35,7 @@ final class ShardOutcomes {
 
     /** A worker's answer to its shard: merged into the job, or the shard retried; on the worker's reader thread. */
     void answered(Worker<ShardTask> worker, Assignment<ShardTask> assignment, Message answer) {
-        var task = assignment.work();
+        var task = assignment.task();
         try {
             synchronized (merging) {
                 switch (answer) {
@@ -66,14 +66,14 @@ final class ShardOutcomes {
                 worker,
                 reason,
                 detail,
-                inFlight == null ? "" : "; it held shard " + inFlight.work().shard());
+                inFlight == null ? "" : "; it held shard " + inFlight.task().shard());
         if (inFlight == null) {
             return;
         }
         try {
             synchronized (merging) {
                 recordAttempt(worker, inFlight, reason);
-                retryOrFail(inFlight.work(), reason, detail);
+                retryOrFail(inFlight.task(), reason, detail);
             }
         } catch (RuntimeException e) {
             log.error("aggregator failed on a lost worker; it goes on", e);
@@ -85,7 +85,7 @@ final class ShardOutcomes {
      * the send time is the assignment's.
      */
     private void recordAttempt(Worker<ShardTask> worker, Assignment<ShardTask> assignment, String outcome) {
-        var task = assignment.work();
+        var task = assignment.task();
         var end = java.time.Instant.now();
         var start = end.minusNanos(Math.max(0, System.nanoTime() - assignment.sentNanos()));
         var attempt = new ShardAttempt(

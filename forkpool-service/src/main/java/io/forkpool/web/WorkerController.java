@@ -116,7 +116,7 @@ class WorkerController {
 
     private WorkerView view(Worker<ShardTask> w, String state) {
         var held = w.inFlight();
-        var task = held == null ? null : held.work();
+        var task = held == null ? null : held.task();
         var process = ProcessHandle.of(w.pid());
         Double cpu = process.flatMap(p -> p.info().totalCpuDuration())
                 .map(d -> d.toNanos() / 1e9)

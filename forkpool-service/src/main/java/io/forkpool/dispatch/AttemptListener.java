@@ -8,7 +8,7 @@ package io.forkpool.dispatch;
 @FunctionalInterface
 public interface AttemptListener {
 
-    AttemptListener NONE = (work, attempt) -> {};
+    AttemptListener NONE = (sink, attempt) -> {};
 
-    void ended(ShardSink work, ShardAttempt attempt);
+    void ended(ShardSink sink, ShardAttempt attempt);
 }

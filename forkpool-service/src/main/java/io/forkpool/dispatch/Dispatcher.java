@@ -63,11 +63,11 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public <W extends ShardSource & ShardSink> void submit(W work) {
+    public <W extends ShardSource & ShardSink> void submit(W job) {
         if (!(shards instanceof ShardQueue queue)) {
             throw new IllegalStateException("jobs of a shared transport enter through their store");
         }
-        queue.add(work);
+        queue.add(job);
     }
 
     /** Starts the worker processes now; {@link #start} waits for them (see {@link WorkerPool#prestart}). */
@@ -176,17 +176,17 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     /** Sends {@code task} to {@code worker}, which holds nothing. */
     private void assign(Worker<ShardTask> worker, ShardTask task) {
-        if (task.work().isFinished()) {
+        if (task.sink().isFinished()) {
             pool.release(worker);
-            task.work().skipped(task.shard());
+            task.sink().skipped(task.shard());
             return;
         }
-        task.work().dispatched();
+        task.sink().dispatched();
         long ticket = tickets.incrementAndGet();
         long now = System.nanoTime();
         var assignment =
                 new Assignment<>(task, ticket, now, now + settings.timeout().toNanos());
-        if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
+        if (!worker.send(assignment, new Message.Run(ticket, task.sink().request(), task.shard()))) {
             shards.retry(task); // the worker died while idle: not this shard's fault
         }
     }

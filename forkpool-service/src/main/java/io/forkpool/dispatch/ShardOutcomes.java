@@ -42,10 +42,10 @@ final class ShardOutcomes {
                     case Message.Done done -> {
                         recordAttempt(worker, assignment, ShardAttempt.DONE);
                         metrics.shardComputed(
-                                task.work().request().type(),
+                                task.sink().request().type(),
                                 done.computeNanos(),
-                                task.work().request().shardUnits(task.shard()));
-                        task.work().shardDone(task.shard(), done.partial(), done.computeNanos());
+                                task.sink().request().shardUnits(task.shard()));
+                        task.sink().shardDone(task.shard(), done.partial(), done.computeNanos());
                     }
                     case Message.Failed failed -> {
                         recordAttempt(worker, assignment, "failed");
@@ -90,27 +90,27 @@ final class ShardOutcomes {
         var start = end.minusNanos(Math.max(0, System.nanoTime() - assignment.sentNanos()));
         var attempt = new ShardAttempt(
                 task.shard(), task.attempt(), worker.id(), worker.pid(), shards.replica(), start, end, outcome);
-        task.work().attemptEnded(attempt);
+        task.sink().attemptEnded(attempt);
         try {
-            attempts.ended(task.work(), attempt);
+            attempts.ended(task.sink(), attempt);
         } catch (RuntimeException e) {
             log.warn("attempt listener failed on shard {}; it goes on", task.shard(), e);
         }
     }
 
     private void retryOrFail(ShardTask task, String reason, String detail) {
-        if (task.work().isFinished()) {
-            task.work().skipped(task.shard());
+        if (task.sink().isFinished()) {
+            task.sink().skipped(task.shard());
             return;
         }
         if (task.attempt() + 1 < settings.maxAttempts()) {
             metrics.shardRetried(reason);
             shards.retry(task.nextAttempt());
         } else {
-            task.work()
+            task.sink()
                     .shardFailed(
                             task.shard(),
-                            "kind " + task.work().request().type() + ", shard " + task.shard() + " failed "
+                            "kind " + task.sink().request().type() + ", shard " + task.shard() + " failed "
                                     + settings.maxAttempts() + " times; last cause (" + reason + "): " + detail);
         }
     }

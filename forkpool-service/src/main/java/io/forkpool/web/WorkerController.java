@@ -128,7 +128,7 @@ class WorkerController {
                 w.shardsCompleted(),
                 w.generation(),
                 w.startedAt(),
-                task == null ? null : task.work().jobId(),
+                task == null ? null : task.sink().jobId(),
                 task == null ? null : task.shard(),
                 Duration.between(w.startedAt(), Instant.now()).toMillis() / 1e3,
                 cpu,

@@ -8,13 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where every worker's answers go (the tutorial's {@code queue.get()} loop): merges answers into
- * their jobs and turns failures into retries or failed jobs. It runs on the worker's reader
- * thread that got the answer, not on a thread of its own behind a queue: a hand-off between
- * threads costs a wake-up (tens of µs, milliseconds on a busy machine) per shard. The dispatcher
- * hands a freed worker its next shard first, on the same thread, and only then is the answer
- * merged here, so the worker computes while the parent merges. Merges and failure handling take
- * one lock, so a job's merge state still sees one merge at a time.
+ * What becomes of each try of a shard (the tutorial's {@code queue.get()} loop): an answer goes to
+ * the shard's job ({@link ShardSink#shardDone}, which merges it), a failure or a lost worker
+ * becomes a retry, or after max-attempts a failed shard. It runs on the worker's reader thread
+ * that got the answer, not on a thread of its own behind a queue: a hand-off between threads
+ * costs a wake-up (tens of µs, milliseconds on a busy machine) per shard. The dispatcher hands a
+ * freed worker its next shard first, on the same thread, and only then is the answer handled
+ * here, so the worker computes while the parent merges. Answers and failures take one lock, so a
+ * job's merge state still sees one merge at a time.
  */
 final class ShardOutcomes {
 
@@ -55,7 +56,7 @@ final class ShardOutcomes {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("aggregator failed on an answer; it goes on", e);
+            log.error("could not handle an answer; going on", e);
         }
     }
 
@@ -76,7 +77,7 @@ final class ShardOutcomes {
                 retryOrFail(inFlight.task(), reason, detail);
             }
         } catch (RuntimeException e) {
-            log.error("aggregator failed on a lost worker; it goes on", e);
+            log.error("could not handle a lost worker; going on", e);
         }
     }
 

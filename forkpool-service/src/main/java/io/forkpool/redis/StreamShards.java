@@ -290,7 +290,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         private final String id;
         private final String job;
         private final JobRequest request;
-        /** Set by attemptEnded just before shardDone, on the same thread (the aggregator's). */
+        /** Set by attemptEnded just before shardDone, on the same thread (ShardOutcomes'). */
         private io.forkpool.dispatch.ShardAttempt doneTry;
 
         Entry(String id, String job, JobRequest request) {

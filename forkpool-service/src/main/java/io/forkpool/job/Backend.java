@@ -1,6 +1,7 @@
 package io.forkpool.job;
 
 import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.pool.WorkerDirectory;
 
 /**
  * What a backend provides (chosen by {@code backend/BackendConfiguration} from

@@ -1,8 +1,7 @@
-package io.forkpool.web;
+package io.forkpool.pool;
 
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardTask;
-import io.forkpool.job.WorkerDirectory;
 import io.forkpool.worker.Worker;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
@@ -23,7 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 /** {@code GET /api/v1/workers}: the pool as it is now. */
 @RestController
 @io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes of this replica")
-class WorkerController {
+public class WorkerController {
 
     private final Dispatcher dispatcher;
     private final WorkerDirectory directory;

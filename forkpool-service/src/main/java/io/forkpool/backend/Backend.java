@@ -1,6 +1,7 @@
-package io.forkpool.job;
+package io.forkpool.backend;
 
 import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.JobStore;
 import io.forkpool.pool.WorkerDirectory;
 
 /**
@@ -13,11 +14,11 @@ import io.forkpool.pool.WorkerDirectory;
  * @param resources closed last (the redis backend's connections)
  * @param workers where the replicas publish their workers ({@link WorkerDirectory#NONE} when embedded)
  */
-public record Backend(JobStore store, ShardTransport shards, AutoCloseable resources, WorkerDirectory workers)
+record Backend(JobStore store, ShardTransport shards, AutoCloseable resources, WorkerDirectory workers)
         implements AutoCloseable {
 
     /** A backend of one replica: no worker directory. */
-    public Backend(JobStore store, ShardTransport shards, AutoCloseable resources) {
+    Backend(JobStore store, ShardTransport shards, AutoCloseable resources) {
         this(store, shards, resources, WorkerDirectory.NONE);
     }
 

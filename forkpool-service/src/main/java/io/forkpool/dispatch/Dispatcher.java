@@ -64,10 +64,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     /** Queues a job's shards; they go out in turn with every other job's. */
     public <W extends ShardSource & ShardSink> void submit(W job) {
-        if (!(shards instanceof ShardQueue queue)) {
-            throw new IllegalStateException("jobs of a shared transport enter through their store");
-        }
-        queue.add(job);
+        shards.add(job);
     }
 
     /** Starts the worker processes now; {@link #start} waits for them (see {@link WorkerPool#prestart}). */

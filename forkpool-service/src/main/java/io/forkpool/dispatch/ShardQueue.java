@@ -26,6 +26,7 @@ public final class ShardQueue implements ShardTransport {
     private record Turn(ShardSink sink, ShardSource fresh, ArrayDeque<ShardTask> retries) {}
 
     /** Queues a job's shards; they go out in turn with every other job's. */
+    @Override
     public <W extends ShardSource & ShardSink> void add(W job) {
         lock.lock();
         try {

@@ -1,5 +1,8 @@
 package io.forkpool;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,40 @@ class ArchitectureTest {
     @Test
     void featurePackagesHaveNoCycles() {
         slices().matching("io.forkpool.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    /** Each package on its own (a sub-package such as worker.child or kind.api is a slice of its own). */
+    @Test
+    void noPackageCyclesWithItsSubPackagesEither() {
+        slices().matching("io.forkpool.(**)").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void theWorkerChildReachesOnlyTheProtocolAndTheKinds() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.forkpool.worker.child..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.forkpool..")
+                        .and(not(resideInAnyPackage(
+                                "io.forkpool.worker.child..",
+                                "io.forkpool.worker.protocol..",
+                                "io.forkpool.plugin..",
+                                "io.forkpool.kind.."))))
+                .because("the worker JVM runs kernels: the pool, the dispatcher and the service stay in the parent")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theKindApiNamesNothingOfForkpoolButItself() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.forkpool.kind.api..")
+                .should()
+                .dependOnClassesThat(
+                        resideInAPackage("io.forkpool..").and(not(resideInAPackage("io.forkpool.kind.api.."))))
+                .because("plugins compile against forkpool-kind-api alone")
+                .check(CLASSES);
     }
 
     /**

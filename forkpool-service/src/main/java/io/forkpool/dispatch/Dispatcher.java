@@ -33,7 +33,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     private final ShardSettings settings;
     private final ShardTransport shards;
-    private final ResultAggregator aggregator;
+    private final ShardOutcomes outcomes;
     private final WorkerPool<ShardTask> pool;
     private final AtomicLong tickets = new AtomicLong();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -61,18 +61,15 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             AttemptListener attempts) {
         this.settings = settings;
         this.shards = shards;
-        this.aggregator = new ResultAggregator(shards, settings, metrics, attempts);
+        this.outcomes = new ShardOutcomes(shards, settings, metrics, attempts);
         this.pool = pool;
         metrics.shardsQueued(shards, ShardTransport::queued);
         pool.listen(this);
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public <W extends ShardSource & ShardSink> void submit(W work) {
-        if (!(shards instanceof ShardQueue queue)) {
-            throw new IllegalStateException("jobs of a shared transport enter through their store");
-        }
-        queue.add(work);
+    public <W extends ShardSource & ShardSink> void submit(W job) {
+        shards.add(job);
     }
 
     /** Starts the worker processes now; {@link #start} waits for them (see {@link WorkerPool#prestart}). */
@@ -157,19 +154,19 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     @Override
     public void answered(Worker<ShardTask> worker, Assignment<ShardTask> assignment, Message answer) {
         try {
-            if (!replacedForSlowness(worker, assignment.work(), answer)) {
+            if (!replacedForSlowness(worker, assignment.task(), answer)) {
                 freed(worker);
             }
         } catch (RuntimeException e) {
             log.error("dispatcher failed to refill {}; it goes on", worker, e);
         }
-        aggregator.answered(worker, assignment, answer);
+        outcomes.answered(worker, assignment, answer);
     }
 
     /** A worker is gone; the pool has already replaced it. */
     @Override
     public void lost(Worker<ShardTask> worker, Assignment<ShardTask> inFlight, String reason, String detail) {
-        aggregator.lost(worker, inFlight, reason, detail);
+        outcomes.lost(worker, inFlight, reason, detail);
     }
 
     /** True if {@code worker}, slow against the others on this work, just gave its slot to a warm spare. */
@@ -177,7 +174,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         if (!(answer instanceof Message.Done done)) {
             return false;
         }
-        var request = task.work().request();
+        var request = task.sink().request();
         // judged on the kernel's CPU time: a busy machine's scheduling slows every worker by turns
         long nanos = done.cpuNanos() >= 0 ? done.cpuNanos() : done.computeNanos();
         if (nanos < WorkerPool.MIN_MEASURED_NANOS) {
@@ -216,17 +213,17 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     /** Sends {@code task} to {@code worker}, which holds nothing. */
     private void assign(Worker<ShardTask> worker, ShardTask task) {
-        if (task.work().isFinished()) {
+        if (task.sink().isFinished()) {
             pool.release(worker);
-            task.work().skipped(task.shard());
+            task.sink().skipped(task.shard());
             return;
         }
-        task.work().dispatched();
+        task.sink().dispatched();
         long ticket = tickets.incrementAndGet();
         long now = System.nanoTime();
         var assignment =
                 new Assignment<>(task, ticket, now, now + settings.timeout().toNanos());
-        if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
+        if (!worker.send(assignment, new Message.Run(ticket, task.sink().request(), task.shard()))) {
             shards.retry(task); // the worker died while idle: not this shard's fault
         }
     }
@@ -237,7 +234,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             Assignment<ShardTask> held = worker.inFlight();
             if (held != null && now - held.deadlineNanos() > 0) {
                 worker.kill(
-                        "timeout", "shard " + held.work().shard() + " passed its deadline of " + settings.timeout());
+                        "timeout", "shard " + held.task().shard() + " passed its deadline of " + settings.timeout());
             }
         }
     }

@@ -23,13 +23,14 @@ public final class ShardQueue implements ShardTransport {
      * A job's place in the rotation and the retries it owes; {@code fresh} is null for a job back
      * only for a retry (its source had nothing left to hand out when it left the rotation).
      */
-    private record Turn(ShardSink work, ShardSource fresh, ArrayDeque<ShardTask> retries) {}
+    private record Turn(ShardSink sink, ShardSource fresh, ArrayDeque<ShardTask> retries) {}
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public <W extends ShardSource & ShardSink> void add(W work) {
+    @Override
+    public <W extends ShardSource & ShardSink> void add(W job) {
         lock.lock();
         try {
-            turnOf(work, work);
+            turnOf(job, job);
         } finally {
             lock.unlock();
         }
@@ -39,7 +40,7 @@ public final class ShardQueue implements ShardTransport {
     public void retry(ShardTask task) {
         lock.lock();
         try {
-            turnOf(task.work(), null).retries.addLast(task);
+            turnOf(task.sink(), null).retries.addLast(task);
         } finally {
             lock.unlock();
         }
@@ -79,7 +80,7 @@ public final class ShardQueue implements ShardTransport {
                 rotation.addLast(turn);
                 return task;
             }
-            turns.remove(turn.work()); // this job has nothing left to hand out
+            turns.remove(turn.sink()); // this job has nothing left to hand out
         }
         return null;
     }
@@ -91,7 +92,7 @@ public final class ShardQueue implements ShardTransport {
         try {
             long n = 0;
             for (Turn turn : rotation) {
-                if (!turn.work().isFinished()) {
+                if (!turn.sink().isFinished()) {
                     n += turn.retries.size()
                             + (turn.fresh() == null ? 0 : turn.fresh().shardsLeft());
                 }
@@ -103,7 +104,7 @@ public final class ShardQueue implements ShardTransport {
     }
 
     private static ShardTask next(Turn turn) {
-        if (turn.work().isFinished()) {
+        if (turn.sink().isFinished()) {
             return null;
         }
         ShardTask retry = turn.retries.pollFirst();
@@ -111,14 +112,14 @@ public final class ShardQueue implements ShardTransport {
             return retry;
         }
         int shard = turn.fresh() == null ? -1 : turn.fresh().nextShard();
-        return shard < 0 ? null : new ShardTask(turn.work(), shard, 0);
+        return shard < 0 ? null : new ShardTask(turn.sink(), shard, 0);
     }
 
-    private Turn turnOf(ShardSink work, ShardSource fresh) {
-        Turn turn = turns.get(work);
+    private Turn turnOf(ShardSink sink, ShardSource fresh) {
+        Turn turn = turns.get(sink);
         if (turn == null) {
-            turn = new Turn(work, fresh, new ArrayDeque<>());
-            turns.put(work, turn);
+            turn = new Turn(sink, fresh, new ArrayDeque<>());
+            turns.put(sink, turn);
             rotation.addLast(turn);
             notEmpty.signal();
         }

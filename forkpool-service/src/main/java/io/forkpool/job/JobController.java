@@ -45,14 +45,14 @@ class JobController {
     private static final String KEY = "must be 1 to 200 characters";
     private static final String SIZE = "must be between 1 and 100";
 
-    private final JobRunner runner;
+    private final JobAdmission admission;
     private final JobStore store;
     private final JobEvents events;
     private final ObjectMapper json;
 
-    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json) {
+    JobController(JobAdmission admission, JobStore store, JobEvents events, ObjectMapper json) {
         this.json = json;
-        this.runner = runner;
+        this.admission = admission;
         this.store = store;
         this.events = events;
     }
@@ -101,7 +101,7 @@ class JobController {
         if (notify == null && Warmup.isOwn(warmup)) {
             notify = tools.jackson.databind.node.NullNode.getInstance(); // the service's own jobs post nothing
         }
-        Job.Snapshot job = runner.submit(fields, timeoutSeconds, notify, idempotencyKey);
+        Job.Snapshot job = admission.submit(fields, timeoutSeconds, notify, idempotencyKey);
         if (wait != null && wait > 0 && !job.status().isFinal()) {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
         }
@@ -150,7 +150,7 @@ class JobController {
                     + "ended stays as it is.")
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView cancel(@PathVariable String id) {
-        return JobView.of(runner.cancel(id).orElseThrow(() -> notFound(id)));
+        return JobView.of(admission.cancel(id).orElseThrow(() -> notFound(id)));
     }
 
     @Operation(

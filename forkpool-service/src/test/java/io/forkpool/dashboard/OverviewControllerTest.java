@@ -15,7 +15,7 @@ import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
-import io.forkpool.job.WorkerDirectory;
+import io.forkpool.pool.WorkerDirectory;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
 import io.forkpool.worker.Worker;

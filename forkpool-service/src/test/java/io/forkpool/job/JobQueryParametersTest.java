@@ -32,7 +32,7 @@ import org.springframework.test.web.servlet.MockMvc;
 /**
  * The query parameters and headers of the jobs resource: what is refused, with which 400 problem
  * (one entry per bad parameter, in the order of the signature), and what reaches the store. The
- * web layer alone: the runner and the store are mocks, the kinds the five built-in ones.
+ * web layer alone: the admission and the store are mocks, the kinds the five built-in ones.
  */
 @WebMvcTest(JobController.class)
 @Import(Tenants.class)
@@ -46,7 +46,7 @@ class JobQueryParametersTest {
     MockMvc mvc;
 
     @MockitoBean
-    JobRunner runner;
+    JobAdmission admission;
 
     @MockitoBean
     JobStore store;
@@ -133,7 +133,7 @@ class JobQueryParametersTest {
                     "Idempotency-Key",
                     "must be 1 to 200 characters");
         }
-        verifyNoInteractions(runner);
+        verifyNoInteractions(admission);
     }
 
     private void expectOneError(

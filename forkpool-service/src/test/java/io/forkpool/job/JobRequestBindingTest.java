@@ -36,7 +36,7 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Bad job bodies, the web layer alone: each is a 400 {@code application/problem+json} naming the
  * bad field with a message, nothing internal in it, and no job reaches the store. The controller,
- * the runner and the request binder are the real ones with the five built-in kinds; the store is
+ * the admission and the request binder are the real ones with the five built-in kinds; the store is
  * a mock. (BadInputTest sends a few of these, and what only real HTTP can, to the whole service.)
  */
 @WebMvcTest(JobController.class)
@@ -69,12 +69,12 @@ class JobRequestBindingTest {
         }
 
         @Bean
-        JobRunner jobRunner(
+        JobAdmission jobAdmission(
                 RequestBinder binder,
                 JobStore store,
                 ObjectMapper json,
                 org.springframework.beans.factory.ObjectProvider<AdmissionListener> admissions) {
-            return new JobRunner(
+            return new JobAdmission(
                     new QueueSettings(1000),
                     binder,
                     store,

@@ -193,7 +193,7 @@ class ReplicasOnOneRedisTest {
                 Executors.newSingleThreadExecutor().submit(() -> b.store().await(job.id(), Duration.ofSeconds(30)));
         var task = a.shards().take(1);
         long answered = System.nanoTime();
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         var ended = waiting.get(10, TimeUnit.SECONDS).orElseThrow();
         long wokeAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
         assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -220,7 +220,7 @@ class ReplicasOnOneRedisTest {
                 task = a.shards().take(1);
             }
             var now = java.time.Instant.now();
-            task.work()
+            task.sink()
                     .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
                             task.shard(),
                             task.attempt(),
@@ -230,7 +230,7 @@ class ReplicasOnOneRedisTest {
                             now,
                             now,
                             io.forkpool.dispatch.ShardAttempt.DONE)); // as the aggregator does, for the timeline
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         }
         assertThat(a.store()
                         .await(job.id(), Duration.ofSeconds(10))
@@ -273,11 +273,11 @@ class ReplicasOnOneRedisTest {
         var answered = new java.util.HashSet<String>();
         while (answered.size() < 2) {
             var task = a.shards().take(1);
-            if (!answered.add(task.work().jobId())) {
+            if (!answered.add(task.sink().jobId())) {
                 continue; // another shard of the huge job: one is enough
             }
             var now = java.time.Instant.now();
-            task.work()
+            task.sink()
                     .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
                             task.shard(),
                             task.attempt(),
@@ -287,7 +287,7 @@ class ReplicasOnOneRedisTest {
                             now,
                             now,
                             io.forkpool.dispatch.ShardAttempt.DONE));
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         }
         assertThat(a.store()
                         .await(tiny.id(), Duration.ofSeconds(10))

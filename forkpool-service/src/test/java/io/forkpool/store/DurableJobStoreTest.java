@@ -89,9 +89,9 @@ class DurableJobStoreTest extends JobStoreContract {
     }
 
     private static void answer(ShardTask task) {
-        task.work().dispatched();
+        task.sink().dispatched();
         var now = java.time.Instant.now();
-        task.work()
+        task.sink()
                 .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
                         task.shard(),
                         0,
@@ -101,7 +101,7 @@ class DurableJobStoreTest extends JobStoreContract {
                         now.minusMillis(3),
                         now,
                         io.forkpool.dispatch.ShardAttempt.DONE));
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1000);
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1000);
     }
 
     @Test
@@ -153,9 +153,9 @@ class DurableJobStoreTest extends JobStoreContract {
         JobRequest pi = TestJobs.pi(1000L, 3L);
         var job = store.submit(UUID.randomUUID().toString(), pi, null, 10);
         var task = take();
-        task.work().dispatched();
+        task.sink().dispatched();
         // saved but the end not yet written: as if killed between the two commits
-        store.save((io.forkpool.job.Job) task.work(), task.shard(), pi.computeEncoded(task.shard()), 5, () -> {});
+        store.save((io.forkpool.job.Job) task.sink(), task.shard(), pi.computeEncoded(task.shard()), 5, () -> {});
         store.flushed().get(10, TimeUnit.SECONDS);
         reopen(100);
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();

@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.Dispatcher;
+import io.forkpool.pool.WorkerController;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ProblemFiltersTest {
     Dispatcher dispatcher;
 
     @MockitoBean
-    io.forkpool.job.WorkerDirectory directory;
+    io.forkpool.pool.WorkerDirectory directory;
 
     @Test
     void noKeyIs401WithTheChallengesAndThePathAsInstance() throws Exception {

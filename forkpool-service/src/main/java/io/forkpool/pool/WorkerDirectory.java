@@ -1,4 +1,4 @@
-package io.forkpool.job;
+package io.forkpool.pool;
 
 import java.util.Map;
 import java.util.function.Supplier;

@@ -8,17 +8,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where every worker's answers go (the tutorial's {@code queue.get()} loop): merges answers into
- * their jobs and turns failures into retries or failed jobs. It runs on the worker's reader
- * thread that got the answer, not on a thread of its own behind a queue: a hand-off between
- * threads costs a wake-up (tens of µs, milliseconds on a busy machine) per shard. The dispatcher
- * hands a freed worker its next shard first, on the same thread, and only then is the answer
- * merged here, so the worker computes while the parent merges. Merges and failure handling take
- * one lock, so a job's merge state still sees one merge at a time.
+ * What becomes of each try of a shard (the tutorial's {@code queue.get()} loop): an answer goes to
+ * the shard's job ({@link ShardSink#shardDone}, which merges it), a failure or a lost worker
+ * becomes a retry, or after max-attempts a failed shard. It runs on the worker's reader thread
+ * that got the answer, not on a thread of its own behind a queue: a hand-off between threads
+ * costs a wake-up (tens of µs, milliseconds on a busy machine) per shard. The dispatcher hands a
+ * freed worker its next shard first, on the same thread, and only then is the answer handled
+ * here, so the worker computes while the parent merges. Answers and failures take one lock, so a
+ * job's merge state still sees one merge at a time.
  */
-final class ResultAggregator {
+final class ShardOutcomes {
 
-    private static final Logger log = LoggerFactory.getLogger(ResultAggregator.class);
+    private static final Logger log = LoggerFactory.getLogger(ShardOutcomes.class);
 
     private final Object merging = new Object();
     private final ShardTransport shards;
@@ -26,7 +27,7 @@ final class ResultAggregator {
     private final ForkpoolMetrics metrics;
     private final AttemptListener attempts;
 
-    ResultAggregator(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics, AttemptListener attempts) {
+    ShardOutcomes(ShardTransport shards, ShardSettings settings, ForkpoolMetrics metrics, AttemptListener attempts) {
         this.shards = shards;
         this.attempts = attempts;
         this.settings = settings;
@@ -35,17 +36,17 @@ final class ResultAggregator {
 
     /** A worker's answer to its shard: merged into the job, or the shard retried; on the worker's reader thread. */
     void answered(Worker<ShardTask> worker, Assignment<ShardTask> assignment, Message answer) {
-        var task = assignment.work();
+        var task = assignment.task();
         try {
             synchronized (merging) {
                 switch (answer) {
                     case Message.Done done -> {
                         recordAttempt(worker, assignment, ShardAttempt.DONE);
                         metrics.shardComputed(
-                                task.work().request().type(),
+                                task.sink().request().type(),
                                 done.computeNanos(),
-                                task.work().request().shardUnits(task.shard()));
-                        task.work().shardDone(task.shard(), done.partial(), done.computeNanos());
+                                task.sink().request().shardUnits(task.shard()));
+                        task.sink().shardDone(task.shard(), done.partial(), done.computeNanos());
                     }
                     case Message.Failed failed -> {
                         recordAttempt(worker, assignment, "failed");
@@ -55,7 +56,7 @@ final class ResultAggregator {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("aggregator failed on an answer; it goes on", e);
+            log.error("could not handle an answer; going on", e);
         }
     }
 
@@ -66,17 +67,17 @@ final class ResultAggregator {
                 worker,
                 reason,
                 detail,
-                inFlight == null ? "" : "; it held shard " + inFlight.work().shard());
+                inFlight == null ? "" : "; it held shard " + inFlight.task().shard());
         if (inFlight == null) {
             return;
         }
         try {
             synchronized (merging) {
                 recordAttempt(worker, inFlight, reason);
-                retryOrFail(inFlight.work(), reason, detail);
+                retryOrFail(inFlight.task(), reason, detail);
             }
         } catch (RuntimeException e) {
-            log.error("aggregator failed on a lost worker; it goes on", e);
+            log.error("could not handle a lost worker; going on", e);
         }
     }
 
@@ -85,32 +86,32 @@ final class ResultAggregator {
      * the send time is the assignment's.
      */
     private void recordAttempt(Worker<ShardTask> worker, Assignment<ShardTask> assignment, String outcome) {
-        var task = assignment.work();
+        var task = assignment.task();
         var end = java.time.Instant.now();
         var start = end.minusNanos(Math.max(0, System.nanoTime() - assignment.sentNanos()));
         var attempt = new ShardAttempt(
                 task.shard(), task.attempt(), worker.id(), worker.pid(), shards.replica(), start, end, outcome);
-        task.work().attemptEnded(attempt);
+        task.sink().attemptEnded(attempt);
         try {
-            attempts.ended(task.work(), attempt);
+            attempts.ended(task.sink(), attempt);
         } catch (RuntimeException e) {
             log.warn("attempt listener failed on shard {}; it goes on", task.shard(), e);
         }
     }
 
     private void retryOrFail(ShardTask task, String reason, String detail) {
-        if (task.work().isFinished()) {
-            task.work().skipped(task.shard());
+        if (task.sink().isFinished()) {
+            task.sink().skipped(task.shard());
             return;
         }
         if (task.attempt() + 1 < settings.maxAttempts()) {
             metrics.shardRetried(reason);
             shards.retry(task.nextAttempt());
         } else {
-            task.work()
+            task.sink()
                     .shardFailed(
                             task.shard(),
-                            "kind " + task.work().request().type() + ", shard " + task.shard() + " failed "
+                            "kind " + task.sink().request().type() + ", shard " + task.shard() + " failed "
                                     + settings.maxAttempts() + " times; last cause (" + reason + "): " + detail);
         }
     }

@@ -1,10 +1,6 @@
-package io.forkpool.dashboard;
+package io.forkpool.job;
 
 import io.forkpool.dispatch.ShardAttempt;
-import io.forkpool.job.Job;
-import io.forkpool.job.JobStatus;
-import io.forkpool.job.JobStore;
-import io.forkpool.job.ShardLog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,4 +1,4 @@
-package io.forkpool.dashboard;
+package io.forkpool.job;
 
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.contains;
@@ -11,10 +11,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.ShardAttempt;
-import io.forkpool.job.Job;
-import io.forkpool.job.JobStatus;
-import io.forkpool.job.JobStore;
-import io.forkpool.job.ShardLog;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;

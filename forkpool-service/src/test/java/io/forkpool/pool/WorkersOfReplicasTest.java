@@ -1,4 +1,4 @@
-package io.forkpool.web;
+package io.forkpool.pool;
 
 import static org.mockito.BDDMockito.given;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -7,7 +7,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.Dispatcher;
-import io.forkpool.job.WorkerDirectory;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
 import java.util.List;

@@ -1,6 +1,8 @@
-package io.forkpool.job;
+package io.forkpool.backend;
 
 import io.forkpool.dispatch.ShardTransport;
+import io.forkpool.job.JobStore;
+import io.forkpool.pool.WorkerDirectory;
 
 /**
  * What a backend provides (chosen by {@code backend/BackendConfiguration} from
@@ -12,11 +14,11 @@ import io.forkpool.dispatch.ShardTransport;
  * @param resources closed last (the redis backend's connections)
  * @param workers where the replicas publish their workers ({@link WorkerDirectory#NONE} when embedded)
  */
-public record Backend(JobStore store, ShardTransport shards, AutoCloseable resources, WorkerDirectory workers)
+record Backend(JobStore store, ShardTransport shards, AutoCloseable resources, WorkerDirectory workers)
         implements AutoCloseable {
 
     /** A backend of one replica: no worker directory. */
-    public Backend(JobStore store, ShardTransport shards, AutoCloseable resources) {
+    Backend(JobStore store, ShardTransport shards, AutoCloseable resources) {
         this(store, shards, resources, WorkerDirectory.NONE);
     }
 

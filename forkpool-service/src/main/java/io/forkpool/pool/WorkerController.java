@@ -1,8 +1,7 @@
-package io.forkpool.web;
+package io.forkpool.pool;
 
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardTask;
-import io.forkpool.job.WorkerDirectory;
 import io.forkpool.worker.Worker;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
@@ -23,7 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 /** {@code GET /api/v1/workers}: the pool as it is now. */
 @RestController
 @io.swagger.v3.oas.annotations.tags.Tag(name = "Workers", description = "The worker processes of this replica")
-class WorkerController {
+public class WorkerController {
 
     private final Dispatcher dispatcher;
     private final WorkerDirectory directory;
@@ -121,7 +120,7 @@ class WorkerController {
 
     private WorkerView view(Worker<ShardTask> w, String state) {
         var held = w.inFlight();
-        var task = held == null ? null : held.work();
+        var task = held == null ? null : held.task();
         var process = ProcessHandle.of(w.pid());
         Double cpu = process.flatMap(p -> p.info().totalCpuDuration())
                 .map(d -> d.toNanos() / 1e9)
@@ -133,7 +132,7 @@ class WorkerController {
                 w.shardsCompleted(),
                 w.generation(),
                 w.startedAt(),
-                task == null ? null : task.work().jobId(),
+                task == null ? null : task.sink().jobId(),
                 task == null ? null : task.shard(),
                 Duration.between(w.startedAt(), Instant.now()).toMillis() / 1e3,
                 cpu,

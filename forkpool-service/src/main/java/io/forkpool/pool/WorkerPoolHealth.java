@@ -1,4 +1,4 @@
-package io.forkpool.web;
+package io.forkpool.pool;
 
 import io.forkpool.dispatch.Dispatcher;
 import org.springframework.boot.health.contributor.Health;

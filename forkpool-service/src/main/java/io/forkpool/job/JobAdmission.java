@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * replica). Also cancels and forgets old jobs.
  */
 @Component
-public class JobRunner {
+public class JobAdmission {
 
     private final QueueSettings queue;
     private final RequestBinder binder;
@@ -40,7 +40,7 @@ public class JobRunner {
     private final ObjectProvider<AdmissionListener> admissions;
     private final NotifyTargets targets;
 
-    JobRunner(
+    JobAdmission(
             QueueSettings queue,
             RequestBinder binder,
             JobStore store,

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.forkpool.kind.api.JobKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -47,6 +48,28 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         "io.forkpool.job..", "io.forkpool.dispatch..", "io.forkpool.web..", "io.forkpool.metrics..")
+                .check(CLASSES);
+    }
+
+    /**
+     * The built-in kinds are plugins like any other (module forkpool-kinds, package io.forkpool.kind):
+     * the service reaches them through the kind API only, drawing and warming included.
+     */
+    @Test
+    void noClassOfTheServiceNamesAKind() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.forkpool.kind", "io.forkpool.kind.api..", "io.forkpool.example..")
+                .and()
+                // TODO(step 3 of issue 23): the worker's warm-up goes through the kind API
+                .doNotHaveFullyQualifiedName("io.forkpool.worker.child.Warmup")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.forkpool.kind")
+                .orShould()
+                .dependOnClassesThat()
+                .implement(JobKind.class)
+                .because("a kind is found by ServiceLoader and reached through io.forkpool.kind.api")
                 .check(CLASSES);
     }
 

@@ -5,6 +5,7 @@ import io.forkpool.kind.Partial.Histogram;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
@@ -94,5 +95,10 @@ public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResul
         return faces <= DiceKernel.PACKED_FACES
                 ? DiceKernel.MAX_BLOCKS_PER_SHARD
                 : DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES;
+    }
+
+    @Override
+    public Plot plot(DiceRequest request, DiceResult result) {
+        return Charts.dice(result);
     }
 }

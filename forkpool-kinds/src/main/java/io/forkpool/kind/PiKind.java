@@ -5,6 +5,7 @@ import io.forkpool.kind.Partial.PiCount;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
 
 /** Monte Carlo pi: the share of uniform points of the unit square inside the quarter circle, times 4. */
@@ -78,5 +79,10 @@ public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
         double stdError = 4.0 * Math.sqrt(p * (1 - p) / n);
         double[] ci95 = {estimate - Z_95 * stdError, estimate + Z_95 * stdError};
         return new PiResult(estimate, count.inside(), n, stdError, ci95);
+    }
+
+    @Override
+    public Plot plot(PiRequest request, PiResult result) {
+        return Charts.pi(result);
     }
 }

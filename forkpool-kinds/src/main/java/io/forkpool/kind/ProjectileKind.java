@@ -7,6 +7,7 @@ import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,5 +129,10 @@ public final class ProjectileKind implements JobKind<ProjectileRequest, Histogra
             result.add(new Bin(from, to, counts[i]));
         }
         return new ProjectileResult(List.copyOf(result), request.samples(), min, max);
+    }
+
+    @Override
+    public Plot plot(ProjectileRequest request, ProjectileResult result) {
+        return Charts.projectile(result);
     }
 }

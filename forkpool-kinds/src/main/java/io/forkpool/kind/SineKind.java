@@ -5,6 +5,7 @@ import io.forkpool.kind.Partial.TermSum;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
 
 /**
@@ -75,5 +76,10 @@ public final class SineKind implements JobKind<SineRequest, TermSum, SineResult>
         double approximation = merged.sum().doubleValue();
         double exact = Math.sin(request.x());
         return new SineResult(approximation, exact, Math.abs(approximation - exact), request.terms());
+    }
+
+    @Override
+    public Plot plot(SineRequest request, SineResult result) {
+        return Charts.sine(result);
     }
 }

@@ -6,6 +6,7 @@ import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
 
 /**
@@ -89,5 +90,10 @@ public final class SmallestMultipleKind implements JobKind<SmallestMultipleReque
     public SmallestMultipleResult finish(SmallestMultipleRequest request, Multiples multiples) {
         Long smallest = multiples.smallest() == 0 ? null : multiples.smallest();
         return new SmallestMultipleResult(smallest, multiples.count());
+    }
+
+    @Override
+    public Plot plot(SmallestMultipleRequest request, SmallestMultipleResult result) {
+        return Charts.smallestMultiple(result);
     }
 }

@@ -7,6 +7,8 @@ import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
 import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
+import java.util.List;
 
 /** Monte Carlo pi: the share of uniform points of the unit square inside the quarter circle, times 4. */
 public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
@@ -84,5 +86,12 @@ public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
     @Override
     public Plot plot(PiRequest request, PiResult result) {
         return Charts.pi(result);
+    }
+
+    /** One short block (32 lanes, 2 rounds and 1 left over), then shard 0 of a mid-size job as the probe. */
+    @Override
+    public WorkerWarmup<PiRequest> workerWarmup() {
+        return new WorkerWarmup<>(
+                List.of(new PiRequest(65L)), List.of(new WorkerWarmup.Probe<>(new PiRequest(1L << 20))), List.of());
     }
 }

@@ -7,6 +7,7 @@ import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
 import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 
 /**
  * The partial Taylor sum of sin x with {@code terms} terms, the terms split across shards like the
@@ -81,5 +82,11 @@ public final class SineKind implements JobKind<SineRequest, TermSum, SineResult>
     @Override
     public Plot plot(SineRequest request, SineResult result) {
         return Charts.sine(result);
+    }
+
+    /** A scalar kernel, fast in C1 code too: run a few times to load its classes. */
+    @Override
+    public WorkerWarmup<SineRequest> workerWarmup() {
+        return WorkerWarmup.once(new SineRequest(30.0, 200));
     }
 }

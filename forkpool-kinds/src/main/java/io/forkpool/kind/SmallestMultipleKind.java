@@ -8,6 +8,7 @@ import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
 import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 
 /**
  * Draws uniform integers in [low, high) and reports the smallest multiple of {@code factor} among
@@ -95,5 +96,11 @@ public final class SmallestMultipleKind implements JobKind<SmallestMultipleReque
     @Override
     public Plot plot(SmallestMultipleRequest request, SmallestMultipleResult result) {
         return Charts.smallestMultiple(result);
+    }
+
+    /** A scalar kernel, fast in C1 code too: run a few times to load its classes. */
+    @Override
+    public WorkerWarmup<SmallestMultipleRequest> workerWarmup() {
+        return WorkerWarmup.once(new SmallestMultipleRequest(65L, 7L, null, null));
     }
 }

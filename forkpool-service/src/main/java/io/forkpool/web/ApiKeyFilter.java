@@ -1,6 +1,6 @@
 package io.forkpool.web;
 
-import io.forkpool.job.Warmup;
+import io.forkpool.warmup.WarmupKey;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,9 +46,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private final List<byte[]> keyDigests;
     private final ObjectMapper json;
+    private final WarmupKey warmupKey;
 
-    ApiKeyFilter(SecuritySettings settings, ObjectMapper json) {
+    ApiKeyFilter(SecuritySettings settings, ObjectMapper json, WarmupKey warmupKey) {
         this.json = json;
+        this.warmupKey = warmupKey;
         this.keyDigests = settings.apiKeys().stream().map(ApiKeyFilter::sha256).toList();
         if (!keyDigests.isEmpty()) {
             log.info("API keys on: {} key(s); health, Prometheus, Swagger UI and OpenAPI stay open", keyDigests.size());
@@ -83,7 +85,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (valid(request.getHeader(HEADER))
                 | valid(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))
-                | (Warmup.isOwn(request.getHeader(Warmup.HEADER)) && loopback(request.getRemoteAddr()))) {
+                | (warmupKey.isOwn(request.getHeader(WarmupKey.HEADER)) && loopback(request.getRemoteAddr()))) {
             chain.doFilter(request, response);
             return;
         }

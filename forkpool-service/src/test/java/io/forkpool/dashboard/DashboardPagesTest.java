@@ -8,11 +8,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.forkpool.catalog.LimitSettings;
+import io.forkpool.warmup.WarmupKey;
 import io.forkpool.web.SecuritySettings;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
@@ -20,6 +22,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * address does, so the page never shadows the API, the actuator or the API's documentation.
  */
 @WebMvcTest(DashboardPages.class)
+@Import(WarmupKey.class) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class DashboardPagesTest {

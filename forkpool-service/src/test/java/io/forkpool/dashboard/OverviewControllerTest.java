@@ -16,6 +16,7 @@ import io.forkpool.dispatch.ShardTask;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.WorkerDirectory;
+import io.forkpool.warmup.WarmupKey;
 import io.forkpool.web.SecuritySettings;
 import io.forkpool.worker.Worker;
 import java.time.Instant;
@@ -24,11 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/overview}: the store's counts, the pool's states and the rates, in one answer. */
 @WebMvcTest(OverviewController.class)
+@Import(WarmupKey.class) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class OverviewControllerTest {

@@ -16,6 +16,7 @@ import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.ShardLog;
 import io.forkpool.kind.TestJobs;
+import io.forkpool.warmup.WarmupKey;
 import io.forkpool.web.SecuritySettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/jobs/{id}/shards} over a store that answers what the test says. */
 @WebMvcTest(ShardsController.class)
+@Import(WarmupKey.class) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class ShardsControllerTest {

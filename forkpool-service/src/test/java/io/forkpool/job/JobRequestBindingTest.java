@@ -11,6 +11,7 @@ import io.forkpool.catalog.LimitSettings;
 import io.forkpool.catalog.RequestBinder;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.KindRegistry;
+import io.forkpool.warmup.WarmupKey;
 import io.forkpool.web.SecuritySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validator;
@@ -25,6 +26,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -38,6 +40,7 @@ import tools.jackson.databind.ObjectMapper;
  * a mock. (BadInputTest sends a few of these, and what only real HTTP can, to the whole service.)
  */
 @WebMvcTest(JobController.class)
+@Import(WarmupKey.class) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobRequestBindingTest {
 

@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.job.WorkerDirectory;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
@@ -25,6 +27,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * for; without the flag this replica's only, as before.
  */
 @WebMvcTest(WorkerController.class)
+@Import(WarmupKey.class) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class WorkersOfReplicasTest {
 

@@ -87,10 +87,7 @@ class JobController {
             @RequestHeader(name = "Idempotency-Key", required = false)
                     @Size(min = 1, max = 200, message = KEY)
                     @Pattern(regexp = ".*\\S.*", message = KEY)
-                    String idempotencyKey,
-            @io.swagger.v3.oas.annotations.Parameter(hidden = true)
-                    @RequestHeader(name = Warmup.HEADER, required = false)
-                    String warmup)
+                    String idempotencyKey)
             throws InterruptedException {
         if (!(body instanceof ObjectNode fields)) {
             throw new JobRejectedException.Invalid(
@@ -98,9 +95,6 @@ class JobController {
         }
         JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
         JsonNode notify = fields.remove("notify");
-        if (notify == null && Warmup.isOwn(warmup)) {
-            notify = tools.jackson.databind.node.NullNode.getInstance(); // the service's own jobs post nothing
-        }
         Job.Snapshot job = admission.submit(fields, timeoutSeconds, notify, idempotencyKey);
         if (wait != null && wait > 0 && !job.status().isFinal()) {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);

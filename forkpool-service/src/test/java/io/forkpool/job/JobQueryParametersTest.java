@@ -16,6 +16,7 @@ import io.forkpool.catalog.LimitSettings;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +36,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * web layer alone: the admission and the store are mocks, the kinds the five built-in ones.
  */
 @WebMvcTest(JobController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobQueryParametersTest {
 

@@ -13,6 +13,7 @@ import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ import tools.jackson.databind.ObjectMapper;
  * a mock. (BadInputTest sends a few of these, and what only real HTTP can, to the whole service.)
  */
 @WebMvcTest(JobController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobRequestBindingTest {
 

@@ -14,6 +14,7 @@ import io.forkpool.dispatch.ShardAttempt;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/jobs/{id}/shards} over a store that answers what the test says. */
 @WebMvcTest(ShardsController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class ShardsControllerTest {

@@ -9,6 +9,7 @@ import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * for; without the flag this replica's only, as before.
  */
 @WebMvcTest(WorkerController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class WorkersOfReplicasTest {
 

@@ -1,4 +1,4 @@
-package io.forkpool.job;
+package io.forkpool.warmup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +36,9 @@ class WarmupTest {
 
     @Autowired
     Warmup warmup;
+
+    @Autowired
+    WarmupKey key;
 
     @Test
     void readinessWaitsForTheWarmupWhichLeavesNoJobAndNoCount() {
@@ -92,7 +95,7 @@ class WarmupTest {
         var late = api.post(
                 "/api/v1/jobs?wait=60",
                 "{\"type\":\"pi\",\"samples\":1000}",
-                b -> b.header(Warmup.HEADER, Warmup.token()));
+                b -> b.header(WarmupKey.HEADER, key.token()));
         assertThat(late.statusCode()).as(late.body()).isEqualTo(401);
     }
 

@@ -2,7 +2,9 @@ package io.forkpool.worker.child;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forkpool.worker.child.Warmup.Outcome;
+import io.forkpool.plugin.KindRegistry;
+import io.forkpool.worker.child.KernelWarmup.Outcome;
+import java.util.List;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The warm-up loop's decisions on a fake clock: no kernel runs, no time passes, so nothing here
  * depends on the machine's speed or load.
  */
-class WarmupLoopTest {
+class KernelWarmupTest {
 
     static final long MS = 1_000_000;
     static final long BUDGET = 1000 * MS;
@@ -20,7 +22,7 @@ class WarmupLoopTest {
      * compiled from {@code tinyFastAt} on, and a probe round (costing {@code probeCpu}) is fast when
      * {@code probeFast} says so at the CPU time it starts.
      */
-    static class Fake implements Warmup.Clock, Warmup.Kernels {
+    static class Fake implements KernelWarmup.Clock, KernelWarmup.Kernels {
         long cpu;
         long roundCpu = MS;
         long probeCpu = 5 * MS;
@@ -40,7 +42,7 @@ class WarmupLoopTest {
         }
 
         @Override
-        public boolean probesFast(Warmup.Clock clock) {
+        public boolean probesFast(KernelWarmup.Clock clock) {
             probes++;
             boolean fast = probeFast.test(cpu);
             cpu += probeCpu;
@@ -53,7 +55,7 @@ class WarmupLoopTest {
         var fake = new Fake();
         fake.tinyFastAt = 300 * MS;
         fake.probeFast = t -> t >= 500 * MS;
-        assertThat(Warmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
+        assertThat(KernelWarmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
         assertThat(fake.cpu)
                 .as("ended soon after the second fast probe, long before 3x the budget")
                 .isBetween(520 * MS, 600 * MS);
@@ -63,7 +65,7 @@ class WarmupLoopTest {
     void noProbeRunsWhileTheTinyCallsAreSlow() {
         var fake = new Fake();
         fake.tinyFastAt = 700 * MS;
-        assertThat(Warmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
+        assertThat(KernelWarmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
         assertThat(fake.probes).isEqualTo(2);
         assertThat(fake.cpu).isGreaterThanOrEqualTo(700 * MS);
     }
@@ -73,7 +75,7 @@ class WarmupLoopTest {
         var fake = new Fake();
         var outcomes = new boolean[] {true, false, true, true};
         fake.probeFast = t -> outcomes[Math.min(fake.probes - 1, outcomes.length - 1)];
-        assertThat(Warmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
+        assertThat(KernelWarmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.WARM);
         assertThat(fake.probes).isEqualTo(4);
     }
 
@@ -81,7 +83,7 @@ class WarmupLoopTest {
     void probesAtMostEvery20MsOfCpuTime() {
         var fake = new Fake();
         fake.probeFast = t -> t >= 400 * MS;
-        Warmup.loop(BUDGET, fake, fake);
+        KernelWarmup.loop(BUDGET, fake, fake);
         // each probe round: 5 ms probe + 20 ms before the next, in 1-ms rounds of tiny calls
         assertThat(fake.probes).isBetween(14, 18);
     }
@@ -90,7 +92,7 @@ class WarmupLoopTest {
     void coldWhenTheProbesStaySlowThrough3xTheBudgetOfCpuTime() {
         var fake = new Fake();
         fake.probeFast = t -> false;
-        assertThat(Warmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.COLD);
+        assertThat(KernelWarmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.COLD);
         assertThat(fake.cpu).isBetween(3 * BUDGET, 3 * BUDGET + 10 * MS);
     }
 
@@ -98,7 +100,7 @@ class WarmupLoopTest {
     void coldWhenTheTinyCallsStaySlow() {
         var fake = new Fake();
         fake.tinyFastAt = Long.MAX_VALUE;
-        assertThat(Warmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.COLD);
+        assertThat(KernelWarmup.loop(BUDGET, fake, fake)).isEqualTo(Outcome.COLD);
         assertThat(fake.probes).isZero();
     }
 
@@ -119,7 +121,7 @@ class WarmupLoopTest {
         };
         starved.tinyFastAt = 900 * MS;
         starved.probeFast = t -> t >= 1200 * MS;
-        assertThat(Warmup.loop(BUDGET, starved, starved)).isEqualTo(Outcome.WARM);
+        assertThat(KernelWarmup.loop(BUDGET, starved, starved)).isEqualTo(Outcome.WARM);
         assertThat(wall[0])
                 .as("wall time that a wall-clock budget would have cut short")
                 .isGreaterThan(30 * BUDGET);
@@ -130,7 +132,7 @@ class WarmupLoopTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 java.lang.management.ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported(),
                 "elsewhere the clock is wall time");
-        var clock = Warmup.ThreadClock.INSTANCE;
+        var clock = KernelWarmup.ThreadClock.INSTANCE;
         long t0 = clock.cpuNanos();
         Thread.sleep(50);
         long slept = clock.cpuNanos() - t0;
@@ -145,22 +147,37 @@ class WarmupLoopTest {
                 .isPositive();
     }
 
-    /** Rates in the probes' order: pi, projectile, dice d6, dice d20 (units/ns). */
+    /** The built-in kinds' probes, from their {@code workerWarmup()}, in the registry's (name) order: dice d6, dice d20, pi, projectile. */
+    private static final List<KernelWarmup.Probe> PROBES =
+            KernelWarmup.Calls.of(KindRegistry.builtIn()).probes();
+
+    @Test
+    void theBuiltInKindsProbeThreeVectorKernelsAndDiceAgainstPi() {
+        assertThat(PROBES).extracting(p -> p.request().type()).containsExactly("dice", "dice", "pi", "projectile");
+        assertThat(PROBES).extracting(p -> p.request().units()).allMatch(units -> units >= 1 << 20);
+        assertThat(PROBES.get(0).against()).isEqualTo("pi");
+        assertThat(PROBES.get(0).share()).isEqualTo(0.5);
+        assertThat(KernelWarmup.Calls.of(KindRegistry.builtIn()).once())
+                .extracting(r -> r.type())
+                .containsExactly("sine", "smallest-multiple");
+    }
+
+    /** Rates in the probes' order: dice d6, dice d20, pi, projectile (units/ns). */
     @Test
     void compiledKernelsAreFastAndDiceIsFasterThanHalfOfPi() {
-        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 11, 1.8}))
+        assertThat(KernelWarmup.compiled(PROBES, new double[] {11, 1.8, 4.2, 1.1}))
                 .as("Zen 5, AVX-512")
                 .isTrue();
-        assertThat(Warmup.compiled(new double[] {1.0, 0.25, 2.6, 0.4}))
+        assertThat(KernelWarmup.compiled(PROBES, new double[] {2.6, 0.4, 1.0, 0.25}))
                 .as("a narrower vector unit")
                 .isTrue();
-        assertThat(Warmup.compiled(new double[] {4.2, 1.1, 0.6, 1.8}))
+        assertThat(KernelWarmup.compiled(PROBES, new double[] {0.6, 1.8, 4.2, 1.1}))
                 .as("the slow dice mode")
                 .isFalse();
-        assertThat(Warmup.compiled(new double[] {0.01, 0.002, 0.02, 0.01}))
+        assertThat(KernelWarmup.compiled(PROBES, new double[] {0.02, 0.01, 0.01, 0.002}))
                 .as("interpreted")
                 .isFalse();
-        assertThat(Warmup.compiled(new double[] {4.2, 0.05, 11, 1.8}))
+        assertThat(KernelWarmup.compiled(PROBES, new double[] {11, 1.8, 4.2, 0.05}))
                 .as("one kernel not compiled")
                 .isFalse();
     }

@@ -1,4 +1,4 @@
-package io.forkpool.job;
+package io.forkpool.warmup;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

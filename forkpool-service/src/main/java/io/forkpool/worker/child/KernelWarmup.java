@@ -1,24 +1,19 @@
 package io.forkpool.worker.child;
 
-import io.forkpool.kind.DiceKind;
-import io.forkpool.kind.DiceRequest;
-import io.forkpool.kind.PiKind;
-import io.forkpool.kind.PiRequest;
-import io.forkpool.kind.ProjectileKind;
-import io.forkpool.kind.ProjectileRequest;
-import io.forkpool.kind.SineKind;
-import io.forkpool.kind.SineRequest;
-import io.forkpool.kind.SmallestMultipleKind;
-import io.forkpool.kind.SmallestMultipleRequest;
+import io.forkpool.kind.api.JobKind;
+import io.forkpool.kind.api.WorkerWarmup;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.protocol.FrameCodec;
 import io.forkpool.worker.protocol.Message;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every kernel before the worker says hello, so the first real shard meets compiled code.
+ * Runs every kernel before the worker says hello, so the first real shard meets compiled code:
+ * each installed kind's {@link JobKind#workerWarmup()} (the built-in vector kinds give tiny calls and
+ * probes, the scalar ones a few calls; a kind without one is not run).
  *
  * <p>The vector kernels are the reason: before C2 has compiled them every vector operation
  * allocates (hundreds of nanoseconds per sample), and a single long call can get stuck in slow
@@ -26,71 +21,53 @@ import java.util.List;
  * a few rounds of the vector loop plus a few leftover samples), round-robin, until C2 has compiled
  * the kernel methods whole; their loops then run as long as a real block needs. The worker's JVM
  * lowers the call counts that trigger compilation for the kernel classes (WorkerLauncher), and the
- * scalar kinds run only a few times, so the one C2 compiler thread is not busy with them. The tiny
+ * scalar kinds ({@link WorkerWarmup#once}) run only a few times, so the one C2 compiler thread is not busy with them. The tiny
  * jobs take every branch a full block takes (dice's counter flush too): compiled code that has
  * never seen a branch deoptimises on its first use, and C2 then compiles it twice more.
  *
  * <p>When every tiny vector call runs at compiled speed, the vector kernels are probed every
  * ~20 ms with a call shaped like a real shard (shard 0 of a mid-size job: full blocks, through
  * {@code compute}, as {@link WorkerMain} calls it). Warm-up ends once every probe runs at compiled
- * speed (≥ {@link #COMPILED_UNITS_PER_NANO} units/ns, dice at least half pi's rate; twice in a
- * row: a busy machine can make one probe look fast or slow), or at 3× the budget whatever the
+ * speed (≥ {@link WorkerWarmup#COMPILED_UNITS_PER_NANO} units/ns, and at least the share of another
+ * kind's rate a probe asks for: dice at least half pi's; twice in a row: a busy machine can make one probe look fast or slow), or at 3× the budget whatever the
  * probes say. The budget counts the warm-up thread's CPU time ({@link Clock}), so a worker kept
  * waiting for a core still ends warm.
  * {@code -Dforkpool.worker.warmup-trace=true} prints every probe's speed on stderr.
  */
-final class Warmup {
-
-    /** Tiny jobs of one short block (32 lanes × 2 rounds + 1), cheap even before compilation. */
-    private static final long SMALL = 65;
+final class KernelWarmup {
 
     /**
-     * Dice draws 4 rolls per lane and round: 16 rounds and 5 leftover rolls. With up to 6 faces
-     * the kernel flushes its packed counters every 15 rounds; fewer rounds left that branch out
-     * of the profile, and the first full block deoptimised the compiled kernel (then C2 spent
-     * ~0.5 s compiling it again, once on the stack and once whole).
+     * The installed kinds' warm-up calls, in the registry's order, each request with its defaults
+     * filled and seed 1: the tiny calls and the probes of the kernels that need C2, the few calls of
+     * those that do not.
      */
-    private static final long SMALL_DICE = 16 * 128 + 5;
+    record Calls(List<JobRequest> tiny, List<Probe> probes, List<JobRequest> once) {
 
-    private static final List<JobRequest> KINDS =
-            List.of(pi(SMALL), projectile(SMALL), dice(SMALL_DICE, 6), dice(SMALL_DICE, 20));
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        static Calls of(KindRegistry kinds) {
+            var tiny = new ArrayList<JobRequest>();
+            var probes = new ArrayList<Probe>();
+            var once = new ArrayList<JobRequest>();
+            for (var installed : kinds.all()) {
+                JobKind kind = installed.kind();
+                WorkerWarmup<?> warmup = kind.workerWarmup();
+                if (warmup == null) {
+                    continue;
+                }
+                warmup.tiny().forEach(r -> tiny.add(request(kind, r)));
+                warmup.probes().forEach(p -> probes.add(new Probe(request(kind, p.request()), p.against(), p.share())));
+                warmup.once().forEach(r -> once.add(request(kind, r)));
+            }
+            return new Calls(List.copyOf(tiny), List.copyOf(probes), List.copyOf(once));
+        }
 
-    /**
-     * The scalar kinds run a few times only, to load and initialise their classes: they are fast
-     * in C1 code too, and in the loop they kept the one C2 compiler thread busy for ~0.4 s (an
-     * on-stack-replacement compile of sine's term loop) while the vector kernels waited.
-     */
-    private static final List<JobRequest> SCALAR_KINDS = List.of(
-            JobRequest.of(new SineKind(), new SineRequest(30.0, 200), null),
-            JobRequest.of(
-                    new SmallestMultipleKind(),
-                    RequestFields.withDefaults(new SmallestMultipleRequest(SMALL, 7L, null, null)),
-                    1L));
-
-    /**
-     * Real-shard-shaped probes of the vector kernels: shard 0 of a mid-size job (a few full
-     * blocks). Compiled: 0.5–11 units/ns; interpreted or C1 vector code: 0.0004–0.02.
-     */
-    private static final List<JobRequest> PROBES =
-            List.of(pi(1L << 20), projectile(1L << 20), dice(1L << 21, 6), dice(1L << 20, 20));
-
-    private static JobRequest pi(long samples) {
-        return JobRequest.of(new PiKind(), new PiRequest(samples), 1L);
+        private static JobRequest request(JobKind<?, ?, ?> kind, Record request) {
+            return JobRequest.of(kind, RequestFields.withDefaults(request), kind.seeded() ? 1L : null);
+        }
     }
 
-    private static JobRequest projectile(long samples) {
-        return JobRequest.of(
-                new ProjectileKind(),
-                RequestFields.withDefaults(new ProjectileRequest(samples, null, null, null, null, null, null)),
-                1L);
-    }
-
-    private static JobRequest dice(long rolls, int faces) {
-        return JobRequest.of(new DiceKind(), new DiceRequest(rolls, faces), 1L);
-    }
-
-    /** Units per nanosecond (0.1 = 100 M/s) above which a probe counts as compiled. */
-    static final double COMPILED_UNITS_PER_NANO = 0.1;
+    /** A probe's call and how fast it must run against another kind's first probe (null: no such check). */
+    record Probe(JobRequest request, String against, double share) {}
 
     /** Probes run at most every 20 ms of the warm-up thread's CPU time. */
     static final long PROBE_EVERY_NANOS = 20_000_000;
@@ -98,7 +75,7 @@ final class Warmup {
     /** A tiny vector call (65–2053 units) under this looks compiled (compiled: ~1 µs; cold: ~1 ms). */
     private static final long TINY_COMPILED_NANOS = 30_000;
 
-    private Warmup() {}
+    private KernelWarmup() {}
 
     /** How a warm-up ended: its kernels ran at compiled speed, or it ran out of budget first. */
     enum Outcome {
@@ -126,29 +103,26 @@ final class Warmup {
         boolean probesFast(Clock clock);
     }
 
-    /** Runs the kernels until they are compiled, at most 3× {@code budgetMillis} of CPU time. */
-    static Outcome run(long budgetMillis) {
-        return run(budgetMillis, null);
-    }
-
     /**
-     * As {@link #run(long)}; once warm, one shard of each kind also goes the way a real one goes
-     * in {@link WorkerMain} ({@code kinds}: the worker's installed kinds; null: skipped).
+     * Runs the kernels of {@code kinds} (the worker's installed kinds) until they are compiled, at
+     * most 3× {@code budgetMillis} of CPU time; once warm, one shard of each also goes the way a
+     * real one goes in {@link WorkerMain}.
      */
     static Outcome run(long budgetMillis, KindRegistry kinds) {
         if (budgetMillis <= 0) {
             return Outcome.WARM;
         }
         long start = System.nanoTime();
-        for (var kind : SCALAR_KINDS) {
+        var calls = Calls.of(kinds);
+        for (var kind : calls.once()) {
             for (int i = 0; i < 3; i++) {
                 kind.compute(i % kind.shardCount());
             }
         }
         var clock = ThreadClock.INSTANCE;
-        var outcome = loop(budgetMillis * 1_000_000, clock, new VectorKernels());
-        if (outcome == Outcome.WARM && kinds != null) {
-            throughTheFrames(kinds);
+        var outcome = loop(budgetMillis * 1_000_000, clock, new VectorKernels(calls));
+        if (outcome == Outcome.WARM) {
+            throughTheFrames(kinds, calls);
         }
         long wallMillis = (System.nanoTime() - start) / 1_000_000;
         if (outcome == Outcome.COLD) {
@@ -197,9 +171,9 @@ final class Warmup {
      * each, interpreted), which a worker's first real shard otherwise paid (its first large
      * shards ran at 0.75x the later ones' speed).
      */
-    private static void throughTheFrames(KindRegistry kinds) {
-        var requests = new java.util.ArrayList<JobRequest>(KINDS);
-        requests.addAll(SCALAR_KINDS);
+    private static void throughTheFrames(KindRegistry kinds, Calls calls) {
+        var requests = new ArrayList<JobRequest>(calls.tiny());
+        requests.addAll(calls.once());
         try {
             var bytes = new java.io.ByteArrayOutputStream();
             long ticket = 0;
@@ -219,15 +193,20 @@ final class Warmup {
         }
     }
 
-    /** The real kernels: {@link #KINDS} as tiny calls, {@link #PROBES} as probes. */
+    /** The real kernels: the kinds' tiny calls, and their probes. */
     private static final class VectorKernels implements Kernels {
 
+        private final Calls calls;
         private int round;
+
+        VectorKernels(Calls calls) {
+            this.calls = calls;
+        }
 
         @Override
         public boolean tinyRound() {
             boolean fast = true;
-            for (var kind : KINDS) {
+            for (var kind : calls.tiny()) {
                 long t0 = System.nanoTime();
                 kind.compute(round % kind.shardCount());
                 fast &= System.nanoTime() - t0 < TINY_COMPILED_NANOS;
@@ -238,7 +217,7 @@ final class Warmup {
 
         @Override
         public boolean probesFast(Clock clock) {
-            return Warmup.probesFast(clock);
+            return KernelWarmup.probesFast(calls.probes(), clock);
         }
     }
 
@@ -272,16 +251,15 @@ final class Warmup {
     private static final boolean TRACE = Boolean.getBoolean("forkpool.worker.warmup-trace");
 
     /**
-     * True when every probe ran at compiled speed: at least {@link #COMPILED_UNITS_PER_NANO}, and
-     * dice with 6 faces (PROBES[2]) at least {@link #DICE_OVER_PI} of pi's rate (PROBES[0]). Timed
+     * True when every probe ran at compiled speed ({@link #compiled}). Timed
      * in the warm-up thread's CPU time, so a probe that lost its core on a loaded machine does not
      * look slow. Runs them all: each call trains its kernel.
      */
-    private static boolean probesFast(Clock clock) {
+    private static boolean probesFast(List<Probe> probes, Clock clock) {
         var trace = TRACE ? new StringBuilder("warm-up probes (units per CPU ns):") : null;
-        double[] rates = new double[PROBES.size()];
+        double[] rates = new double[probes.size()];
         for (int i = 0; i < rates.length; i++) {
-            var probe = PROBES.get(i);
+            var probe = probes.get(i).request();
             long t0 = clock.cpuNanos();
             probe.compute(0);
             rates[i] = probe.shardUnits(0) / (double) Math.max(1, clock.cpuNanos() - t0);
@@ -295,24 +273,31 @@ final class Warmup {
         if (trace != null) {
             System.err.println(trace);
         }
-        return compiled(rates);
+        return compiled(probes, rates);
     }
 
     /**
-     * Dice with 6 faces draws 4 rolls per 64-bit draw where pi draws 2 numbers per sample: with
-     * its kernel compiled well it runs at 2–3x pi's rate on any vector width (Zen 5: 11 against
-     * 4.2 G/s). The slow mode seen in about 1 worker of 20 (a C2 compile of the dice kernel that
-     * left a vector call virtual and every vector boxed) ran it at 0.05–0.15x pi's rate.
+     * The probes' rates (units/ns, in {@code probes}' order) are those of compiled kernels: each at
+     * least {@link WorkerWarmup#COMPILED_UNITS_PER_NANO}, and at least its share of the rate of the
+     * first probe of the kind it names (when that kind has one).
      */
-    static final double DICE_OVER_PI = 0.5;
-
-    /** The probes' rates (units/ns, in {@link #PROBES}' order) are those of compiled kernels. */
-    static boolean compiled(double[] rates) {
-        for (double rate : rates) {
-            if (rate < COMPILED_UNITS_PER_NANO) {
+    static boolean compiled(List<Probe> probes, double[] rates) {
+        for (int i = 0; i < rates.length; i++) {
+            if (rates[i] < WorkerWarmup.COMPILED_UNITS_PER_NANO) {
                 return false;
             }
         }
-        return rates[2] >= DICE_OVER_PI * rates[0];
+        for (int i = 0; i < rates.length; i++) {
+            String against = probes.get(i).against();
+            for (int j = 0; against != null && j < rates.length; j++) {
+                if (probes.get(j).request().type().equals(against)) {
+                    if (rates[i] < probes.get(i).share() * rates[j]) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+        }
+        return true;
     }
 }

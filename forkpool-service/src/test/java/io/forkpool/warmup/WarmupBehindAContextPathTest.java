@@ -1,4 +1,4 @@
-package io.forkpool.job;
+package io.forkpool.warmup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

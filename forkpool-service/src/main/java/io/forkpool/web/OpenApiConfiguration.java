@@ -121,8 +121,7 @@ class OpenApiConfiguration {
                 typedView.addProperty(
                         "partialResult",
                         ResultSchemas.orNull(typed("object")
-                                        .addProperty(
-                                                "result", results.add(kind.resultType(), name + "Result"))
+                                        .addProperty("result", results.add(kind.resultType(), name + "Result"))
                                         .addProperty(
                                                 "samples",
                                                 typed("integer")

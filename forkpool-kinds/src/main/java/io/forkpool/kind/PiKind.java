@@ -92,7 +92,7 @@ public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
         // Binomial proportion: sd(p) = sqrt(p(1-p)/n), and the estimate is 4p.
         double stdError = 4.0 * Math.sqrt(p * (1 - p) / n);
         double[] ci95 = {estimate - Z_95 * stdError, estimate + Z_95 * stdError};
-        return new PiResult(estimate, count.inside(), n, stdError, ci95);
+        return new PiResult(estimate, count.inside(), n, stdError, ci95, Math.PI);
     }
 
     @Override

@@ -310,7 +310,7 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job.Snapshot> cancel(String id) {
-        jobs.end(id, JobStatus.CANCELLED, "cancelled by request");
+        jobs.cancel(id);
         return find(id);
     }
 

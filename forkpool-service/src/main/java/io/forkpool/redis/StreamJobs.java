@@ -213,13 +213,16 @@ final class StreamJobs {
                         keys.ends(),
                         done == null ? "" : ShardTries.entry(done),
                         Integer.toString(ShardTries.CAP),
-                        jobs.tries().ttlSeconds())
+                        jobs.tries().ttlSeconds(),
+                        request.until() == null ? "" : "1")
                 .thenAccept(outcome -> {
                     long code = (Long) outcome.getFirst();
                     if (code == 1) { // Java merges, then END: not on Lettuce's I/O thread
                         jobs.notices().execute(() -> jobs.complete(id, outcome.subList(1, outcome.size())));
                     } else if (code == 2) { // no Redis call in ended(): on the I/O thread, one hop less
                         jobs.ended(id, outcome.subList(1, outcome.size()));
+                    } else if (code == 3) { // the next shard of the job's prefix: move it on
+                        jobs.notices().execute(() -> jobs.advance(id));
                     } else if (!whole.isEmpty()) {
                         jobs.ends().notEndingHere(id);
                     }

@@ -109,9 +109,13 @@ class SvgPlotTest {
 
     @Test
     void piShowsTheEstimateInsideItsIntervalAndPiAgainstIt() {
-        var result = new PiResult(3.14202532, 78_550_633, 100_000_000, 1.6418825075135242E-4, new double[] {
-            3.141703516941843, 3.1423471230581574
-        });
+        var result = new PiResult(
+                3.14202532,
+                78_550_633,
+                100_000_000,
+                1.6418825075135242E-4,
+                new double[] {3.141703516941843, 3.1423471230581574},
+                Math.PI);
 
         Document svg = parse(draw(result));
 
@@ -144,7 +148,7 @@ class SvgPlotTest {
 
     @Test
     void piInsideItsIntervalSaysSo() {
-        var result = new PiResult(3.1416, 785_400, 1_000_000, 0.0016, new double[] {3.1385, 3.1447});
+        var result = new PiResult(3.1416, 785_400, 1_000_000, 0.0016, new double[] {3.1385, 3.1447}, Math.PI);
 
         Document svg = parse(draw(result));
 

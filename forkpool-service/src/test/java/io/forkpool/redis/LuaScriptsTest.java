@@ -41,6 +41,7 @@ class LuaScriptsTest {
             Scripts.MERGE,
             Scripts.DROP,
             Scripts.END,
+            Scripts.ADVANCE,
             Scripts.DEADLINES,
             Scripts.STRANDED,
             Scripts.PAGE,

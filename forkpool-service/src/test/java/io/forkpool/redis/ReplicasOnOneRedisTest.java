@@ -9,7 +9,9 @@ import io.forkpool.job.JobRejectedException;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
+import io.forkpool.job.JobView;
 import io.forkpool.kind.TestJobs;
+import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -182,6 +184,56 @@ class ReplicasOnOneRedisTest {
                 .isBetween(Duration.ofSeconds(1), Duration.ofMillis(2600));
         assertThat(heardByB).filteredOn(s -> s.status() == JobStatus.FAILED).hasSize(1);
         assertThat(client.connect().sync().zcard(keys.deadlines())).isZero();
+    }
+
+    /**
+     * The prefix rule across replicas: both take and answer a job's shards at once, one of them
+     * drops off mid-job with a shard it took unanswered (reclaimed by the other after the shard
+     * timeout), and the job still ends at the same shard with the same bits as computed here in
+     * order; either replica shows the same end.
+     */
+    @Test
+    void aJobWithATargetEndsAtTheSamePrefixOnTwoReplicasThroughALostOne() throws Exception {
+        var a = replicas.get(0);
+        var b = replicas.get(1);
+        JobRequest request = TestJobs.piUntil(3_000_000L, 31L, 0.0015);
+        var expected = TestJobs.prefix(request);
+        assertThat(expected.shards()).isBetween(4, request.shardCount() - 4);
+        var job = a.store().submit("until", request, null, 100);
+        var lost = a.shards().take(1); // taken by a, never answered: a is lost below
+        assertThat(lost.shard()).isZero();
+        var answering = Executors.newFixedThreadPool(2);
+        try {
+            for (var replica : List.of(a, b)) {
+                answering.submit(() -> {
+                    for (int i = 0; i < (replica == a ? 2 : 1000); i++) {
+                        var task = replica.shards().take(1);
+                        if (task == null) {
+                            continue;
+                        }
+                        if (task.sink().isFinished()) {
+                            return null;
+                        }
+                        task.sink()
+                                .shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
+                    }
+                    return null;
+                });
+            }
+            var ended = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> b.store().find(job.id()).orElseThrow(),
+                            j -> j.status().isFinal());
+            assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(ended.shardsDone()).as("shards used").isEqualTo(expected.shards());
+            assertThat(ended.result()).usingRecursiveComparison().isEqualTo(request.finish(expected.merged()));
+            assertThat(JobView.of(ended).convergence().samplesUsed())
+                    .isEqualTo(request.unitsOfShards(expected.shards()));
+            var seenByA = a.store().find(job.id()).orElseThrow();
+            assertThat(seenByA.result()).usingRecursiveComparison().isEqualTo(ended.result());
+        } finally {
+            answering.shutdownNow();
+        }
     }
 
     @Test

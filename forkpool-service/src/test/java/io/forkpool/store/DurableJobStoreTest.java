@@ -148,6 +148,65 @@ class DurableJobStoreTest extends JobStoreContract {
         assertThat(shards.poll()).as("an ended job is not resumed").isNull();
     }
 
+    /**
+     * The prefix rule across a crash: shards saved past a missing first one wait for it after the
+     * restart, and the job still ends at the same k with the same bits; a job whose saved shards
+     * already meet its target ends at the restart itself.
+     */
+    @Test
+    void aJobWithATargetEndsAtTheSamePrefixAcrossARestart() throws Exception {
+        JobRequest request = TestJobs.piUntil(3_000_000L, 21L, 0.002);
+        var expected = TestJobs.prefix(request);
+        int k = expected.shards();
+        assertThat(k).isBetween(2, request.shardCount() - 3);
+
+        var waiting = store.submit(UUID.randomUUID().toString(), request, null, 10);
+        var met = store.submit(UUID.randomUUID().toString(), request, null, 10);
+        // as if killed mid-job: the first job has shards 1..k+1 saved, not 0; the second 0..k+1
+        for (int i = 0; i < 2 * request.shardCount(); i++) {
+            var task = take();
+            task.sink().dispatched();
+            boolean save = task.shard() <= k + 1 && (task.sink().jobId().equals(met.id()) || task.shard() > 0);
+            if (save) {
+                store.save(
+                        (io.forkpool.job.Job) task.sink(),
+                        task.shard(),
+                        request.computeEncoded(task.shard()),
+                        5,
+                        () -> {});
+            }
+        }
+        store.flushed().get(10, TimeUnit.SECONDS);
+        reopen(100);
+
+        var endedAtRestart = store.await(met.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(endedAtRestart.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(endedAtRestart.shardsDone()).isEqualTo(k);
+        assertThat(endedAtRestart.result()).usingRecursiveComparison().isEqualTo(request.finish(expected.merged()));
+
+        var tasks = new java.util.ArrayList<ShardTask>();
+        ShardTask task;
+        while ((task = shards.poll()) != null) {
+            tasks.add(task);
+        }
+        assertThat(tasks)
+                .extracting(ShardTask::shard)
+                .as("shard 0 and those not saved")
+                .contains(0);
+        java.util.Collections.reverse(tasks);
+        tasks.forEach(DurableJobStoreTest::answer);
+        var ended = store.await(waiting.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.shardsDone()).isEqualTo(k);
+        assertThat(ended.result()).usingRecursiveComparison().isEqualTo(endedAtRestart.result());
+        reopen(100);
+        assertThat(io.forkpool.job.JobView.of(store.find(waiting.id()).orElseThrow())
+                        .convergence()
+                        .samplesUsed())
+                .as("read back from the store")
+                .isEqualTo(request.unitsOfShards(k));
+    }
+
     @Test
     void aJobWhoseEveryShardWasSavedEndsAtTheRestart() throws Exception {
         JobRequest pi = TestJobs.pi(1000L, 3L);

@@ -4,8 +4,10 @@ import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.WorkerDirectory;
+import io.forkpool.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,10 +63,11 @@ class OverviewController {
                     + "by state (in the redis backend of every live replica), live replicas, shards queued, and jobs finished and samples computed per second over the last five "
                     + "minutes (one value a second, computed by the service from its own meters).")
     @GetMapping(path = "/api/v1/overview", produces = MediaType.APPLICATION_JSON_VALUE)
-    Overview overview() {
+    Overview overview(HttpServletRequest http) {
+        String tenant = Tenant.of(http).listFilter(); // a tenant counts its own jobs; an admin all
         var jobs = new LinkedHashMap<JobStatus, Long>();
         for (JobStatus status : JobStatus.values()) {
-            jobs.put(status, store.page(status, null, 0, 1).total());
+            jobs.put(status, store.page(status, null, null, tenant, 0, 1).total());
         }
         var workers = new LinkedHashMap<String, Integer>();
         for (String state : new String[] {"starting", "idle", "busy", "dead"}) {

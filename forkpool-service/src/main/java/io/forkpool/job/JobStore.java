@@ -1,6 +1,8 @@
 package io.forkpool.job;
 
+import io.forkpool.dispatch.Priority;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +32,16 @@ public interface JobStore {
      * whoever posts its end.
      */
     Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key);
+
+    /**
+     * As above for {@code tenant}: the job is its, and is refused with
+     * {@link JobRejectedException.OverQuota} when it would take the tenant past its {@code maxJobs}
+     * or {@code maxRunningSamples} (checked atomically with the global bound, on every replica);
+     * the job's shards go out at {@code job.priority()} within the tenant.
+     */
+    default Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
+        return submit(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), maxActive, key);
+    }
 
     /** A job whose end posts no webhook. */
     default Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
@@ -77,6 +89,11 @@ public interface JobStore {
         return batch;
     }
 
+    /** As above, the batch's jobs all {@code tenant}'s and counted against its quotas together. */
+    default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
+        return submitBatch(batch, jobs, maxActive, key);
+    }
+
     /** One job of a batch, for {@link #submitBatch}'s default; stores that override it need not. */
     default Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
         throw new UnsupportedOperationException("this store admits batches in submitBatch");
@@ -98,8 +115,21 @@ public interface JobStore {
     /** A batch's record: its jobs are found by {@code page(…, id, …)}. */
     record Batch(String id, int size, java.time.Instant created) {}
 
-    /** One job to admit in a batch: its id, its request (with its seed), its own deadline and webhook, or null. */
-    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl) {}
+    /**
+     * One job to admit: its id, its request (with its seed), its own deadline and webhook (or null),
+     * its priority within its tenant.
+     */
+    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl, Priority priority) {
+
+        public Submission {
+            priority = priority == null ? Priority.NORMAL : priority;
+        }
+
+        /** A job at normal priority. */
+        public Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl) {
+            this(id, request, timeoutSeconds, notifyUrl, Priority.NORMAL);
+        }
+    }
 
     Optional<Job.Snapshot> find(String id);
 
@@ -110,6 +140,11 @@ public interface JobStore {
 
     /** As above, only the jobs of {@code batch} when it is not null. */
     Page page(JobStatus status, String type, String batch, int page, int size);
+
+    /** As above, only {@code tenant}'s jobs when it is not null (a job stored without one is the default tenant's). */
+    default Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
+        return page(status, type, batch, page, size);
+    }
 
     record Page(List<Job.Snapshot> jobs, long total) {}
 

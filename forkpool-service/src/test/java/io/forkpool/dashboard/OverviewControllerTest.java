@@ -61,7 +61,7 @@ class OverviewControllerTest {
 
     @Test
     void countsByStatusWorkersByStateAndTheRates() throws Exception {
-        given(store.page(any(), isNull(), eq(0), anyInt()))
+        given(store.page(any(), isNull(), isNull(), isNull(), eq(0), anyInt()))
                 .willAnswer(call -> new JobStore.Page(
                         List.of(),
                         switch ((JobStatus) call.getArgument(0)) {
@@ -106,7 +106,8 @@ class OverviewControllerTest {
     /** Redis backend: this replica's workers as they are, the other live replicas' as they last published them. */
     @Test
     void workersOfEveryLiveReplicaAreCounted() throws Exception {
-        given(store.page(any(), isNull(), eq(0), anyInt())).willReturn(new JobStore.Page(List.of(), 0));
+        given(store.page(any(), isNull(), isNull(), isNull(), eq(0), anyInt()))
+                .willReturn(new JobStore.Page(List.of(), 0));
         var local = List.of(worker(Worker.State.BUSY), worker(Worker.State.IDLE));
         given(dispatcher.workers()).willReturn(local);
         given(dispatcher.spares()).willReturn(List.of());

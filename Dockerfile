@@ -19,6 +19,7 @@ COPY .mvn .mvn
 COPY pom.xml ./
 COPY forkpool-kind-api forkpool-kind-api
 COPY examples examples
+COPY forkpool-kinds forkpool-kinds
 COPY forkpool-service/pom.xml forkpool-service/pom.xml
 COPY forkpool-service/src forkpool-service/src
 # The reactor's last module, the generated-client test, and the API snapshot it generates from: the

@@ -13,8 +13,8 @@ export function workersPanel(signal) {
   every(2000, async () => {
     const workers = await api('/api/v1/workers?spares=true&allReplicas=true', { signal });
     const replicas = workers.some((w) => w.replica);
-    const names = ['Worker', ...(replicas ? ['Replica'] : []), 'PID', 'State', 'Shards done', 'Restarts', 'Uptime',
-      'CPU', 'Memory'];
+    const names = ['Worker', ...(replicas ? ['Replica'] : []), 'PID', 'State', 'Shards done', 'Speed', 'Restarts',
+      'Uptime', 'CPU', 'Memory'];
     if (columns !== names.join()) {
       columns = names.join();
       head.replaceChildren(...names.map((c) => h('th', { scope: 'col', text: c })));
@@ -30,6 +30,11 @@ export function workersPanel(signal) {
       h('td', { class: 'num', text: w.pid }),
       h('td', {}, state(w)),
       h('td', { class: 'num', text: count(w.shardsCompleted) }),
+      h('td', {
+        class: w.relativeSpeed != null && w.relativeSpeed < 0.9 ? 'num slow' : 'num',
+        text: w.relativeSpeed == null ? '' : `${w.relativeSpeed.toFixed(2)}×`,
+        title: 'last shard\'s compute rate over the other workers\' median on the same work',
+      }),
       h('td', { class: 'num', text: w.restarts }),
       h('td', { class: 'num', text: seconds(w.uptimeSeconds) }),
       h('td', { class: 'num', text: seconds(w.cpuSeconds) }),

@@ -136,7 +136,42 @@ public final class KindSchemas {
                         "past it the job ends FAILED, \"timed out\""),
                 false));
         fields.add(new Field("notify", NOTIFY, false));
+        if (!kind.precisionFields().isEmpty()) {
+            fields.add(new Field("until", until(kind), false));
+        }
         return fields;
+    }
+
+    /** {@code until}: one of the kind's precision fields and its target (docs/kinds.md, the prefix rule). */
+    private static Map<String, Object> until(JobKind<?, ?, ?> kind) {
+        var properties = new LinkedHashMap<String, Object>();
+        for (var p : kind.precisionFields()) {
+            properties.put(
+                    p.field(),
+                    Map.of(
+                            "type",
+                            "number",
+                            "format",
+                            "double",
+                            "exclusiveMinimum",
+                            0,
+                            "description",
+                            p.description()
+                                    + (p.better() == io.forkpool.kind.api.Precision.Better.LOWER
+                                            ? ": the job stops once it is at most this"
+                                            : ": the job stops once it is at least this")));
+        }
+        var schema = new LinkedHashMap<String, Object>();
+        schema.put("type", "object");
+        schema.put(
+                "description",
+                "a precision target: the job stops at the smallest in-order prefix of its shards whose result meets "
+                        + "it (the same on any number of workers), and its work-units field is then the cap");
+        schema.put("properties", properties);
+        schema.put("minProperties", 1);
+        schema.put("maxProperties", 1);
+        schema.put("additionalProperties", false);
+        return schema;
     }
 
     private Map<String, Object> field(RecordComponent c) {

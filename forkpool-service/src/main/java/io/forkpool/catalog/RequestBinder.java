@@ -9,6 +9,7 @@ import io.forkpool.plugin.InvalidRequestException;
 import io.forkpool.plugin.JobRequest;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.plugin.RequestFields;
+import io.forkpool.plugin.Until;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.DecimalMax;
@@ -58,11 +59,15 @@ public final class RequestBinder {
      * A valid body as sent: the kind, the request as given and with its defaults, and the seed if
      * the body had one. Two drafts are equal when their bodies mean the same request.
      */
-    public record Draft(JobKind<?, ?, ?> kind, Record given, Record filled, Long seed) {
+    public record Draft(JobKind<?, ?, ?> kind, Record given, Record filled, Long seed, Until until) {
+
+        public Draft(JobKind<?, ?, ?> kind, Record given, Record filled, Long seed) {
+            this(kind, given, filled, seed, null);
+        }
 
         /** The request that runs: the body's seed, else {@code fallbackSeed}. */
         public JobRequest withSeed(long fallbackSeed) {
-            return JobRequest.of(kind, filled, kind.seeded() ? (seed != null ? seed : fallbackSeed) : null);
+            return JobRequest.of(kind, filled, kind.seeded() ? (seed != null ? seed : fallbackSeed) : null, until);
         }
     }
 
@@ -95,6 +100,7 @@ public final class RequestBinder {
                 seed = seedNode.asLong();
             }
         }
+        Until until = until(kind, fields.remove("until"), errors);
         // Every bad field in one answer: unknown ones and those of the wrong JSON type are named
         // and left out, and the rest is still bound and checked.
         List<String> names = RequestFields.names(kind.requestType());
@@ -126,7 +132,43 @@ public final class RequestBinder {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return new Draft(kind, given, filled, seed);
+        return new Draft(kind, given, filled, seed, until);
+    }
+
+    /**
+     * The body's {@code until} (null if absent): one precision field the kind declares and a
+     * positive finite target. A bad one is named ({@code until} or {@code until.<field>}).
+     */
+    private static Until until(JobKind<?, ?, ?> kind, JsonNode node, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        var declared = kind.precisionFields().stream().map(p -> p.field()).toList();
+        if (declared.isEmpty()) {
+            errors.add(new FieldError(
+                    "until", "kind " + kind.name() + " declares no precision field: it cannot run until a target"));
+            return null;
+        }
+        String shape = "must be an object with one precision field of kind " + kind.name() + " and its target, e.g. {\""
+                + declared.getFirst() + "\": 0.001}";
+        if (!(node instanceof ObjectNode target) || target.size() != 1) {
+            errors.add(new FieldError("until", shape));
+            return null;
+        }
+        String field = target.propertyNames().iterator().next();
+        if (!declared.contains(field)) {
+            errors.add(new FieldError(
+                    "until." + field,
+                    "is not a precision field of kind " + kind.name() + " (it has " + String.join(", ", declared)
+                            + ")"));
+            return null;
+        }
+        JsonNode value = target.get(field);
+        if (value == null || !value.isNumber() || !(value.asDouble() > 0) || !Double.isFinite(value.asDouble())) {
+            errors.add(new FieldError("until." + field, "must be a positive finite number"));
+            return null;
+        }
+        return new Until(field, value.asDouble());
     }
 
     /**
@@ -190,8 +232,15 @@ public final class RequestBinder {
         ObjectNode fields = body.deepCopy();
         fields.remove("type");
         JsonNode seed = fields.remove("seed");
+        JsonNode until = fields.remove("until");
         Record params = RequestFields.withDefaults(json.treeToValue(fields, kind.requestType()));
-        return JobRequest.of(kind, params, kind.seeded() ? (seed == null || seed.isNull() ? 0L : seed.asLong()) : null);
+        Until target = null;
+        if (until instanceof ObjectNode t && t.size() == 1) {
+            String field = t.propertyNames().iterator().next();
+            target = new Until(field, t.get(field).asDouble());
+        }
+        return JobRequest.of(
+                kind, params, kind.seeded() ? (seed == null || seed.isNull() ? 0L : seed.asLong()) : null, target);
     }
 
     /** Each field's own problem, in declaration order: the first of its annotations it breaks. */

@@ -86,6 +86,11 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         }
     }
 
+    /** The worker's last compute rate over the other workers' median on the same work, or null before one. */
+    public Double relativeSpeed(Worker<ShardTask> worker) {
+        return pool.relativeSpeed(worker);
+    }
+
     public List<Worker<ShardTask>> spares() {
         return pool.spares();
     }
@@ -147,7 +152,9 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     @Override
     public void answered(Worker<ShardTask> worker, Assignment<ShardTask> assignment, Message answer) {
         try {
-            freed(worker);
+            if (!replacedForSlowness(worker, assignment.work(), answer)) {
+                freed(worker);
+            }
         } catch (RuntimeException e) {
             log.error("dispatcher failed to refill {}; it goes on", worker, e);
         }
@@ -158,6 +165,19 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     @Override
     public void lost(Worker<ShardTask> worker, Assignment<ShardTask> inFlight, String reason, String detail) {
         aggregator.lost(worker, inFlight, reason, detail);
+    }
+
+    /** True if {@code worker}, slow against the others on this work, just gave its slot to a warm spare. */
+    private boolean replacedForSlowness(Worker<ShardTask> worker, ShardTask task, Message answer) {
+        if (!(answer instanceof Message.Done done)) {
+            return false;
+        }
+        var request = task.work().request();
+        // one kind with one set of parameters: its shards cost the same per unit on any worker
+        var work = List.of(request.type(), request.params());
+        // judged on the kernel's CPU time: a busy machine's scheduling slows every worker by turns
+        long nanos = done.cpuNanos() >= 0 ? done.cpuNanos() : done.computeNanos();
+        return pool.computed(worker, work, request.shardUnits(task.shard()), nanos);
     }
 
     /**

@@ -47,7 +47,24 @@ public final class Job implements ShardSource, ShardSink {
     private int mergedAhead;
 
     private int shardsDone;
+    /**
+     * The merge that counts: of every shard merged, or, for a job with a precision target, of the
+     * in-order prefix of shards 0 to {@code prefix - 1} (its result is the job's).
+     */
     private Object sum;
+    /** Work units of the shards in {@code sum}. */
+    private long sumUnits;
+    /** A job with a target: shards merged in order so far, and those merged past them, waiting. */
+    private int prefix;
+
+    private final java.util.TreeMap<Integer, Object> ahead = new java.util.TreeMap<>();
+    /** The last partial result made (lazily, on a read, at most every {@link #PARTIAL_EVERY_NANOS}). */
+    private PartialResult partialResult;
+
+    private long partialMadeAt;
+    /** Set when {@link #resume} ended the job (its target met by the saved shards): announced later. */
+    private boolean endedOnResume;
+
     private long computeNanos;
     private Instant startedAt;
     private Instant finishedAt;
@@ -218,6 +235,49 @@ public final class Job implements ShardSource, ShardSink {
         return finished;
     }
 
+    /** A running job's partial result is made again at most this often (5 a second), only when read. */
+    static final long PARTIAL_EVERY_NANOS = 200_000_000L;
+
+    /**
+     * The kind's {@code finish} of the shards merged so far, with the shards and samples it covers:
+     * shown while the job runs (kinds that opt in), and kept when it is cancelled.
+     */
+    public record PartialResult(Record result, long samples, int shards) {}
+
+    /**
+     * The partial result now: made from {@code sum} if the last one is older than
+     * {@link #PARTIAL_EVERY_NANOS} and shards merged since (so a merge never pays for it, and a
+     * job read often pays at most 5 finishes a second). Holds the lock.
+     */
+    private PartialResult partialResult() {
+        if (!request.partialResults() || sum == null) {
+            return null;
+        }
+        if (status == JobStatus.RUNNING || status == JobStatus.QUEUED) {
+            long now = System.nanoTime();
+            boolean stale = partialResult == null
+                    || (partialResult.shards() != shardsCounted() && now - partialMadeAt >= PARTIAL_EVERY_NANOS);
+            if (stale) {
+                partialResult = makePartial();
+                partialMadeAt = now;
+            }
+        }
+        return partialResult;
+    }
+
+    private PartialResult makePartial() {
+        try {
+            return new PartialResult(request.finish(sum), sumUnits, shardsCounted());
+        } catch (RuntimeException e) {
+            return partialResult; // a kind that cannot finish this merge yet: the last one stands
+        }
+    }
+
+    /** Shards in {@code sum}. */
+    private int shardsCounted() {
+        return request.until() != null ? prefix : shardsDone;
+    }
+
     public synchronized Snapshot snapshot() {
         return new Snapshot(
                 id,
@@ -234,6 +294,7 @@ public final class Job implements ShardSource, ShardSink {
                 computeNanos,
                 notifyUrl,
                 batch,
+                status == JobStatus.SUCCEEDED ? null : partialResult(),
                 tenant,
                 priority);
     }
@@ -254,6 +315,7 @@ public final class Job implements ShardSource, ShardSink {
             long computeNanos,
             String notifyUrl,
             String batch,
+            PartialResult partialResult,
             String tenant,
             Priority priority) {
 
@@ -263,6 +325,43 @@ public final class Job implements ShardSource, ShardSink {
         }
 
         /** A job of the default tenant at normal priority. */
+        public Snapshot(
+                String id,
+                JobRequest request,
+                Integer timeoutSeconds,
+                JobStatus status,
+                int shardsDone,
+                int shardsTotal,
+                Record result,
+                String error,
+                Instant submittedAt,
+                Instant startedAt,
+                Instant finishedAt,
+                long computeNanos,
+                String notifyUrl,
+                String batch,
+                PartialResult partialResult) {
+            this(
+                    id,
+                    request,
+                    timeoutSeconds,
+                    status,
+                    shardsDone,
+                    shardsTotal,
+                    result,
+                    error,
+                    submittedAt,
+                    startedAt,
+                    finishedAt,
+                    computeNanos,
+                    notifyUrl,
+                    batch,
+                    partialResult,
+                    null,
+                    null);
+        }
+
+        /** A job without a partial result (finished, or of a kind that shows none). */
         public Snapshot(
                 String id,
                 JobRequest request,
@@ -293,7 +392,6 @@ public final class Job implements ShardSource, ShardSink {
                     computeNanos,
                     notifyUrl,
                     batch,
-                    null,
                     null);
         }
 
@@ -324,7 +422,6 @@ public final class Job implements ShardSource, ShardSink {
                     startedAt,
                     finishedAt,
                     computeNanos,
-                    null,
                     null,
                     null,
                     null);
@@ -379,7 +476,7 @@ public final class Job implements ShardSource, ShardSink {
         for (var shard : saved.entrySet()) {
             if (!status.isFinal() && shard.getKey() < shardsTotal) {
                 mergedAhead++;
-                merge(
+                endedOnResume |= merge(
                         shard.getKey(),
                         shard.getValue().partial(),
                         shard.getValue().computeNanos());
@@ -394,7 +491,8 @@ public final class Job implements ShardSource, ShardSink {
     public void finishIfComplete() {
         boolean ended;
         synchronized (this) {
-            ended = !status.isFinal() && shardsDone == shardsTotal && finishMerged();
+            ended = endedOnResume || (!status.isFinal() && shardsDone == shardsTotal && finishMerged());
+            endedOnResume = false;
         }
         if (ended) {
             announceEnd();
@@ -456,7 +554,11 @@ public final class Job implements ShardSource, ShardSink {
         computeNanos += nanos;
         try {
             Object partial = request.decodePartial(bytes);
+            if (request.until() != null) {
+                return mergeInOrder(shard, partial);
+            }
             sum = sum == null ? partial : request.merge(sum, partial);
+            sumUnits += request.shardUnits(shard);
         } catch (RuntimeException e) {
             end(
                     JobStatus.FAILED,
@@ -464,6 +566,44 @@ public final class Job implements ShardSource, ShardSink {
             return true;
         }
         return shardsDone == shardsTotal && finishMerged();
+    }
+
+    /**
+     * The prefix rule of a job with a target: a shard past the in-order prefix waits; one that
+     * extends it is merged, then those waiting behind it, and after each the prefix's result is
+     * checked against the target. The job ends at the first prefix that meets it (its result is
+     * that prefix's, whatever shards arrived past it, so 1 or 64 workers, retries or not, give
+     * the same shards and bits), or at the cap when the last shard joins. Holds the lock.
+     */
+    private boolean mergeInOrder(int shard, Object partial) {
+        ahead.put(shard, partial);
+        while (!ahead.isEmpty() && ahead.firstKey() == prefix) {
+            Object next = ahead.pollFirstEntry().getValue();
+            sum = sum == null ? next : request.merge(sum, next);
+            sumUnits += request.shardUnits(prefix);
+            prefix++;
+            if (prefix == shardsTotal) {
+                return finishMerged(); // the cap: every shard, met or not
+            }
+            Record prefixResult;
+            try {
+                prefixResult = request.finish(sum);
+            } catch (RuntimeException e) {
+                continue; // too few samples for the kind to answer: not met
+            }
+            if (request.meetsTarget(prefixResult)) {
+                ahead.clear();
+                shardsDone = prefix; // the shards the result is made of
+                result = prefixResult;
+                if (startedAt == null) {
+                    startedAt = Instant.now();
+                    become(JobStatus.RUNNING);
+                }
+                end(JobStatus.SUCCEEDED, null);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every shard merged: the result, or FAILED if the kind cannot finish it. Holds the lock. */
@@ -496,6 +636,10 @@ public final class Job implements ShardSource, ShardSink {
         return endIfRunning(JobStatus.CANCELLED, "cancelled by request");
     }
 
+    /** What a cancelled job says when it keeps its partial result. */
+    public static final String CANCELLED_WITH_PARTIAL =
+            "cancelled by request; partialResult is the result of the shards merged before";
+
     private boolean endIfRunning(JobStatus end, String problem) {
         synchronized (this) {
             if (status.isFinal()) {
@@ -508,6 +652,12 @@ public final class Job implements ShardSource, ShardSink {
     }
 
     private void end(JobStatus end, String problem) {
+        if (end == JobStatus.CANCELLED && request.partialResults() && sum != null) {
+            partialResult = makePartial(); // what it had: kept with the cancelled job
+            if ("cancelled by request".equals(problem)) {
+                problem = CANCELLED_WITH_PARTIAL;
+            }
+        }
         ending.accept(this);
         become(end);
         error = problem;

@@ -13,7 +13,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Server-Sent Events of one job: a {@code progress} event whenever the shard count moved (at most
- * every 200 ms, however many shards a job has), then one {@code job} event with the final job.
+ * every 200 ms, however many shards a job has), with the partial result and convergence of a kind
+ * that shows them, then one {@code job} event with the final job.
  */
 @Component
 class JobEvents {
@@ -54,7 +55,9 @@ class JobEvents {
                                     new Progress(
                                             view.status(),
                                             view.progress().shardsDone(),
-                                            view.progress().shardsTotal()),
+                                            view.progress().shardsTotal(),
+                                            view.partialResult(),
+                                            view.convergence()),
                                     MediaType.APPLICATION_JSON));
                 }
             } catch (IOException | RuntimeException e) {
@@ -76,5 +79,10 @@ class JobEvents {
         }
     }
 
-    record Progress(JobStatus status, int shardsDone, int shardsTotal) {}
+    record Progress(
+            JobStatus status,
+            int shardsDone,
+            int shardsTotal,
+            JobView.PartialView partialResult,
+            JobView.Convergence convergence) {}
 }

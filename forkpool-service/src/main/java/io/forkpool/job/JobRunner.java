@@ -240,7 +240,7 @@ public class JobRunner {
      */
     private String digest(RequestBinder.Draft raw, Integer timeoutSeconds) {
         String canonical = raw.kind().name() + "\n" + json.writeValueAsString(raw.given()) + "\n" + raw.seed() + "\n"
-                + timeoutSeconds;
+                + timeoutSeconds + (raw.until() == null ? "" : "\n" + raw.until());
         return sha256(canonical);
     }
 

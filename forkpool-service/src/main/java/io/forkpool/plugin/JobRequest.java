@@ -5,6 +5,7 @@ import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
 import io.forkpool.kind.api.Plot;
+import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,24 +28,43 @@ public final class JobRequest {
     private final Long seed;
     private final Layout layout;
     private final Codec<Object> partials;
+    private final Until until;
+    private final Precision precision;
     private volatile byte[] encoded;
 
-    private JobRequest(JobKind<?, ?, ?> kind, Record params, Long seed) {
+    private JobRequest(JobKind<?, ?, ?> kind, Record params, Long seed, Until until) {
         this.kind = Objects.requireNonNull(kind);
         this.params = Objects.requireNonNull(params);
         this.seed = kind.seeded() ? Objects.requireNonNull(seed, "seed") : null;
+        this.until = until;
+        this.precision = until == null ? null : precisionField(kind, until.field());
         this.layout = ((JobKind) kind).layout(params);
         this.partials = (Codec<Object>) kind.partialCodec();
     }
 
     /** {@code params} must be of the kind's request type with its defaults filled. */
     public static JobRequest of(JobKind<?, ?, ?> kind, Record params, Long seed) {
+        return of(kind, params, seed, null);
+    }
+
+    /** As above, stopping at the precision target {@code until} (null: none), a field the kind declares. */
+    public static JobRequest of(JobKind<?, ?, ?> kind, Record params, Long seed, Until until) {
         if (!kind.requestType().isInstance(params)) {
             throw new IllegalArgumentException(
                     "a " + kind.name() + " job needs a " + kind.requestType().getSimpleName() + ", not a "
                             + params.getClass().getSimpleName());
         }
-        return new JobRequest(kind, params, seed);
+        return new JobRequest(kind, params, seed, until);
+    }
+
+    /** The kind's precision field of that name, or null if it declares none such. */
+    public static Precision<?> precisionField(JobKind<?, ?, ?> kind, String field) {
+        for (Precision<?> p : kind.precisionFields()) {
+            if (p.field().equals(field)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     public JobKind<?, ?, ?> kind() {
@@ -63,6 +83,33 @@ public final class JobRequest {
     /** The seed of the job's random streams; null for a kind that draws none. */
     public Long seed() {
         return seed;
+    }
+
+    /** The precision target the job stops at, or null: it runs every shard. */
+    public Until until() {
+        return until;
+    }
+
+    /** Whether {@code result} (of a prefix of the shards) meets the job's target; false without one. */
+    public boolean meetsTarget(Record result) {
+        return precision != null && precision.met(result, until.target());
+    }
+
+    /** The measure of the target's field in {@code result}, or null without a target. */
+    public Double measure(Record result) {
+        return precision == null ? null : precision.of(result);
+    }
+
+    /** Whether a running job shows its partial result (the kind opted in). */
+    public boolean partialResults() {
+        return kind.partialResults();
+    }
+
+    /** Work units of shards 0 to {@code shards - 1}: the samples a prefix of the job covers. */
+    public long unitsOfShards(int shards) {
+        return shards <= 0
+                ? 0
+                : Math.min(layout.units(), (long) shards * layout.blocksPerShard() * layout.blockUnits());
     }
 
     /** Work units of the whole job (samples, rolls or terms), for metrics and progress. */
@@ -124,7 +171,7 @@ public final class JobRequest {
     public static JobRequest decode(KindRegistry registry, String type, Long seed, byte[] params) {
         var kind = registry.find(type)
                 .orElseThrow(() -> new IllegalArgumentException("no kind named " + type + " is installed here"));
-        return new JobRequest(kind, REQUEST_CODECS.get(kind.requestType()).decode(params), seed);
+        return new JobRequest(kind, REQUEST_CODECS.get(kind.requestType()).decode(params), seed, null);
     }
 
     /** One codec per request record class, made once (reflection). */
@@ -144,6 +191,9 @@ public final class JobRequest {
         if (seed != null) {
             json.put("seed", seed);
         }
+        if (until != null) {
+            json.put("until", Map.of(until.field(), until.target()));
+        }
         return json;
     }
 
@@ -152,12 +202,13 @@ public final class JobRequest {
         return other instanceof JobRequest r
                 && r.kind.getClass() == kind.getClass()
                 && Objects.equals(r.seed, seed)
+                && Objects.equals(r.until, until)
                 && Arrays.deepEquals(RequestFields.values(r.params), RequestFields.values(params));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind.name(), seed, Arrays.deepHashCode(RequestFields.values(params)));
+        return Objects.hash(kind.name(), seed, until, Arrays.deepHashCode(RequestFields.values(params)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.forkpool.redis;
 
+import static io.forkpool.redis.RedisJobs.call;
+
 import io.forkpool.catalog.RequestBinder;
 import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
@@ -9,30 +11,24 @@ import io.forkpool.job.JobStore;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -54,22 +50,14 @@ public final class RedisJobStore implements JobStore {
     /** A batch's record outlives its creation by the retention and this (its jobs may run that long). */
     private static final long BATCH_GRACE_SECONDS = 86_400;
 
+    private final RedisJobs jobs;
     private final RedisLink redis;
     private final JobEnds ends;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final JobSettings settings;
-    private final RequestBinder binder;
-    private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
-    /** The traceparent of each job's span ("" for none), as its hash holds it: cleared with requests. */
-    private final Map<String, String> traces = new ConcurrentHashMap<>();
 
     private volatile Function<String, String> traceparentOf = id -> null;
-    /** Runs what answers of asynchronous scripts lead to, off Lettuce's I/O thread. */
-    private final Executor notices = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("redis-notices").factory());
-
-    private volatile Consumer<Job.Snapshot> listener = s -> {};
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("job-deadlines").factory());
 
@@ -80,9 +68,9 @@ public final class RedisJobStore implements JobStore {
             ObjectMapper json,
             RequestBinder binder,
             JobSettings settings) {
+        this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings);
         this.redis = redis;
         this.ends = ends;
-        this.binder = binder;
         this.keys = keys;
         this.json = json;
         this.settings = settings;
@@ -95,9 +83,7 @@ public final class RedisJobStore implements JobStore {
     /** Stops the deadline timers (the backend closes). */
     void close() {
         deadlines.shutdownNow();
-        if (summaries != null) {
-            summaries.close();
-        }
+        jobs.close();
     }
 
     @Override
@@ -117,7 +103,7 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public void recordBatch(Batch batch, Keyed key) {
-        long ttl = Long.parseLong(ttl()) + BATCH_GRACE_SECONDS;
+        long ttl = Long.parseLong(jobs.ttl()) + BATCH_GRACE_SECONDS;
         var fields = new java.util.LinkedHashMap<String, String>();
         fields.put("size", Integer.toString(batch.size()));
         fields.put("created", batch.created().toString());
@@ -244,8 +230,7 @@ public final class RedisJobStore implements JobStore {
                 // recorded
             }
         }
-        requests.put(id, request);
-        traces.put(id, traceparent == null ? "" : traceparent);
+        jobs.submitted(id, request, traceparent);
         if (timeoutSeconds != null) {
             deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
         }
@@ -299,14 +284,14 @@ public final class RedisJobStore implements JobStore {
                     Long.toString(System.currentTimeMillis()),
                     keys.jobPrefix(),
                     Instant.now().toString(),
-                    ttl(),
+                    jobs.ttl(),
                     keys.ends(),
                     "100");
             for (String id : ended) {
                 log.info("job {} timed out", id);
                 find(id).ifPresent(job -> {
                     ends.ended(id, job);
-                    listener.accept(job);
+                    jobs.changed(job);
                 });
             }
         } catch (RuntimeException e) {
@@ -325,7 +310,7 @@ public final class RedisJobStore implements JobStore {
                     redis.sync(), ScriptOutputType.MULTI, new String[] {keys.unfinished()}, keys.jobPrefix());
             for (String id : ids) {
                 log.info("job {}: every shard merged but not ended; ending it here", id);
-                complete(id, new ArrayList<Object>(redis.sync().hvals(keys.sum(id))));
+                jobs.complete(id, new ArrayList<Object>(redis.sync().hvals(keys.sum(id))));
             }
         } catch (RuntimeException e) {
             log.debug("could not finish stranded jobs: {}", e.getMessage());
@@ -344,37 +329,7 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job.Snapshot> find(String id) {
-        return call(() -> snapshot(id, redis.sync().hgetall(keys.job(id))));
-    }
-
-    /** The job of a hash's fields; empty if there are none (unknown or expired). */
-    private Optional<Job.Snapshot> snapshot(String id, Map<String, String> f) {
-        if (f.isEmpty() || !f.containsKey("request")) {
-            return Optional.empty();
-        }
-        JobRequest request = request(id, f.get("request"));
-        if (f.containsKey("traceparent")) {
-            traces.putIfAbsent(id, f.get("traceparent"));
-        }
-        JobStatus status = JobStatus.valueOf(f.get("status"));
-        Record result = status == JobStatus.SUCCEEDED && f.containsKey("merged")
-                ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged"))))
-                : null;
-        return Optional.of(new Job.Snapshot(
-                id,
-                request,
-                f.containsKey("timeoutSeconds") ? Integer.valueOf(f.get("timeoutSeconds")) : null,
-                status,
-                Integer.parseInt(f.get("done")),
-                Integer.parseInt(f.get("total")),
-                result,
-                f.get("error"),
-                instant(f.get("submittedAt")),
-                instant(f.get("startedAt")),
-                instant(f.get("finishedAt")),
-                Long.parseLong(f.get("computeNanos")),
-                f.get("notify"),
-                f.get("batch")));
+        return jobs.find(id);
     }
 
     @Override
@@ -407,13 +362,13 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job.Snapshot> cancel(String id) {
-        end(id, JobStatus.CANCELLED, "cancelled by request");
+        jobs.end(id, JobStatus.CANCELLED, "cancelled by request");
         return find(id);
     }
 
     @Override
     public boolean fail(String id, String problem) {
-        return end(id, JobStatus.FAILED, problem);
+        return jobs.end(id, JobStatus.FAILED, problem);
     }
 
     /**
@@ -485,17 +440,12 @@ public final class RedisJobStore implements JobStore {
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }
-        if (requests.size() > 10_000) {
-            requests.clear();
-        }
-        if (traces.size() > 10_000) {
-            traces.clear();
-        }
+        jobs.forgetRequests();
     }
 
     @Override
-    public synchronized void listen(Consumer<Job.Snapshot> changes) {
-        this.listener = listener.andThen(changes);
+    public void listen(Consumer<Job.Snapshot> changes) {
+        jobs.listen(changes);
     }
 
     @Override
@@ -505,7 +455,7 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public void listenToEnds(Consumer<String> ids) {
-        ends.onEnd(id -> notices.execute(() -> ids.accept(id)));
+        ends.onEnd(id -> jobs.notices().execute(() -> ids.accept(id)));
     }
 
     @Override
@@ -522,361 +472,18 @@ public final class RedisJobStore implements JobStore {
         }
     }
 
-    // -- what the stream's consumer does to jobs
-
-    /** One shard read from the stream by this replica. */
-    record Delivery(String entry, String job, int shard) {}
-
-    JobRequest request(String id) {
-        JobRequest known = requests.get(id);
-        if (known != null && traces.containsKey(id)) {
-            return known;
-        }
-        var fields = redis.sync().hmget(keys.job(id), "request", "traceparent");
-        traces.put(id, fields.get(1).getValueOrElse(""));
-        return request(id, fields.get(0).getValueOrElse(null));
-    }
-
-    /**
-     * The job's traceparent as its hash holds it, read with its request ({@link #request(String)},
-     * which the consumer calls as it takes a shard), or null; asks no Redis.
-     */
-    String traceparent(String id) {
-        String known = traces.get(id);
-        return known == null || known.isEmpty() ? null : known;
-    }
-
-    /** True when this replica knows the job has ended: its shards are dropped. */
-    boolean hasEnded(String id) {
-        return ends.hasEnded(id);
-    }
-
-    /** Up to {@code n} shards for {@code consumer} (the TAKE script), and {@code ahead} more if waiting unread. */
-    List<Delivery> take(String consumer, int n, int ahead) {
-        return accepted(Scripts.TAKE.run(
-                redis.sync(),
-                ScriptOutputType.MULTI,
-                new String[] {keys.shards(), keys.feed()},
-                keys.group(),
-                consumer,
-                Integer.toString(n),
-                keys.jobPrefix(),
-                Instant.now().toString(),
-                Integer.toString(ahead)));
-    }
-
-    /** The same without waiting; {@code then} gets the shards on a thread of this store, not Lettuce's. */
-    void takeAhead(String consumer, int ahead, Consumer<List<Delivery>> then) {
-        Scripts.TAKE
-                .<List<Object>>runAsync(
-                        redis.async(),
-                        ScriptOutputType.MULTI,
-                        new String[] {keys.shards(), keys.feed()},
-                        keys.group(),
-                        consumer,
-                        "0",
-                        keys.jobPrefix(),
-                        Instant.now().toString(),
-                        Integer.toString(ahead))
-                .handleAsync(
-                        (reply, e) -> {
-                            List<Delivery> taken = List.of();
-                            try {
-                                taken = e == null ? accepted(reply) : taken;
-                            } finally {
-                                then.accept(taken);
-                            }
-                            return null;
-                        },
-                        notices);
-    }
-
-    /**
-     * Entries a blocking read delivered, handed out at once: ACCEPT (start their jobs, drop the
-     * entries of ended jobs) goes out without waiting for its answer, so a woken worker does not
-     * wait one more round trip. A shard of a job that ended meanwhile is computed for nothing:
-     * its merge is a no-op.
-     */
-    List<Delivery> accept(List<StreamMessage<String, String>> read) {
-        var args = new ArrayList<>(
-                List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
-        var out = new ArrayList<Delivery>();
-        for (var m : read) {
-            String job = m.getBody().get("job");
-            String shard = m.getBody().get("shard");
-            args.add(m.getId());
-            args.add(job == null ? "" : job);
-            args.add(shard == null ? "0" : shard);
-            if (job != null && shard != null && !ends.hasEnded(job)) {
-                out.add(new Delivery(m.getId(), job, Integer.parseInt(shard)));
-            }
-        }
-        Scripts.ACCEPT
-                .<List<Object>>runAsync(
-                        redis.async(),
-                        ScriptOutputType.MULTI,
-                        new String[] {keys.shards()},
-                        args.toArray(String[]::new))
-                .thenAcceptAsync(this::accepted, notices)
-                .exceptionally(e -> {
-                    log.debug("could not start jobs of read shards: {}", e.getMessage());
-                    return null;
-                });
-        return out;
-    }
-
-    /** Reads accept's answer: {started count, (id, submittedAt)..., (entry, job, shard)...}. */
-    private List<Delivery> accepted(List<Object> reply) {
-        int started = ((Long) reply.getFirst()).intValue();
-        Instant now = Instant.now();
-        for (int i = 0; i < started; i++) {
-            String id = (String) reply.get(1 + 2 * i);
-            JobRequest request = request(id);
-            listener.accept(new Job.Snapshot(
-                    id,
-                    request,
-                    null,
-                    JobStatus.RUNNING,
-                    0,
-                    request.shardCount(),
-                    null,
-                    null,
-                    instant((String) reply.get(2 + 2 * i)),
-                    now,
-                    null,
-                    0,
-                    null,
-                    null));
-        }
-        var out = new ArrayList<Delivery>();
-        for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {
-            out.add(new Delivery(
-                    (String) reply.get(i), (String) reply.get(i + 1), Integer.parseInt((String) reply.get(i + 2))));
-        }
-        return out;
-    }
-
-    /** Acknowledges and deletes an entry that will not run (its job ended). */
-    void drop(String entry) {
-        Scripts.DROP.run(redis.sync(), ScriptOutputType.INTEGER, new String[] {keys.shards()}, keys.group(), entry);
-    }
-
-    /**
-     * Merges one shard's answer, once, and acknowledges its entry; completes the job on its last
-     * shard. Does not wait for Redis: the worker's reader thread goes on to its next answer while
-     * the merges of this replica go out pipelined, in order, on one connection.
-     */
-    void merge(
-            String entry,
-            String id,
-            int shard,
-            byte[] partial,
-            long computeNanos,
-            io.forkpool.dispatch.ShardAttempt done) {
-        JobRequest request = request(id);
-        if (done != null && summarised(request)) {
-            summaries().record(id, done);
-        }
-        String whole = request.shardCount() == 1 ? wholeJob(request, partial) : "";
-        if (!whole.isEmpty()) {
-            ends.endingHere(id);
-        }
-        Scripts.MERGE
-                .<List<Object>>runAsync(
-                        redis.async(),
-                        ScriptOutputType.MULTI,
-                        new String[] {
-                            keys.job(id),
-                            keys.merged(id),
-                            keys.sum(id),
-                            keys.shards(),
-                            keys.unfinished(),
-                            keys.feed(),
-                            keys.deadlines(),
-                            keys.tries(id)
-                        },
-                        keys.group(),
-                        entry,
-                        Integer.toString(shard),
-                        Long.toString(computeNanos),
-                        Base64.getEncoder().encodeToString(partial),
-                        id,
-                        whole,
-                        Instant.now().toString(),
-                        ttl(),
-                        keys.ends(),
-                        done == null ? "" : ShardTries.entry(done),
-                        Integer.toString(ShardTries.CAP),
-                        tries().ttlSeconds())
-                .thenAccept(outcome -> {
-                    long code = (Long) outcome.getFirst();
-                    if (code == 1) { // Java merges, then END: not on Lettuce's I/O thread
-                        notices.execute(() -> complete(id, outcome.subList(1, outcome.size())));
-                    } else if (code == 2) { // no Redis call in ended(): on the I/O thread, one hop less
-                        ended(id, outcome.subList(1, outcome.size()));
-                    } else if (!whole.isEmpty()) {
-                        ends.notEndingHere(id);
-                    }
-                })
-                .exceptionally(e -> {
-                    ends.notEndingHere(id);
-                    // the entry stays pending: a replica reclaims it after the shard timeout
-                    log.warn("could not merge shard {} of job {}: {}", shard, id, e.getMessage());
-                    return null;
-                });
-    }
-
-    /**
-     * A one-shard job's answer is its result: checked here (the kind can finish it) so that MERGE
-     * ends the job in the same round trip; '' if it cannot, and {@link #complete} fails the job.
-     */
-    private static String wholeJob(JobRequest request, byte[] partial) {
-        try {
-            request.finish(request.decodePartial(partial));
-            return Base64.getEncoder().encodeToString(partial);
-        } catch (RuntimeException e) {
-            return "";
-        }
-    }
-
-    /** Merges every shard's partial in Java (the kind's merge), checks the result can be made, ends the job. */
-    private void complete(String id, List<Object> partials) {
-        JobRequest request = request(id);
-        byte[] merged;
-        try {
-            Object sum = null;
-            for (Object partial : partials) {
-                Object p = request.decodePartial(Base64.getDecoder().decode((String) partial));
-                sum = sum == null ? p : request.merge(sum, p);
-            }
-            request.finish(sum); // a result that cannot be made fails the job here, not on each GET
-            merged = request.encodePartial(sum);
-        } catch (RuntimeException e) {
-            end(
-                    id,
-                    JobStatus.FAILED,
-                    "kind " + request.type() + ": could not finish the result: " + e.getMessage(),
-                    "");
-            return;
-        }
-        end(id, JobStatus.SUCCEEDED, "", Base64.getEncoder().encodeToString(merged));
-    }
-
-    private boolean end(String id, JobStatus status, String problem) {
-        return end(id, status, problem, "");
-    }
-
-    private boolean end(String id, JobStatus status, String problem, String merged) {
-        List<Object> fields = call(() -> Scripts.END.run(
-                redis.sync(),
-                ScriptOutputType.MULTI,
-                new String[] {keys.job(id), keys.unfinished(), keys.feed(), keys.deadlines()},
-                id,
-                status.name(),
-                problem,
-                Instant.now().toString(),
-                ttl(),
-                merged,
-                keys.ends()));
-        if (fields.isEmpty()) {
-            return false;
-        }
-        ended(id, fields);
-        return true;
-    }
-
-    /**
-     * A job ended by a script of this replica, with its fields as the script answered them. Calls
-     * no Redis (the request binds from its field), so it may run on Lettuce's I/O thread.
-     */
-    private void ended(String id, List<Object> fields) {
-        var hash = new HashMap<String, String>();
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-            hash.put((String) fields.get(i), (String) fields.get(i + 1));
-        }
-        var job = snapshot(id, hash);
-        ends.ended(id, job.orElse(null));
-        job.ifPresent(listener);
-    }
-
     /** The webhook attempts of the jobs, beside them in Redis. */
     public io.forkpool.webhook.DeliveryLog deliveries() {
         return new RedisDeliveryLog(redis, keys, json, settings.retention());
     }
 
-    private String ttl() {
-        return Long.toString(Math.max(1, settings.retention().toSeconds()));
-    }
-
-    private JobRequest request(String id, String body) {
-        return requests.computeIfAbsent(id, k -> binder.read(json.readTree(body)));
-    }
-
-    private static Instant instant(String value) {
-        return value == null ? null : Instant.parse(value);
-    }
-
-    /** Redis unreachable: the caller gets 503 with Retry-After, like a full service. */
-    private static <T> T call(Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (RedisException e) {
-            throw new JobRejectedException.Full("store_unavailable", "the job store (Redis) cannot be reached");
-        }
-    }
-
-    private volatile ShardTries tries;
-
-    /** The tries of a job's shards, kept by every replica that ran one (ShardTries). */
-    private ShardTries tries() {
-        if (tries == null) {
-            tries = new ShardTries(redis, keys, settings.retention());
-        }
-        return tries;
-    }
-
-    void recordAttempt(String id, io.forkpool.dispatch.ShardAttempt attempt) {
-        tries().record(id, attempt);
-        JobRequest known = requests.get(id);
-        if (known == null || summarised(known)) {
-            summaries().record(id, attempt);
-        }
-    }
-
-    /**
-     * Jobs of at most this many shards get no summary (TrySummaries): their tries list holds every
-     * try, and the timeline reads the list when there is no summary. For a tiny job the summary
-     * would cost two scripts of its own (INIT and ADD), as many as its SUBMIT and MERGE. 0: every job.
-     */
-    private volatile int unsummarisedUpTo;
-
-    /** Set by the stream's consumer, which knows how many tries a shard may take (ShardSettings). */
-    void summariseJobsOver(int shards) {
-        unsummarisedUpTo = Math.max(0, shards);
-    }
-
-    private boolean summarised(JobRequest request) {
-        return request.shardCount() > unsummarisedUpTo;
-    }
-
-    private volatile TrySummaries summaries;
-
-    /** Every try of a job's shards, summed (TrySummaries): the timeline of a job past the list's cap. */
-    TrySummaries summaries() {
-        var made = summaries;
-        if (made == null) {
-            synchronized (this) {
-                if (summaries == null) {
-                    summaries = new TrySummaries(redis, keys, settings.retention());
-                }
-                made = summaries;
-            }
-        }
-        return made;
+    /** The jobs as Redis holds them, shared with the stream's consumer (StreamShards). */
+    RedisJobs jobs() {
+        return jobs;
     }
 
     @Override
     public Optional<io.forkpool.job.ShardLog.View> shards(String id) {
-        return find(id).map(job -> summaries().read(id, tries().read(id)));
+        return find(id).map(job -> jobs.summaries().read(id, jobs.tries().read(id)));
     }
 }

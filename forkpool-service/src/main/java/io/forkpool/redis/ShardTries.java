@@ -20,12 +20,7 @@ final class ShardTries {
 
     static final int CAP = 2_000;
 
-    /** Appends while the list is short; refreshes the TTL. */
-    private static final LuaScript RECORD = new LuaScript("""
-            if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[2]) then redis.call('RPUSH', KEYS[1], ARGV[1]) end
-            redis.call('EXPIRE', KEYS[1], ARGV[3])
-            return 1
-            """);
+    static final LuaScript RECORD = LuaScript.load("shard-try-record");
 
     private final RedisLink redis;
     private final RedisKeys keys;

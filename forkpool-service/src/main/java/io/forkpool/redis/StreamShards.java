@@ -51,7 +51,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
     private final RedisLink reader;
     private final JobEnds ends;
     private final RedisKeys keys;
-    private final RedisJobStore jobs;
+    private final StreamJobs jobs;
     private final ShardSettings settings;
     private final ForkpoolMetrics metrics;
     private final String consumer;
@@ -76,7 +76,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
             RedisLink reader,
             JobEnds ends,
             RedisKeys keys,
-            RedisJobStore jobs,
+            RedisJobStore store,
             ShardSettings settings,
             ForkpoolMetrics metrics,
             String consumer) {
@@ -85,7 +85,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         this.redis = redis;
         this.reader = reader;
         this.keys = keys;
-        this.jobs = jobs;
+        this.jobs = new StreamJobs(store.jobs());
         this.settings = settings;
         this.consumer = consumer;
         // A shard takes at most max-attempts tries, and one more answering late after a reclaim;
@@ -135,7 +135,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
                 boolean dry = System.nanoTime() - dryAtNanos < DRY.toNanos();
                 dryAtNanos = 0;
                 int ahead = ahead();
-                var taken = dry ? List.<RedisJobStore.Delivery>of() : jobs.take(consumer, count, ahead);
+                var taken = dry ? List.<StreamJobs.Delivery>of() : jobs.take(consumer, count, ahead);
                 backlog = ahead > 0 && taken.size() > count;
                 if (taken.isEmpty()) {
                     List<StreamMessage<String, String>> read;
@@ -278,7 +278,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         }
     }
 
-    private void queue(RedisJobStore.Delivery d, int attempt) {
+    private void queue(StreamJobs.Delivery d, int attempt) {
         local.addLast(new ShardTask(new Entry(d.entry(), d.job(), jobs.request(d.job())), d.shard(), attempt));
     }
 

@@ -29,27 +29,9 @@ final class WorkerBeats implements WorkerDirectory, AutoCloseable {
     /** A few heartbeats: a replica busy with a long GC pause or a slow Redis round trip stays listed. */
     static final Duration TTL = Duration.ofSeconds(5);
 
-    /** KEYS: the replica's key, the set. ARGV: workers JSON, ttl ms, replica. */
-    private static final LuaScript BEAT = new LuaScript("""
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('SADD', KEYS[2], ARGV[3])
-            return 1
-            """);
+    static final LuaScript BEAT = LuaScript.load("worker-beat");
 
-    /** KEYS: the set. ARGV: key prefix → replica, workers JSON, replica, workers JSON, ... (live ones). */
-    private static final LuaScript LIVE = new LuaScript("""
-            local out = {}
-            for _, replica in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-              local workers = redis.call('GET', ARGV[1] .. replica)
-              if workers then
-                table.insert(out, replica)
-                table.insert(out, workers)
-              else
-                redis.call('SREM', KEYS[1], replica)
-              end
-            end
-            return out
-            """);
+    static final LuaScript LIVE = LuaScript.load("live-workers");
 
     private final RedisLink redis;
     private final String set;

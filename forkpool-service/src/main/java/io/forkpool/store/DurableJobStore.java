@@ -52,7 +52,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(DurableJobStore.class);
     private static final String COLUMNS = "seq, id, type, status, request, timeout_seconds, submitted_at, started_at,"
-            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch, tenant, priority";
+            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch, partial_units,"
+            + " tenant, priority";
     /** Rows deleted per sweep's transaction: a sweep of a million rows does not stall the writer. */
     private static final int SWEEP_CHUNK = 5_000;
 
@@ -430,7 +431,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         if (s.status().isFinal()) {
             active.decrementAndGet();
             load.release(s.tenant(), 1, s.request().units());
-            byte[] merged = s.status() == JobStatus.SUCCEEDED ? job.mergedPartial() : null;
+            // a cancelled job keeps the merge its partial result was made of, and the samples it covers
+            byte[] merged = s.status() == JobStatus.SUCCEEDED || s.partialResult() != null ? job.mergedPartial() : null;
             String timeline = json.writeValueAsString(job.shardLog().view());
             // no fsync of its own: its partials are durable, so a crash before the next synced
             // commit ends it again the same way at the next start (a cancel waits for a synced one)
@@ -466,7 +468,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var q = db.writing(
                     c,
                     "UPDATE jobs SET status = ?, started_at = ?, finished_at = ?, shards_done = ?,"
-                            + " compute_nanos = ?, error = ?, merged = ?, timeline = ? WHERE id = ?");
+                            + " compute_nanos = ?, error = ?, merged = ?, timeline = ?, partial_units = ? WHERE id = ?");
             q.setString(1, s.status().name());
             setLong(q, 2, s.startedAt() == null ? null : nanos(s.startedAt()));
             q.setLong(3, nanos(s.finishedAt()));
@@ -475,7 +477,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             q.setString(6, s.error());
             q.setBytes(7, merged);
             q.setString(8, timeline);
-            q.setString(9, s.id());
+            setLong(q, 9, s.partialResult() == null ? null : s.partialResult().samples());
+            q.setString(10, s.id());
             q.executeUpdate();
         }
         { // the writer's statement, prepared once
@@ -662,6 +665,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         byte[] merged = rs.getBytes(14);
         Record result =
                 status == JobStatus.SUCCEEDED && merged != null ? request.finish(request.decodePartial(merged)) : null;
+        Long partialUnits = longOrNull(rs, 17);
+        Job.PartialResult partial = status != JobStatus.SUCCEEDED && merged != null && partialUnits != null
+                ? new Job.PartialResult(request.finish(request.decodePartial(merged)), partialUnits, rs.getInt(10))
+                : null;
         return new Job.Snapshot(
                 rs.getString(2),
                 request,
@@ -677,8 +684,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 rs.getLong(12),
                 rs.getString(15),
                 rs.getString(16),
-                rs.getString(17),
-                priority(rs.getString(18)));
+                partial,
+                rs.getString(18),
+                priority(rs.getString(19)));
     }
 
     /** A stored priority: null (normal, or a row from before priorities). */

@@ -168,6 +168,7 @@ final class JobDatabase implements AutoCloseable {
                       timeline TEXT,
                       notify TEXT,
                       batch TEXT,
+                      partial_units INTEGER,
                       tenant TEXT,
                       priority TEXT)""");
             var columns = new java.util.HashSet<String>();
@@ -180,6 +181,9 @@ final class JobDatabase implements AutoCloseable {
                 if (!columns.contains(added)) {
                     s.executeUpdate("ALTER TABLE jobs ADD COLUMN " + added + " TEXT");
                 }
+            }
+            if (!columns.contains("partial_units")) { // a store before partial results
+                s.executeUpdate("ALTER TABLE jobs ADD COLUMN partial_units INTEGER");
             }
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch, seq) WHERE batch IS NOT NULL");
             s.executeUpdate("""

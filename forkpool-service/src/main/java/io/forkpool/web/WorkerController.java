@@ -45,6 +45,9 @@ class WorkerController {
      * @param cpuSeconds CPU time the process used so far, where the OS tells
      * @param rssBytes its resident memory (Linux: /proc), or null
      * @param replica the replica whose worker it is (redis backend: its consumer name), or null (embedded)
+     * @param relativeSpeed its last measured shard's compute rate over the other workers' median on the
+     *     same work (1.0: as fast), or null before one; under 0.9 for 3 shards in a row, a warm spare
+     *     takes its place
      */
     record WorkerView(
             int id,
@@ -58,13 +61,15 @@ class WorkerController {
             double uptimeSeconds,
             Double cpuSeconds,
             Long rssBytes,
-            String replica) {}
+            String replica,
+            Double relativeSpeed) {}
 
     @Operation(
             summary = "The worker processes",
             description = "Each worker of this replica: slot, pid, state "
                     + "(starting, idle, busy, dead), shards completed, restarts of its slot, start, the job and shard it "
-                    + "computes, uptime, CPU time, resident memory and replica. With spares=true the warm spares too (state "
+                    + "computes, uptime, CPU time, resident memory, replica, and its speed against the other workers on the"
+                    + " same work (a worker more than 10% slower for 3 shards in a row gives its slot to a warm spare). With spares=true the warm spares too (state "
                     + "spare). With allReplicas=true, in the redis backend, the workers of every live replica, grouped by "
                     + "replica: this one's as they are now, the others' as of their last heartbeat (each publishes its own "
                     + "once a second; a replica silent for 5 s is left out). The embedded backend is one replica.")
@@ -133,7 +138,8 @@ class WorkerController {
                 Duration.between(w.startedAt(), Instant.now()).toMillis() / 1e3,
                 cpu,
                 rss(w.pid()),
-                directory.replica());
+                directory.replica(),
+                "spare".equals(state) ? null : dispatcher.relativeSpeed(w));
     }
 
     /** Resident set size from {@code /proc/<pid>/status} (VmRSS, in kB); null where there is no /proc. */

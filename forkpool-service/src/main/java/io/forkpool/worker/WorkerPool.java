@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +32,18 @@ public final class WorkerPool<T> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
+    /** A worker this much slower than the others' median on the same work, {@link #SLOW_STREAK} shards in a row, is slow. */
+    static final double SLOWER_BY = 0.10;
+
+    static final int SLOW_STREAK = 3;
+    /** Shards that computed for less are not measured (timer and cache noise; a shard aims at ~20 ms). */
+    static final long MIN_MEASURED_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * At most one worker replaced for slowness per this much time: each replacement costs a new
+     * spare's start and warm-up, so a noisy machine cannot make the pool churn.
+     */
+    static final long SLOW_REPLACEMENT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     private final WorkerSettings settings;
     private final WorkerLauncher launcher;
     private final ForkpoolMetrics metrics;
@@ -45,6 +60,14 @@ public final class WorkerPool<T> implements AutoCloseable {
 
     private final Slot<T>[] slots;
     private final ArrayDeque<Worker<T>> idle = new ArrayDeque<>();
+    /** Each worker's speed against the others', per work: a slow one gives its slot to a warm spare. */
+    private final ComputeRates<Worker<T>> rates = new ComputeRates<>(SLOWER_BY, SLOW_STREAK, MIN_MEASURED_NANOS);
+    /** Workers that gave their slot to a spare for being slow, until their process has exited. */
+    private final Set<Worker<T>> retired = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** System.nanoTime of the last replacement for slowness; none yet while {@code replacedSlow} is false. */
+    private long lastReplacedSlow;
+
+    private boolean replacedSlow;
     private WorkerListener<T> listener;
     private CompletableFuture<Void> spawning;
     private boolean started;
@@ -164,6 +187,60 @@ public final class WorkerPool<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code worker} computed {@code units} of {@code work} (one kind with one set of parameters) in
+     * {@code nanos}. If that makes it slow against the other workers ({@link ComputeRates}) and a warm
+     * spare is there, the spare takes its slot now, ready for the next shard, and this worker is
+     * closed: true then, and the caller gives it nothing more. Without a spare a slow worker stays (a
+     * new process would be slower still until it has warmed), and at most one worker is replaced so
+     * per {@link #SLOW_REPLACEMENT_INTERVAL_NANOS}.
+     */
+    public boolean computed(Worker<T> worker, Object work, long units, long nanos) {
+        Worker<T> spare;
+        Double relative;
+        synchronized (lock) {
+            int id = worker.id();
+            if (closed || slots[id].worker() != worker || !rates.slow(worker, work, units, nanos, workers())) {
+                return false;
+            }
+            relative = rates.relative(worker);
+            long now = System.nanoTime();
+            if (replacedSlow && now - lastReplacedSlow < SLOW_REPLACEMENT_INTERVAL_NANOS) {
+                return false;
+            }
+            Slot<T> slot = slots[id];
+            spare = spares.take(id, slot.nextGeneration());
+            if (spare == null) {
+                return false;
+            }
+            replacedSlow = true;
+            lastReplacedSlow = now;
+            retired.add(worker);
+            rates.forget(worker);
+            metrics.workerRestarted("slow");
+            slots[id] = slot.holding(spare).failing(null);
+            addIdle(spare);
+        }
+        log.info(
+                "{} ran {} shards in a row more than {}% slower than the other workers (last: {}x their median);"
+                        + " {} takes its place",
+                worker,
+                SLOW_STREAK,
+                Math.round(SLOWER_BY * 100),
+                String.format(java.util.Locale.ROOT, "%.2f", relative),
+                spare);
+        spares.promoted(spare);
+        worker.close();
+        return true;
+    }
+
+    /** The worker's last compute rate over the other workers' median on the same work, or null before one. */
+    public Double relativeSpeed(Worker<T> worker) {
+        synchronized (lock) {
+            return rates.relative(worker);
+        }
+    }
+
     /** A worker answered and may take the next shard. */
     public void release(Worker<T> worker) {
         worker.markIdle();
@@ -242,6 +319,15 @@ public final class WorkerPool<T> implements AutoCloseable {
             case WorkerEvent.Answered<T>(var worker, var assignment, var answer) ->
                 listener.answered(worker, assignment, answer);
             case WorkerEvent.Lost<T>(var worker, var inFlight, var reason, var detail) -> {
+                boolean wasRetired;
+                synchronized (lock) {
+                    wasRetired = retired.remove(worker);
+                    rates.forget(worker);
+                }
+                if (wasRetired && inFlight == null) {
+                    log.debug("{} exited after giving its slot to a spare: {}", worker, detail);
+                    return;
+                }
                 if (isClosed() && inFlight == null) {
                     log.debug("{} stopped with the pool: {}", worker, detail);
                     return;

@@ -381,6 +381,95 @@ public abstract class JobStoreContract {
         assertThat(store.submit(job(pi(31), null), MANY, null, capped).tenant()).isEqualTo("samples");
     }
 
+    /**
+     * The prefix rule: a job with a target ends at the smallest in-order prefix of shards that
+     * meets it, with exactly that prefix's result, whatever order the shards' answers come in
+     * (here: last first, one twice, as a retry would deliver it).
+     */
+    @Test
+    public void aJobWithATargetStopsAtTheSmallestPrefixThatMeetsItWhateverTheOrder() throws Exception {
+        var store = store();
+        JobRequest request = TestJobs.piUntil(3_000_000L, 21L, 0.002);
+        var expected = TestJobs.prefix(request);
+        assertThat(expected.shards())
+                .as("the target is met after a few shards, not the first or the last")
+                .isBetween(2, request.shardCount() - 2);
+        var job = store.submit(id(), request, null, MANY);
+        var tasks = new ArrayList<ShardTask>();
+        for (int i = 0; i < request.shardCount(); i++) {
+            tasks.add(take());
+        }
+        java.util.Collections.reverse(tasks); // the shards past the prefix answer first
+        for (ShardTask task : tasks) {
+            task.work().dispatched();
+            byte[] partial = task.work().request().computeEncoded(task.shard());
+            task.work().shardDone(task.shard(), partial, 1000);
+            task.work().shardDone(task.shard(), partial, 1000); // a retry's second answer: counted once
+        }
+        var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.result()).usingRecursiveComparison().isEqualTo(request.finish(expected.merged()));
+        assertThat(ended.shardsDone()).isEqualTo(expected.shards());
+        assertThat(ended.request().until()).isEqualTo(request.until());
+        var convergence = JobView.of(ended).convergence();
+        assertThat(convergence.stoppedOn()).isEqualTo("target");
+        assertThat(convergence.met()).isTrue();
+        assertThat(convergence.samplesUsed()).isEqualTo(request.unitsOfShards(expected.shards()));
+        assertThat(convergence.value()).isLessThanOrEqualTo(0.002);
+        assertThat(store.active()).isZero();
+    }
+
+    /** A target the cap cannot reach: every shard, SUCCEEDED, and it says it stopped at the cap. */
+    @Test
+    public void aTargetTheCapCannotReachEndsAtTheCapSayingSo() throws Exception {
+        var store = store();
+        JobRequest request = TestJobs.piUntil(3_000_000L, 22L, 1e-6);
+        var job = store.submit(id(), request, null, MANY);
+        for (int i = 0; i < request.shardCount(); i++) {
+            ShardTask task = take();
+            task.work().dispatched();
+            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        }
+        var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.result()).usingRecursiveComparison().isEqualTo(request.finish(local(request)));
+        var convergence = JobView.of(ended).convergence();
+        assertThat(convergence.stoppedOn()).isEqualTo("cap");
+        assertThat(convergence.met()).isFalse();
+        assertThat(convergence.samplesUsed()).isEqualTo(3_000_000L);
+    }
+
+    /** A cancelled job keeps the partial result it had, and says so. */
+    @Test
+    public void aCancelledJobKeepsItsPartialResult() throws Exception {
+        var store = store();
+        JobRequest request = pi(23);
+        var job = store.submit(id(), request, null, MANY);
+        var done = new ArrayList<Integer>();
+        for (int i = 0; i < 3; i++) {
+            ShardTask task = take();
+            task.work().dispatched();
+            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            done.add(task.shard());
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> store.find(job.id()).orElseThrow().shardsDone() == 3);
+        var cancelled = store.cancel(job.id()).orElseThrow();
+        assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+        var kept = store.find(job.id()).orElseThrow();
+        assertThat(kept.error()).contains("partialResult");
+        assertThat(kept.partialResult()).isNotNull();
+        long samples = done.stream().mapToLong(request::shardUnits).sum();
+        assertThat(kept.partialResult().samples()).isEqualTo(samples);
+        Object merged = null;
+        for (int shard : done) {
+            Object p = request.compute(shard);
+            merged = merged == null ? p : request.merge(merged, p);
+        }
+        assertThat(kept.partialResult().result()).usingRecursiveComparison().isEqualTo(request.finish(merged));
+    }
+
     private ShardTask take() throws Exception {
         return taker.submit(() -> shards().take(1)).get(10, TimeUnit.SECONDS);
     }

@@ -66,6 +66,33 @@ public final class TestJobs {
                 kind, RequestFields.withDefaults(request), kind.seeded() ? (seed == null ? 0L : seed) : null);
     }
 
+    /** Pi of {@code samples} (the cap) stopping at a standard error of {@code stdError}. */
+    public static JobRequest piUntil(long samples, long seed, double stdError) {
+        return JobRequest.of(
+                new PiKind(),
+                RequestFields.withDefaults(new PiRequest(samples)),
+                seed,
+                new io.forkpool.plugin.Until("stdError", stdError));
+    }
+
+    /**
+     * The prefix rule worked out here: the smallest k such that shards 0..k-1, merged in order,
+     * meet the job's target (every shard if none does), and that merge.
+     */
+    public record Prefix(int shards, Object merged) {}
+
+    public static Prefix prefix(JobRequest job) {
+        Object sum = null;
+        for (int s = 0; s < job.shardCount(); s++) {
+            Object partial = job.compute(s);
+            sum = sum == null ? partial : job.merge(sum, partial);
+            if (job.meetsTarget(job.finish(sum))) {
+                return new Prefix(s + 1, sum);
+            }
+        }
+        return new Prefix(job.shardCount(), sum);
+    }
+
     /** Every shard computed here and merged in order: what the pool must answer for this job. */
     public static Object reference(JobRequest job) {
         Object sum = null;

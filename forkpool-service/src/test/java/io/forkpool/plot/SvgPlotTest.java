@@ -38,7 +38,7 @@ class SvgPlotTest {
         for (int i = 0; i < counts.length; i++) {
             bins.add(new Bin(865.2308850653702 + i * width, 865.2308850653702 + (i + 1) * width, counts[i]));
         }
-        var result = new ProjectileResult(bins, 233_966, 865.2308850653702, 865.2308850653702 + 8 * width);
+        var result = new ProjectileResult(bins, 233_966, 865.2308850653702, 865.2308850653702 + 8 * width, 0, 0);
 
         Document svg = parse(SvgPlot.render("projectile", result));
 
@@ -55,7 +55,8 @@ class SvgPlotTest {
     @Test
     void diceDrawsOneBarPerFaceLabelledByFaceWithTheExpectedCount() {
         long[] counts = {166984, 166371, 166429, 167064, 166653, 166499};
-        var result = new DiceResult(counts, new double[] {0.167, 0.166, 0.166, 0.167, 0.167, 0.166}, 2.5846, 0.7637);
+        var result =
+                new DiceResult(counts, new double[] {0.167, 0.166, 0.166, 0.167, 0.167, 0.166}, 2.5846, 0.7637, 0.0004);
 
         Document svg = parse(SvgPlot.render("dice", result));
 
@@ -77,7 +78,7 @@ class SvgPlotTest {
         for (int f = 0; f < counts.length; f++) {
             counts[f] = 1000 + (f * 7919L) % 97;
         }
-        Document svg = parse(SvgPlot.render("dice", new DiceResult(counts, new double[1000], 990, 0.5)));
+        Document svg = parse(SvgPlot.render("dice", new DiceResult(counts, new double[1000], 990, 0.5, 0)));
 
         List<Element> bars = barsLeftToRight(svg);
         assertThat(bars).hasSize(1000);
@@ -92,8 +93,8 @@ class SvgPlotTest {
 
     @Test
     void allZeroCountsDrawFlatBarsAndNoNumbersThatAreNotNumbers() {
-        String text =
-                SvgPlot.render("dice", new DiceResult(new long[] {0, 0, 0}, new double[3], Double.NaN, Double.NaN));
+        String text = SvgPlot.render(
+                "dice", new DiceResult(new long[] {0, 0, 0}, new double[3], Double.NaN, Double.NaN, Double.NaN));
         Document svg = parse(text);
 
         assertThat(barsLeftToRight(svg))
@@ -202,7 +203,7 @@ class SvgPlotTest {
     @ParameterizedTest
     @ValueSource(strings = {"dice", "pi", "<script>", ""})
     void aTypeThatIsNotTheResultsKindIsRefused(String type) {
-        JobResult projectile = new ProjectileResult(List.of(new Bin(0, 1, 1)), 1, 0, 1);
+        JobResult projectile = new ProjectileResult(List.of(new Bin(0, 1, 1)), 1, 0, 1, 0.5, Double.NaN);
         assertThatThrownBy(() -> SvgPlot.render(type, projectile)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -242,7 +242,10 @@ class ReplicasOnOneRedisTest {
                 + calls.getOrDefault("eval", 0L)
                 - calls.getOrDefault("zrangebyscore", 0L) // each replica's deadline sweep, once a second
                 - calls.getOrDefault("smembers", 0L) // each replica's sweep for stranded jobs, every 5 s
-                - a.store().summaries().scripts(); // the timeline's summary: per job and half second, not per shard
+                - a.store()
+                        .jobs()
+                        .summaries()
+                        .scripts(); // the timeline's summary: per job and half second, not per shard
         System.out.printf("%d shards: %s%n", shards, calls);
         // + a few per job; the first call of each script goes twice (NOSCRIPT, then EVAL with its body)
         assertThat(scripts).as("two scripts per shard").isLessThanOrEqualTo(2L * shards + 10);
@@ -292,11 +295,11 @@ class ReplicasOnOneRedisTest {
                         .status())
                 .isEqualTo(JobStatus.SUCCEEDED);
         await().atMost(Duration.ofSeconds(10)).until(() -> sync.llen(keys.tries(huge.id())) == 1);
-        a.store().summaries().flush();
-        assertThat(sync.exists(a.store().summaries().summaryKey(tiny.id())))
+        a.store().jobs().summaries().flush();
+        assertThat(sync.exists(a.store().jobs().summaries().summaryKey(tiny.id())))
                 .as("tiny job: no summary")
                 .isZero();
-        assertThat(sync.exists(a.store().summaries().summaryKey(huge.id())))
+        assertThat(sync.exists(a.store().jobs().summaries().summaryKey(huge.id())))
                 .as("huge job: summarised")
                 .isEqualTo(1);
         var timeline = a.store().shards(tiny.id()).orElseThrow();

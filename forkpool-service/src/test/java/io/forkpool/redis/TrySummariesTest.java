@@ -74,7 +74,8 @@ class TrySummariesTest {
                         clock[l] += micros;
                         boolean fails = attempt == 0 && shard % 997 == 0;
                         var store = lane.replica().equals("replica-a") ? a : b;
-                        store.summaries()
+                        store.jobs()
+                                .summaries()
                                 .record(
                                         job.id(),
                                         new ShardAttempt(
@@ -97,14 +98,14 @@ class TrySummariesTest {
                     }
                     // the replicas flush at different moments: b's buckets are often finer than the hash's
                     if (shard % 4_000 == 0) {
-                        a.summaries().flush();
+                        a.jobs().summaries().flush();
                     }
                     if (shard % 9_000 == 0) {
-                        b.summaries().flush();
+                        b.jobs().summaries().flush();
                     }
                 }
-                a.summaries().flush();
-                b.summaries().flush();
+                a.jobs().summaries().flush();
+                b.jobs().summaries().flush();
                 long fed = lanes.stream().mapToLong(l -> l.tries()[0]).sum();
                 assertThat(fed).isEqualTo(shards + expectedFailed);
 
@@ -192,9 +193,9 @@ class TrySummariesTest {
                             t0.plusMillis(i + 1),
                             i == 1 ? "crash" : "done");
                     tries.add(a);
-                    store.recordAttempt(job.id(), a);
+                    store.jobs().recordAttempt(job.id(), a);
                 }
-                store.summaries().flush();
+                store.jobs().summaries().flush();
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> store.shards(job.id()).orElseThrow().attempts() == 3);
                 var view = store.shards(job.id()).orElseThrow();
@@ -272,8 +273,8 @@ class TrySummariesTest {
                                 .status()
                                 .isFinal())
                         .isTrue();
-                a.summaries().flush();
-                b.summaries().flush();
+                a.jobs().summaries().flush();
+                b.jobs().summaries().flush();
                 var view = b.shards(job.id()).orElseThrow();
                 assertThat(view.summary())
                         .as("summarised: %d tries, the list keeps %d", shards, ShardTries.CAP)

@@ -88,6 +88,25 @@ public interface JobKind<R extends Record, P, T extends Record> {
     /** The result of the whole job from the merge of all its shards' partials. */
     T finish(R request, P merged);
 
+    /**
+     * Whether a running job shows {@code partialResult}: {@link #finish} applied to the shards merged
+     * so far. Off by default (a kind whose {@code finish} needs every shard, or whose partial
+     * answer would mislead); turn it on when {@code finish} reads the sample count from the merged
+     * partial rather than from the request.
+     */
+    default boolean partialResults() {
+        return false;
+    }
+
+    /**
+     * The result fields a body may name in {@code until} (a precision target), none by default;
+     * then {@code until} is refused for this kind. Declaring any implies that {@link #finish} works
+     * on the merge of any prefix of the shards.
+     */
+    default java.util.List<Precision<T>> precisionFields() {
+        return java.util.List.of();
+    }
+
     /** A chart of the result for {@code /api/v1/jobs/{id}/plot.svg}, or null for none. */
     default Plot plot(R request, T result) {
         return null;

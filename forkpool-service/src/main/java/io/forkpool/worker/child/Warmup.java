@@ -212,7 +212,7 @@ final class Warmup {
             while ((message = FrameCodec.read(in)) != null) {
                 var run = (Message.Run) message;
                 var request = JobRequest.decode(kinds, run.type(), run.seed(), run.params());
-                FrameCodec.write(out, new Message.Done(run.ticket(), 0, request.computeEncoded(run.shard())));
+                FrameCodec.write(out, new Message.Done(run.ticket(), 0, -1, request.computeEncoded(run.shard())));
             }
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("warm-up: a shard through the frames failed: " + e);

@@ -57,6 +57,23 @@ public final class WorkerMain {
     }
 
     /** The loop of one worker, separate from {@link #main} so tests can drive it over pipes. */
+    /** This thread's CPU clock (clock_gettime of the thread's CPU clock), or null where the JVM has none. */
+    private static final java.lang.management.ThreadMXBean CPU = cpuClock();
+
+    private static java.lang.management.ThreadMXBean cpuClock() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+            return bean.isCurrentThreadCpuTimeSupported() ? bean : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The CPU time this thread used so far, in ns; -1 where the JVM cannot tell. */
+    private static long cpuNanos() {
+        return CPU == null ? -1 : CPU.getCurrentThreadCpuTime();
+    }
+
     static void serve(KindRegistry kinds, InputStream in, OutputStream out) throws IOException {
         FrameCodec.write(
                 out, new Message.Hello(Message.VERSION, ProcessHandle.current().pid()));
@@ -69,6 +86,7 @@ public final class WorkerMain {
             }
             Message answer;
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             try {
                 // The shards of one job arrive in runs: decode its request once.
                 if (last == null || !sameJob(last, run)) {
@@ -81,7 +99,11 @@ public final class WorkerMain {
                                 run.ticket(),
                                 "the partial of kind " + run.type() + " is " + partial.length + " bytes, over the "
                                         + FrameCodec.MAX_PARTIAL + " a frame carries")
-                        : new Message.Done(run.ticket(), System.nanoTime() - start, partial);
+                        : new Message.Done(
+                                run.ticket(),
+                                System.nanoTime() - start,
+                                cpuStart < 0 ? -1 : cpuNanos() - cpuStart,
+                                partial);
             } catch (OutOfMemoryError e) {
                 // A kernel that ran out of heap may have left this JVM in any state: exit with the
                 // shard unanswered, so the pool retries it elsewhere and replaces this worker. (An

@@ -45,10 +45,11 @@ public final class FrameCodec {
                 body.writeLong(seed == null ? 0 : seed);
                 writeBytes(body, params);
             }
-            case Message.Done(long ticket, long nanos, byte[] partial) -> {
+            case Message.Done(long ticket, long nanos, long cpuNanos, byte[] partial) -> {
                 body.writeByte(DONE);
                 body.writeLong(ticket);
                 body.writeLong(nanos);
+                body.writeLong(cpuNanos);
                 writeBytes(body, partial);
             }
             case Message.Failed(long ticket, String reason) -> {
@@ -94,7 +95,7 @@ public final class FrameCodec {
                     long seed = body.readLong();
                     yield new Message.Run(ticket, type, seeded ? seed : null, readBytes(body), shard);
                 }
-                case DONE -> new Message.Done(body.readLong(), body.readLong(), readBytes(body));
+                case DONE -> new Message.Done(body.readLong(), body.readLong(), body.readLong(), readBytes(body));
                 case FAILED -> new Message.Failed(body.readLong(), body.readUTF());
                 default -> throw new ProtocolException("unknown frame tag " + payload[0]);
             };

@@ -8,7 +8,7 @@ import java.util.Objects;
 public sealed interface Message {
 
     /** Protocol version both sides must speak; the worker's first frame announces it. */
-    int VERSION = 2;
+    int VERSION = 3;
 
     /**
      * A worker's exit code when its kernels did not reach compiled speed within its warm-up
@@ -53,26 +53,31 @@ public sealed interface Message {
         }
     }
 
-    /** Worker to parent: the shard's partial (the kind's partial codec) and the time the kernel took. */
-    record Done(long ticket, long computeNanos, byte[] partial) implements Message {
+    /**
+     * Worker to parent: the shard's partial (the kind's partial codec), the time the kernel took,
+     * and the CPU time its thread used meanwhile (-1 where the JVM cannot tell): a worker's speed
+     * is judged on that, which a busy machine's scheduling does not blur.
+     */
+    record Done(long ticket, long computeNanos, long cpuNanos, byte[] partial) implements Message {
 
         @Override
         public boolean equals(Object other) {
             return other instanceof Done d
                     && d.ticket == ticket
                     && d.computeNanos == computeNanos
+                    && d.cpuNanos == cpuNanos
                     && Arrays.equals(d.partial, partial);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(ticket, computeNanos, Arrays.hashCode(partial));
+            return Objects.hash(ticket, computeNanos, cpuNanos, Arrays.hashCode(partial));
         }
 
         @Override
         public String toString() {
-            return "Done[ticket=" + ticket + ", computeNanos=" + computeNanos + ", partial=" + partial.length
-                    + " bytes]";
+            return "Done[ticket=" + ticket + ", computeNanos=" + computeNanos + ", cpuNanos=" + cpuNanos + ", partial="
+                    + partial.length + " bytes]";
         }
     }
 

@@ -42,7 +42,7 @@ class FrameCodecTest {
             messages.add(new Message.Run(i, REQUESTS.get(i), i * 1000));
         }
         for (int i = 0; i < PARTIALS.size(); i++) {
-            messages.add(new Message.Done(i, 17L * i, encode(PARTIALS.get(i))));
+            messages.add(new Message.Done(i, 17L * i, 13L * i - 1, encode(PARTIALS.get(i))));
         }
         messages.add(new Message.Failed(9, "java.lang.ArithmeticException: / by zero ü"));
 

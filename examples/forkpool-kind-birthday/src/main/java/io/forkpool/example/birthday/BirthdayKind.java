@@ -5,6 +5,7 @@ import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
 import io.forkpool.kind.api.Plot;
+import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
 import io.forkpool.kind.api.Xoshiro256;
 import java.util.List;
@@ -110,6 +111,19 @@ public final class BirthdayKind implements JobKind<BirthdayRequest, BirthdayKind
     @Override
     public Count merge(Count a, Count b) {
         return new Count(a.shared() + b.shared(), a.trials() + b.trials());
+    }
+
+    /** {@code finish} counts the rooms from the merged partial, so a running job can show it. */
+    @Override
+    public boolean partialResults() {
+        return true;
+    }
+
+    /** {@code "until": {"stdError": 0.001}} runs rooms until the probability is that precise. */
+    @Override
+    public List<Precision<BirthdayResult>> precisionFields() {
+        return List.of(Precision.lowerIsBetter(
+                "stdError", "standard error of the simulated probability", BirthdayResult::stdError));
     }
 
     @Override

@@ -5,7 +5,9 @@ import io.forkpool.kind.Partial.Histogram;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
+import java.util.List;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
 /** Rolls a fair die and tests the counts against uniformity (chi-square). */
@@ -70,10 +72,28 @@ public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResul
     }
 
     @Override
+    public boolean partialResults() {
+        return true;
+    }
+
+    /**
+     * The largest standard error of a face's frequency: it shrinks as 1/sqrt(rolls), as a precision
+     * should; the chi-square does not (for a fair die it stays about faces - 1 however many rolls).
+     */
+    @Override
+    public List<Precision<DiceResult>> precisionFields() {
+        return List.of(Precision.lowerIsBetter(
+                "maxStdError", "largest standard error of a face's frequency", DiceResult::maxStdError));
+    }
+
+    @Override
     public DiceResult finish(DiceRequest request, Histogram merged) {
         int faces = request.faces();
-        long rolls = request.rolls();
         long[] counts = merged.counts().clone();
+        long rolls = 0; // of the shards merged: all of the request's once the job is done
+        for (long count : counts) {
+            rolls += count;
+        }
         double expected = (double) rolls / faces;
         double[] frequencies = new double[faces];
         double chiSquare = 0;
@@ -83,7 +103,11 @@ public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResul
             chiSquare += deviation * deviation / expected;
         }
         double pValue = ChiSquaredDistribution.of(faces - 1).survivalProbability(chiSquare);
-        return new DiceResult(counts, frequencies, chiSquare, pValue);
+        double maxStdError = 0;
+        for (double f : frequencies) {
+            maxStdError = Math.max(maxStdError, Math.sqrt(f * (1 - f) / rolls));
+        }
+        return new DiceResult(counts, frequencies, chiSquare, pValue, maxStdError);
     }
 
     /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.forkpool.plugin.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -155,12 +154,11 @@ class LaneReferenceTest {
     @ParameterizedTest
     @CsvSource({"1, 0, 65536", "2, 5, 65536", "3, 6, 999", "4, 7, 3"})
     void projectileKernelIsTheScalarLaneLayout(long seed, long block, int samples) {
-        for (var job : new JobRequest[] {
-            TestJobs.projectile(1L, 20, 30.0, 31.0, 99.0, 100.0, 9.81, 1L),
-            TestJobs.projectile(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62, 1L),
-            TestJobs.projectile(1L, 7, 0.0, 90.0, 1.0, 2.0, 9.81, 1L)
+        for (var request : new ProjectileRequest[] {
+            new ProjectileRequest(1L, 20, 30.0, 31.0, 99.0, 100.0, 9.81),
+            new ProjectileRequest(1L, 30, 10.0, 80.0, 10.0, 50.0, 1.62),
+            new ProjectileRequest(1L, 7, 0.0, 90.0, 1.0, 2.0, 9.81)
         }) {
-            var request = (ProjectileRequest) job.params();
             var kernel = new ProjectileKernel(request);
             long[] counts = new long[request.bins()];
             kernel.sample(seed, block, samples, counts);

@@ -5,7 +5,9 @@ import io.forkpool.kind.Partial.PiCount;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
+import java.util.List;
 
 /** Monte Carlo pi: the share of uniform points of the unit square inside the quarter circle, times 4. */
 public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
@@ -67,6 +69,17 @@ public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
     @Override
     public PiCount merge(PiCount a, PiCount b) {
         return (PiCount) a.merge(b);
+    }
+
+    @Override
+    public boolean partialResults() {
+        return true;
+    }
+
+    /** The estimate's standard error: a binomial proportion's, times 4. */
+    @Override
+    public List<Precision<PiResult>> precisionFields() {
+        return List.of(Precision.lowerIsBetter("stdError", "standard error of the estimate of pi", PiResult::stdError));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,19 @@ public final class ProjectileKind implements JobKind<ProjectileRequest, Histogra
     }
 
     @Override
+    public boolean partialResults() {
+        return true;
+    }
+
+    @Override
+    public List<Precision<ProjectileResult>> precisionFields() {
+        return List.of(Precision.lowerIsBetter(
+                "meanRangeStdError",
+                "standard error of the mean range (m), from the bins",
+                ProjectileResult::meanRangeStdError));
+    }
+
+    @Override
     public ProjectileResult finish(ProjectileRequest request, Histogram merged) {
         long[] counts = merged.counts();
         int bins = request.bins();
@@ -127,6 +141,24 @@ public final class ProjectileKind implements JobKind<ProjectileRequest, Histogra
             double to = i == bins - 1 ? max : min + (i + 1) * width;
             result.add(new Bin(from, to, counts[i]));
         }
-        return new ProjectileResult(List.copyOf(result), request.samples(), min, max);
+        // Samples of the shards merged (every sample falls in a bin): the request's once all are.
+        long samples = 0;
+        double sum = 0;
+        for (int i = 0; i < bins; i++) {
+            samples += counts[i];
+            sum += counts[i] * middle(result.get(i));
+        }
+        double mean = sum / samples;
+        double squares = 0;
+        for (int i = 0; i < bins; i++) {
+            double d = middle(result.get(i)) - mean;
+            squares += counts[i] * d * d;
+        }
+        double stdError = samples > 1 ? Math.sqrt(squares / (samples - 1) / samples) : Double.NaN;
+        return new ProjectileResult(List.copyOf(result), samples, min, max, mean, stdError);
+    }
+
+    private static double middle(Bin bin) {
+        return (bin.from() + bin.to()) / 2;
     }
 }

@@ -1,7 +1,6 @@
 package io.forkpool.job;
 
 import io.forkpool.dispatch.ShardQueue;
-import io.forkpool.plugin.JobRequest;
 import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,12 +58,6 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
-        return submit(new Submission(id, request, timeoutSeconds, notify), maxActive, key, Tenant.DEFAULT);
-    }
-
-    @Override
     public Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
             return admit(job, maxActive, tenant);
@@ -90,11 +83,6 @@ public final class InMemoryJobStore implements JobStore {
     private record KeyedJob(String body, String jobId) {}
 
     /** All or none: the whole batch is counted against the bound at once, then its jobs are queued. */
-    @Override
-    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
-        return submitBatch(batch, jobs, maxActive, key, Tenant.DEFAULT);
-    }
-
     @Override
     public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
@@ -246,11 +234,6 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public Optional<Job.Snapshot> find(String id) {
         return Optional.ofNullable(byId.get(id)).map(Job::snapshot);
-    }
-
-    @Override
-    public Page page(JobStatus status, String type, String batch, int page, int size) {
-        return page(status, type, batch, null, page, size);
     }
 
     @Override

@@ -31,7 +31,10 @@ public interface JobStore {
      * <p>{@code notify}, a webhook URL or null, is kept with the job (across a restart too), for
      * whoever posts its end.
      */
-    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key);
+    default Job.Snapshot submit(
+            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
+        return submit(new Submission(id, request, timeoutSeconds, notify), maxActive, key, Tenant.DEFAULT);
+    }
 
     /**
      * As above for {@code tenant}: the job is its, and is refused with
@@ -39,9 +42,7 @@ public interface JobStore {
      * or {@code maxRunningSamples} (checked atomically with the global bound, on every replica);
      * the job's shards go out at {@code job.priority()} within the tenant.
      */
-    default Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
-        return submit(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), maxActive, key);
-    }
+    Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant);
 
     /** A job whose end posts no webhook. */
     default Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
@@ -66,6 +67,14 @@ public interface JobStore {
      * atomic against another batch with the same key at the same time.
      */
     default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+        return submitBatch(batch, jobs, maxActive, key, Tenant.DEFAULT);
+    }
+
+    /**
+     * As above, the batch's jobs all {@code tenant}'s and counted against its quotas: this default
+     * refuses the whole batch if one job is past a quota (those admitted before it are cancelled).
+     */
+    default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
         if (key != null) {
             var seen = batchByKey(key);
             if (seen.isPresent()) {
@@ -79,7 +88,7 @@ public interface JobStore {
         var admitted = new java.util.ArrayList<String>();
         try {
             for (Submission job : jobs) {
-                admitted.add(submitInBatch(batch.id(), job, maxActive).id());
+                admitted.add(submitInBatch(batch.id(), job, maxActive, tenant).id());
             }
         } catch (RuntimeException e) {
             admitted.forEach(this::cancel);
@@ -89,13 +98,8 @@ public interface JobStore {
         return batch;
     }
 
-    /** As above, the batch's jobs all {@code tenant}'s and counted against its quotas together. */
-    default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
-        return submitBatch(batch, jobs, maxActive, key);
-    }
-
     /** One job of a batch, for {@link #submitBatch}'s default; stores that override it need not. */
-    default Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
+    default Job.Snapshot submitInBatch(String batch, Submission job, int maxActive, Tenant tenant) {
         throw new UnsupportedOperationException("this store admits batches in submitBatch");
     }
 
@@ -139,12 +143,12 @@ public interface JobStore {
     }
 
     /** As above, only the jobs of {@code batch} when it is not null. */
-    Page page(JobStatus status, String type, String batch, int page, int size);
+    default Page page(JobStatus status, String type, String batch, int page, int size) {
+        return page(status, type, batch, null, page, size);
+    }
 
     /** As above, only {@code tenant}'s jobs when it is not null (a job stored without one is the default tenant's). */
-    default Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
-        return page(status, type, batch, page, size);
-    }
+    Page page(JobStatus status, String type, String batch, String tenant, int page, int size);
 
     record Page(List<Job.Snapshot> jobs, long total) {}
 

@@ -1,6 +1,7 @@
 package io.forkpool.redis;
 
 import io.forkpool.catalog.RequestBinder;
+import io.forkpool.dispatch.Priority;
 import io.forkpool.dispatch.ShardAttempt;
 import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
@@ -117,7 +118,10 @@ final class RedisJobs {
                 instant(f.get("finishedAt")),
                 Long.parseLong(f.get("computeNanos")),
                 f.get("notify"),
-                f.get("batch")));
+                f.get("batch"),
+                null,
+                f.get("tenant"),
+                f.containsKey("priority") ? Priority.values()[Integer.parseInt(f.get("priority"))] : null));
     }
 
     JobRequest request(String id) {

@@ -134,12 +134,6 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     // ---- admission ----
 
     @Override
-    public Job.Snapshot submit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
-        return submit(new Submission(id, request, timeoutSeconds, notify), maxActive, key, Tenant.DEFAULT);
-    }
-
-    @Override
     public Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
             return admit(job, maxActive, null, tenant);
@@ -235,11 +229,6 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     // ---- batches ----
 
     /** All or none: the whole batch is counted against the bound, then its rows and its record are one commit. */
-    @Override
-    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
-        return submitBatch(batch, jobs, maxActive, key, Tenant.DEFAULT);
-    }
-
     @Override
     public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
@@ -532,11 +521,6 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
      * here is listed by its end before its row says so. Jobs running here are few (at most the
      * queue's bound and those whose end is being written), so the query reads that many more rows.
      */
-    @Override
-    public Page page(JobStatus status, String type, String batch, int page, int size) {
-        return page(status, type, batch, null, page, size);
-    }
-
     @Override
     public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
         if (batch != null) {

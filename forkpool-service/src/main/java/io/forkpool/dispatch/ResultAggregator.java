@@ -43,6 +43,7 @@ final class ResultAggregator {
                         recordAttempt(worker, assignment, ShardAttempt.DONE);
                         metrics.shardComputed(
                                 task.work().request().type(),
+                                task.work().tenant(),
                                 done.computeNanos(),
                                 task.work().request().shardUnits(task.shard()));
                         task.work().shardDone(task.shard(), done.partial(), done.computeNanos());

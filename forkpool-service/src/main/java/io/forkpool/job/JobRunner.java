@@ -103,7 +103,7 @@ public class JobRunner {
             throw e;
         }
         if (job.id().equals(id)) {
-            metrics.jobSubmitted(ready.request().type());
+            metrics.jobSubmitted(ready.request().type(), tenant.name());
         } else {
             admissions.forEach(a -> a.notKept(id));
         }
@@ -194,7 +194,7 @@ public class JobRunner {
             throw e;
         }
         if (admitted.id().equals(batch.id())) {
-            jobs.forEach(p -> metrics.jobSubmitted(p.request().type()));
+            jobs.forEach(p -> metrics.jobSubmitted(p.request().type(), tenant.name()));
         } else {
             submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
         }
@@ -275,12 +275,12 @@ public class JobRunner {
     private void changed(Job.Snapshot s) {
         String type = s.request().type();
         if (s.status() == JobStatus.RUNNING && s.queued() != null) {
-            metrics.jobQueueWait(type, s.queued());
+            metrics.jobQueueWait(type, s.tenant(), s.queued());
         } else if (s.status().isFinal()) {
             if (s.queued() == null && s.startedAt() == null) {
-                metrics.jobQueueWait(type, s.total());
+                metrics.jobQueueWait(type, s.tenant(), s.total());
             }
-            metrics.jobFinished(type, s.status().name(), s.total());
+            metrics.jobFinished(type, s.status().name(), s.tenant(), s.total());
         }
     }
 }

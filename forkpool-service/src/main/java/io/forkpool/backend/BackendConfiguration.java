@@ -16,6 +16,7 @@ import io.forkpool.redis.RedisJobStore;
 import io.forkpool.redis.RedisSettings;
 import io.forkpool.store.DurableJobStore;
 import io.forkpool.store.StoreSettings;
+import io.forkpool.tenant.Tenants;
 import io.forkpool.webhook.DeliveryLog;
 import io.forkpool.webhook.InMemoryDeliveryLog;
 import org.springframework.context.annotation.Bean;
@@ -44,10 +45,11 @@ class BackendConfiguration {
             RequestBinder binder,
             RedisConnection redis,
             RedisSettings redisSettings,
-            StoreSettings store) {
+            StoreSettings store,
+            Tenants tenants) {
         return switch (settings.backend()) {
-            case EMBEDDED -> durable(store, jobs, timeline, binder, json, metrics);
-            case MEMORY -> embedded(jobs, timeline);
+            case EMBEDDED -> durable(store, jobs, timeline, binder, json, metrics, new ShardQueue(tenants::weight));
+            case MEMORY -> embedded(jobs, timeline, new ShardQueue(tenants::weight));
             // bound whichever backend runs; connects only here, and lazily
             case REDIS -> redis(RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics));
         };
@@ -60,8 +62,8 @@ class BackendConfiguration {
             TimelineSettings timeline,
             RequestBinder binder,
             ObjectMapper json,
-            ForkpoolMetrics metrics) {
-        var queue = new ShardQueue();
+            ForkpoolMetrics metrics,
+            ShardQueue queue) {
         var store = DurableJobStore.open(settings, jobs, timeline, queue, binder, json);
         metrics.storeBytes(store, DurableJobStore::bytes);
         return new Backend(store, queue, store);
@@ -73,8 +75,7 @@ class BackendConfiguration {
     }
 
     /** Jobs in this JVM only, their shards on this JVM's fair queue. */
-    static Backend embedded(JobSettings jobs, TimelineSettings timeline) {
-        var queue = new ShardQueue();
+    static Backend embedded(JobSettings jobs, TimelineSettings timeline, ShardQueue queue) {
         return new Backend(new InMemoryJobStore(jobs, queue, timeline), queue, () -> {});
     }
 

@@ -44,6 +44,7 @@ final class ShardOutcomes {
                         recordAttempt(worker, assignment, ShardAttempt.DONE);
                         metrics.shardComputed(
                                 task.sink().request().type(),
+                                task.sink().tenant(),
                                 done.computeNanos(),
                                 task.sink().request().shardUnits(task.shard()));
                         task.sink().shardDone(task.shard(), done.partial(), done.computeNanos());

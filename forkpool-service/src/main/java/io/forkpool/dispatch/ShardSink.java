@@ -34,6 +34,16 @@ public interface ShardSink {
         return null;
     }
 
+    /** The tenant the job belongs to: whose fair share its shards are counted in. */
+    default String tenant() {
+        return io.forkpool.tenant.Tenant.DEFAULT_NAME;
+    }
+
+    /** The job's priority within its tenant. */
+    default Priority priority() {
+        return Priority.NORMAL;
+    }
+
     /** A try of one of its shards ended, whichever way: kept for the job's shard timeline. */
     default void attemptEnded(ShardAttempt attempt) {}
 }

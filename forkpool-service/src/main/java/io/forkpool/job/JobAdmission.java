@@ -1,10 +1,12 @@
 package io.forkpool.job;
 
 import io.forkpool.catalog.RequestBinder;
+import io.forkpool.dispatch.Priority;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.FieldError;
 import io.forkpool.plugin.InvalidRequestException;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,34 +67,43 @@ public class JobAdmission {
      * timeout is named together with the body's own bad fields.
      */
     Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, String idempotencyKey) {
-        return submit(body, timeoutField, null, idempotencyKey);
+        return submit(body, timeoutField, null, null, idempotencyKey, Tenant.DEFAULT);
     }
 
-    /** As above, with the body's {@code notify} given apart too (null if absent, see {@link NotifyTargets}). */
-    Job.Snapshot submit(ObjectNode body, JsonNode timeoutField, JsonNode notifyField, String idempotencyKey) {
+    /**
+     * As above for {@code tenant}, with the body's {@code notify} (see {@link NotifyTargets}) and
+     * {@code priority} given apart too (null if absent).
+     */
+    Job.Snapshot submit(
+            ObjectNode body,
+            JsonNode timeoutField,
+            JsonNode notifyField,
+            JsonNode priorityField,
+            String idempotencyKey,
+            Tenant tenant) {
         Prepared ready;
         try {
-            ready = prepare(body, timeoutField, notifyField);
+            ready = prepare(body, timeoutField, notifyField, priorityField);
         } catch (JobRejectedException.Invalid e) {
             metrics.jobRejected("invalid");
             throw e;
         }
         checkAccepting();
-        var keyed = idempotencyKey == null ? null : new JobStore.Keyed(idempotencyKey, ready.digest());
+        var keyed = keyed(idempotencyKey, ready.digest(), tenant);
         String id = UUID.randomUUID().toString();
         admissions.forEach(a -> a.admitting(id, ready.request()));
         Job.Snapshot job;
         try {
-            job = store.submit(id, ready.request(), ready.timeoutSeconds(), ready.notifyUrl(), queue.maxJobs(), keyed);
+            var submission = new JobStore.Submission(
+                    id, ready.request(), ready.timeoutSeconds(), ready.notifyUrl(), ready.priority());
+            job = store.submit(submission, queue.maxJobs(), keyed, tenant);
         } catch (RuntimeException e) {
             admissions.forEach(a -> a.notKept(id));
-            if (e instanceof JobRejectedException.Full full) {
-                metrics.jobRejected(full.reason());
-            }
+            rejected(e);
             throw e;
         }
         if (job.id().equals(id)) {
-            metrics.jobSubmitted(ready.request().type());
+            metrics.jobSubmitted(ready.request().type(), tenant.name());
         } else {
             admissions.forEach(a -> a.notKept(id));
         }
@@ -104,15 +115,28 @@ public class JobAdmission {
      * its deadline or null, its webhook or null, and the digest of its body an Idempotency-Key is
      * held to.
      */
-    public record Prepared(JobRequest request, Integer timeoutSeconds, String notifyUrl, String digest) {}
+    public record Prepared(
+            JobRequest request, Integer timeoutSeconds, String notifyUrl, Priority priority, String digest) {}
+
+    /** As below, at normal priority. */
+    public Prepared prepare(ObjectNode body, JsonNode timeoutField, JsonNode notifyField) {
+        return prepare(body, timeoutField, notifyField, null);
+    }
 
     /**
      * Binds and checks one job's body (without {@code timeoutSeconds}, given apart) as
      * {@link #submit} does, and draws its seed; throws {@link JobRejectedException.Invalid} naming
      * every bad field.
      */
-    public Prepared prepare(ObjectNode body, JsonNode timeoutField, JsonNode notifyField) {
+    public Prepared prepare(ObjectNode body, JsonNode timeoutField, JsonNode notifyField, JsonNode priorityField) {
         var errors = new ArrayList<FieldError>();
+        Priority priority = Priority.NORMAL;
+        if (priorityField != null && !priorityField.isNull()) {
+            priority = priorityField.isString() ? Priority.ofLabel(priorityField.asString()) : null;
+            if (priority == null) {
+                errors.add(new FieldError("priority", "must be one of high, normal, low"));
+            }
+        }
         String notify = targets.check(notifyField, errors);
         Integer timeoutSeconds = null;
         if (timeoutField != null && !timeoutField.isNull()) {
@@ -135,39 +159,42 @@ public class JobAdmission {
         synchronized (seeds) {
             seed = seeds.nextLong();
         }
-        return new Prepared(raw.withSeed(seed), timeoutSeconds, notify, digest(raw, timeoutSeconds) + notify);
+        return new Prepared(
+                raw.withSeed(seed),
+                timeoutSeconds,
+                notify,
+                priority,
+                digest(raw, timeoutSeconds) + notify + (priority == Priority.NORMAL ? "" : "\n" + priority.label()));
     }
 
     /**
      * Admits prepared jobs as batch {@code id}, all or none ({@link JobStore#submitBatch}); with a
      * key already used for the same bodies, the batch recorded then (another id).
      */
-    public JobStore.Batch submitBatch(String id, List<Prepared> jobs, String idempotencyKey) {
+    public JobStore.Batch submitBatch(String id, List<Prepared> jobs, String idempotencyKey, Tenant tenant) {
         checkAccepting();
         var batch = new JobStore.Batch(id, jobs.size(), Instant.now());
         var submissions = jobs.stream()
                 .map(p -> new JobStore.Submission(
-                        UUID.randomUUID().toString(), p.request(), p.timeoutSeconds(), p.notifyUrl()))
+                        UUID.randomUUID().toString(), p.request(), p.timeoutSeconds(), p.notifyUrl(), p.priority()))
                 .toList();
         JobStore.Keyed keyed = null;
         if (idempotencyKey != null) {
             var all = new StringBuilder();
             jobs.forEach(p -> all.append(p.digest()).append('\n'));
-            keyed = new JobStore.Keyed(idempotencyKey, sha256(all.toString()));
+            keyed = keyed(idempotencyKey, sha256(all.toString()), tenant);
         }
         submissions.forEach(j -> admissions.forEach(a -> a.admitting(j.id(), j.request())));
         JobStore.Batch admitted;
         try {
-            admitted = store.submitBatch(batch, submissions, queue.maxJobs(), keyed);
+            admitted = store.submitBatch(batch, submissions, queue.maxJobs(), keyed, tenant);
         } catch (RuntimeException e) {
             submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
-            if (e instanceof JobRejectedException.Full full) {
-                metrics.jobRejected(full.reason());
-            }
+            rejected(e);
             throw e;
         }
         if (admitted.id().equals(batch.id())) {
-            jobs.forEach(p -> metrics.jobSubmitted(p.request().type()));
+            jobs.forEach(p -> metrics.jobSubmitted(p.request().type(), tenant.name()));
         } else {
             submissions.forEach(j -> admissions.forEach(a -> a.notKept(j.id())));
         }
@@ -178,6 +205,26 @@ public class JobAdmission {
     public JobRejectedException.Invalid invalid(List<FieldError> errors) {
         metrics.jobRejected("invalid");
         return new JobRejectedException.Invalid(errors);
+    }
+
+    /**
+     * An Idempotency-Key as the store keeps it: a tenant's own (two tenants may use one key for two
+     * jobs). The default tenant's keys stay as they were before tenants, so a store of before keeps its keys.
+     */
+    private static JobStore.Keyed keyed(String idempotencyKey, String digest, Tenant tenant) {
+        if (idempotencyKey == null) {
+            return null;
+        }
+        String key = tenant.name().equals(Tenant.DEFAULT_NAME) ? idempotencyKey : tenant.name() + "/" + idempotencyKey;
+        return new JobStore.Keyed(key, digest);
+    }
+
+    private void rejected(RuntimeException e) {
+        if (e instanceof JobRejectedException.Full full) {
+            metrics.jobRejected(full.reason());
+        } else if (e instanceof JobRejectedException.OverQuota over) {
+            metrics.jobRejected("quota_" + over.quota().replace('-', '_'));
+        }
     }
 
     private void checkAccepting() {
@@ -228,12 +275,12 @@ public class JobAdmission {
     private void changed(Job.Snapshot s) {
         String type = s.request().type();
         if (s.status() == JobStatus.RUNNING && s.queued() != null) {
-            metrics.jobQueueWait(type, s.queued());
+            metrics.jobQueueWait(type, s.tenant(), s.queued());
         } else if (s.status().isFinal()) {
             if (s.queued() == null && s.startedAt() == null) {
-                metrics.jobQueueWait(type, s.total());
+                metrics.jobQueueWait(type, s.tenant(), s.total());
             }
-            metrics.jobFinished(type, s.status().name(), s.total());
+            metrics.jobFinished(type, s.status().name(), s.tenant(), s.total());
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.forkpool.job;
 
 import io.forkpool.dispatch.ShardAttempt;
+import io.forkpool.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,8 +41,10 @@ class ShardsController {
     @ApiResponse(responseCode = "200", description = "the tries, or their summary")
     @ApiResponse(responseCode = "404", description = "no such job")
     @GetMapping(path = "/api/v1/jobs/{id}/shards", produces = MediaType.APPLICATION_JSON_VALUE)
-    ShardsView shards(@PathVariable String id) {
+    ShardsView shards(@PathVariable String id, HttpServletRequest http) {
+        Tenant tenant = Tenant.of(http);
         Job.Snapshot job = store.find(id)
+                .filter(j -> tenant.mayAccess(j.tenant())) // another tenant's job is unknown here
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no job with id " + id));
         var log = store.shards(id).orElse(new ShardLog.View(0, List.of(), null));
         return ShardsView.of(job, log, Instant.now());

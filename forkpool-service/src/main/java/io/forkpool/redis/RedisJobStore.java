@@ -9,6 +9,7 @@ import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
@@ -78,16 +79,15 @@ public final class RedisJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
-        return submit(id, request, timeoutSeconds, notify, maxActive, key, null);
+    public Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
+        return submit(job, maxActive, key, null, tenant);
     }
 
     // A batch on Redis: JobStore's default, each job by the SUBMIT script with its "batch" field,
     // then the batch's record; a refused job cancels those admitted before it (see docs/design.md).
     @Override
-    public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
-        var s = submit(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), maxActive, null, batch);
+    public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive, Tenant tenant) {
+        var s = submit(job, maxActive, null, batch, tenant);
         batches.add(batch, job.id());
         return s;
     }
@@ -107,14 +107,11 @@ public final class RedisJobStore implements JobStore {
         return batches.find(id);
     }
 
-    private Job.Snapshot submit(
-            String id,
-            JobRequest request,
-            Integer timeoutSeconds,
-            String notify,
-            int maxActive,
-            Keyed key,
-            String batch) {
+    private Job.Snapshot submit(Submission job, int maxActive, Keyed key, String batch, Tenant tenant) {
+        String id = job.id();
+        JobRequest request = job.request();
+        Integer timeoutSeconds = job.timeoutSeconds();
+        String notify = job.notifyUrl();
         Instant now = Instant.now();
         var args = new ArrayList<>(List.of(
                 id,
@@ -123,6 +120,12 @@ public final class RedisJobStore implements JobStore {
                 Integer.toString(FIRST_FEED),
                 key == null ? "" : key.body(),
                 timeoutSeconds == null ? "" : Long.toString(deadlineMillis(now, timeoutSeconds)),
+                tenant.name(),
+                Integer.toString(job.priority().ordinal()),
+                Integer.toString(tenant.weight()),
+                Long.toString(request.units()),
+                Integer.toString(tenant.maxJobs()),
+                Long.toString(tenant.maxRunningSamples()),
                 "id",
                 id,
                 "type",
@@ -184,6 +187,7 @@ public final class RedisJobStore implements JobStore {
                                 "the job of this Idempotency-Key has just expired; send it again"));
             }
             case 3 -> throw new JobRejectedException.KeyReused();
+            case 4 -> throw overQuota(tenant, (String) answer.get(1), (String) answer.get(2), (String) answer.get(3));
             default -> {
                 // recorded
             }
@@ -206,7 +210,24 @@ public final class RedisJobStore implements JobStore {
                 null,
                 0,
                 notify,
-                batch);
+                batch,
+                null,
+                tenant.name(),
+                job.priority());
+    }
+
+    private static JobRejectedException.OverQuota overQuota(Tenant tenant, String quota, String jobs, String units) {
+        return quota.equals("max-jobs")
+                ? new JobRejectedException.OverQuota(
+                        quota,
+                        tenant.maxJobs(),
+                        "tenant " + tenant.name() + " has " + jobs + " jobs queued or running; its max-jobs is "
+                                + tenant.maxJobs())
+                : new JobRejectedException.OverQuota(
+                        quota,
+                        tenant.maxRunningSamples(),
+                        "tenant " + tenant.name() + " has " + units + " samples in unfinished jobs; its"
+                                + " max-running-samples is " + tenant.maxRunningSamples());
     }
 
     /**
@@ -281,14 +302,15 @@ public final class RedisJobStore implements JobStore {
     }
 
     @Override
-    public Page page(JobStatus status, String type, String batch, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
         if (batch != null) { // at most 1,000 jobs: read them all, newest first
             List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
             var matching = members.reversed().stream()
                     .map(this::find)
                     .flatMap(Optional::stream)
                     .filter(s -> (status == null || s.status() == status)
-                            && (type == null || type.equals(s.request().type())))
+                            && (type == null || type.equals(s.request().type()))
+                            && (tenant == null || tenant.equals(s.tenant())))
                     .toList();
             int from = (int) Math.min((long) page * size, matching.size());
             return new Page(
@@ -302,7 +324,8 @@ public final class RedisJobStore implements JobStore {
                 status == null ? "" : status.name(),
                 type == null ? "" : type,
                 Long.toString((long) page * size),
-                Integer.toString(size)));
+                Integer.toString(size),
+                tenant == null ? "" : tenant));
         var jobs =
                 ids.stream().skip(1).map(this::find).flatMap(Optional::stream).toList();
         return new Page(jobs, Long.parseLong(ids.getFirst()));

@@ -51,7 +51,9 @@ class BackendConfigurationTest {
                         TestJobs.binder(),
                         Binder.get(env).bindOrCreate("spring.data.redis", RedisConnection.class),
                         Binder.get(env).bindOrCreate("forkpool.redis", RedisSettings.class),
-                        Binder.get(env).bindOrCreate("forkpool.store", StoreSettings.class));
+                        Binder.get(env).bindOrCreate("forkpool.store", StoreSettings.class),
+                        new io.forkpool.tenant.Tenants(Binder.get(env)
+                                .bindOrCreate("forkpool.security", io.forkpool.tenant.SecuritySettings.class)));
     }
 
     @TempDir

@@ -92,20 +92,21 @@ class JobQueryParametersTest {
 
     @Test
     void goodParametersReachTheStoreStatusInAnyCase() throws Exception {
-        when(store.page(any(), any(), isNull(), eq(2), eq(5))).thenReturn(new JobStore.Page(List.of(), 11));
+        when(store.page(any(), any(), isNull(), isNull(), eq(2), eq(5))).thenReturn(new JobStore.Page(List.of(), 11));
         mvc.perform(get("/api/v1/jobs?status=succeeded&type=smallest-multiple&page=2&size=5"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.page").value(2))
                 .andExpect(jsonPath("$.size").value(5))
                 .andExpect(jsonPath("$.totalElements").value(11))
                 .andExpect(jsonPath("$.totalPages").value(3));
-        verify(store).page(JobStatus.SUCCEEDED, "smallest-multiple", null, 2, 5);
+        verify(store).page(JobStatus.SUCCEEDED, "smallest-multiple", null, null, 2, 5);
 
-        when(store.page(isNull(), isNull(), isNull(), eq(0), eq(20))).thenReturn(new JobStore.Page(List.of(), 0));
+        when(store.page(isNull(), isNull(), isNull(), isNull(), eq(0), eq(20)))
+                .thenReturn(new JobStore.Page(List.of(), 0));
         mvc.perform(get("/api/v1/jobs"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.size").value(20));
-        verify(store).page(null, null, null, 0, 20);
+        verify(store).page(null, null, null, null, 0, 20);
     }
 
     @Test

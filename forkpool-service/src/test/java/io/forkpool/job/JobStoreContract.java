@@ -2,11 +2,14 @@ package io.forkpool.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.forkpool.dispatch.Priority;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -308,6 +311,74 @@ public abstract class JobStoreContract {
         assertThat(Duration.between(ended.submittedAt(), ended.finishedAt()))
                 .isBetween(Duration.ofMillis(990), Duration.ofMillis(2500));
         assertThat(store.active()).isZero();
+    }
+
+    private static final Tenant ALICE = new Tenant("alice", 2, 0, 0, false);
+    private static final Tenant BOB = new Tenant("bob", 1, 0, 0, false);
+
+    private static JobStore.Submission job(JobRequest request, Priority priority) {
+        return new JobStore.Submission(id(), request, null, null, priority);
+    }
+
+    @Test
+    public void aJobKeepsItsTenantAndPriorityAndListsSplitByTenant() {
+        var store = store();
+        var alices = store.submit(job(pi(20), Priority.HIGH), MANY, null, ALICE);
+        var bobs = store.submit(job(pi(21), null), MANY, null, BOB);
+        var anyones = store.submit(id(), pi(22), null, MANY);
+
+        var found = store.find(alices.id()).orElseThrow();
+        assertThat(found.tenant()).isEqualTo("alice");
+        assertThat(found.priority()).isEqualTo(Priority.HIGH);
+        assertThat(store.find(bobs.id()).orElseThrow().priority()).isEqualTo(Priority.NORMAL);
+        assertThat(store.find(anyones.id()).orElseThrow().tenant()).isEqualTo(Tenant.DEFAULT_NAME);
+
+        assertThat(ids(store.page(null, null, null, "alice", 0, 10))).containsExactly(alices.id());
+        assertThat(store.page(null, null, null, "alice", 0, 10).total()).isEqualTo(1);
+        assertThat(ids(store.page(JobStatus.QUEUED, "pi", null, "bob", 0, 10))).containsExactly(bobs.id());
+        assertThat(ids(store.page(null, null, null, Tenant.DEFAULT_NAME, 0, 10)))
+                .containsExactly(anyones.id());
+        assertThat(ids(store.page(null, null, null, "carol", 0, 10))).isEmpty();
+        assertThat(ids(store.page(null, null, null, null, 0, 10)))
+                .containsExactly(anyones.id(), bobs.id(), alices.id());
+    }
+
+    @Test
+    public void aTenantPastItsMaxJobsIsRefusedUntilOneEnds() {
+        var store = store();
+        var capped = new Tenant("capped", 1, 2, 0, false);
+        var first = store.submit(job(pi(23), null), MANY, null, capped);
+        store.submit(job(pi(24), null), MANY, null, capped);
+        assertThatThrownBy(() -> store.submit(job(pi(25), null), MANY, null, capped))
+                .isInstanceOfSatisfying(JobRejectedException.OverQuota.class, e -> {
+                    assertThat(e.quota()).isEqualTo("max-jobs");
+                    assertThat(e.limit()).isEqualTo(2);
+                });
+        assertThat(store.submit(job(pi(26), null), MANY, null, BOB).tenant())
+                .as("another tenant is not held by capped's quota")
+                .isEqualTo("bob");
+        assertThat(store.active()).isEqualTo(3);
+        store.cancel(first.id());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(store.active()).isEqualTo(2));
+        assertThat(store.submit(job(pi(27), null), MANY, null, capped).tenant()).isEqualTo("capped");
+    }
+
+    @Test
+    public void aTenantPastItsRunningSamplesIsRefusedAndABatchCountsWhole() {
+        var store = store();
+        long units = pi(28).units();
+        var capped = new Tenant("samples", 1, 0, 2 * units, false);
+        store.submit(job(pi(28), null), MANY, null, capped);
+        var batch = new JobStore.Batch(id(), 2, java.time.Instant.now());
+        assertThatThrownBy(() ->
+                        store.submitBatch(batch, List.of(job(pi(29), null), job(pi(30), null)), MANY, null, capped))
+                .isInstanceOfSatisfying(JobRejectedException.OverQuota.class, e -> {
+                    assertThat(e.quota()).isEqualTo("max-running-samples");
+                    assertThat(e.limit()).isEqualTo(2 * units);
+                });
+        assertThat(store.active()).as("the refused batch admitted nothing").isEqualTo(1);
+        assertThat(store.submit(job(pi(31), null), MANY, null, capped).tenant()).isEqualTo("samples");
     }
 
     /**

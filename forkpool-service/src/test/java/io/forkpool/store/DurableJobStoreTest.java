@@ -16,6 +16,7 @@ import io.forkpool.job.JobStoreContract;
 import io.forkpool.job.TimelineSettings;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -305,6 +306,46 @@ class DurableJobStoreTest extends JobStoreContract {
         upgraded.submitBatch(batch, List.of(job), 10, null);
         assertThat(ids(upgraded.page(null, null, batch.id(), 0, 10))).containsExactly(job.id());
         assertThat(upgraded.page(null, null, 0, 10).total()).isEqualTo(2);
+        var before = upgraded.find("old-job").orElseThrow();
+        assertThat(before.tenant())
+                .as("a job of before tenants is the default tenant's")
+                .isEqualTo(Tenant.DEFAULT_NAME);
+        assertThat(before.priority()).isEqualTo(io.forkpool.dispatch.Priority.NORMAL);
+        assertThat(ids(upgraded.page(null, null, null, Tenant.DEFAULT_NAME, 0, 10)))
+                .containsExactly(job.id(), "old-job");
+        assertThat(upgraded.page(null, null, null, "alice", 0, 10).total()).isZero();
+    }
+
+    @Test
+    void anUnfinishedJobResumesWithItsTenantPriorityAndQuota() throws Exception {
+        var capped = new io.forkpool.tenant.Tenant("alice", 1, 1, 0, false);
+        Path folder = dir.resolve("resume-tenant");
+        String id;
+        try (var first = open(folder, 100, new ShardQueue())) {
+            id = first.submit(
+                            new JobStore.Submission(
+                                    UUID.randomUUID().toString(),
+                                    pi(40),
+                                    null,
+                                    null,
+                                    io.forkpool.dispatch.Priority.LOW),
+                            10,
+                            null,
+                            capped)
+                    .id();
+        }
+        try (var second = open(folder, 100, new ShardQueue())) {
+            var resumed = second.find(id).orElseThrow();
+            assertThat(resumed.tenant()).isEqualTo("alice");
+            assertThat(resumed.priority()).isEqualTo(io.forkpool.dispatch.Priority.LOW);
+            assertThatThrownBy(() -> second.submit(
+                            new JobStore.Submission(UUID.randomUUID().toString(), pi(41), null, null),
+                            10,
+                            null,
+                            capped))
+                    .as("the resumed job still counts against alice's max-jobs")
+                    .isInstanceOf(io.forkpool.job.JobRejectedException.OverQuota.class);
+        }
     }
 
     private static List<String> ids(JobStore.Page page) {

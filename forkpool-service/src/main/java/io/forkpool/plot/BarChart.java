@@ -29,7 +29,8 @@ final class BarChart {
                 bars.stream().mapToLong(b -> Math.round(finiteOr(b.value(), 0))).toArray();
         double yMax = countAxis(svg, heights, p.yTitle() == null ? "count" : p.yTitle());
         double slot = (RIGHT - LEFT) / Math.max(1, bars.size());
-        boolean shortLabels = bars.stream().allMatch(b -> b.label().length() <= 4);
+        boolean shortLabels =
+                bars.stream().allMatch(b -> b.label() == null || b.label().length() <= 4);
         int every = (int) Math.ceil(bars.size() / Math.max(1.0, Math.floor((RIGHT - LEFT) / (shortLabels ? 28 : 40))));
         for (int i = 0; i < bars.size(); i++) {
             Plot.Bar b = bars.get(i);

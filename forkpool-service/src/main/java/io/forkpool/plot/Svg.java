@@ -47,6 +47,7 @@ final class Svg {
         text(WIDTH / 2.0, 46, subtitle, 12, MUTED, "middle", "subtitle");
     }
 
+    /** A text; null (a field a kind's plot left out) as an empty one. */
     void text(double x, double y, String text, int size, String fill, String anchor, String cls) {
         out.append(String.format(
                 Locale.ROOT,
@@ -59,7 +60,7 @@ final class Svg {
                 fill,
                 anchor,
                 cls.equals("title") ? " font-weight=\"bold\"" : "",
-                escape(text)));
+                escape(text == null ? "" : text)));
     }
 
     void line(double x1, double y1, double x2, double y2, String stroke, double width, String cls) {

@@ -236,6 +236,15 @@ class SvgPlotTest {
     }
 
     @Test
+    void textsAKindLeftOutAreDrawnEmpty() {
+        Document svg = parse(SvgPlot.render(new Plot.Headline("t", "s", null, "42", null)));
+
+        assertThat(only(svg, "card-value").getTextContent()).isEqualTo("42");
+        assertThat(only(svg, "card-label").getTextContent()).isEmpty();
+        assertThat(only(svg, "card-detail").getTextContent()).isEmpty();
+    }
+
+    @Test
     void aHistogramNeedsOneEdgeMoreThanItHasBars() {
         assertThatThrownBy(() ->
                         new Plot.Bars("t", "s", "x", List.of(new Plot.Bar("a", 1)), null, null, null, List.of(0.0)))

@@ -11,6 +11,7 @@ import io.forkpool.job.JobStore;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,19 @@ public final class RedisJobStore implements JobStore {
             ObjectMapper json,
             RequestBinder binder,
             JobSettings settings) {
-        this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings);
+        this(redis, ends, keys, json, binder, settings, Clock.systemUTC());
+    }
+
+    /** The same on a clock of its own (the tests': deadlines and stamps without waiting). */
+    RedisJobStore(
+            RedisLink redis,
+            JobEnds ends,
+            RedisKeys keys,
+            ObjectMapper json,
+            RequestBinder binder,
+            JobSettings settings,
+            Clock clock) {
+        this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings, clock);
         this.batches = new RedisBatches(redis, keys, settings);
         this.redis = redis;
         this.ends = ends;
@@ -115,7 +128,7 @@ public final class RedisJobStore implements JobStore {
             int maxActive,
             Keyed key,
             String batch) {
-        Instant now = Instant.now();
+        Instant now = jobs.now();
         var args = new ArrayList<>(List.of(
                 id,
                 Integer.toString(maxActive),
@@ -229,9 +242,9 @@ public final class RedisJobStore implements JobStore {
                     redis.sync(),
                     ScriptOutputType.MULTI,
                     new String[] {keys.deadlines(), keys.unfinished(), keys.feed()},
-                    Long.toString(System.currentTimeMillis()),
+                    Long.toString(jobs.now().toEpochMilli()),
                     keys.jobPrefix(),
-                    Instant.now().toString(),
+                    jobs.now().toString(),
                     jobs.ttl(),
                     keys.ends(),
                     "100");
@@ -347,7 +360,7 @@ public final class RedisJobStore implements JobStore {
                     new String[] {keys.jobs()},
                     keys.jobPrefix(),
                     Long.toString(
-                            System.currentTimeMillis() - settings.retention().toMillis()));
+                            jobs.now().toEpochMilli() - settings.retention().toMillis()));
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }

@@ -9,6 +9,7 @@ import io.forkpool.job.JobStatus;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -36,6 +37,9 @@ final class RedisJobs {
     private final ObjectMapper json;
     private final JobSettings settings;
     private final RequestBinder binder;
+    /** The time of the jobs' stamps and deadlines (submitted, started, finished). */
+    private final Clock clock;
+
     private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
     /** The traceparent of each job's span ("" for none), as its hash holds it: cleared with requests. */
     private final Map<String, String> traces = new ConcurrentHashMap<>();
@@ -51,13 +55,20 @@ final class RedisJobs {
             RedisKeys keys,
             ObjectMapper json,
             RequestBinder binder,
-            JobSettings settings) {
+            JobSettings settings,
+            Clock clock) {
+        this.clock = clock;
         this.redis = redis;
         this.ends = ends;
         this.keys = keys;
         this.json = json;
         this.binder = binder;
         this.settings = settings;
+    }
+
+    /** Now, by the jobs' clock. */
+    Instant now() {
+        return clock.instant();
     }
 
     RedisLink redis() {
@@ -174,7 +185,7 @@ final class RedisJobs {
                 id,
                 status.name(),
                 problem,
-                Instant.now().toString(),
+                now().toString(),
                 ttl(),
                 merged,
                 keys.ends()));

@@ -73,7 +73,7 @@ final class StreamJobs {
                 consumer,
                 Integer.toString(n),
                 keys.jobPrefix(),
-                Instant.now().toString(),
+                jobs.now().toString(),
                 Integer.toString(ahead)));
     }
 
@@ -88,7 +88,7 @@ final class StreamJobs {
                         consumer,
                         "0",
                         keys.jobPrefix(),
-                        Instant.now().toString(),
+                        jobs.now().toString(),
                         Integer.toString(ahead))
                 .handleAsync(
                         (reply, e) -> {
@@ -111,7 +111,7 @@ final class StreamJobs {
      */
     List<Delivery> accept(List<StreamMessage<String, String>> read) {
         var args = new ArrayList<>(
-                List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
+                List.of(keys.group(), keys.jobPrefix(), jobs.now().toString()));
         var out = new ArrayList<Delivery>();
         for (var m : read) {
             String job = m.getBody().get("job");
@@ -140,7 +140,7 @@ final class StreamJobs {
     /** Reads accept's answer: {started count, (id, submittedAt)..., (entry, job, shard)...}. */
     private List<Delivery> accepted(List<Object> reply) {
         int started = ((Long) reply.getFirst()).intValue();
-        Instant now = Instant.now();
+        Instant now = jobs.now();
         for (int i = 0; i < started; i++) {
             String id = (String) reply.get(1 + 2 * i);
             JobRequest request = request(id);
@@ -208,7 +208,7 @@ final class StreamJobs {
                         Base64.getEncoder().encodeToString(partial),
                         id,
                         whole,
-                        Instant.now().toString(),
+                        jobs.now().toString(),
                         jobs.ttl(),
                         keys.ends(),
                         done == null ? "" : ShardTries.entry(done),

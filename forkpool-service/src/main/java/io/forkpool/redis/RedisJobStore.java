@@ -59,25 +59,18 @@ public final class RedisJobStore implements JobStore {
             ObjectMapper json,
             RequestBinder binder,
             JobSettings settings) {
-        this(redis, ends, keys, json, binder, settings, Clock.systemUTC());
+        this(new RedisJobs(redis, ends, keys, json, binder, settings, Clock.systemUTC()));
     }
 
-    /** The same on a clock of its own (the tests': deadlines and stamps without waiting). */
-    RedisJobStore(
-            RedisLink redis,
-            JobEnds ends,
-            RedisKeys keys,
-            ObjectMapper json,
-            RequestBinder binder,
-            JobSettings settings,
-            Clock clock) {
-        this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings, clock);
+    /** The store of these jobs (a test's on a clock of its own: deadlines and stamps without waiting). */
+    RedisJobStore(RedisJobs jobs) {
+        this.jobs = jobs;
+        this.redis = jobs.redis();
+        this.ends = jobs.ends();
+        this.keys = jobs.keys();
+        this.json = jobs.json();
+        this.settings = jobs.settings();
         this.batches = new RedisBatches(redis, keys, settings);
-        this.redis = redis;
-        this.ends = ends;
-        this.keys = keys;
-        this.json = json;
-        this.settings = settings;
         deadlines.scheduleWithFixedDelay(
                 this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         deadlines.scheduleWithFixedDelay(

@@ -75,6 +75,14 @@ final class RedisJobs {
         return redis;
     }
 
+    ObjectMapper json() {
+        return json;
+    }
+
+    JobSettings settings() {
+        return settings;
+    }
+
     RedisKeys keys() {
         return keys;
     }

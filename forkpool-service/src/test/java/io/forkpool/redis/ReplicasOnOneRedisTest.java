@@ -3,10 +3,8 @@ package io.forkpool.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
-import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.kind.TestJobs;
@@ -14,7 +12,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two replicas' stores and stream consumers on one real Redis, in this JVM: what one replica
@@ -45,49 +41,9 @@ class ReplicasOnOneRedisTest {
     static RedisClient client;
 
     RedisKeys keys;
-    final List<Replica> replicas = new ArrayList<>();
+    final List<RedisReplicaFixture> replicas = new ArrayList<>();
     /** Both replicas' clock (one time for all, as Redis gives all replicas one deadline). */
     final TestClock clock = new TestClock();
-
-    /** What one replica process holds of the redis backend. */
-    record Replica(RedisLink link, RedisLink reader, JobEnds ends, RedisJobStore store, StreamShards shards)
-            implements AutoCloseable {
-
-        static Replica open(RedisKeys keys, String name, Clock clock, Duration recheck) {
-            var link = new RedisLink(client);
-            var reader = new RedisLink(client);
-            var ends = new JobEnds(client, keys.ends(), recheck);
-            ends.subscribe();
-            var store = new RedisJobStore(
-                    link,
-                    ends,
-                    keys,
-                    JsonMapper.builder().build(),
-                    TestJobs.binder(),
-                    new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)),
-                    clock);
-            var shards = new StreamShards(
-                    link,
-                    reader,
-                    ends,
-                    keys,
-                    store,
-                    new ShardSettings(Duration.ofSeconds(5), 3),
-                    new io.forkpool.metrics.ForkpoolMetrics(
-                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                    name);
-            return new Replica(link, reader, ends, store, shards);
-        }
-
-        @Override
-        public void close() {
-            shards.close();
-            store.close();
-            ends.close();
-            reader.close();
-            link.close();
-        }
-    }
 
     @BeforeAll
     static void startRedis() {
@@ -108,13 +64,13 @@ class ReplicasOnOneRedisTest {
     @BeforeEach
     void twoReplicas() {
         keys = new RedisKeys("replicas-" + UUID.randomUUID());
-        replicas.add(Replica.open(keys, "a", clock, Duration.ofSeconds(1)));
-        replicas.add(Replica.open(keys, "b", clock, Duration.ofSeconds(1)));
+        replicas.add(new RedisReplicaFixture(client, keys, "a", clock, Duration.ofSeconds(1)));
+        replicas.add(new RedisReplicaFixture(client, keys, "b", clock, Duration.ofSeconds(1)));
     }
 
     @AfterEach
     void close() {
-        replicas.forEach(Replica::close);
+        replicas.forEach(RedisReplicaFixture::close);
     }
 
     @Test
@@ -142,7 +98,7 @@ class ReplicasOnOneRedisTest {
             }
             assertThat(ids).hasSize(1);
             assertThat(replicas.get(0).store().active()).isEqualTo(1);
-            for (Replica r : replicas) {
+            for (var r : replicas) {
                 Assertions.assertThatThrownBy(() -> r.store()
                                 .submit(
                                         UUID.randomUUID().toString(),
@@ -199,7 +155,7 @@ class ReplicasOnOneRedisTest {
     void aRequestWaitingOnOneReplicaWakesWhenTheOtherEndsTheJob() throws Exception {
         var a = replicas.get(0);
         // b reads a waited-for job again only every 10 minutes: only the end's message can wake it in time
-        var b = Replica.open(keys, "b-slow", clock, Duration.ofMinutes(10));
+        var b = new RedisReplicaFixture(client, keys, "b-slow", clock, Duration.ofMinutes(10));
         replicas.add(b);
         var job = a.store().submit("woken", TestJobs.pi(100_000L, 1L), null, 100);
         var waiting =

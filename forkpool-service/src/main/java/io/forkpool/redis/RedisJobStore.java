@@ -288,17 +288,8 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Page page(JobStatus status, String type, String batch, int page, int size) {
-        if (batch != null) { // at most 1,000 jobs: read them all, newest first
-            List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
-            var matching = members.reversed().stream()
-                    .map(this::find)
-                    .flatMap(Optional::stream)
-                    .filter(s -> (status == null || s.status() == status)
-                            && (type == null || type.equals(s.request().type())))
-                    .toList();
-            int from = (int) Math.min((long) page * size, matching.size());
-            return new Page(
-                    matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
+        if (batch != null) {
+            return batches.page(batch, status, type, page, size, this::find);
         }
         List<String> ids = call(() -> Scripts.PAGE.run(
                 redis.sync(),

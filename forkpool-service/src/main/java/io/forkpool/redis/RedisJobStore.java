@@ -198,21 +198,7 @@ public final class RedisJobStore implements JobStore {
         if (timeoutSeconds != null) {
             deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
         }
-        return new Job.Snapshot(
-                id,
-                request,
-                timeoutSeconds,
-                JobStatus.QUEUED,
-                0,
-                request.shardCount(),
-                null,
-                null,
-                now,
-                null,
-                null,
-                0,
-                notify,
-                batch);
+        return RedisJobs.beginning(id, request, timeoutSeconds, JobStatus.QUEUED, now, null, notify, batch);
     }
 
     /**

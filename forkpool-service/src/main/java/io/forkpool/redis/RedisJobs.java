@@ -299,6 +299,36 @@ final class RedisJobs {
         }
     }
 
+    /**
+     * A job none of whose shards is done, as a script of this replica just left it: QUEUED by
+     * SUBMIT, RUNNING by TAKE or ACCEPT (where the timeout, webhook and batch are not read: null).
+     */
+    static Job.Snapshot beginning(
+            String id,
+            JobRequest request,
+            Integer timeoutSeconds,
+            JobStatus status,
+            Instant submittedAt,
+            Instant startedAt,
+            String notify,
+            String batch) {
+        return new Job.Snapshot(
+                id,
+                request,
+                timeoutSeconds,
+                status,
+                0,
+                request.shardCount(),
+                null,
+                null,
+                submittedAt,
+                startedAt,
+                null,
+                0,
+                notify,
+                batch);
+    }
+
     /** Remembers a job submitted here: no read of its hash for its first shard. */
     void submitted(String id, JobRequest request, String traceparent) {
         requests.put(id, request);

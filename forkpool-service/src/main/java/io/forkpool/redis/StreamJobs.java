@@ -1,7 +1,6 @@
 package io.forkpool.redis;
 
 import io.forkpool.dispatch.ShardAttempt;
-import io.forkpool.job.Job;
 import io.forkpool.job.JobStatus;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.ScriptOutputType;
@@ -144,21 +143,8 @@ final class StreamJobs {
         for (int i = 0; i < started; i++) {
             String id = (String) reply.get(1 + 2 * i);
             JobRequest request = request(id);
-            jobs.changed(new Job.Snapshot(
-                    id,
-                    request,
-                    null,
-                    JobStatus.RUNNING,
-                    0,
-                    request.shardCount(),
-                    null,
-                    null,
-                    RedisJobs.instant((String) reply.get(2 + 2 * i)),
-                    now,
-                    null,
-                    0,
-                    null,
-                    null));
+            Instant submittedAt = RedisJobs.instant((String) reply.get(2 + 2 * i));
+            jobs.changed(RedisJobs.beginning(id, request, null, JobStatus.RUNNING, submittedAt, now, null, null));
         }
         var out = new ArrayList<Delivery>();
         for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {

@@ -395,38 +395,6 @@ public final class Job implements ShardSource, ShardSink {
                     null);
         }
 
-        /** A job submitted on its own, without a webhook. */
-        public Snapshot(
-                String id,
-                JobRequest request,
-                Integer timeoutSeconds,
-                JobStatus status,
-                int shardsDone,
-                int shardsTotal,
-                Record result,
-                String error,
-                Instant submittedAt,
-                Instant startedAt,
-                Instant finishedAt,
-                long computeNanos) {
-            this(
-                    id,
-                    request,
-                    timeoutSeconds,
-                    status,
-                    shardsDone,
-                    shardsTotal,
-                    result,
-                    error,
-                    submittedAt,
-                    startedAt,
-                    finishedAt,
-                    computeNanos,
-                    null,
-                    null,
-                    null);
-        }
-
         public Duration queued() {
             return startedAt == null ? null : Duration.between(submittedAt, startedAt);
         }

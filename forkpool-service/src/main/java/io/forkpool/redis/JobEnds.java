@@ -33,10 +33,9 @@ final class JobEnds implements AutoCloseable {
     /** Jobs ended here kept whole for a moment: a request waiting for one gets it without a read. */
     private static final int KEPT = 256;
 
-    private static final Duration RECHECK = Duration.ofSeconds(1);
-
     private final RedisClient client;
     private final String channel;
+    private final Duration recheck;
     private final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final Map<String, Boolean> ended = lru(REMEMBERED);
     private final Map<String, Job.Snapshot> endedHere = lru(KEPT);
@@ -63,16 +62,16 @@ final class JobEnds implements AutoCloseable {
                     return Optional.of(here);
                 }
                 long left = deadline - System.nanoTime();
-                // Just submitted here, as a rule: read it once it has ended, at the deadline, or every RECHECK.
+                // Just submitted here, as a rule: read it once it has ended, at the deadline, or every recheck.
                 if (hasEnded(id) || left <= 0 || end.isDone()) {
                     var job = find.apply(id);
                     if (job.isEmpty() || job.get().status().isFinal() || left <= 0) {
                         return job;
                     }
-                    end = new CompletableFuture<>(); // not ended after all (a stale mark): wait by RECHECK
+                    end = new CompletableFuture<>(); // not ended after all (a stale mark): wait by recheck
                 }
                 try {
-                    Job.Snapshot ended = end.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
+                    Job.Snapshot ended = end.get(Math.min(left, recheck.toNanos()), TimeUnit.NANOSECONDS);
                     if (ended != null) {
                         return Optional.of(ended);
                     }
@@ -94,8 +93,14 @@ final class JobEnds implements AutoCloseable {
     private record Waiting(CompletableFuture<Job.Snapshot> end, int count) {}
 
     JobEnds(RedisClient client, String channel) {
+        this(client, channel, Duration.ofSeconds(1));
+    }
+
+    /** {@code recheck}: how often a waiter reads its job all the same (a lost message). */
+    JobEnds(RedisClient client, String channel, Duration recheck) {
         this.client = client;
         this.channel = channel;
+        this.recheck = recheck;
     }
 
     /** Subscribes unless it has: called at boot and then periodically, as Redis may be down at first. */

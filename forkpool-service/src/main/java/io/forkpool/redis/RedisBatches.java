@@ -2,13 +2,18 @@ package io.forkpool.redis;
 
 import static io.forkpool.redis.RedisJobs.call;
 
+import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
 import io.forkpool.job.JobSettings;
+import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore.Batch;
 import io.forkpool.job.JobStore.Keyed;
+import io.forkpool.job.JobStore.Page;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The batches of the redis backend: a hash per batch (size, created, its Idempotency-Key's body),
@@ -78,5 +83,26 @@ final class RedisBatches {
         return f.isEmpty()
                 ? Optional.empty()
                 : Optional.of(new Batch(id, Integer.parseInt(f.get("size")), Instant.parse(f.get("created"))));
+    }
+
+    /** A page of the batch's jobs that match, newest first (at most 1,000: all read). */
+    Page page(
+            String batch,
+            JobStatus status,
+            String type,
+            String tenant,
+            int page,
+            int size,
+            Function<String, Optional<Job.Snapshot>> find) {
+        List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
+        var matching = members.reversed().stream()
+                .map(find)
+                .flatMap(Optional::stream)
+                .filter(s -> (status == null || s.status() == status)
+                        && (type == null || type.equals(s.request().type()))
+                        && (tenant == null || tenant.equals(s.tenant())))
+                .toList();
+        int from = (int) Math.min((long) page * size, matching.size());
+        return new Page(matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
     }
 }

@@ -12,6 +12,7 @@ import io.forkpool.plugin.JobRequest;
 import io.forkpool.tenant.Tenant;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,13 +60,18 @@ public final class RedisJobStore implements JobStore {
             ObjectMapper json,
             RequestBinder binder,
             JobSettings settings) {
-        this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings);
+        this(new RedisJobs(redis, ends, keys, json, binder, settings, Clock.systemUTC()));
+    }
+
+    /** The store of these jobs (a test's on a clock of its own: deadlines and stamps without waiting). */
+    RedisJobStore(RedisJobs jobs) {
+        this.jobs = jobs;
+        this.redis = jobs.redis();
+        this.ends = jobs.ends();
+        this.keys = jobs.keys();
+        this.json = jobs.json();
+        this.settings = jobs.settings();
         this.batches = new RedisBatches(redis, keys, settings);
-        this.redis = redis;
-        this.ends = ends;
-        this.keys = keys;
-        this.json = json;
-        this.settings = settings;
         deadlines.scheduleWithFixedDelay(
                 this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         deadlines.scheduleWithFixedDelay(
@@ -112,7 +118,7 @@ public final class RedisJobStore implements JobStore {
         JobRequest request = job.request();
         Integer timeoutSeconds = job.timeoutSeconds();
         String notify = job.notifyUrl();
-        Instant now = Instant.now();
+        Instant now = jobs.now();
         var args = new ArrayList<>(List.of(
                 id,
                 Integer.toString(maxActive),
@@ -250,9 +256,9 @@ public final class RedisJobStore implements JobStore {
                     redis.sync(),
                     ScriptOutputType.MULTI,
                     new String[] {keys.deadlines(), keys.unfinished(), keys.feed()},
-                    Long.toString(System.currentTimeMillis()),
+                    Long.toString(jobs.now().toEpochMilli()),
                     keys.jobPrefix(),
-                    Instant.now().toString(),
+                    jobs.now().toString(),
                     jobs.ttl(),
                     keys.ends(),
                     "100");
@@ -303,18 +309,8 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
-        if (batch != null) { // at most 1,000 jobs: read them all, newest first
-            List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
-            var matching = members.reversed().stream()
-                    .map(this::find)
-                    .flatMap(Optional::stream)
-                    .filter(s -> (status == null || s.status() == status)
-                            && (type == null || type.equals(s.request().type()))
-                            && (tenant == null || tenant.equals(s.tenant())))
-                    .toList();
-            int from = (int) Math.min((long) page * size, matching.size());
-            return new Page(
-                    matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
+        if (batch != null) {
+            return batches.page(batch, status, type, tenant, page, size, this::find);
         }
         List<String> ids = call(() -> Scripts.PAGE.run(
                 redis.sync(),
@@ -370,7 +366,7 @@ public final class RedisJobStore implements JobStore {
                     new String[] {keys.jobs()},
                     keys.jobPrefix(),
                     Long.toString(
-                            System.currentTimeMillis() - settings.retention().toMillis()));
+                            jobs.now().toEpochMilli() - settings.retention().toMillis()));
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }

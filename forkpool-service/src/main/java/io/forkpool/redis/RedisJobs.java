@@ -10,6 +10,7 @@ import io.forkpool.job.JobStatus;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -37,6 +38,9 @@ final class RedisJobs {
     private final ObjectMapper json;
     private final JobSettings settings;
     private final RequestBinder binder;
+    /** The time of the jobs' stamps and deadlines (submitted, started, finished). */
+    private final Clock clock;
+
     private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
     /** The traceparent of each job's span ("" for none), as its hash holds it: cleared with requests. */
     private final Map<String, String> traces = new ConcurrentHashMap<>();
@@ -52,7 +56,9 @@ final class RedisJobs {
             RedisKeys keys,
             ObjectMapper json,
             RequestBinder binder,
-            JobSettings settings) {
+            JobSettings settings,
+            Clock clock) {
+        this.clock = clock;
         this.redis = redis;
         this.ends = ends;
         this.keys = keys;
@@ -61,8 +67,21 @@ final class RedisJobs {
         this.settings = settings;
     }
 
+    /** Now, by the jobs' clock. */
+    Instant now() {
+        return clock.instant();
+    }
+
     RedisLink redis() {
         return redis;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    JobSettings settings() {
+        return settings;
     }
 
     RedisKeys keys() {
@@ -405,7 +424,7 @@ final class RedisJobs {
                 id,
                 status.name(),
                 problem,
-                Instant.now().toString(),
+                now().toString(),
                 ttl(),
                 merged,
                 keys.ends()));
@@ -509,6 +528,36 @@ final class RedisJobs {
         if (traces.size() > 10_000) {
             traces.clear();
         }
+    }
+
+    /**
+     * A job none of whose shards is done, as a script of this replica just left it: QUEUED by
+     * SUBMIT, RUNNING by TAKE or ACCEPT (where the timeout, webhook and batch are not read: null).
+     */
+    static Job.Snapshot beginning(
+            String id,
+            JobRequest request,
+            Integer timeoutSeconds,
+            JobStatus status,
+            Instant submittedAt,
+            Instant startedAt,
+            String notify,
+            String batch) {
+        return new Job.Snapshot(
+                id,
+                request,
+                timeoutSeconds,
+                status,
+                0,
+                request.shardCount(),
+                null,
+                null,
+                submittedAt,
+                startedAt,
+                null,
+                0,
+                notify,
+                batch);
     }
 
     /** Remembers a job submitted here: no read of its hash for its first shard. */

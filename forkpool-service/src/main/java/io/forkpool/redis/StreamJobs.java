@@ -1,7 +1,6 @@
 package io.forkpool.redis;
 
 import io.forkpool.dispatch.ShardAttempt;
-import io.forkpool.job.Job;
 import io.forkpool.job.JobStatus;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.ScriptOutputType;
@@ -73,7 +72,7 @@ final class StreamJobs {
                 consumer,
                 Integer.toString(n),
                 keys.jobPrefix(),
-                Instant.now().toString(),
+                jobs.now().toString(),
                 Integer.toString(ahead)));
     }
 
@@ -88,7 +87,7 @@ final class StreamJobs {
                         consumer,
                         "0",
                         keys.jobPrefix(),
-                        Instant.now().toString(),
+                        jobs.now().toString(),
                         Integer.toString(ahead))
                 .handleAsync(
                         (reply, e) -> {
@@ -111,7 +110,7 @@ final class StreamJobs {
      */
     List<Delivery> accept(List<StreamMessage<String, String>> read) {
         var args = new ArrayList<>(
-                List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
+                List.of(keys.group(), keys.jobPrefix(), jobs.now().toString()));
         var out = new ArrayList<Delivery>();
         for (var m : read) {
             String job = m.getBody().get("job");
@@ -140,25 +139,12 @@ final class StreamJobs {
     /** Reads accept's answer: {started count, (id, submittedAt)..., (entry, job, shard)...}. */
     private List<Delivery> accepted(List<Object> reply) {
         int started = ((Long) reply.getFirst()).intValue();
-        Instant now = Instant.now();
+        Instant now = jobs.now();
         for (int i = 0; i < started; i++) {
             String id = (String) reply.get(1 + 2 * i);
             JobRequest request = request(id);
-            jobs.changed(new Job.Snapshot(
-                    id,
-                    request,
-                    null,
-                    JobStatus.RUNNING,
-                    0,
-                    request.shardCount(),
-                    null,
-                    null,
-                    RedisJobs.instant((String) reply.get(2 + 2 * i)),
-                    now,
-                    null,
-                    0,
-                    null,
-                    null));
+            Instant submittedAt = RedisJobs.instant((String) reply.get(2 + 2 * i));
+            jobs.changed(RedisJobs.beginning(id, request, null, JobStatus.RUNNING, submittedAt, now, null, null));
         }
         var out = new ArrayList<Delivery>();
         for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {
@@ -208,7 +194,7 @@ final class StreamJobs {
                         Base64.getEncoder().encodeToString(partial),
                         id,
                         whole,
-                        Instant.now().toString(),
+                        jobs.now().toString(),
                         jobs.ttl(),
                         keys.ends(),
                         done == null ? "" : ShardTries.entry(done),

@@ -18,9 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,15 +30,10 @@ import tools.jackson.databind.JsonNode;
 @ForkpoolServiceTest
 class JobApiEndToEndTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() throws InterruptedException {
-        api = new Api(port);
-        api.awaitReady();
+    JobApiEndToEndTest(Api api) {
+        this.api = api;
     }
 
     // ---------------------------------------------------------------- around a job

@@ -57,7 +57,9 @@ class ShardsControllerTest {
                 T0.minusMillis(5),
                 T0,
                 T0.plusSeconds(2),
-                3_000_000_000L);
+                3_000_000_000L,
+                null,
+                null);
     }
 
     static ShardAttempt attempt(int shard, int attempt, long pid, long fromMs, long toMs, String outcome) {
@@ -136,7 +138,20 @@ class ShardsControllerTest {
         var request = TestJobs.pi(1_000_000L, 1L);
         given(store.find("q"))
                 .willReturn(Optional.of(new Job.Snapshot(
-                        "q", request, null, JobStatus.QUEUED, 0, request.shardCount(), null, null, T0, null, null, 0)));
+                        "q",
+                        request,
+                        null,
+                        JobStatus.QUEUED,
+                        0,
+                        request.shardCount(),
+                        null,
+                        null,
+                        T0,
+                        null,
+                        null,
+                        0,
+                        null,
+                        null)));
         given(store.shards("q")).willReturn(Optional.of(new ShardLog.View(0, List.of(), null)));
         mvc.perform(get("/api/v1/jobs/q/shards"))
                 .andExpect(status().isOk())

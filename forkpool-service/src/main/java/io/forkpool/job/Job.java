@@ -395,6 +395,28 @@ public final class Job implements ShardSource, ShardSink {
                     null);
         }
 
+        /** This snapshot with {@code partial} as its partial result (every other field, its tenant too, kept). */
+        public Snapshot withPartialResult(PartialResult partial) {
+            return new Snapshot(
+                    id,
+                    request,
+                    timeoutSeconds,
+                    status,
+                    shardsDone,
+                    shardsTotal,
+                    result,
+                    error,
+                    submittedAt,
+                    startedAt,
+                    finishedAt,
+                    computeNanos,
+                    notifyUrl,
+                    batch,
+                    partial,
+                    tenant,
+                    priority);
+        }
+
         public Duration queued() {
             return startedAt == null ? null : Duration.between(submittedAt, startedAt);
         }

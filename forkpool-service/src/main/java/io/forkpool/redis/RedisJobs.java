@@ -137,22 +137,7 @@ final class RedisJobs {
         if (made.partial() == null) {
             return s;
         }
-        return new Job.Snapshot(
-                s.id(),
-                s.request(),
-                s.timeoutSeconds(),
-                s.status(),
-                s.shardsDone(),
-                s.shardsTotal(),
-                s.result(),
-                s.error(),
-                s.submittedAt(),
-                s.startedAt(),
-                s.finishedAt(),
-                s.computeNanos(),
-                s.notifyUrl(),
-                s.batch(),
-                made.partial());
+        return s.withPartialResult(made.partial()); // its tenant kept: another tenant's GET stays a 404
     }
 
     /** The partial result of a running job's shards merged so far (its prefix, with a target), or null. */

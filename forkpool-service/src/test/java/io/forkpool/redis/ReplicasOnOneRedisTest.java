@@ -132,7 +132,7 @@ class ReplicasOnOneRedisTest {
     void aDeadlineIsEnforcedOnceByTheOtherReplicaWhenTheAcceptingOneIsGone() {
         var a = replicas.get(0);
         var b = replicas.get(1);
-        var heardByB = new ArrayList<Job.Snapshot>();
+        var heardByB = new java.util.concurrent.CopyOnWriteArrayList<Job.Snapshot>();
         b.store().listen(heardByB::add);
         clock.set(Instant.parse("2026-12-08T10:00:00Z"));
         var job = a.store().submit("deadline", TestJobs.pi(3_000_000L, 1L), 1, 100);
@@ -149,6 +149,9 @@ class ReplicasOnOneRedisTest {
         assertThat(failed.finishedAt())
                 .as("by b's own sweep, at the deadline")
                 .isEqualTo(failed.submittedAt().plusSeconds(1));
+        // b's listener hears after the script has ended the job (which find already sees)
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> heardByB.stream().anyMatch(s -> s.status() == JobStatus.FAILED));
         assertThat(heardByB).filteredOn(s -> s.status() == JobStatus.FAILED).hasSize(1);
         assertThat(client.connect().sync().zcard(keys.deadlines())).isZero();
     }

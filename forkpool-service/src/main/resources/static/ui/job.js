@@ -4,7 +4,9 @@ import { api, blob, follow, parseJson, toJson, Problem } from './api.js';
 import { h, link, jobHref, badge, count, seconds, time, every, showError, FINAL } from './dom.js';
 import { timeline } from './timeline.js';
 import { convergencePanel } from './convergence.js';
-import { navigate } from './app.js';
+import { navigate, page } from './router.js';
+
+page(/^\/jobs\/([^/]+)$/, (main, [, id], signal) => jobPage(main, decodeURIComponent(id), signal));
 
 export function jobPage(main, id, signal) {
   const heading = h('h1', {}, 'Job ', h('code', { text: id }));

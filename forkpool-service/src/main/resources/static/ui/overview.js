@@ -7,11 +7,12 @@ import { h, count, every, STATUSES } from './dom.js';
 export function overview(signal) {
   const cards = h('ul', { class: 'cards', 'aria-label': 'Jobs by status' });
   const workers = h('p', { class: 'workers-line' });
+  const tenants = h('table', { class: 'tenant-table', hidden: true });
   const jobsChart = h('figure', { class: 'chart' }, h('figcaption', { text: 'Jobs finished per second' }));
   const samplesChart = h('figure', { class: 'chart' }, h('figcaption', { text: 'Samples computed per second' }));
   const section = h('section', { class: 'panel overview', 'aria-labelledby': 'h-overview' },
     h('h2', { id: 'h-overview', text: 'Overview' }),
-    cards, workers, h('div', { class: 'charts' }, jobsChart, samplesChart));
+    cards, workers, tenants, h('div', { class: 'charts' }, jobsChart, samplesChart));
 
   let charts = null;
   every(2000, async () => {
@@ -25,6 +26,16 @@ export function overview(signal) {
       `${w.busy ?? 0} busy, ${w.idle ?? 0} idle, ${w.starting ?? 0} starting, ${w.dead ?? 0} restarting, `
         + `${w.spare ?? 0} warm spare${o.replicas > 1 ? ` on ${o.replicas} replicas` : ''}; `
         + `${count(o.shardsQueued)} shards queued`);
+    // per tenant (its own only, unless an admin): jobs submitted and worker-seconds, since this replica started
+    const rows = o.tenants ?? [];
+    tenants.hidden = rows.length === 0 || (rows.length === 1 && !o.viewer?.admin);
+    tenants.replaceChildren(
+      h('caption', { text: 'Per tenant (this replica, since it started)' }),
+      h('thead', {}, h('tr', {}, ['Tenant', 'Jobs submitted', 'Worker-seconds'].map((c) => h('th', { scope: 'col', text: c })))),
+      h('tbody', {}, rows.map((t) => h('tr', {},
+        h('td', { text: t.tenant }),
+        h('td', { class: 'num', text: count(t.jobsSubmitted) }),
+        h('td', { class: 'num', text: t.workerSeconds.toFixed(1) })))));
     const r = o.rates;
     const xs = r.jobsPerSecond.map((_, i) => Date.parse(r.from) / 1000 + i * r.stepSeconds);
     if (!charts) {

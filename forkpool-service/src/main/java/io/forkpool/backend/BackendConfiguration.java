@@ -4,19 +4,19 @@ import io.forkpool.catalog.RequestBinder;
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTransport;
-import io.forkpool.job.Backend;
 import io.forkpool.job.InMemoryJobStore;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.TimelineSettings;
-import io.forkpool.job.WorkerDirectory;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.pool.WorkerDirectory;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.redis.RedisConnection;
 import io.forkpool.redis.RedisJobStore;
 import io.forkpool.redis.RedisSettings;
 import io.forkpool.store.DurableJobStore;
 import io.forkpool.store.StoreSettings;
+import io.forkpool.tenant.Tenants;
 import io.forkpool.webhook.DeliveryLog;
 import io.forkpool.webhook.InMemoryDeliveryLog;
 import org.springframework.context.annotation.Bean;
@@ -45,12 +45,13 @@ class BackendConfiguration {
             RequestBinder binder,
             RedisConnection redis,
             RedisSettings redisSettings,
-            StoreSettings store) {
+            StoreSettings store,
+            Tenants tenants) {
         return switch (settings.backend()) {
-            case EMBEDDED -> durable(store, jobs, timeline, binder, json, metrics);
-            case MEMORY -> embedded(jobs, timeline);
+            case EMBEDDED -> durable(store, jobs, timeline, binder, json, metrics, new ShardQueue(tenants::weight));
+            case MEMORY -> embedded(jobs, timeline, new ShardQueue(tenants::weight));
             // bound whichever backend runs; connects only here, and lazily
-            case REDIS -> RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics);
+            case REDIS -> redis(RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics));
         };
     }
 
@@ -61,16 +62,20 @@ class BackendConfiguration {
             TimelineSettings timeline,
             RequestBinder binder,
             ObjectMapper json,
-            ForkpoolMetrics metrics) {
-        var queue = new ShardQueue();
+            ForkpoolMetrics metrics,
+            ShardQueue queue) {
         var store = DurableJobStore.open(settings, jobs, timeline, queue, binder, json);
         metrics.storeBytes(store, DurableJobStore::bytes);
         return new Backend(store, queue, store);
     }
 
+    /** Jobs in Redis, their shards on a Redis Stream that every replica reads. */
+    static Backend redis(RedisBackend redis) {
+        return new Backend(redis.store(), redis.shards(), redis, redis.workers());
+    }
+
     /** Jobs in this JVM only, their shards on this JVM's fair queue. */
-    static Backend embedded(JobSettings jobs, TimelineSettings timeline) {
-        var queue = new ShardQueue();
+    static Backend embedded(JobSettings jobs, TimelineSettings timeline, ShardQueue queue) {
         return new Backend(new InMemoryJobStore(jobs, queue, timeline), queue, () -> {});
     }
 

@@ -1,16 +1,18 @@
 package io.forkpool.batch;
 
 import io.forkpool.job.Job;
+import io.forkpool.job.JobAdmission;
 import io.forkpool.job.JobRejectedException;
-import io.forkpool.job.JobRunner;
 import io.forkpool.job.JobStore;
 import io.forkpool.plugin.FieldError;
+import io.forkpool.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
@@ -44,11 +46,11 @@ class BatchController {
 
     private static final String KEY = "must be 1 to 200 characters";
 
-    private final JobRunner runner;
+    private final JobAdmission admission;
     private final JobStore store;
 
-    BatchController(JobRunner runner, JobStore store) {
-        this.runner = runner;
+    BatchController(JobAdmission admission, JobStore store) {
+        this.admission = admission;
         this.store = store;
     }
 
@@ -76,14 +78,15 @@ class BatchController {
             @RequestHeader(name = "Idempotency-Key", required = false)
                     @Size(min = 1, max = 200, message = KEY)
                     @Pattern(regexp = ".*\\S.*", message = KEY)
-                    String idempotencyKey) {
+                    String idempotencyKey,
+            HttpServletRequest http) {
         JsonNode jobs = body instanceof ObjectNode o ? o.get("jobs") : null;
         if (jobs == null || !jobs.isArray() || jobs.isEmpty() || jobs.size() > MAX_JOBS) {
             throw new JobRejectedException.Invalid(
                     List.of(new FieldError("jobs", "must be an array of 1 to " + MAX_JOBS + " job bodies")));
         }
         var errors = new ArrayList<FieldError>();
-        var ready = new ArrayList<JobRunner.Prepared>(jobs.size());
+        var ready = new ArrayList<JobAdmission.Prepared>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             String at = "jobs[" + i + "]";
             if (!(jobs.get(i) instanceof ObjectNode one)) {
@@ -93,7 +96,8 @@ class BatchController {
             ObjectNode fields = one.deepCopy();
             JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
             try {
-                ready.add(runner.prepare(fields, timeoutSeconds, fields.remove("notify")));
+                JsonNode notify = fields.remove("notify");
+                ready.add(admission.prepare(fields, timeoutSeconds, notify, fields.remove("priority")));
             } catch (JobRejectedException.Invalid e) {
                 e.errors().forEach(err -> errors.add(new FieldError(at + "." + err.field(), err.message())));
             } catch (JacksonException e) { // a body no field can be blamed for: named by its index
@@ -101,14 +105,15 @@ class BatchController {
             }
         }
         if (!errors.isEmpty()) {
-            throw runner.invalid(errors);
+            throw admission.invalid(errors);
         }
         String id = UUID.randomUUID().toString();
-        JobStore.Batch batch = runner.submitBatch(id, ready, idempotencyKey);
+        Tenant tenant = Tenant.of(http);
+        JobStore.Batch batch = admission.submitBatch(id, ready, idempotencyKey, tenant);
         HttpStatus status = batch.id().equals(id) ? HttpStatus.ACCEPTED : HttpStatus.OK;
         return ResponseEntity.status(status)
                 .location(URI.create("/api/v1/batches/" + batch.id()))
-                .body(view(batch));
+                .body(view(batch, tenant));
     }
 
     /** The body's shape, for the OpenAPI document only: it is read as a tree, so each body is checked on its own. */
@@ -125,33 +130,39 @@ class BatchController {
     @ApiResponse(responseCode = "200", description = "the batch")
     @ApiResponse(responseCode = "404", description = "no such batch")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    BatchView get(@PathVariable String id) {
-        return view(find(id));
+    BatchView get(@PathVariable String id, HttpServletRequest http) {
+        Tenant tenant = Tenant.of(http);
+        return view(find(id, tenant), tenant);
     }
 
     @Operation(summary = "Cancel every job of the batch that has not ended")
     @ApiResponse(responseCode = "200", description = "the batch after the cancels")
     @ApiResponse(responseCode = "404", description = "no such batch")
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    BatchView cancel(@PathVariable String id) {
-        JobStore.Batch batch = find(id);
-        runner.cancelAll(jobsOf(batch).stream()
+    BatchView cancel(@PathVariable String id, HttpServletRequest http) {
+        Tenant tenant = Tenant.of(http);
+        JobStore.Batch batch = find(id, tenant);
+        admission.cancelAll(jobsOf(batch, tenant).stream()
                 .filter(job -> !job.status().isFinal())
                 .map(Job.Snapshot::id)
                 .toList());
-        return view(batch);
+        return view(batch, tenant);
     }
 
-    private BatchView view(JobStore.Batch batch) {
-        return BatchView.of(batch, jobsOf(batch));
+    private BatchView view(JobStore.Batch batch, Tenant tenant) {
+        return BatchView.of(batch, jobsOf(batch, tenant));
     }
 
-    private List<Job.Snapshot> jobsOf(JobStore.Batch batch) {
-        return store.page(null, null, batch.id(), 0, MAX_JOBS).jobs();
+    /** The batch's jobs that {@code tenant} may see (all of them or none: one tenant submits a whole batch). */
+    private List<Job.Snapshot> jobsOf(JobStore.Batch batch, Tenant tenant) {
+        return store.page(null, null, batch.id(), tenant.listFilter(), 0, MAX_JOBS)
+                .jobs();
     }
 
-    private JobStore.Batch find(String id) {
+    /** The batch, if {@code tenant} may see it: another tenant's is as unknown as one never made (404). */
+    private JobStore.Batch find(String id, Tenant tenant) {
         return store.batch(id)
+                .filter(b -> tenant.admin() || !jobsOf(b, tenant).isEmpty())
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no batch with id " + id));
     }
 }

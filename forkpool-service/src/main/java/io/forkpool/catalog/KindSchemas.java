@@ -99,7 +99,10 @@ public final class KindSchemas {
             "additionalProperties",
             false);
 
-    /** The kind's fields and forkpool's own ({@code seed}, {@code timeoutSeconds}, {@code notify}), in order. */
+    /**
+     * The kind's fields and forkpool's own ({@code seed}, {@code timeoutSeconds}, {@code notify},
+     * {@code priority}), in order.
+     */
     public List<Field> fields(JobKind<?, ?, ?> kind) {
         var fields = new ArrayList<Field>();
         for (RecordComponent c : kind.requestType().getRecordComponents()) {
@@ -136,6 +139,18 @@ public final class KindSchemas {
                         "past it the job ends FAILED, \"timed out\""),
                 false));
         fields.add(new Field("notify", NOTIFY, false));
+        fields.add(new Field(
+                "priority",
+                Map.of(
+                        "type",
+                        "string",
+                        "enum",
+                        List.of("high", "normal", "low"),
+                        "default",
+                        "normal",
+                        "description",
+                        "within its tenant, higher first at every shard boundary; changes the order of shards only"),
+                false));
         if (!kind.precisionFields().isEmpty()) {
             fields.add(new Field("until", until(kind), false));
         }

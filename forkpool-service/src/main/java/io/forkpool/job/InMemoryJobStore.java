@@ -1,7 +1,7 @@
 package io.forkpool.job;
 
 import io.forkpool.dispatch.ShardQueue;
-import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,6 +32,7 @@ public final class InMemoryJobStore implements JobStore {
     private final ConcurrentSkipListMap<Long, Job> bySequence = new ConcurrentSkipListMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger active = new AtomicInteger();
+    private final TenantLoad load = new TenantLoad();
     private final ConcurrentHashMap<String, KeyedJob> idempotencyKeys = new ConcurrentHashMap<>();
     /** Batches by id, and their keys (a key's {@code jobId} is then the batch's id). */
     private final ConcurrentHashMap<String, Batch> batches = new ConcurrentHashMap<>();
@@ -57,10 +58,9 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
+    public Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
-            return admit(id, request, timeoutSeconds, notify, maxActive);
+            return admit(job, maxActive, tenant);
         }
         // compute() holds this key's bin while the job is admitted: concurrent POSTs with one key
         // make one job, and a failed admission leaves the key free.
@@ -74,8 +74,8 @@ public final class InMemoryJobStore implements JobStore {
                 answer.set(held.snapshot());
                 return seen;
             }
-            answer.set(admit(id, request, timeoutSeconds, notify, maxActive));
-            return new KeyedJob(key.body(), id);
+            answer.set(admit(job, maxActive, tenant));
+            return new KeyedJob(key.body(), job.id());
         });
         return answer.get();
     }
@@ -84,9 +84,9 @@ public final class InMemoryJobStore implements JobStore {
 
     /** All or none: the whole batch is counted against the bound at once, then its jobs are queued. */
     @Override
-    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
-            return admitBatch(batch, jobs, maxActive);
+            return admitBatch(batch, jobs, maxActive, tenant);
         }
         var answer = new AtomicReference<Batch>();
         batchKeys.compute(key.key(), (k, seen) -> {
@@ -98,15 +98,18 @@ public final class InMemoryJobStore implements JobStore {
                 answer.set(held);
                 return seen;
             }
-            answer.set(admitBatch(batch, jobs, maxActive));
+            answer.set(admitBatch(batch, jobs, maxActive, tenant));
             return new KeyedJob(key.body(), batch.id());
         });
         return answer.get();
     }
 
-    private Batch admitBatch(Batch batch, List<Submission> jobs, int maxActive) {
+    private Batch admitBatch(Batch batch, List<Submission> jobs, int maxActive, Tenant tenant) {
+        long units = jobs.stream().mapToLong(j -> j.request().units()).sum();
+        load.admit(tenant, jobs.size(), units);
         if (active.addAndGet(jobs.size()) > maxActive) {
             active.addAndGet(-jobs.size());
+            load.release(tenant.name(), jobs.size(), units);
             throw new JobRejectedException.Full(
                     "queue_full",
                     "the batch's " + jobs.size() + " jobs do not fit: the service takes " + maxActive
@@ -114,7 +117,7 @@ public final class InMemoryJobStore implements JobStore {
         }
         batches.put(batch.id(), batch);
         for (Submission job : jobs) {
-            queue(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), batch.id());
+            queue(job, batch.id(), tenant);
         }
         return batch;
     }
@@ -124,30 +127,36 @@ public final class InMemoryJobStore implements JobStore {
         return Optional.ofNullable(batches.get(id));
     }
 
-    private Job.Snapshot admit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive) {
+    private Job.Snapshot admit(Submission submitted, int maxActive, Tenant tenant) {
+        load.admit(tenant, 1, submitted.request().units());
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
+            load.release(tenant.name(), 1, submitted.request().units());
             throw new JobRejectedException.Full(
                     "queue_full", "the service already has " + maxActive + " jobs queued or running");
         }
-        return queue(id, request, timeoutSeconds, notify, null);
+        return queue(submitted, null, tenant);
     }
 
-    /** Records and queues a job already counted in {@link #active}. */
-    private Job.Snapshot queue(String id, JobRequest request, Integer timeoutSeconds, String notify, String batch) {
+    /** Records and queues a job already counted in {@link #active} and {@link #load}. */
+    private Job.Snapshot queue(Submission submitted, String batch, Tenant tenant) {
         forgetExpired();
+        String id = submitted.id();
+        Integer timeoutSeconds = submitted.timeoutSeconds();
         var job = new Job(
                 id,
                 sequence.incrementAndGet(),
-                request,
+                submitted.request(),
                 timeoutSeconds,
-                notify,
+                submitted.notifyUrl(),
                 Instant.now(),
                 this::ending,
                 this::changed,
                 attempts,
                 null,
-                batch);
+                batch,
+                tenant.name(),
+                submitted.priority());
         byId.put(id, job);
         bySequence.put(job.sequence(), job);
         shards.add(job);
@@ -217,6 +226,7 @@ public final class InMemoryJobStore implements JobStore {
         var s = job.snapshot();
         if (s.status().isFinal()) {
             active.decrementAndGet();
+            load.release(s.tenant(), 1, s.request().units());
         }
         listener.accept(s);
     }
@@ -227,12 +237,13 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public Page page(JobStatus status, String type, String batch, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
         var matching = bySequence.descendingMap().values().stream()
                 .map(Job::snapshot)
                 .filter(s -> (status == null || s.status() == status)
                         && (type == null || s.request().type().equals(type))
-                        && (batch == null || batch.equals(s.batch())))
+                        && (batch == null || batch.equals(s.batch()))
+                        && (tenant == null || tenant.equals(s.tenant())))
                 .toList();
         long from = Math.min((long) page * size, matching.size());
         return new Page(matching.subList((int) from, (int) Math.min(from + size, matching.size())), matching.size());

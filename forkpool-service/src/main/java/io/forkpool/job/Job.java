@@ -1,8 +1,10 @@
 package io.forkpool.job;
 
+import io.forkpool.dispatch.Priority;
 import io.forkpool.dispatch.ShardSink;
 import io.forkpool.dispatch.ShardSource;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
@@ -34,6 +36,10 @@ public final class Job implements ShardSource, ShardSink {
     private final PartialLog partials;
     /** The batch it was submitted in, or null. */
     private final String batch;
+    /** The tenant that submitted it (its owner). */
+    private final String tenant;
+
+    private final Priority priority;
 
     private JobStatus status = JobStatus.QUEUED;
     private int nextShard;
@@ -119,7 +125,40 @@ public final class Job implements ShardSource, ShardSink {
             ShardLog.Budget attempts,
             PartialLog partials,
             String batch) {
+        this(
+                id,
+                sequence,
+                request,
+                timeoutSeconds,
+                notify,
+                submittedAt,
+                ending,
+                onChange,
+                attempts,
+                partials,
+                batch,
+                Tenant.DEFAULT_NAME,
+                Priority.NORMAL);
+    }
+
+    /** As above, owned by {@code tenant} (null: the default tenant), its shards handed out at {@code priority}. */
+    public Job(
+            String id,
+            long sequence,
+            JobRequest request,
+            Integer timeoutSeconds,
+            String notify,
+            Instant submittedAt,
+            Consumer<Job> ending,
+            Consumer<Job> onChange,
+            ShardLog.Budget attempts,
+            PartialLog partials,
+            String batch,
+            String tenant,
+            Priority priority) {
         this.batch = batch;
+        this.tenant = tenant == null ? Tenant.DEFAULT_NAME : tenant;
+        this.priority = priority == null ? Priority.NORMAL : priority;
         this.shardLog = new ShardLog(attempts);
         this.submittedAt = submittedAt;
         this.partials = partials;
@@ -141,6 +180,16 @@ public final class Job implements ShardSource, ShardSink {
     @Override
     public String jobId() {
         return id;
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public Priority priority() {
+        return priority;
     }
 
     @Override
@@ -245,7 +294,9 @@ public final class Job implements ShardSource, ShardSink {
                 computeNanos,
                 notifyUrl,
                 batch,
-                status == JobStatus.SUCCEEDED ? null : partialResult());
+                status == JobStatus.SUCCEEDED ? null : partialResult(),
+                tenant,
+                priority);
     }
 
     /** A consistent copy for readers on other threads. */
@@ -264,7 +315,51 @@ public final class Job implements ShardSource, ShardSink {
             long computeNanos,
             String notifyUrl,
             String batch,
-            PartialResult partialResult) {
+            PartialResult partialResult,
+            String tenant,
+            Priority priority) {
+
+        public Snapshot {
+            tenant = tenant == null ? Tenant.DEFAULT_NAME : tenant;
+            priority = priority == null ? Priority.NORMAL : priority;
+        }
+
+        /** A job of the default tenant at normal priority. */
+        public Snapshot(
+                String id,
+                JobRequest request,
+                Integer timeoutSeconds,
+                JobStatus status,
+                int shardsDone,
+                int shardsTotal,
+                Record result,
+                String error,
+                Instant submittedAt,
+                Instant startedAt,
+                Instant finishedAt,
+                long computeNanos,
+                String notifyUrl,
+                String batch,
+                PartialResult partialResult) {
+            this(
+                    id,
+                    request,
+                    timeoutSeconds,
+                    status,
+                    shardsDone,
+                    shardsTotal,
+                    result,
+                    error,
+                    submittedAt,
+                    startedAt,
+                    finishedAt,
+                    computeNanos,
+                    notifyUrl,
+                    batch,
+                    partialResult,
+                    null,
+                    null);
+        }
 
         /** A job without a partial result (finished, or of a kind that shows none). */
         public Snapshot(

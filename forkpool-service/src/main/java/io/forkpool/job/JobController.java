@@ -2,10 +2,12 @@ package io.forkpool.job;
 
 import io.forkpool.catalog.InstalledKind;
 import io.forkpool.plot.SvgPlot;
+import io.forkpool.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -45,14 +47,14 @@ class JobController {
     private static final String KEY = "must be 1 to 200 characters";
     private static final String SIZE = "must be between 1 and 100";
 
-    private final JobRunner runner;
+    private final JobAdmission admission;
     private final JobStore store;
     private final JobEvents events;
     private final ObjectMapper json;
 
-    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json) {
+    JobController(JobAdmission admission, JobStore store, JobEvents events, ObjectMapper json) {
         this.json = json;
-        this.runner = runner;
+        this.admission = admission;
         this.store = store;
         this.events = events;
     }
@@ -91,9 +93,7 @@ class JobController {
                     @Size(min = 1, max = 200, message = KEY)
                     @Pattern(regexp = ".*\\S.*", message = KEY)
                     String idempotencyKey,
-            @io.swagger.v3.oas.annotations.Parameter(hidden = true)
-                    @RequestHeader(name = Warmup.HEADER, required = false)
-                    String warmup)
+            HttpServletRequest http)
             throws InterruptedException {
         if (!(body instanceof ObjectNode fields)) {
             throw new JobRejectedException.Invalid(
@@ -101,10 +101,8 @@ class JobController {
         }
         JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
         JsonNode notify = fields.remove("notify");
-        if (notify == null && Warmup.isOwn(warmup)) {
-            notify = tools.jackson.databind.node.NullNode.getInstance(); // the service's own jobs post nothing
-        }
-        Job.Snapshot job = runner.submit(fields, timeoutSeconds, notify, idempotencyKey);
+        JsonNode priority = fields.remove("priority");
+        Job.Snapshot job = admission.submit(fields, timeoutSeconds, notify, priority, idempotencyKey, Tenant.of(http));
         if (wait != null && wait > 0 && !job.status().isFinal()) {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
         }
@@ -120,8 +118,8 @@ class JobController {
                     + "result (the JobView of its kind); while it runs, partialResult (kinds that show one: the "
                     + "result of the shards merged so far, made at most 5 times a second)")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    JobView get(@PathVariable String id) {
-        return JobView.of(find(id));
+    JobView get(@PathVariable String id, HttpServletRequest http) {
+        return JobView.of(find(id, http));
     }
 
     @Operation(
@@ -134,9 +132,10 @@ class JobController {
             @RequestParam(required = false) String batch,
             @RequestParam(defaultValue = "0") @Min(value = 0, message = "must be 0 or more") int page,
             @RequestParam(defaultValue = "20") @Min(value = 1, message = SIZE) @Max(value = 100, message = SIZE)
-                    int size) {
+                    int size,
+            HttpServletRequest http) {
         JobStatus wanted = status == null ? null : JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
-        var found = store.page(wanted, type, batch, page, size);
+        var found = store.page(wanted, type, batch, Tenant.of(http).listFilter(), page, size);
         return new JobPage(
                 found.jobs().stream().map(JobView::of).toList(),
                 page,
@@ -153,8 +152,9 @@ class JobController {
             description = "Drops its queued shards and stops its running ones; answers the job. A job that already "
                     + "ended stays as it is.")
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    JobView cancel(@PathVariable String id) {
-        return JobView.of(runner.cancel(id).orElseThrow(() -> notFound(id)));
+    JobView cancel(@PathVariable String id, HttpServletRequest http) {
+        find(id, http);
+        return JobView.of(admission.cancel(id).orElseThrow(() -> notFound(id)));
     }
 
     @Operation(
@@ -167,8 +167,8 @@ class JobController {
             description = "the event stream",
             content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable String id) {
-        find(id);
+    SseEmitter events(@PathVariable String id, HttpServletRequest http) {
+        find(id, http);
         return events.follow(id);
     }
 
@@ -186,8 +186,8 @@ class JobController {
             responseCode = "409",
             description = "the job has no result (yet): queued, running, failed or cancelled")
     @GetMapping(path = "/{id}/plot.svg")
-    ResponseEntity<String> plot(@PathVariable String id) {
-        Job.Snapshot job = find(id);
+    ResponseEntity<String> plot(@PathVariable String id, HttpServletRequest http) {
+        Job.Snapshot job = find(id, http);
         JobView view = JobView.of(job);
         if (view.result() == null) {
             throw new ResponseStatusException(
@@ -201,8 +201,10 @@ class JobController {
                 .body(SvgPlot.render(job.request(), view.result()));
     }
 
-    private Job.Snapshot find(String id) {
-        return store.find(id).orElseThrow(() -> notFound(id));
+    /** The job, if the caller's tenant may see it: another tenant's is as unknown as one never made (404). */
+    private Job.Snapshot find(String id, HttpServletRequest http) {
+        Tenant tenant = Tenant.of(http);
+        return store.find(id).filter(job -> tenant.mayAccess(job.tenant())).orElseThrow(() -> notFound(id));
     }
 
     private static ResponseStatusException notFound(String id) {

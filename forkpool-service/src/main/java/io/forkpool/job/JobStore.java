@@ -1,6 +1,8 @@
 package io.forkpool.job;
 
+import io.forkpool.dispatch.Priority;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +31,18 @@ public interface JobStore {
      * <p>{@code notify}, a webhook URL or null, is kept with the job (across a restart too), for
      * whoever posts its end.
      */
-    Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key);
+    default Job.Snapshot submit(
+            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
+        return submit(new Submission(id, request, timeoutSeconds, notify), maxActive, key, Tenant.DEFAULT);
+    }
+
+    /**
+     * As above for {@code tenant}: the job is its, and is refused with
+     * {@link JobRejectedException.OverQuota} when it would take the tenant past its {@code maxJobs}
+     * or {@code maxRunningSamples} (checked atomically with the global bound, on every replica);
+     * the job's shards go out at {@code job.priority()} within the tenant.
+     */
+    Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant);
 
     /** A job whose end posts no webhook. */
     default Job.Snapshot submit(String id, JobRequest request, Integer timeoutSeconds, int maxActive, Keyed key) {
@@ -54,6 +67,14 @@ public interface JobStore {
      * atomic against another batch with the same key at the same time.
      */
     default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+        return submitBatch(batch, jobs, maxActive, key, Tenant.DEFAULT);
+    }
+
+    /**
+     * As above, the batch's jobs all {@code tenant}'s and counted against its quotas: this default
+     * refuses the whole batch if one job is past a quota (those admitted before it are cancelled).
+     */
+    default Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
         if (key != null) {
             var seen = batchByKey(key);
             if (seen.isPresent()) {
@@ -67,7 +88,7 @@ public interface JobStore {
         var admitted = new java.util.ArrayList<String>();
         try {
             for (Submission job : jobs) {
-                admitted.add(submitInBatch(batch.id(), job, maxActive).id());
+                admitted.add(submitInBatch(batch.id(), job, maxActive, tenant).id());
             }
         } catch (RuntimeException e) {
             admitted.forEach(this::cancel);
@@ -78,7 +99,7 @@ public interface JobStore {
     }
 
     /** One job of a batch, for {@link #submitBatch}'s default; stores that override it need not. */
-    default Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
+    default Job.Snapshot submitInBatch(String batch, Submission job, int maxActive, Tenant tenant) {
         throw new UnsupportedOperationException("this store admits batches in submitBatch");
     }
 
@@ -98,8 +119,21 @@ public interface JobStore {
     /** A batch's record: its jobs are found by {@code page(…, id, …)}. */
     record Batch(String id, int size, java.time.Instant created) {}
 
-    /** One job to admit in a batch: its id, its request (with its seed), its own deadline and webhook, or null. */
-    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl) {}
+    /**
+     * One job to admit: its id, its request (with its seed), its own deadline and webhook (or null),
+     * its priority within its tenant.
+     */
+    record Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl, Priority priority) {
+
+        public Submission {
+            priority = priority == null ? Priority.NORMAL : priority;
+        }
+
+        /** A job at normal priority. */
+        public Submission(String id, JobRequest request, Integer timeoutSeconds, String notifyUrl) {
+            this(id, request, timeoutSeconds, notifyUrl, Priority.NORMAL);
+        }
+    }
 
     Optional<Job.Snapshot> find(String id);
 
@@ -109,7 +143,12 @@ public interface JobStore {
     }
 
     /** As above, only the jobs of {@code batch} when it is not null. */
-    Page page(JobStatus status, String type, String batch, int page, int size);
+    default Page page(JobStatus status, String type, String batch, int page, int size) {
+        return page(status, type, batch, null, page, size);
+    }
+
+    /** As above, only {@code tenant}'s jobs when it is not null (a job stored without one is the default tenant's). */
+    Page page(JobStatus status, String type, String batch, String tenant, int page, int size);
 
     record Page(List<Job.Snapshot> jobs, long total) {}
 

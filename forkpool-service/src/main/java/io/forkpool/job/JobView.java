@@ -25,6 +25,15 @@ public record JobView(
         Notify notifyTarget,
 
         String batch,
+
+        @io.swagger.v3.oas.annotations.media.Schema(description = "the tenant that submitted it (its owner)")
+        String tenant,
+
+        @io.swagger.v3.oas.annotations.media.Schema(
+                description = "its priority within its tenant",
+                allowableValues = {"high", "normal", "low"})
+        String priority,
+
         Links links) {
 
     /** Where the job's end is posted (a webhook). */
@@ -75,6 +84,8 @@ public record JobView(
                 new Timings(seconds(s.queued()), seconds(s.run()), s.computeNanos() / 1e9),
                 s.notifyUrl() == null ? null : new Notify(s.notifyUrl()),
                 s.batch(),
+                s.tenant(),
+                s.priority().label(),
                 new Links(self, self + "/events", s.result() != null ? self + "/plot.svg" : null));
     }
 

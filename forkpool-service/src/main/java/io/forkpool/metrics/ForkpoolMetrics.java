@@ -72,12 +72,17 @@ public class ForkpoolMetrics {
         }
     }
 
-    public void jobSubmitted(String type) {
+    /**
+     * A job accepted for {@code tenant}: a configured tenant's name (or {@code default}), never a
+     * key, so the tag stays bounded. The job meters below carry it too.
+     */
+    public void jobSubmitted(String type, String tenant) {
         counters.computeIfAbsent(
-                        "submitted\0" + type,
+                        "submitted\0" + type + "\0" + tenant,
                         k -> Counter.builder("forkpool.jobs.submitted")
-                                .description("Jobs accepted, by type")
+                                .description("Jobs accepted, by type and tenant")
                                 .tag("type", type)
+                                .tag("tenant", tenant)
                                 .register(registry))
                 .increment();
     }
@@ -103,37 +108,42 @@ public class ForkpoolMetrics {
                 .increment();
     }
 
-    public void jobFinished(String type, String status, Duration duration) {
+    public void jobFinished(String type, String status, String tenant, Duration duration) {
         timers.computeIfAbsent(
-                        "duration\0" + type + "\0" + status,
+                        "duration\0" + type + "\0" + status + "\0" + tenant,
                         k -> timer("forkpool.jobs.duration", "Submission to end of a job")
                                 .tag("type", type)
                                 .tag("status", status)
+                                .tag("tenant", tenant)
                                 .register(registry))
                 .record(duration);
     }
 
-    public void jobQueueWait(String type, Duration wait) {
+    public void jobQueueWait(String type, String tenant, Duration wait) {
         timers.computeIfAbsent(
-                        "wait\0" + type,
+                        "wait\0" + type + "\0" + tenant,
                         k -> timer("forkpool.jobs.queue.wait", "Submission to first shard dispatched")
                                 .tag("type", type)
+                                .tag("tenant", tenant)
                                 .register(registry))
                 .record(wait);
     }
 
-    public void shardComputed(String type, long computeNanos, long units) {
+    /** A shard computed for a job of {@code tenant}: the timer's sum is the tenant's worker-seconds. */
+    public void shardComputed(String type, String tenant, long computeNanos, long units) {
         timers.computeIfAbsent(
-                        "shard\0" + type,
+                        "shard\0" + type + "\0" + tenant,
                         k -> timer("forkpool.shards.duration", "Compute time of one shard in its worker")
                                 .tag("type", type)
+                                .tag("tenant", tenant)
                                 .register(registry))
                 .record(computeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         counters.computeIfAbsent(
-                        "samples\0" + type,
+                        "samples\0" + type + "\0" + tenant,
                         k -> Counter.builder("forkpool.samples")
                                 .description("Work units computed (samples, rolls, terms)")
                                 .tag("type", type)
+                                .tag("tenant", tenant)
                                 .register(registry))
                 .increment(units);
     }

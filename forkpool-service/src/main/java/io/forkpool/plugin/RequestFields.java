@@ -45,7 +45,8 @@ public final class RequestFields {
             if (c.getName().equals("type")
                     || c.getName().equals("seed")
                     || c.getName().equals("timeoutSeconds")
-                    || c.getName().equals("notify")) {
+                    || c.getName().equals("notify")
+                    || c.getName().equals("priority")) {
                 throw new KindLoadException("request " + type.getSimpleName() + " has no valid schema: field "
                         + c.getName() + " is forkpool's own");
             }

@@ -9,24 +9,17 @@ import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,13 +37,11 @@ public final class RedisJobStore implements JobStore {
     /** Shards put on the stream at submission, so that blocked readers (of every replica) wake at once. */
     private static final int FIRST_FEED = 8;
 
-    private static final Duration RECHECK = Duration.ofSeconds(1);
     private static final Duration DEADLINE_SWEEP = Duration.ofSeconds(1);
     private static final Duration STRANDED_SWEEP = Duration.ofSeconds(5);
-    /** A batch's record outlives its creation by the retention and this (its jobs may run that long). */
-    private static final long BATCH_GRACE_SECONDS = 86_400;
 
     private final RedisJobs jobs;
+    private final RedisBatches batches;
     private final RedisLink redis;
     private final JobEnds ends;
     private final RedisKeys keys;
@@ -69,6 +60,7 @@ public final class RedisJobStore implements JobStore {
             RequestBinder binder,
             JobSettings settings) {
         this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings);
+        this.batches = new RedisBatches(redis, keys, settings);
         this.redis = redis;
         this.ends = ends;
         this.keys = keys;
@@ -87,76 +79,39 @@ public final class RedisJobStore implements JobStore {
     }
 
     @Override
-    public Job.Snapshot submit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
-        return submit(id, request, timeoutSeconds, notify, maxActive, key, null);
+    public Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
+        return submit(job, maxActive, key, null, tenant);
     }
 
     // A batch on Redis: JobStore's default, each job by the SUBMIT script with its "batch" field,
     // then the batch's record; a refused job cancels those admitted before it (see docs/design.md).
     @Override
-    public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive) {
-        var s = submit(job.id(), job.request(), job.timeoutSeconds(), job.notifyUrl(), maxActive, null, batch);
-        call(() -> redis.sync().rpush(keys.batchJobs(batch), job.id()));
+    public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive, Tenant tenant) {
+        var s = submit(job, maxActive, null, batch, tenant);
+        batches.add(batch, job.id());
         return s;
     }
 
     @Override
     public void recordBatch(Batch batch, Keyed key) {
-        long ttl = Long.parseLong(jobs.ttl()) + BATCH_GRACE_SECONDS;
-        var fields = new java.util.LinkedHashMap<String, String>();
-        fields.put("size", Integer.toString(batch.size()));
-        fields.put("created", batch.created().toString());
-        if (key != null) {
-            fields.put("body", key.body());
-        }
-        call(() -> {
-            var sync = redis.sync();
-            sync.hset(keys.batch(batch.id()), fields);
-            sync.expire(keys.batch(batch.id()), ttl);
-            sync.expire(keys.batchJobs(batch.id()), ttl);
-            if (key != null) {
-                sync.set(
-                        keys.batchKey(digest(key.key())),
-                        batch.id(),
-                        io.lettuce.core.SetArgs.Builder.nx().ex(ttl));
-            }
-            return null;
-        });
+        batches.record(batch, key);
     }
 
     @Override
     public Optional<Batch> batchByKey(Keyed key) {
-        String id = call(() -> redis.sync().get(keys.batchKey(digest(key.key()))));
-        if (id == null) {
-            return Optional.empty();
-        }
-        Map<String, String> f = call(() -> redis.sync().hgetall(keys.batch(id)));
-        if (f.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!key.body().equals(f.get("body"))) {
-            throw new JobRejectedException.KeyReused();
-        }
-        return batch(id);
+        return batches.byKey(key);
     }
 
     @Override
     public Optional<Batch> batch(String id) {
-        Map<String, String> f = call(() -> redis.sync().hgetall(keys.batch(id)));
-        return f.isEmpty()
-                ? Optional.empty()
-                : Optional.of(new Batch(id, Integer.parseInt(f.get("size")), Instant.parse(f.get("created"))));
+        return batches.find(id);
     }
 
-    private Job.Snapshot submit(
-            String id,
-            JobRequest request,
-            Integer timeoutSeconds,
-            String notify,
-            int maxActive,
-            Keyed key,
-            String batch) {
+    private Job.Snapshot submit(Submission job, int maxActive, Keyed key, String batch, Tenant tenant) {
+        String id = job.id();
+        JobRequest request = job.request();
+        Integer timeoutSeconds = job.timeoutSeconds();
+        String notify = job.notifyUrl();
         Instant now = Instant.now();
         var args = new ArrayList<>(List.of(
                 id,
@@ -165,6 +120,12 @@ public final class RedisJobStore implements JobStore {
                 Integer.toString(FIRST_FEED),
                 key == null ? "" : key.body(),
                 timeoutSeconds == null ? "" : Long.toString(deadlineMillis(now, timeoutSeconds)),
+                tenant.name(),
+                Integer.toString(job.priority().ordinal()),
+                Integer.toString(tenant.weight()),
+                Long.toString(request.units()),
+                Integer.toString(tenant.maxJobs()),
+                Long.toString(tenant.maxRunningSamples()),
                 "id",
                 id,
                 "type",
@@ -210,7 +171,7 @@ public final class RedisJobStore implements JobStore {
                     keys.feed(),
                     keys.shards(),
                     keys.deadlines(),
-                    keys.idempotency(key == null ? "-" : digest(key.key()))
+                    keys.idempotency(key == null ? "-" : RedisKeys.digest(key.key()))
                 },
                 args.toArray(String[]::new)));
         switch (((Long) answer.getFirst()).intValue()) {
@@ -226,6 +187,7 @@ public final class RedisJobStore implements JobStore {
                                 "the job of this Idempotency-Key has just expired; send it again"));
             }
             case 3 -> throw new JobRejectedException.KeyReused();
+            case 4 -> throw overQuota(tenant, (String) answer.get(1), (String) answer.get(2), (String) answer.get(3));
             default -> {
                 // recorded
             }
@@ -248,7 +210,24 @@ public final class RedisJobStore implements JobStore {
                 null,
                 0,
                 notify,
-                batch);
+                batch,
+                null,
+                tenant.name(),
+                job.priority());
+    }
+
+    private static JobRejectedException.OverQuota overQuota(Tenant tenant, String quota, String jobs, String units) {
+        return quota.equals("max-jobs")
+                ? new JobRejectedException.OverQuota(
+                        quota,
+                        tenant.maxJobs(),
+                        "tenant " + tenant.name() + " has " + jobs + " jobs queued or running; its max-jobs is "
+                                + tenant.maxJobs())
+                : new JobRejectedException.OverQuota(
+                        quota,
+                        tenant.maxRunningSamples(),
+                        "tenant " + tenant.name() + " has " + units + " samples in unfinished jobs; its"
+                                + " max-running-samples is " + tenant.maxRunningSamples());
     }
 
     /**
@@ -259,16 +238,6 @@ public final class RedisJobStore implements JobStore {
         Instant deadline = submittedAt.plusSeconds(timeoutSeconds);
         long millis = deadline.toEpochMilli();
         return deadline.getNano() % 1_000_000 == 0 ? millis : millis + 1;
-    }
-
-    /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */
-    private static String digest(String key) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /**
@@ -333,14 +302,15 @@ public final class RedisJobStore implements JobStore {
     }
 
     @Override
-    public Page page(JobStatus status, String type, String batch, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
         if (batch != null) { // at most 1,000 jobs: read them all, newest first
             List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
             var matching = members.reversed().stream()
                     .map(this::find)
                     .flatMap(Optional::stream)
                     .filter(s -> (status == null || s.status() == status)
-                            && (type == null || type.equals(s.request().type())))
+                            && (type == null || type.equals(s.request().type()))
+                            && (tenant == null || tenant.equals(s.tenant())))
                     .toList();
             int from = (int) Math.min((long) page * size, matching.size());
             return new Page(
@@ -354,7 +324,8 @@ public final class RedisJobStore implements JobStore {
                 status == null ? "" : status.name(),
                 type == null ? "" : type,
                 Long.toString((long) page * size),
-                Integer.toString(size)));
+                Integer.toString(size),
+                tenant == null ? "" : tenant));
         var jobs =
                 ids.stream().skip(1).map(this::find).flatMap(Optional::stream).toList();
         return new Page(jobs, Long.parseLong(ids.getFirst()));
@@ -371,46 +342,9 @@ public final class RedisJobStore implements JobStore {
         return jobs.end(id, JobStatus.FAILED, problem);
     }
 
-    /**
-     * Woken by the job's end (see {@link JobEnds}); looks at the job again every second all the
-     * same, as a pub/sub message is lost while the subscription reconnects.
-     */
     @Override
     public Optional<Job.Snapshot> await(String id, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        CompletableFuture<Job.Snapshot> end = ends.waitFor(id);
-        try {
-            while (true) {
-                Job.Snapshot here = ends.endedHere(id);
-                if (here != null) {
-                    return Optional.of(here);
-                }
-                long left = deadline - System.nanoTime();
-                // Just submitted here, as a rule: read it once it has ended, at the deadline, or every RECHECK.
-                if (ends.hasEnded(id) || left <= 0 || end.isDone()) {
-                    var job = find(id);
-                    if (job.isEmpty() || job.get().status().isFinal() || left <= 0) {
-                        return job;
-                    }
-                    end = new CompletableFuture<>(); // not ended after all (a stale mark): wait by RECHECK
-                }
-                try {
-                    Job.Snapshot ended = end.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
-                    if (ended != null) {
-                        return Optional.of(ended);
-                    }
-                } catch (TimeoutException e) {
-                    var job = find(id); // a lost message, or the deadline
-                    if (job.isEmpty() || job.get().status().isFinal() || deadline - System.nanoTime() <= 0) {
-                        return job;
-                    }
-                } catch (ExecutionException e) {
-                    // look again
-                }
-            }
-        } finally {
-            ends.stopWaiting(id);
-        }
+        return ends.await(id, timeout, this::find);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.forkpool.redis;
 
 import io.forkpool.catalog.RequestBinder;
+import io.forkpool.dispatch.Priority;
 import io.forkpool.dispatch.ShardAttempt;
 import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
@@ -243,7 +244,9 @@ final class RedisJobs {
                 Long.parseLong(f.get("computeNanos")),
                 f.get("notify"),
                 f.get("batch"),
-                partial));
+                partial,
+                f.get("tenant"),
+                f.containsKey("priority") ? Priority.values()[Integer.parseInt(f.get("priority"))] : null));
     }
 
     JobRequest request(String id) {

@@ -13,18 +13,18 @@ final class Scripts {
 
     private Scripts() {}
 
-    static final LuaScript SUBMIT = LuaScript.load("submit");
-    static final LuaScript FEED = LuaScript.load("feed", "final", "feed");
-    static final LuaScript TAKE = LuaScript.load("take", "final", "feed", "accept");
+    static final LuaScript SUBMIT = LuaScript.load("submit", "final", "fair", "feed");
+    static final LuaScript FEED = LuaScript.load("feed", "final", "fair", "feed");
+    static final LuaScript TAKE = LuaScript.load("take", "final", "fair", "feed", "accept");
     static final LuaScript ACCEPT = LuaScript.load("accept", "final", "accept");
-    static final LuaScript MERGE = LuaScript.load("merge", "final", "finish");
+    static final LuaScript MERGE = LuaScript.load("merge", "final", "fair", "finish");
     static final LuaScript DROP = LuaScript.load("drop");
-    static final LuaScript END = LuaScript.load("end", "final", "finish");
+    static final LuaScript END = LuaScript.load("end", "final", "fair", "finish");
 
     /** Moves a job's in-order prefix, or ends the job on it (the prefix rule). */
-    static final LuaScript ADVANCE = LuaScript.load("advance", "final", "finish");
+    static final LuaScript ADVANCE = LuaScript.load("advance", "final", "fair", "finish");
 
-    static final LuaScript DEADLINES = LuaScript.load("deadlines", "final", "finish");
+    static final LuaScript DEADLINES = LuaScript.load("deadlines", "final", "fair", "finish");
     static final LuaScript STRANDED = LuaScript.load("stranded", "final");
     static final LuaScript PAGE = LuaScript.load("page");
     static final LuaScript SWEEP = LuaScript.load("sweep");

@@ -1,6 +1,7 @@
 package io.forkpool.store;
 
 import io.forkpool.catalog.RequestBinder;
+import io.forkpool.dispatch.Priority;
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.job.Job;
 import io.forkpool.job.JobRejectedException;
@@ -9,8 +10,10 @@ import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.PartialLog;
 import io.forkpool.job.ShardLog;
+import io.forkpool.job.TenantLoad;
 import io.forkpool.job.TimelineSettings;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +52,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(DurableJobStore.class);
     private static final String COLUMNS = "seq, id, type, status, request, timeout_seconds, submitted_at, started_at,"
-            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch, partial_units";
+            + " finished_at, shards_done, shards_total, compute_nanos, error, merged, notify, batch, partial_units,"
+            + " tenant, priority";
     /** Rows deleted per sweep's transaction: a sweep of a million rows does not stall the writer. */
     private static final int SWEEP_CHUNK = 5_000;
 
@@ -64,6 +68,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     private final ConcurrentHashMap<String, Live> live = new ConcurrentHashMap<>();
 
     private final AtomicInteger active = new AtomicInteger();
+    private final TenantLoad load = new TenantLoad();
     private final AtomicLong sequence = new AtomicLong();
     /** Committed rows by status and type, so a page's total and the overview need no count over the table. */
     private final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -129,10 +134,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
     // ---- admission ----
 
     @Override
-    public Job.Snapshot submit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
+    public Job.Snapshot submit(Submission job, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
-            return admit(id, request, timeoutSeconds, notify, maxActive, null);
+            return admit(job, maxActive, null, tenant);
         }
         // One key at a time (this is the only service on the folder): two POSTs with one key make one job.
         synchronized (keyLocks[Math.floorMod(key.key().hashCode(), keyLocks.length)]) {
@@ -153,80 +157,96 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     return held.get();
                 }
             }
-            return admit(id, request, timeoutSeconds, notify, maxActive, key);
+            return admit(job, maxActive, key, tenant);
         }
     }
 
-    private Job.Snapshot admit(
-            String id, JobRequest request, Integer timeoutSeconds, String notify, int maxActive, Keyed key) {
+    private Job.Snapshot admit(Submission submitted, int maxActive, Keyed key, Tenant tenant) {
+        JobRequest request = submitted.request();
+        load.admit(tenant, 1, request.units());
         if (active.incrementAndGet() > maxActive) {
             active.decrementAndGet();
+            load.release(tenant.name(), 1, request.units());
             throw new JobRejectedException.Full(
                     "queue_full", "the service already has " + maxActive + " jobs queued or running");
         }
-        var job = newJob(id, request, timeoutSeconds, notify, null);
+        var job = newJob(submitted, null, tenant);
         String requestJson = json.writeValueAsString(request);
         // answered only once the job's row is durable
-        durably(c -> insert(c, job, requestJson, key), () -> count(JobStatus.QUEUED, request.type(), 1), 1, "the job");
+        durably(
+                c -> insert(c, job, requestJson, key),
+                () -> count(JobStatus.QUEUED, request.type(), 1),
+                List.of(job),
+                "the job");
         var entry = new Live(job, JobStatus.QUEUED);
-        live.put(id, entry);
+        live.put(job.id(), entry);
         start(entry);
         return job.snapshot();
     }
 
-    private Job newJob(String id, JobRequest request, Integer timeoutSeconds, String notify, String batch) {
+    private Job newJob(Submission s, String batch, Tenant tenant) {
         return new Job(
-                id,
+                s.id(),
                 sequence.incrementAndGet(),
-                request,
-                timeoutSeconds,
-                notify,
+                s.request(),
+                s.timeoutSeconds(),
+                s.notifyUrl(),
                 Instant.now(),
                 j -> {},
                 this::changed,
                 attempts,
                 this,
-                batch);
+                batch,
+                tenant.name(),
+                s.priority());
     }
 
-    /** Writes {@code change} ({@code what}) and waits until it is durable; if refused, gives back {@code admitted} jobs' room. */
-    private void durably(GroupCommitter.Change change, Runnable counted, int admitted, String what) {
+    /** Writes {@code change} ({@code what}) and waits until it is durable; if refused, gives back the {@code admitted} jobs' room. */
+    private void durably(GroupCommitter.Change change, Runnable counted, List<Job> admitted, String what) {
         try {
             writes.write(change, false, counted).get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            active.addAndGet(-admitted);
+            giveBack(admitted);
             throw new JobRejectedException.Full(
                     "store_unavailable", "the job store did not save " + what + " within 30 s");
         } catch (ExecutionException e) {
-            active.addAndGet(-admitted);
+            giveBack(admitted);
             throw new JobRejectedException.Full(
                     "store_unavailable",
                     what + " could not be saved: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
-            active.addAndGet(-admitted);
+            giveBack(admitted);
             Thread.currentThread().interrupt();
             throw new JobRejectedException.Full("store_unavailable", "interrupted while " + what + " was being saved");
         }
+    }
+
+    private void giveBack(List<Job> admitted) {
+        active.addAndGet(-admitted.size());
+        admitted.forEach(j -> load.release(j.tenant(), 1, j.request().units()));
     }
 
     // ---- batches ----
 
     /** All or none: the whole batch is counted against the bound, then its rows and its record are one commit. */
     @Override
-    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key) {
+    public Batch submitBatch(Batch batch, List<Submission> jobs, int maxActive, Keyed key, Tenant tenant) {
         if (key == null) {
-            return admitBatch(batch, jobs, maxActive, null);
+            return admitBatch(batch, jobs, maxActive, null, tenant);
         }
         synchronized (keyLocks[Math.floorMod(key.key().hashCode(), keyLocks.length)]) {
             var seen = batchByKey(key);
-            return seen.isPresent() ? seen.get() : admitBatch(batch, jobs, maxActive, key);
+            return seen.isPresent() ? seen.get() : admitBatch(batch, jobs, maxActive, key, tenant);
         }
     }
 
-    private Batch admitBatch(Batch batch, List<Submission> submissions, int maxActive, Keyed key) {
+    private Batch admitBatch(Batch batch, List<Submission> submissions, int maxActive, Keyed key, Tenant tenant) {
         int n = submissions.size();
+        long units = submissions.stream().mapToLong(j -> j.request().units()).sum();
+        load.admit(tenant, n, units);
         if (active.addAndGet(n) > maxActive) {
             active.addAndGet(-n);
+            load.release(tenant.name(), n, units);
             throw new JobRejectedException.Full(
                     "queue_full",
                     "the batch's " + n + " jobs do not fit: the service takes " + maxActive
@@ -235,7 +255,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         var jobs = new ArrayList<Job>(n);
         var requests = new ArrayList<String>(n);
         for (Submission s : submissions) {
-            jobs.add(newJob(s.id(), s.request(), s.timeoutSeconds(), s.notifyUrl(), batch.id()));
+            jobs.add(newJob(s, batch.id(), tenant));
             requests.add(json.writeValueAsString(s.request()));
         }
         durably(
@@ -254,7 +274,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     }
                 },
                 () -> jobs.forEach(j -> count(JobStatus.QUEUED, j.request().type(), 1)),
-                n,
+                jobs,
                 "the batch");
         for (Job job : jobs) {
             var entry = new Live(job, JobStatus.QUEUED);
@@ -340,7 +360,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var q = db.writing(
                     c,
                     "INSERT INTO jobs (seq, id, type, status, request, timeout_seconds,"
-                            + " submitted_at, shards_total, notify, batch) VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?)");
+                            + " submitted_at, shards_total, notify, batch, tenant, priority)"
+                            + " VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)");
             q.setLong(1, job.sequence());
             q.setString(2, job.id());
             q.setString(3, job.request().type());
@@ -350,6 +371,10 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             q.setInt(7, job.request().shardCount());
             q.setString(8, job.notifyUrl());
             q.setString(9, job.batch());
+            q.setString(10, job.tenant());
+            q.setString(
+                    11,
+                    job.priority() == Priority.NORMAL ? null : job.priority().label());
             q.executeUpdate();
         }
         if (key != null) {
@@ -394,6 +419,7 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         var s = job.snapshot();
         if (s.status().isFinal()) {
             active.decrementAndGet();
+            load.release(s.tenant(), 1, s.request().units());
             // a cancelled job keeps the merge its partial result was made of, and the samples it covers
             byte[] merged = s.status() == JobStatus.SUCCEEDED || s.partialResult() != null ? job.mergedPartial() : null;
             String timeline = json.writeValueAsString(job.shardLog().view());
@@ -496,9 +522,13 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
      * queue's bound and those whose end is being written), so the query reads that many more rows.
      */
     @Override
-    public Page page(JobStatus status, String type, String batch, int page, int size) {
+    public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
         if (batch != null) {
-            return batchPage(status, type, batch, page, size);
+            var all = batchPage(status, type, batch, 0, Integer.MAX_VALUE).jobs().stream()
+                    .filter(s -> tenant == null || tenant.equals(s.tenant()))
+                    .toList();
+            int from = (int) Math.min((long) page * size, all.size());
+            return new Page(all.subList(from, (int) Math.min((long) from + size, all.size())), all.size());
         }
         var here = new ArrayList<Job.Snapshot>();
         var hereIds = new java.util.HashSet<String>();
@@ -506,7 +536,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         for (Live entry : live.values()) {
             var s = entry.job.snapshot();
             hereIds.add(s.id());
-            boolean typeMatches = type == null || type.equals(s.request().type());
+            boolean typeMatches =
+                    (type == null || type.equals(s.request().type())) && (tenant == null || tenant.equals(s.tenant()));
             if (typeMatches && (status == null || status == s.status())) {
                 here.add(s);
             }
@@ -523,6 +554,14 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         if (type != null) {
             where.append(where.isEmpty() ? " WHERE" : " AND").append(" type = ?");
             args.add(type);
+        }
+        if (tenant != null) { // a row from before tenants is the default tenant's
+            where.append(where.isEmpty() ? " WHERE" : " AND")
+                    .append(tenant.equals(Tenant.DEFAULT_NAME) ? " coalesce(tenant, ?) = ?" : " tenant = ?");
+            if (tenant.equals(Tenant.DEFAULT_NAME)) {
+                args.add(tenant);
+            }
+            args.add(tenant);
         }
         long want = (long) (page + 1) * size;
         var rows = db.read(c -> {
@@ -542,6 +581,17 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
         rows.forEach(r -> merged.add(r));
         here.forEach(s -> merged.add(new Row(seq.getOrDefault(s.id(), Long.MAX_VALUE), s)));
         merged.sort(java.util.Comparator.comparingLong(Row::seq).reversed());
+        long total = tenant != null ? storedCount(where.toString(), args) : heldCount(status, type);
+        total = Math.max(0, total - storedMatching) + here.size();
+        int from = (int) Math.min((long) page * size, merged.size());
+        var jobs = merged.subList(from, (int) Math.min(want, merged.size())).stream()
+                .map(Row::job)
+                .toList();
+        return new Page(jobs, Math.max(total, (long) from + jobs.size()));
+    }
+
+    /** The rows of {@code status} and {@code type} (null: any), from the counts held (no query). */
+    private long heldCount(JobStatus status, String type) {
         long total = 0;
         for (var e : counts.entrySet()) {
             String[] st = e.getKey().split("\0", 2);
@@ -549,12 +599,21 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 total += e.getValue().get();
             }
         }
-        total = Math.max(0, total - storedMatching) + here.size();
-        int from = (int) Math.min((long) page * size, merged.size());
-        var jobs = merged.subList(from, (int) Math.min(want, merged.size())).stream()
-                .map(Row::job)
-                .toList();
-        return new Page(jobs, Math.max(total, (long) from + jobs.size()));
+        return total;
+    }
+
+    /** The rows matching {@code where} (a tenant's: the counts held per status and type do not split by tenant). */
+    private long storedCount(String where, List<String> args) {
+        return db.read(c -> {
+            try (var q = c.prepareStatement("SELECT count(*) FROM jobs" + where)) {
+                for (int i = 0; i < args.size(); i++) {
+                    q.setString(i + 1, args.get(i));
+                }
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
     }
 
     private record Row(long seq, Job.Snapshot job) {}
@@ -609,7 +668,15 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 rs.getLong(12),
                 rs.getString(15),
                 rs.getString(16),
-                partial);
+                partial,
+                rs.getString(18),
+                priority(rs.getString(19)));
+    }
+
+    /** A stored priority: null (normal, or a row from before priorities). */
+    private static Priority priority(String stored) {
+        Priority p = stored == null ? null : Priority.ofLabel(stored);
+        return p == null ? Priority.NORMAL : p;
     }
 
     @Override
@@ -901,7 +968,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
             var rows = new ArrayList<Object[]>();
             try (var q =
                     c.prepareStatement("SELECT seq, id, request, timeout_seconds, submitted_at, started_at, status,"
-                            + " type, notify, batch FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq")) {
+                            + " type, notify, batch, tenant, priority FROM jobs WHERE status IN ('QUEUED', 'RUNNING')"
+                            + " ORDER BY seq")) {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Object[] {
@@ -914,7 +982,9 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                             rs.getString(7),
                             rs.getString(8),
                             rs.getString(9),
-                            rs.getString(10)
+                            rs.getString(10),
+                            rs.getString(11),
+                            rs.getString(12)
                         });
                     }
                 }
@@ -956,11 +1026,14 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                     this::changed,
                     attempts,
                     this,
-                    (String) row[9]);
+                    (String) row[9],
+                    (String) row[10],
+                    priority((String) row[11]));
             job.resume(instant((Long) row[5]), saved);
             var entry = new Live(job, JobStatus.valueOf((String) row[6]));
             live.put(id, entry);
             active.incrementAndGet();
+            load.resumed(job.tenant(), request.units());
             resumed++;
             reused += saved.size();
             start(entry);

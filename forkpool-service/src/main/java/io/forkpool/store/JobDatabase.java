@@ -27,8 +27,12 @@ final class JobDatabase implements AutoCloseable {
 
     static final String FILE = "forkpool.db";
     static final String LOCK = "forkpool.lock";
-    /** 2: the jobs' webhook ({@code notify}) and its {@code deliveries}; jobs.batch and the batches table. */
-    private static final int SCHEMA = 2;
+    /**
+     * 2: the jobs' webhook ({@code notify}) and its {@code deliveries}; jobs.batch and the batches
+     * table. 3: jobs.tenant (its owner; null in a row of before, the default tenant's) and
+     * jobs.priority (null: normal).
+     */
+    private static final int SCHEMA = 3;
 
     private final Path dir;
     private final Path file;
@@ -164,14 +168,16 @@ final class JobDatabase implements AutoCloseable {
                       timeline TEXT,
                       notify TEXT,
                       batch TEXT,
-                      partial_units INTEGER)""");
+                      partial_units INTEGER,
+                      tenant TEXT,
+                      priority TEXT)""");
             var columns = new java.util.HashSet<String>();
             try (ResultSet rs = s.executeQuery("PRAGMA table_info(jobs)")) {
                 while (rs.next()) {
                     columns.add(rs.getString("name"));
                 }
             }
-            for (String added : java.util.List.of("notify", "batch")) { // a store of schema 1
+            for (String added : java.util.List.of("notify", "batch", "tenant", "priority")) { // schema 1 or 2
                 if (!columns.contains(added)) {
                     s.executeUpdate("ALTER TABLE jobs ADD COLUMN " + added + " TEXT");
                 }
@@ -188,6 +194,7 @@ final class JobDatabase implements AutoCloseable {
                       key TEXT UNIQUE,
                       body TEXT) WITHOUT ROWID""");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_tenant ON jobs (tenant, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type, seq)");
             s.executeUpdate("CREATE INDEX IF NOT EXISTS jobs_by_status_type ON jobs (status, type, seq)");
             s.executeUpdate(

@@ -1,6 +1,8 @@
 package io.forkpool.web;
 
-import io.forkpool.job.Warmup;
+import io.forkpool.tenant.Tenant;
+import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,10 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Optional API keys ({@code forkpool.security.api-keys}). With none configured (the default) this
+ * Optional API keys ({@code forkpool.security.api-keys}, {@code forkpool.security.tenants.*}): a
+ * matching key marks the request with its {@link Tenant}. With none configured (the default) this
  * filter lets everything through. With keys configured, every request needs one of them, in
  * {@code X-API-Key} or as {@code Authorization: Bearer <key>}, except the probes, the Prometheus
  * scrape, Swagger UI, the OpenAPI document and the dashboard's page and files; anything else (the whole {@code /api/v1} API, other
@@ -32,9 +31,7 @@ import tools.jackson.databind.ObjectMapper;
  * {@code WWW-Authenticate}. Closed by default rather than by listing the protected paths, so an
  * encoded or oddly spelt path cannot slip past.
  *
- * <p>Keys are compared in constant time: both sides are hashed with SHA-256 and the digests
- * compared with {@link MessageDigest#isEqual}, against every configured key without stopping at
- * a match. No key is ever logged.
+ * <p>Keys are compared in constant time ({@link Tenants#withKey}). No key is ever logged.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 50) // after the HTTP observation filter (401s are measured), before the body limit
@@ -44,15 +41,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
-    private final List<byte[]> keyDigests;
+    private final Tenants tenants;
     private final ObjectMapper json;
+    private final WarmupKey warmupKey;
 
-    ApiKeyFilter(SecuritySettings settings, ObjectMapper json) {
+    ApiKeyFilter(Tenants tenants, ObjectMapper json, WarmupKey warmupKey) {
         this.json = json;
-        this.keyDigests = settings.apiKeys().stream().map(ApiKeyFilter::sha256).toList();
-        if (!keyDigests.isEmpty()) {
-            log.info("API keys on: {} key(s); health, Prometheus, Swagger UI and OpenAPI stay open", keyDigests.size());
-        }
+        this.tenants = tenants;
+        this.warmupKey = warmupKey;
     }
 
     /** Paths that never need a key: probes, scrapes and the API's documentation. */
@@ -75,15 +71,18 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return keyDigests.isEmpty() || open(path(request));
+        return !tenants.keyed() || open(path(request));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (valid(request.getHeader(HEADER))
-                | valid(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)))
-                | (Warmup.isOwn(request.getHeader(Warmup.HEADER)) && loopback(request.getRemoteAddr()))) {
+        Tenant byHeader = tenants.withKey(request.getHeader(HEADER));
+        Tenant byBearer = tenants.withKey(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)));
+        Tenant tenant = byHeader != null ? byHeader : byBearer;
+        if (tenant != null
+                | (warmupKey.isOwn(request.getHeader(WarmupKey.HEADER)) && loopback(request.getRemoteAddr()))) {
+            (tenant != null ? tenant : Tenant.DEFAULT).authenticated(request); // the warm-up runs as the default tenant
             chain.doFilter(request, response);
             return;
         }
@@ -108,19 +107,6 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
     }
 
-    /** True if {@code presented} is one of the keys; the time taken does not depend on which, or how close. */
-    private boolean valid(String presented) {
-        if (presented == null || presented.isEmpty()) {
-            return false;
-        }
-        byte[] digest = sha256(presented);
-        boolean match = false;
-        for (byte[] key : keyDigests) {
-            match |= MessageDigest.isEqual(digest, key);
-        }
-        return match;
-    }
-
     private static String bearer(String authorization) {
         if (authorization == null) {
             return null;
@@ -139,14 +125,6 @@ class ApiKeyFilter extends OncePerRequestFilter {
         String pathInfo = request.getPathInfo();
         String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
         return path.isEmpty() ? "/" : path;
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** The path as a URI reference: characters a URI cannot hold (a quote, a space) percent-encoded. */

@@ -55,6 +55,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(problem);
     }
 
+    @ExceptionHandler(JobRejectedException.OverQuota.class)
+    ResponseEntity<Object> overQuota(JobRejectedException.OverQuota e) {
+        var problem = problem(HttpStatus.TOO_MANY_REQUESTS, "Quota reached", e.getMessage());
+        problem.setProperty("quota", e.quota());
+        problem.setProperty("limit", e.limit());
+        // a tenant's jobs end at their own pace: a few seconds is a fair first wait
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
+    }
+
     @ExceptionHandler(JobRejectedException.KeyReused.class)
     ResponseEntity<Object> keyReused(JobRejectedException.KeyReused e) {
         return ResponseEntity.status(HttpStatus.CONFLICT)

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardSettings;
-import io.forkpool.job.Backend;
 import io.forkpool.job.InMemoryJobStore;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.TimelineSettings;
@@ -52,7 +51,9 @@ class BackendConfigurationTest {
                         TestJobs.binder(),
                         Binder.get(env).bindOrCreate("spring.data.redis", RedisConnection.class),
                         Binder.get(env).bindOrCreate("forkpool.redis", RedisSettings.class),
-                        Binder.get(env).bindOrCreate("forkpool.store", StoreSettings.class));
+                        Binder.get(env).bindOrCreate("forkpool.store", StoreSettings.class),
+                        new io.forkpool.tenant.Tenants(Binder.get(env)
+                                .bindOrCreate("forkpool.security", io.forkpool.tenant.SecuritySettings.class)));
     }
 
     @TempDir

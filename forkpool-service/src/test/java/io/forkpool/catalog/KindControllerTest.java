@@ -10,7 +10,9 @@ import io.forkpool.kind.PiKind;
 import io.forkpool.kind.SineKind;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.plugin.KindRegistry.Installed;
-import io.forkpool.web.SecuritySettings;
+import io.forkpool.tenant.SecuritySettings;
+import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +20,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -28,6 +31,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * service's work-unit limit, and an example body.
  */
 @WebMvcTest(KindController.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class KindControllerTest {
 

@@ -15,8 +15,10 @@ import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
-import io.forkpool.job.WorkerDirectory;
-import io.forkpool.web.SecuritySettings;
+import io.forkpool.pool.WorkerDirectory;
+import io.forkpool.tenant.SecuritySettings;
+import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import io.forkpool.worker.Worker;
 import java.time.Instant;
 import java.util.List;
@@ -24,11 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/overview}: the store's counts, the pool's states and the rates, in one answer. */
 @WebMvcTest(OverviewController.class)
+@Import({Tenants.class, WarmupKey.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry.class})
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class OverviewControllerTest {
@@ -56,9 +60,12 @@ class OverviewControllerTest {
         return worker;
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @Test
     void countsByStatusWorkersByStateAndTheRates() throws Exception {
-        given(store.page(any(), isNull(), eq(0), anyInt()))
+        given(store.page(any(), isNull(), isNull(), isNull(), eq(0), anyInt()))
                 .willAnswer(call -> new JobStore.Page(
                         List.of(),
                         switch ((JobStatus) call.getArgument(0)) {
@@ -81,8 +88,22 @@ class OverviewControllerTest {
                 .willReturn(new Throughput.Rates(
                         Instant.parse("2026-01-01T00:00:00Z"), 1, new double[] {0, 2}, new double[] {0, 5e9}));
 
+        var metrics = new io.forkpool.metrics.ForkpoolMetrics(registry);
+        metrics.jobSubmitted("pi", "alice");
+        metrics.jobSubmitted("pi", "alice");
+        metrics.jobSubmitted("dice", "bob");
+        metrics.shardComputed("pi", "alice", 3_000_000_000L, 10);
+        metrics.shardComputed("dice", "bob", 1_500_000_000L, 10);
+
         mvc.perform(get("/api/v1/overview"))
                 .andExpect(status().isOk())
+                .andExpect(jsonPath("$.viewer.tenant").value("default"))
+                .andExpect(jsonPath("$.viewer.admin").value(true))
+                .andExpect(jsonPath("$.tenants[0].tenant").value("alice"))
+                .andExpect(jsonPath("$.tenants[0].jobsSubmitted").value(2))
+                .andExpect(jsonPath("$.tenants[0].workerSeconds").value(3.0))
+                .andExpect(jsonPath("$.tenants[1].tenant").value("bob"))
+                .andExpect(jsonPath("$.tenants[1].workerSeconds").value(1.5))
                 .andExpect(jsonPath("$.jobs.QUEUED").value(3))
                 .andExpect(jsonPath("$.jobs.RUNNING").value(2))
                 .andExpect(jsonPath("$.jobs.SUCCEEDED").value(40))
@@ -103,7 +124,8 @@ class OverviewControllerTest {
     /** Redis backend: this replica's workers as they are, the other live replicas' as they last published them. */
     @Test
     void workersOfEveryLiveReplicaAreCounted() throws Exception {
-        given(store.page(any(), isNull(), eq(0), anyInt())).willReturn(new JobStore.Page(List.of(), 0));
+        given(store.page(any(), isNull(), isNull(), isNull(), eq(0), anyInt()))
+                .willReturn(new JobStore.Page(List.of(), 0));
         var local = List.of(worker(Worker.State.BUSY), worker(Worker.State.IDLE));
         given(dispatcher.workers()).willReturn(local);
         given(dispatcher.spares()).willReturn(List.of());

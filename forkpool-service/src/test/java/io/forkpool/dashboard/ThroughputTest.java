@@ -21,13 +21,13 @@ class ThroughputTest {
         Instant t = Instant.parse("2026-01-01T00:00:10Z");
 
         throughput.sample(t);
-        metrics.shardComputed("pi", 1_000, 3_000);
-        metrics.shardComputed("dice", 1_000, 1_000);
-        metrics.jobFinished("pi", "SUCCEEDED", Duration.ofMillis(5));
+        metrics.shardComputed("pi", "default", 1_000, 3_000);
+        metrics.shardComputed("dice", "bob", 1_000, 1_000);
+        metrics.jobFinished("pi", "SUCCEEDED", "default", Duration.ofMillis(5));
         throughput.sample(t.plusSeconds(1));
-        metrics.shardComputed("pi", 1_000, 6_000);
-        metrics.jobFinished("pi", "SUCCEEDED", Duration.ofMillis(5));
-        metrics.jobFinished("dice", "FAILED", Duration.ofMillis(5));
+        metrics.shardComputed("pi", "default", 1_000, 6_000);
+        metrics.jobFinished("pi", "SUCCEEDED", "default", Duration.ofMillis(5));
+        metrics.jobFinished("dice", "FAILED", "bob", Duration.ofMillis(5));
         throughput.sample(t.plusSeconds(4)); // three seconds without a reading
 
         var rates = throughput.rates();
@@ -47,12 +47,12 @@ class ThroughputTest {
         throughput.destroy();
         Instant t = Instant.parse("2026-01-01T00:00:10Z");
         throughput.sample(t);
-        metrics.shardComputed("pi", 1_000, 9_000);
-        metrics.jobFinished("pi", "SUCCEEDED", Duration.ofMillis(5));
+        metrics.shardComputed("pi", "default", 1_000, 9_000);
+        metrics.jobFinished("pi", "SUCCEEDED", "default", Duration.ofMillis(5));
         throughput.sample(t.plusSeconds(1));
         metrics.startCountingNow(); // the warm-up's end
         throughput.sample(t.plusSeconds(2));
-        metrics.shardComputed("pi", 1_000, 500);
+        metrics.shardComputed("pi", "default", 1_000, 500);
         throughput.sample(t.plusSeconds(3));
 
         var rates = throughput.rates();

@@ -14,7 +14,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.plugin.KindRegistry;
-import io.forkpool.web.SecuritySettings;
+import io.forkpool.tenant.SecuritySettings;
+import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.json.JsonCompareMode;
@@ -30,9 +33,10 @@ import org.springframework.test.web.servlet.MockMvc;
 /**
  * The query parameters and headers of the jobs resource: what is refused, with which 400 problem
  * (one entry per bad parameter, in the order of the signature), and what reaches the store. The
- * web layer alone: the runner and the store are mocks, the kinds the five built-in ones.
+ * web layer alone: the admission and the store are mocks, the kinds the five built-in ones.
  */
 @WebMvcTest(JobController.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobQueryParametersTest {
 
@@ -43,7 +47,7 @@ class JobQueryParametersTest {
     MockMvc mvc;
 
     @MockitoBean
-    JobRunner runner;
+    JobAdmission admission;
 
     @MockitoBean
     JobStore store;
@@ -88,20 +92,21 @@ class JobQueryParametersTest {
 
     @Test
     void goodParametersReachTheStoreStatusInAnyCase() throws Exception {
-        when(store.page(any(), any(), isNull(), eq(2), eq(5))).thenReturn(new JobStore.Page(List.of(), 11));
+        when(store.page(any(), any(), isNull(), isNull(), eq(2), eq(5))).thenReturn(new JobStore.Page(List.of(), 11));
         mvc.perform(get("/api/v1/jobs?status=succeeded&type=smallest-multiple&page=2&size=5"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.page").value(2))
                 .andExpect(jsonPath("$.size").value(5))
                 .andExpect(jsonPath("$.totalElements").value(11))
                 .andExpect(jsonPath("$.totalPages").value(3));
-        verify(store).page(JobStatus.SUCCEEDED, "smallest-multiple", null, 2, 5);
+        verify(store).page(JobStatus.SUCCEEDED, "smallest-multiple", null, null, 2, 5);
 
-        when(store.page(isNull(), isNull(), isNull(), eq(0), eq(20))).thenReturn(new JobStore.Page(List.of(), 0));
+        when(store.page(isNull(), isNull(), isNull(), isNull(), eq(0), eq(20)))
+                .thenReturn(new JobStore.Page(List.of(), 0));
         mvc.perform(get("/api/v1/jobs"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.size").value(20));
-        verify(store).page(null, null, null, 0, 20);
+        verify(store).page(null, null, null, null, 0, 20);
     }
 
     @Test
@@ -130,7 +135,7 @@ class JobQueryParametersTest {
                     "Idempotency-Key",
                     "must be 1 to 200 characters");
         }
-        verifyNoInteractions(runner);
+        verifyNoInteractions(admission);
     }
 
     private void expectOneError(

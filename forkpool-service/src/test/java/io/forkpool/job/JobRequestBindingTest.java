@@ -11,7 +11,9 @@ import io.forkpool.catalog.LimitSettings;
 import io.forkpool.catalog.RequestBinder;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.KindRegistry;
-import io.forkpool.web.SecuritySettings;
+import io.forkpool.tenant.SecuritySettings;
+import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -34,10 +37,11 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Bad job bodies, the web layer alone: each is a 400 {@code application/problem+json} naming the
  * bad field with a message, nothing internal in it, and no job reaches the store. The controller,
- * the runner and the request binder are the real ones with the five built-in kinds; the store is
+ * the admission and the request binder are the real ones with the five built-in kinds; the store is
  * a mock. (BadInputTest sends a few of these, and what only real HTTP can, to the whole service.)
  */
 @WebMvcTest(JobController.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobRequestBindingTest {
 
@@ -66,12 +70,12 @@ class JobRequestBindingTest {
         }
 
         @Bean
-        JobRunner jobRunner(
+        JobAdmission jobAdmission(
                 RequestBinder binder,
                 JobStore store,
                 ObjectMapper json,
                 org.springframework.beans.factory.ObjectProvider<AdmissionListener> admissions) {
-            return new JobRunner(
+            return new JobAdmission(
                     new QueueSettings(1000),
                     binder,
                     store,

@@ -2,11 +2,14 @@ package io.forkpool.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.forkpool.dispatch.Priority;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,11 +100,11 @@ public abstract class JobStoreContract {
         }
         for (int i = 0; i < shards; i++) {
             ShardTask task = take();
-            task.work().dispatched();
-            byte[] partial = task.work().request().computeEncoded(task.shard());
-            task.work().shardDone(task.shard(), partial, 1000);
+            task.sink().dispatched();
+            byte[] partial = task.sink().request().computeEncoded(task.shard());
+            task.sink().shardDone(task.shard(), partial, 1000);
             if (i == 0) {
-                task.work().shardDone(task.shard(), partial, 1000); // delivered twice: counted once
+                task.sink().shardDone(task.shard(), partial, 1000); // delivered twice: counted once
             }
         }
         for (int k = 0; k < requests.size(); k++) {
@@ -129,12 +132,12 @@ public abstract class JobStoreContract {
         var store = store();
         var job = store.submit(id(), pi(3), null, MANY);
         ShardTask task = take();
-        assertThat(task.work().isFinished()).isFalse();
+        assertThat(task.sink().isFinished()).isFalse();
         var cancelled = store.cancel(job.id()).orElseThrow();
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.error()).isEqualTo("cancelled by request");
-        assertThat(task.work().isFinished()).as("replicas see the cancel").isTrue();
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        assertThat(task.sink().isFinished()).as("replicas see the cancel").isTrue();
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         assertThat(store.find(job.id()).orElseThrow().shardsDone()).isZero();
         assertThat(store.fail(job.id(), "too late")).isFalse();
         assertThat(store.cancel(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
@@ -171,7 +174,7 @@ public abstract class JobStoreContract {
         var store = store();
         store.submit(id(), pi(7), null, MANY);
         ShardTask first = take();
-        shards().retry(new ShardTask(first.work(), first.shard(), first.attempt() + 1));
+        shards().retry(new ShardTask(first.sink(), first.shard(), first.attempt() + 1));
         ShardTask again = take();
         assertThat(again.shard()).isEqualTo(first.shard());
         assertThat(again.attempt()).isEqualTo(1);
@@ -310,6 +313,74 @@ public abstract class JobStoreContract {
         assertThat(store.active()).isZero();
     }
 
+    private static final Tenant ALICE = new Tenant("alice", 2, 0, 0, false);
+    private static final Tenant BOB = new Tenant("bob", 1, 0, 0, false);
+
+    private static JobStore.Submission job(JobRequest request, Priority priority) {
+        return new JobStore.Submission(id(), request, null, null, priority);
+    }
+
+    @Test
+    public void aJobKeepsItsTenantAndPriorityAndListsSplitByTenant() {
+        var store = store();
+        var alices = store.submit(job(pi(20), Priority.HIGH), MANY, null, ALICE);
+        var bobs = store.submit(job(pi(21), null), MANY, null, BOB);
+        var anyones = store.submit(id(), pi(22), null, MANY);
+
+        var found = store.find(alices.id()).orElseThrow();
+        assertThat(found.tenant()).isEqualTo("alice");
+        assertThat(found.priority()).isEqualTo(Priority.HIGH);
+        assertThat(store.find(bobs.id()).orElseThrow().priority()).isEqualTo(Priority.NORMAL);
+        assertThat(store.find(anyones.id()).orElseThrow().tenant()).isEqualTo(Tenant.DEFAULT_NAME);
+
+        assertThat(ids(store.page(null, null, null, "alice", 0, 10))).containsExactly(alices.id());
+        assertThat(store.page(null, null, null, "alice", 0, 10).total()).isEqualTo(1);
+        assertThat(ids(store.page(JobStatus.QUEUED, "pi", null, "bob", 0, 10))).containsExactly(bobs.id());
+        assertThat(ids(store.page(null, null, null, Tenant.DEFAULT_NAME, 0, 10)))
+                .containsExactly(anyones.id());
+        assertThat(ids(store.page(null, null, null, "carol", 0, 10))).isEmpty();
+        assertThat(ids(store.page(null, null, null, null, 0, 10)))
+                .containsExactly(anyones.id(), bobs.id(), alices.id());
+    }
+
+    @Test
+    public void aTenantPastItsMaxJobsIsRefusedUntilOneEnds() {
+        var store = store();
+        var capped = new Tenant("capped", 1, 2, 0, false);
+        var first = store.submit(job(pi(23), null), MANY, null, capped);
+        store.submit(job(pi(24), null), MANY, null, capped);
+        assertThatThrownBy(() -> store.submit(job(pi(25), null), MANY, null, capped))
+                .isInstanceOfSatisfying(JobRejectedException.OverQuota.class, e -> {
+                    assertThat(e.quota()).isEqualTo("max-jobs");
+                    assertThat(e.limit()).isEqualTo(2);
+                });
+        assertThat(store.submit(job(pi(26), null), MANY, null, BOB).tenant())
+                .as("another tenant is not held by capped's quota")
+                .isEqualTo("bob");
+        assertThat(store.active()).isEqualTo(3);
+        store.cancel(first.id());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(store.active()).isEqualTo(2));
+        assertThat(store.submit(job(pi(27), null), MANY, null, capped).tenant()).isEqualTo("capped");
+    }
+
+    @Test
+    public void aTenantPastItsRunningSamplesIsRefusedAndABatchCountsWhole() {
+        var store = store();
+        long units = pi(28).units();
+        var capped = new Tenant("samples", 1, 0, 2 * units, false);
+        store.submit(job(pi(28), null), MANY, null, capped);
+        var batch = new JobStore.Batch(id(), 2, java.time.Instant.now());
+        assertThatThrownBy(() ->
+                        store.submitBatch(batch, List.of(job(pi(29), null), job(pi(30), null)), MANY, null, capped))
+                .isInstanceOfSatisfying(JobRejectedException.OverQuota.class, e -> {
+                    assertThat(e.quota()).isEqualTo("max-running-samples");
+                    assertThat(e.limit()).isEqualTo(2 * units);
+                });
+        assertThat(store.active()).as("the refused batch admitted nothing").isEqualTo(1);
+        assertThat(store.submit(job(pi(31), null), MANY, null, capped).tenant()).isEqualTo("samples");
+    }
+
     /**
      * The prefix rule: a job with a target ends at the smallest in-order prefix of shards that
      * meets it, with exactly that prefix's result, whatever order the shards' answers come in
@@ -330,10 +401,10 @@ public abstract class JobStoreContract {
         }
         java.util.Collections.reverse(tasks); // the shards past the prefix answer first
         for (ShardTask task : tasks) {
-            task.work().dispatched();
-            byte[] partial = task.work().request().computeEncoded(task.shard());
-            task.work().shardDone(task.shard(), partial, 1000);
-            task.work().shardDone(task.shard(), partial, 1000); // a retry's second answer: counted once
+            task.sink().dispatched();
+            byte[] partial = task.sink().request().computeEncoded(task.shard());
+            task.sink().shardDone(task.shard(), partial, 1000);
+            task.sink().shardDone(task.shard(), partial, 1000); // a retry's second answer: counted once
         }
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
         assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -356,8 +427,8 @@ public abstract class JobStoreContract {
         var job = store.submit(id(), request, null, MANY);
         for (int i = 0; i < request.shardCount(); i++) {
             ShardTask task = take();
-            task.work().dispatched();
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().dispatched();
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         }
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
         assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -377,8 +448,8 @@ public abstract class JobStoreContract {
         var done = new ArrayList<Integer>();
         for (int i = 0; i < 3; i++) {
             ShardTask task = take();
-            task.work().dispatched();
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().dispatched();
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
             done.add(task.shard());
         }
         org.awaitility.Awaitility.await()

@@ -56,7 +56,7 @@ public final class RedisReplicaFixture implements AutoCloseable {
     /** Takes one shard of any job and answers it computed, on this replica. */
     public void computeOneShard() throws InterruptedException {
         var task = shards.take(1);
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
     }
 
     @Override

@@ -211,11 +211,11 @@ class ReplicasOnOneRedisTest {
                         if (task == null) {
                             continue;
                         }
-                        if (task.work().isFinished()) {
+                        if (task.sink().isFinished()) {
                             return null;
                         }
-                        task.work()
-                                .shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+                        task.sink()
+                                .shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
                     }
                     return null;
                 });
@@ -245,7 +245,7 @@ class ReplicasOnOneRedisTest {
                 Executors.newSingleThreadExecutor().submit(() -> b.store().await(job.id(), Duration.ofSeconds(30)));
         var task = a.shards().take(1);
         long answered = System.nanoTime();
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         var ended = waiting.get(10, TimeUnit.SECONDS).orElseThrow();
         long wokeAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
         assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -272,7 +272,7 @@ class ReplicasOnOneRedisTest {
                 task = a.shards().take(1);
             }
             var now = java.time.Instant.now();
-            task.work()
+            task.sink()
                     .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
                             task.shard(),
                             task.attempt(),
@@ -282,7 +282,7 @@ class ReplicasOnOneRedisTest {
                             now,
                             now,
                             io.forkpool.dispatch.ShardAttempt.DONE)); // as the aggregator does, for the timeline
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         }
         assertThat(a.store()
                         .await(job.id(), Duration.ofSeconds(10))
@@ -325,11 +325,11 @@ class ReplicasOnOneRedisTest {
         var answered = new java.util.HashSet<String>();
         while (answered.size() < 2) {
             var task = a.shards().take(1);
-            if (!answered.add(task.work().jobId())) {
+            if (!answered.add(task.sink().jobId())) {
                 continue; // another shard of the huge job: one is enough
             }
             var now = java.time.Instant.now();
-            task.work()
+            task.sink()
                     .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
                             task.shard(),
                             task.attempt(),
@@ -339,7 +339,7 @@ class ReplicasOnOneRedisTest {
                             now,
                             now,
                             io.forkpool.dispatch.ShardAttempt.DONE));
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         }
         assertThat(a.store()
                         .await(tiny.id(), Duration.ofSeconds(10))

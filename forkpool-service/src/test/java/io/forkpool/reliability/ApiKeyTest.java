@@ -114,6 +114,21 @@ class ApiKeyTest {
     }
 
     @Test
+    void eachKeyIsATenantThatSeesOnlyItsOwnJobs() {
+        var response = post(b -> b.header("X-API-Key", "k1"));
+        String location = response.headers().firstValue("Location").orElseThrow();
+        var byOther =
+                api.send(api.request(location).header("X-API-Key", "k2").GET().build());
+        assertThat(byOther.statusCode()).isEqualTo(404);
+        var cancelByOther = api.send(
+                api.request(location).header("X-API-Key", "k2").DELETE().build());
+        assertThat(cancelByOther.statusCode()).isEqualTo(404);
+        var own = api.send(
+                api.request(location).header("Authorization", "Bearer k1").GET().build());
+        assertThat(Api.parse(own.body()).path("tenant").asString()).isEqualTo("api-key-1");
+    }
+
+    @Test
     void eachValidKeyIsAcceptedInTheHeaderOrAsBearer() {
         for (Consumer<HttpRequest.Builder> key : List.<Consumer<HttpRequest.Builder>>of(
                 b -> b.header("X-API-Key", "k1"),
@@ -127,10 +142,9 @@ class ApiKeyTest {
             assertThat(response.headers().firstValue("Location"))
                     .hasValueSatisfying(l -> assertThat(l).startsWith("/api/v1/jobs/"));
             String location = response.headers().firstValue("Location").orElseThrow();
-            var get = api.send(api.request(location)
-                    .header("Authorization", "Bearer k2")
-                    .GET()
-                    .build());
+            var sameKey = api.request(location);
+            key.accept(sameKey); // each key is a tenant: its job is its own (ApiKeysAreTenants)
+            var get = api.send(sameKey.GET().build());
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(Api.parse(get.body()).path("type").asString()).isEqualTo("pi");
         }

@@ -16,6 +16,7 @@ import io.forkpool.job.JobStoreContract;
 import io.forkpool.job.TimelineSettings;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,9 +90,9 @@ class DurableJobStoreTest extends JobStoreContract {
     }
 
     private static void answer(ShardTask task) {
-        task.work().dispatched();
+        task.sink().dispatched();
         var now = java.time.Instant.now();
-        task.work()
+        task.sink()
                 .attemptEnded(new io.forkpool.dispatch.ShardAttempt(
                         task.shard(),
                         0,
@@ -101,7 +102,7 @@ class DurableJobStoreTest extends JobStoreContract {
                         now.minusMillis(3),
                         now,
                         io.forkpool.dispatch.ShardAttempt.DONE));
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1000);
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1000);
     }
 
     @Test
@@ -165,11 +166,11 @@ class DurableJobStoreTest extends JobStoreContract {
         // as if killed mid-job: the first job has shards 1..k+1 saved, not 0; the second 0..k+1
         for (int i = 0; i < 2 * request.shardCount(); i++) {
             var task = take();
-            task.work().dispatched();
-            boolean save = task.shard() <= k + 1 && (task.work().jobId().equals(met.id()) || task.shard() > 0);
+            task.sink().dispatched();
+            boolean save = task.shard() <= k + 1 && (task.sink().jobId().equals(met.id()) || task.shard() > 0);
             if (save) {
                 store.save(
-                        (io.forkpool.job.Job) task.work(),
+                        (io.forkpool.job.Job) task.sink(),
                         task.shard(),
                         request.computeEncoded(task.shard()),
                         5,
@@ -212,9 +213,9 @@ class DurableJobStoreTest extends JobStoreContract {
         JobRequest pi = TestJobs.pi(1000L, 3L);
         var job = store.submit(UUID.randomUUID().toString(), pi, null, 10);
         var task = take();
-        task.work().dispatched();
+        task.sink().dispatched();
         // saved but the end not yet written: as if killed between the two commits
-        store.save((io.forkpool.job.Job) task.work(), task.shard(), pi.computeEncoded(task.shard()), 5, () -> {});
+        store.save((io.forkpool.job.Job) task.sink(), task.shard(), pi.computeEncoded(task.shard()), 5, () -> {});
         store.flushed().get(10, TimeUnit.SECONDS);
         reopen(100);
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
@@ -305,6 +306,46 @@ class DurableJobStoreTest extends JobStoreContract {
         upgraded.submitBatch(batch, List.of(job), 10, null);
         assertThat(ids(upgraded.page(null, null, batch.id(), 0, 10))).containsExactly(job.id());
         assertThat(upgraded.page(null, null, 0, 10).total()).isEqualTo(2);
+        var before = upgraded.find("old-job").orElseThrow();
+        assertThat(before.tenant())
+                .as("a job of before tenants is the default tenant's")
+                .isEqualTo(Tenant.DEFAULT_NAME);
+        assertThat(before.priority()).isEqualTo(io.forkpool.dispatch.Priority.NORMAL);
+        assertThat(ids(upgraded.page(null, null, null, Tenant.DEFAULT_NAME, 0, 10)))
+                .containsExactly(job.id(), "old-job");
+        assertThat(upgraded.page(null, null, null, "alice", 0, 10).total()).isZero();
+    }
+
+    @Test
+    void anUnfinishedJobResumesWithItsTenantPriorityAndQuota() throws Exception {
+        var capped = new io.forkpool.tenant.Tenant("alice", 1, 1, 0, false);
+        Path folder = dir.resolve("resume-tenant");
+        String id;
+        try (var first = open(folder, 100, new ShardQueue())) {
+            id = first.submit(
+                            new JobStore.Submission(
+                                    UUID.randomUUID().toString(),
+                                    pi(40),
+                                    null,
+                                    null,
+                                    io.forkpool.dispatch.Priority.LOW),
+                            10,
+                            null,
+                            capped)
+                    .id();
+        }
+        try (var second = open(folder, 100, new ShardQueue())) {
+            var resumed = second.find(id).orElseThrow();
+            assertThat(resumed.tenant()).isEqualTo("alice");
+            assertThat(resumed.priority()).isEqualTo(io.forkpool.dispatch.Priority.LOW);
+            assertThatThrownBy(() -> second.submit(
+                            new JobStore.Submission(UUID.randomUUID().toString(), pi(41), null, null),
+                            10,
+                            null,
+                            capped))
+                    .as("the resumed job still counts against alice's max-jobs")
+                    .isInstanceOf(io.forkpool.job.JobRejectedException.OverQuota.class);
+        }
     }
 
     private static List<String> ids(JobStore.Page page) {

@@ -294,7 +294,7 @@ public final class Job implements ShardSource, ShardSink {
                 computeNanos,
                 notifyUrl,
                 batch,
-                status == JobStatus.SUCCEEDED ? null : partialResult(),
+                status == JobStatus.SUCCEEDED || status == JobStatus.FAILED ? null : partialResult(),
                 tenant,
                 priority);
     }

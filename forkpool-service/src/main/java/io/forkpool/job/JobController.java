@@ -66,7 +66,10 @@ class JobController {
                     + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
                     + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out, and an optional "
                     + "notify {\"url\": ...}: the job's JSON is POSTed there, signed, when it ends "
-                    + "(GET .../deliveries shows each attempt).")
+                    + "(GET .../deliveries shows each attempt). A kind with precision fields takes until "
+                    + "{\"<field>\": target}: the job stops at the smallest in-order prefix of its shards whose "
+                    + "result meets it (the same on any number of workers and replicas), its size is then the cap, "
+                    + "and its convergence says why it stopped.")
     @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
     @ApiResponse(responseCode = "200", description = "finished within ?wait")
     @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
@@ -112,7 +115,8 @@ class JobController {
     @Operation(
             summary = "Get a job",
             description = "Its status, progress, timings and, once it SUCCEEDED, its result: the schema of its type's "
-                    + "result (the JobView of its kind)")
+                    + "result (the JobView of its kind); while it runs, partialResult (kinds that show one: the "
+                    + "result of the shards merged so far, made at most 5 times a second)")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView get(@PathVariable String id, HttpServletRequest http) {
         return JobView.of(find(id, http));
@@ -155,9 +159,9 @@ class JobController {
 
     @Operation(
             summary = "Follow a job's progress",
-            description =
-                    "Server-sent events: `progress` events ({status, shardsDone, shardsTotal}) while it runs, then one "
-                            + "`job` event with the final job (a JobView), and the stream ends")
+            description = "Server-sent events: `progress` events ({status, shardsDone, shardsTotal, partialResult, "
+                    + "convergence}, at most 5 a second) while it runs, then one `job` event with the final job "
+                    + "(a JobView), and the stream ends")
     @ApiResponse(
             responseCode = "200",
             description = "the event stream",

@@ -8,10 +8,7 @@ import io.forkpool.job.JobRejectedException;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.kind.TestJobs;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,11 +45,7 @@ class ReplicasOnOneRedisTest {
     @BeforeAll
     static void startRedis() {
         redis = TestRedis.start();
-        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
+        client = redis.failingFastClient();
     }
 
     @AfterAll

@@ -9,25 +9,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /** What the dashboard reads, through real HTTP with the real worker processes computing. */
 @ForkpoolServiceTest
 class DashboardApiTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> api.get("/actuator/health/readiness").statusCode() == 200);
+    DashboardApiTest(Api api) {
+        this.api = api;
     }
 
     @Test

@@ -11,10 +11,8 @@ import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.JobStoreContract;
 import io.forkpool.kind.TestJobs;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.assertj.core.api.Assertions;
@@ -32,7 +30,7 @@ class RedisJobStoreTest extends JobStoreContract {
     static RedisClient client;
 
     RedisLink link;
-    RedisLink reader;
+    RedisReplicaFixture replica;
     JobEnds ends;
     RedisKeys keys;
     RedisJobStore store;
@@ -41,11 +39,7 @@ class RedisJobStoreTest extends JobStoreContract {
     @BeforeAll
     static void startRedis() {
         redis = TestRedis.start();
-        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
+        client = redis.failingFastClient();
     }
 
     @AfterAll
@@ -57,34 +51,22 @@ class RedisJobStoreTest extends JobStoreContract {
     @BeforeEach
     void fresh() {
         keys = new RedisKeys("test-" + UUID.randomUUID()); // each test its own keys
-        link = new RedisLink(client);
-        reader = new RedisLink(client);
-        ends = new JobEnds(client, keys.ends());
-        store = new RedisJobStore(
-                link,
-                ends,
+        replica = new RedisReplicaFixture(
+                client,
                 keys,
-                JsonMapper.builder().build(),
-                io.forkpool.kind.TestJobs.binder(),
-                new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
-        shards = new StreamShards(
-                link,
-                reader,
-                ends,
-                keys,
-                store,
-                new ShardSettings(Duration.ofSeconds(1), 2),
-                new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                "me");
+                "me",
+                Clock.systemUTC(),
+                Duration.ofSeconds(1),
+                new ShardSettings(Duration.ofSeconds(1), 2));
+        link = replica.link();
+        ends = replica.ends();
+        store = replica.store();
+        shards = replica.shards();
     }
 
     @AfterEach
     void close() {
-        shards.close();
-        store.close();
-        ends.close();
-        reader.close();
-        link.close();
+        replica.close();
     }
 
     @Override

@@ -28,6 +28,12 @@ public final class RedisReplicaFixture implements AutoCloseable {
 
     /** On its own clock, its waiters reading their jobs again every {@code recheck}. */
     RedisReplicaFixture(RedisClient client, RedisKeys keys, String name, Clock clock, Duration recheck) {
+        this(client, keys, name, clock, recheck, new ShardSettings(Duration.ofSeconds(5), 3));
+    }
+
+    /** With a shard timeout and max-attempts of its own. */
+    RedisReplicaFixture(
+            RedisClient client, RedisKeys keys, String name, Clock clock, Duration recheck, ShardSettings settings) {
         link = new RedisLink(client);
         reader = new RedisLink(client);
         ends = new JobEnds(client, keys.ends(), recheck);
@@ -46,13 +52,17 @@ public final class RedisReplicaFixture implements AutoCloseable {
                 ends,
                 keys,
                 store,
-                new ShardSettings(Duration.ofSeconds(5), 3),
+                settings,
                 new io.forkpool.metrics.ForkpoolMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 name);
     }
 
     public RedisJobStore store() {
         return store;
+    }
+
+    JobEnds ends() {
+        return ends;
     }
 
     RedisLink link() {

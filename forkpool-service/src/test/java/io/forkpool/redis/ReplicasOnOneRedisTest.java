@@ -10,10 +10,7 @@ import io.forkpool.job.JobStore;
 import io.forkpool.job.JobView;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.plugin.JobRequest;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +47,7 @@ class ReplicasOnOneRedisTest {
     @BeforeAll
     static void startRedis() {
         redis = TestRedis.start();
-        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
+        client = redis.failingFastClient();
     }
 
     @AfterAll

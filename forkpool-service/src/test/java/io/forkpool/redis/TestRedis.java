@@ -2,6 +2,10 @@ package io.forkpool.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,6 +87,19 @@ public final class TestRedis implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no Redis for the tests: install Debian's redis-server "
                         + "(.ci/setup does: apt-get install redis-server) or set FORKPOOL_TESTCONTAINERS=true "
                         + "where Docker runs"));
+    }
+
+    /**
+     * A client of this Redis as the service configures its own: commands fail at once while it is
+     * disconnected (not queued), and after 2 s without an answer.
+     */
+    public RedisClient failingFastClient() {
+        var client = RedisClient.create(RedisURI.create(host(), port()));
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .build());
+        return client;
     }
 
     public String host() {

@@ -3,16 +3,16 @@ package io.forkpool.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forkpool.web.Api;
+import io.forkpool.web.ServiceApi;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,18 +28,15 @@ import tools.jackson.databind.JsonNode;
             "forkpool.workers.warmup=0ms",
         })
 @AutoConfigureMetrics
+@ExtendWith(ServiceApi.class)
 class ApiKeyTest {
 
     private static final String JOB = "{\"type\":\"pi\",\"samples\":100000,\"seed\":3}";
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
+    ApiKeyTest(Api api) {
+        this.api = api;
     }
 
     @AfterEach

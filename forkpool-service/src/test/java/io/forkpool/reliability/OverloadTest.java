@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.forkpool.web.Api;
+import io.forkpool.web.ServiceApi;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +13,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,6 +33,7 @@ import tools.jackson.databind.JsonNode;
             "forkpool.workers.warmup=0ms",
         })
 @AutoConfigureMetrics
+@ExtendWith(ServiceApi.class)
 class OverloadTest {
 
     /** 10^13 samples: about a day of work for one worker. */
@@ -42,14 +43,10 @@ class OverloadTest {
     private static final Pattern REJECTED =
             Pattern.compile("(?m)^forkpool_jobs_rejected_total\\{[^}]*reason=\"queue_full\"[^}]*} ([0-9.eE+]+)$");
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
+    OverloadTest(Api api) {
+        this.api = api;
     }
 
     @AfterEach

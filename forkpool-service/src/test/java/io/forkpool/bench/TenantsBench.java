@@ -114,7 +114,8 @@ public class TenantsBench {
             JsonNode job;
             do {
                 Thread.sleep(5);
-                job = json.readTree(send("GET", "/api/v1/jobs/" + id, "a-key", null).body());
+                job = json.readTree(
+                        send("GET", "/api/v1/jobs/" + id, "a-key", null).body());
             } while (job.path("startedAt").isNull() || job.path("startedAt").isMissingNode());
             delays.add(Duration.between(
                                     Instant.parse(job.path("submittedAt").asString()),
@@ -125,7 +126,8 @@ public class TenantsBench {
         }
         cancel(a, "a-key");
         Collections.sort(delays);
-        System.out.printf("high among a's own large jobs: submission to start, 5 tries: %s ms (median %.1f)%n",
+        System.out.printf(
+                "high among a's own large jobs: submission to start, 5 tries: %s ms (median %.1f)%n",
                 delays.stream().map(d -> "%.1f".formatted(d)).toList(), pct(delays, 50));
     }
 
@@ -133,7 +135,8 @@ public class TenantsBench {
     private void topUp(List<String> ids, String key, int n, String extra) throws Exception {
         ids.removeIf(id -> {
             try {
-                String status = json.readTree(send("GET", "/api/v1/jobs/" + id, key, null).body())
+                String status = json.readTree(
+                                send("GET", "/api/v1/jobs/" + id, key, null).body())
                         .path("status")
                         .asString();
                 return !status.equals("QUEUED") && !status.equals("RUNNING");
@@ -189,9 +192,7 @@ public class TenantsBench {
                 .header("Content-Type", "application/json")
                 .method(
                         method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body));
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -198,7 +198,7 @@ public final class RedisJobStore implements JobStore {
                 // recorded
             }
         }
-        jobs.submitted(id, request, traceparent);
+        jobs.submitted(id, request, traceparent, tenant.name());
         if (timeoutSeconds != null) {
             deadlines.schedule(this::enforceDeadlines, timeoutSeconds * 1000L + 5, TimeUnit.MILLISECONDS);
         }

@@ -8,6 +8,7 @@ import io.forkpool.job.JobRejectedException;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStatus;
 import io.forkpool.plugin.JobRequest;
+import io.forkpool.tenant.Tenant;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
@@ -44,6 +45,8 @@ final class RedisJobs {
     private final Map<String, JobRequest> requests = new ConcurrentHashMap<>();
     /** The traceparent of each job's span ("" for none), as its hash holds it: cleared with requests. */
     private final Map<String, String> traces = new ConcurrentHashMap<>();
+    /** Each job's tenant, read with its request (for the shard meters' tenant tag). */
+    private final Map<String, String> tenants = new ConcurrentHashMap<>();
     /** Runs what answers of asynchronous scripts lead to, off Lettuce's I/O thread. */
     private final Executor notices = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("redis-notices").factory());
@@ -221,6 +224,7 @@ final class RedisJobs {
         if (f.containsKey("traceparent")) {
             traces.putIfAbsent(id, f.get("traceparent"));
         }
+        tenants.putIfAbsent(id, f.getOrDefault("tenant", Tenant.DEFAULT_NAME));
         JobStatus status = JobStatus.valueOf(f.get("status"));
         Record result = status == JobStatus.SUCCEEDED && f.containsKey("merged")
                 ? request.finish(request.decodePartial(Base64.getDecoder().decode(f.get("merged"))))
@@ -255,12 +259,18 @@ final class RedisJobs {
 
     JobRequest request(String id) {
         JobRequest known = requests.get(id);
-        if (known != null && traces.containsKey(id)) {
+        if (known != null && traces.containsKey(id) && tenants.containsKey(id)) {
             return known;
         }
-        var fields = redis.sync().hmget(keys.job(id), "request", "traceparent");
+        var fields = redis.sync().hmget(keys.job(id), "request", "traceparent", "tenant");
         traces.put(id, fields.get(1).getValueOrElse(""));
+        tenants.put(id, fields.get(2).getValueOrElse(Tenant.DEFAULT_NAME));
         return request(id, fields.get(0).getValueOrElse(null));
+    }
+
+    /** The job's tenant, as read with its request ({@link #request(String)}); the default tenant if not read. */
+    String tenant(String id) {
+        return tenants.getOrDefault(id, Tenant.DEFAULT_NAME);
     }
 
     /**
@@ -513,6 +523,9 @@ final class RedisJobs {
         if (traces.size() > 10_000) {
             traces.clear();
         }
+        if (tenants.size() > 10_000) {
+            tenants.clear();
+        }
     }
 
     /**
@@ -546,8 +559,9 @@ final class RedisJobs {
     }
 
     /** Remembers a job submitted here: no read of its hash for its first shard. */
-    void submitted(String id, JobRequest request, String traceparent) {
+    void submitted(String id, JobRequest request, String traceparent, String tenant) {
         requests.put(id, request);
+        tenants.put(id, tenant);
         traces.put(id, traceparent == null ? "" : traceparent);
     }
 

@@ -36,6 +36,11 @@ final class StreamJobs {
         return jobs.request(id);
     }
 
+    /** The job's tenant, as read with its request (see {@link RedisJobs#tenant}). */
+    String tenant(String id) {
+        return jobs.tenant(id);
+    }
+
     /** The job's traceparent as its hash holds it, or null (see {@link RedisJobs#traceparent}). */
     String traceparent(String id) {
         return jobs.traceparent(id);

@@ -337,6 +337,11 @@ final class StreamShards implements ShardTransport, AutoCloseable {
             return jobs.traceparent(job);
         }
 
+        @Override
+        public String tenant() {
+            return jobs.tenant(job);
+        }
+
         /** A successful try goes with its merge (one script); others on their own. */
         @Override
         public void attemptEnded(io.forkpool.dispatch.ShardAttempt attempt) {

@@ -23,6 +23,7 @@ class DashboardQueriesTest {
             "forkpool_jobs_queue_wait_seconds_bucket",
             "forkpool_jobs_active",
             "forkpool_shards_duration_seconds_bucket",
+            "forkpool_shards_duration_seconds_sum", // worker-seconds per tenant
             "forkpool_shards_queued",
             "forkpool_shards_retried_total",
             "forkpool_workers",
@@ -46,7 +47,7 @@ class DashboardQueriesTest {
     void findsEveryExpressionOfTheDashboardIncludingTheCollapsedRow() {
         List<String> expressions = DashboardQueries.expressions(DASHBOARD);
 
-        assertThat(expressions).hasSize(27);
+        assertThat(expressions).hasSize(29); // with the two per tenant
         // These four panels sit inside the collapsed "HTTP and JVM" row.
         assertThat(expressions)
                 .anyMatch(e -> e.contains("jvm_memory_used_bytes{area=\"heap\"}"))

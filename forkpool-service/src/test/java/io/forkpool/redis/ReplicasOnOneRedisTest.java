@@ -220,6 +220,23 @@ class ReplicasOnOneRedisTest {
      * round trips (issue 14); docs/benchmarks.md has the full breakdown from bench/redis.sh.
      */
     @Test
+    void aShardTakenOnAnotherReplicaKnowsItsJobsTenant() throws Exception {
+        var alice = new io.forkpool.tenant.Tenant("alice", 1, 0, 0, false);
+        var job = replicas.get(0)
+                .store()
+                .submit(
+                        new io.forkpool.job.JobStore.Submission(
+                                UUID.randomUUID().toString(), TestJobs.pi(3_000_000L, 3L), null, null),
+                        100,
+                        null,
+                        alice);
+        var task = replicas.get(1).shards().take(1);
+        assertThat(task.sink().jobId()).isEqualTo(job.id());
+        assertThat(task.sink().tenant()).as("for the shard meters' tenant tag").isEqualTo("alice");
+        replicas.get(0).store().cancel(job.id());
+    }
+
+    @Test
     void aShardCostsTwoScriptsAndTheirReads() throws Exception {
         var a = replicas.get(0);
         var sync = client.connect().sync();

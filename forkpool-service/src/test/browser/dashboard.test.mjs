@@ -67,7 +67,8 @@ async function submitFromForm(page, kind, values) {
   const form = region(page, 'New job');
   await form.getByLabel('Kind').selectOption(kind);
   for (const [field, value] of Object.entries(values)) {
-    await form.locator(`[data-field="${field}"]`).fill(String(value));
+    // until: a precision target, its value beside the choice of field
+    await form.locator(field === 'until' ? '[data-until]' : `[data-field="${field}"]`).fill(String(value));
   }
   await form.getByRole('button', { name: 'Submit job' }).click();
   const created = form.getByRole('status').getByRole('link');
@@ -202,6 +203,51 @@ test('a long job of 100,000+ shards opens at once (summarised timeline) and is c
   assert.equal(after.status, 'CANCELLED');
   await page.getByRole('button', { name: 'Run with a new seed' }).waitFor();
   await shot(page, 'cancelled', t);
+  noErrors(errors);
+});
+
+test('Convergence: the estimate and its interval grow live with the samples, then a job from the form stops on its target', async (t) => {
+  const { page, errors } = await open(t);
+  const created = await page.request.post(`${BASE}/api/v1/jobs`, { data: { type: 'pi', samples: 10_000_000_000_000, seed: 8 } });
+  assert.equal(created.status(), 202);
+  const job = await created.json();
+  t.after(() => page.request.delete(`${BASE}/api/v1/jobs/${job.id}`).catch(() => {}));
+  await page.goto(`${BASE}/jobs/${job.id}`);
+  const convergence = region(page, 'Convergence');
+  const chart = convergence.getByRole('img');
+  await chart.waitFor();
+  // the chart's label names the samples it covers: it moves as shards merge, without a reload
+  const covered = async () => Number((await chart.getAttribute('aria-label')).match(/after (\d+) samples/)[1]);
+  const first = await covered();
+  await page.waitForFunction((n) => {
+    const label = document.querySelector('#convergence svg')?.getAttribute('aria-label') ?? '';
+    const m = label.match(/after (\d+) samples/);
+    return m && Number(m[1]) > n && document.querySelectorAll('#convergence polyline.estimate').length === 1;
+  }, first, { timeout: 30_000 });
+  assert.ok(await covered() > first);
+  // the true value (the result's exact field) is drawn, and the interval is a band behind the line
+  await convergence.locator('line.exact').waitFor({ state: 'attached' }); // a 0-high box: never 'visible'
+  assert.equal(await convergence.locator('polygon.band').count(), 1);
+  assert.match(await convergence.locator('.convergence-summary').textContent(), /^So far: .+ samples in \d+ shards\.$/);
+  await shot(page, 'convergence', t);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByText('CANCELLED', { exact: true }).first().waitFor();
+  const cancelled = await (await page.request.get(`${BASE}/api/v1/jobs/${job.id}`)).json();
+  assert.ok(cancelled.partialResult.samples >= first, 'a cancel keeps the partial result');
+
+  // the form's until field: the kind's precision fields to choose from, and the target
+  await page.goto(`${BASE}/`);
+  const form = region(page, 'New job');
+  await form.getByLabel('Kind').selectOption('pi');
+  assert.deepEqual(await form.locator('[data-until-field] option').allTextContents(), ['stdError']);
+  const id = await submitFromForm(page, 'pi', { samples: 3_000_000_000, seed: 5, until: '0.0001' });
+  await page.goto(`${BASE}/jobs/${id}`);
+  await page.getByText('SUCCEEDED', { exact: true }).first().waitFor({ timeout: 60_000 });
+  await convergence.getByText(/^Stopped on its target stdError ≤ 1e-4 after .+ samples/).waitFor();
+  const stopped = await (await page.request.get(`${BASE}/api/v1/jobs/${id}`)).json();
+  assert.deepEqual(stopped.request.until, { stdError: 0.0001 });
+  assert.equal(stopped.convergence.stoppedOn, 'target');
+  await shot(page, 'convergence-stopped', t);
   noErrors(errors);
 });
 

@@ -104,7 +104,7 @@ test('Swagger UI: Try it out with the pi example runs a job to its end, and its 
   await root.waitFor();
   assert.equal(await root.getAttribute('viewBox'), '0 0 640 400');
   // Chromium laid out the interval and π: they have a size on the page
-  for (const shape of ['rect.interval-band', 'line.interval', 'circle.estimate', 'line.pi']) {
+  for (const shape of ['rect.interval-band', 'line.interval', 'circle.estimate', 'line.reference']) {
     const box = await page.locator(shape).boundingBox();
     assert.ok(box && (box.width > 0 || box.height > 0), `${shape} is drawn: ${JSON.stringify(box)}`);
   }

@@ -1,36 +1,15 @@
-// The dashboard's entry: a small router over the History API. "/" is the home page (Overview, Jobs,
-// New job, Workers), "/jobs/{id}" a job's page; the service answers both paths with this page, so
-// links survive a reload. Each view gets an AbortSignal that stops its polling and streams when it goes.
+// The dashboard's entry: the home page (Overview, Jobs, New job, Workers) and the pages, routed by
+// router.js; a job's page (/jobs/{id}) registers itself there.
 import { api, forgetKey, updateForgetButton } from './api.js';
 import { h } from './dom.js';
 import { jobsPanel } from './jobs.js';
 import { newJobPanel } from './form.js';
 import { workersPanel } from './workers.js';
-import { jobPage } from './job.js';
+import { homePage, route, start } from './router.js';
+import './job.js';
 
-const main = document.getElementById('main');
-let current = null;
-
-export function navigate(url) {
-  history.pushState(null, '', url);
-  route();
-}
-
-function route() {
-  current?.abort();
-  current = new AbortController();
-  const { signal } = current;
-  window.scrollTo(0, 0);
-  const job = location.pathname.match(/^\/jobs\/([^/]+)$/);
-  if (job) {
-    jobPage(main, decodeURIComponent(job[1]), signal);
-  } else {
-    document.title = 'forkpool';
-    home(signal);
-  }
-}
-
-function home(signal) {
+homePage((main, signal) => {
+  document.title = 'forkpool';
   const kinds = api('/api/v1/kinds', { signal });
   const jobs = jobsPanel(signal, kinds);
   const overviewSlot = h('div');
@@ -40,18 +19,11 @@ function home(signal) {
     overviewSlot,
     h('div', { class: 'columns home' }, jobs.section, newJobPanel(signal, kinds, () => jobs.refresh())),
     workersPanel(signal));
-}
-
-document.addEventListener('click', (e) => {
-  const a = e.target.closest('a[data-nav]');
-  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-  e.preventDefault();
-  navigate(a.getAttribute('href'));
 });
-window.addEventListener('popstate', route);
+
 document.getElementById('forget-key').addEventListener('click', () => {
   forgetKey();
   route();
 });
 updateForgetButton();
-route();
+start(document.getElementById('main'));

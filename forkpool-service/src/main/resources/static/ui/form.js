@@ -40,7 +40,8 @@ export function newJobPanel(signal, kindsReady, submitted) {
     const required = new Set(k.schema.required ?? []);
     fields.replaceChildren(...Object.entries(k.schema.properties ?? {})
       .filter(([field, schema]) => field !== 'type' && schema.type !== 'object') // notify: API only
-      .map(([field, schema]) => fieldRow(field, schema, required.has(field), k.example?.[field])));
+      .map(([field, schema]) => fieldRow(field, schema, required.has(field), k.example?.[field])),
+    k.schema.properties?.until ? untilRow(k.schema.properties.until) : null);
   }
 
   async function submit() {
@@ -78,6 +79,12 @@ export function newJobPanel(signal, kindsReady, submitted) {
       }
       if (json !== null) parts.push(`${JSON.stringify(name)}:${json}`);
     }
+    const target = fields.querySelector('[data-until]');
+    if (target && target.value.trim() !== '') {
+      const text = target.value.trim();
+      const field = fields.querySelector('[data-until-field]').value;
+      parts.push(`"until":{${JSON.stringify(field)}:${NUMBER.test(text) ? text : JSON.stringify(text)}}`);
+    }
     return `{${parts.join(',')}}`;
   }
 
@@ -90,7 +97,9 @@ export function newJobPanel(signal, kindsReady, submitted) {
   function showErrors(problem) {
     const unplaced = [];
     for (const { field, message } of problem.errors) {
-      const input = fields.querySelector(`[data-field="${CSS.escape(String(field))}"]`);
+      const input = String(field).startsWith('until')
+        ? fields.querySelector('[data-until]')
+        : fields.querySelector(`[data-field="${CSS.escape(String(field))}"]`);
       if (input) {
         input.setAttribute('aria-invalid', 'true');
         document.getElementById(`error-${input.id}`).textContent = `${field} ${message}`;
@@ -130,6 +139,22 @@ function fieldRow(name, schema, required, example) {
   return h('div', { class: 'field' },
     h('label', { for: id }, name, required ? h('span', { class: 'required', 'aria-hidden': 'true', text: ' *' }) : null),
     input,
+    h('span', { class: 'hint', id: `hint-${id}`, text: hint }),
+    h('span', { class: 'field-error', id: `error-${id}`, role: 'alert' }));
+}
+
+/** A precision target: which of the kind's precision fields, and the value that stops the job. */
+function untilRow(schema) {
+  const id = 'field-until';
+  const names = Object.keys(schema.properties ?? {});
+  const choice = h('select', { id: 'field-until-field', 'data-until-field': true, 'aria-label': 'precision field' },
+    names.map((n) => h('option', { value: n, text: n })));
+  const input = h('input', { id, 'data-until': true, type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: 'optional',
+    'aria-describedby': `hint-${id} error-${id}` });
+  const hint = `${schema.properties?.[names[0]]?.description ?? ''} · stops at the smallest in-order prefix of shards that meets it; the size above is then the cap`;
+  return h('div', { class: 'field' },
+    h('label', { for: id }, 'until'),
+    h('div', { class: 'until-row' }, choice, input),
     h('span', { class: 'hint', id: `hint-${id}`, text: hint }),
     h('span', { class: 'field-error', id: `error-${id}`, role: 'alert' }));
 }

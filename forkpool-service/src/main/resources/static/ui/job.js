@@ -3,7 +3,10 @@
 import { api, blob, follow, parseJson, toJson, Problem } from './api.js';
 import { h, link, jobHref, badge, count, seconds, time, every, showError, FINAL } from './dom.js';
 import { timeline } from './timeline.js';
-import { navigate } from './app.js';
+import { convergencePanel } from './convergence.js';
+import { navigate, page } from './router.js';
+
+page(/^\/jobs\/([^/]+)$/, (main, [, id], signal) => jobPage(main, decodeURIComponent(id), signal));
 
 export function jobPage(main, id, signal) {
   const heading = h('h1', {}, 'Job ', h('code', { text: id }));
@@ -16,10 +19,12 @@ export function jobPage(main, id, signal) {
   const timings = h('dl', { class: 'timings' });
   const result = h('div', { class: 'result-body' });
   const shards = h('div', { class: 'timeline-body' });
+  const convergence = convergencePanel();
   main.replaceChildren(
     h('p', { class: 'back' }, link('/', '← All jobs')),
     h('div', { class: 'job-head' }, heading, status, actions),
     h('section', { class: 'panel', 'aria-labelledby': 'h-progress' }, h('h2', { id: 'h-progress', text: 'Progress' }), bar, barText),
+    convergence.section,
     h('div', { class: 'columns' },
       h('section', { class: 'panel', 'aria-labelledby': 'h-request' }, h('h2', { id: 'h-request', text: 'Request' }), request),
       h('section', { class: 'panel', 'aria-labelledby': 'h-timings' }, h('h2', { id: 'h-timings', text: 'Timings' }), timings)),
@@ -44,6 +49,7 @@ export function jobPage(main, id, signal) {
     heading.replaceChildren(`Job ${j.type} `, h('code', { text: j.id }));
     status.replaceChildren(badge(j.status));
     progress(j.progress.shardsDone, j.progress.shardsTotal);
+    if (j.convergence?.stoppedOn === 'target') barText.textContent += ' · stopped on its precision target: the rest were not needed';
     const body = { ...j.request };
     if (j.timeoutSeconds !== null && j.timeoutSeconds !== undefined) body.timeoutSeconds = j.timeoutSeconds;
     request.textContent = toJson(body, 2);
@@ -55,6 +61,7 @@ export function jobPage(main, id, signal) {
     ].flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]));
     renderActions(j);
     renderResult(j);
+    convergence.update(j);
   }
 
   function renderActions(j) {
@@ -140,6 +147,7 @@ export function jobPage(main, id, signal) {
           const event = parseJson(data);
           if (name === 'progress') {
             progress(event.shardsDone, event.shardsTotal);
+            convergence.update(event);
             if (event.status !== job.status) render({ ...job, status: event.status, progress: { shardsDone: event.shardsDone, shardsTotal: event.shardsTotal } });
           } else if (name === 'job') {
             render(event);

@@ -2,7 +2,7 @@
 // live by polling; its filters live in the address (?status=&type=&page=) so a reload keeps them.
 import { api, Problem } from './api.js';
 import { h, link, jobHref, badge, count, seconds, time, every, STATUSES } from './dom.js';
-import { navigate } from './app.js';
+import { navigate } from './router.js';
 
 const SIZE = 15;
 

@@ -5,8 +5,10 @@ import io.forkpool.kind.Partial.Histogram;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 import java.util.List;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
@@ -118,5 +120,30 @@ public final class DiceKind implements JobKind<DiceRequest, Histogram, DiceResul
         return faces <= DiceKernel.PACKED_FACES
                 ? DiceKernel.MAX_BLOCKS_PER_SHARD
                 : DiceKernel.MAX_BLOCKS_PER_SHARD_MANY_FACES;
+    }
+
+    @Override
+    public Plot plot(DiceRequest request, DiceResult result) {
+        return Charts.dice(result);
+    }
+
+    /**
+     * Tiny calls of 16 rounds of 4 rolls per lane and 5 left over: with up to 6 faces the kernel
+     * flushes its packed counters every 15 rounds, and fewer rounds left that branch out of the
+     * profile (the first full block then deoptimised the compiled kernel, and C2 spent ~0.5 s
+     * compiling it again). Probes: shard 0 of mid-size jobs; compiled well, 6 faces run at 2-3x pi's
+     * rate on any vector width (4 rolls per 64-bit draw where pi draws 2 numbers per sample), while a
+     * C2 compile that left a vector call virtual and every vector boxed (about 1 worker in 20) ran
+     * it at 0.05-0.15x: at least half of pi's rate, or not warm yet.
+     */
+    @Override
+    public WorkerWarmup<DiceRequest> workerWarmup() {
+        long rolls = 16 * 128 + 5;
+        return new WorkerWarmup<>(
+                List.of(new DiceRequest(rolls, 6), new DiceRequest(rolls, 20)),
+                List.of(
+                        new WorkerWarmup.Probe<>(new DiceRequest(1L << 21, 6), "pi", 0.5),
+                        new WorkerWarmup.Probe<>(new DiceRequest(1L << 20, 20))),
+                List.of());
     }
 }

@@ -5,7 +5,9 @@ import java.util.List;
 /** The answer of a finished job; field names are the API's (docs/contract.md). */
 public sealed interface JobResult {
 
-    record PiResult(double estimate, long inside, long samples, double stdError, double[] ci95) implements JobResult {}
+    /** {@code exact}: π itself, to compare with (as the sine's and the birthday example's exact value). */
+    record PiResult(double estimate, long inside, long samples, double stdError, double[] ci95, double exact)
+            implements JobResult {}
 
     record Bin(double from, double to, long count) {}
 

@@ -5,8 +5,10 @@ import io.forkpool.kind.Partial.PiCount;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 import java.util.List;
 
 /** Monte Carlo pi: the share of uniform points of the unit square inside the quarter circle, times 4. */
@@ -90,6 +92,18 @@ public final class PiKind implements JobKind<PiRequest, PiCount, PiResult> {
         // Binomial proportion: sd(p) = sqrt(p(1-p)/n), and the estimate is 4p.
         double stdError = 4.0 * Math.sqrt(p * (1 - p) / n);
         double[] ci95 = {estimate - Z_95 * stdError, estimate + Z_95 * stdError};
-        return new PiResult(estimate, count.inside(), n, stdError, ci95);
+        return new PiResult(estimate, count.inside(), n, stdError, ci95, Math.PI);
+    }
+
+    @Override
+    public Plot plot(PiRequest request, PiResult result) {
+        return Charts.pi(result);
+    }
+
+    /** One short block (32 lanes, 2 rounds and 1 left over), then shard 0 of a mid-size job as the probe. */
+    @Override
+    public WorkerWarmup<PiRequest> workerWarmup() {
+        return new WorkerWarmup<>(
+                List.of(new PiRequest(65L)), List.of(new WorkerWarmup.Probe<>(new PiRequest(1L << 20))), List.of());
     }
 }

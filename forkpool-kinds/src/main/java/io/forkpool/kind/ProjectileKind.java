@@ -7,8 +7,10 @@ import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Precision;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -160,5 +162,19 @@ public final class ProjectileKind implements JobKind<ProjectileRequest, Histogra
 
     private static double middle(Bin bin) {
         return (bin.from() + bin.to()) / 2;
+    }
+
+    @Override
+    public Plot plot(ProjectileRequest request, ProjectileResult result) {
+        return Charts.projectile(result);
+    }
+
+    /** One short block, then shard 0 of a mid-size job as the probe; the other fields their defaults. */
+    @Override
+    public WorkerWarmup<ProjectileRequest> workerWarmup() {
+        return new WorkerWarmup<>(
+                List.of(new ProjectileRequest(65L, null, null, null, null, null, null)),
+                List.of(new WorkerWarmup.Probe<>(new ProjectileRequest(1L << 20, null, null, null, null, null, null))),
+                List.of());
     }
 }

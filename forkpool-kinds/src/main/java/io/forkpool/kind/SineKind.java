@@ -5,7 +5,9 @@ import io.forkpool.kind.Partial.TermSum;
 import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 
 /**
  * The partial Taylor sum of sin x with {@code terms} terms, the terms split across shards like the
@@ -75,5 +77,16 @@ public final class SineKind implements JobKind<SineRequest, TermSum, SineResult>
         double approximation = merged.sum().doubleValue();
         double exact = Math.sin(request.x());
         return new SineResult(approximation, exact, Math.abs(approximation - exact), request.terms());
+    }
+
+    @Override
+    public Plot plot(SineRequest request, SineResult result) {
+        return Charts.sine(result);
+    }
+
+    /** A scalar kernel, fast in C1 code too: run a few times to load its classes. */
+    @Override
+    public WorkerWarmup<SineRequest> workerWarmup() {
+        return WorkerWarmup.once(new SineRequest(30.0, 200));
     }
 }

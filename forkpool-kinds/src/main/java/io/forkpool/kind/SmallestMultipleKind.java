@@ -6,7 +6,9 @@ import io.forkpool.kind.api.Codec;
 import io.forkpool.kind.api.CrossCheck;
 import io.forkpool.kind.api.JobKind;
 import io.forkpool.kind.api.Layout;
+import io.forkpool.kind.api.Plot;
 import io.forkpool.kind.api.Shard;
+import io.forkpool.kind.api.WorkerWarmup;
 
 /**
  * Draws uniform integers in [low, high) and reports the smallest multiple of {@code factor} among
@@ -89,5 +91,16 @@ public final class SmallestMultipleKind implements JobKind<SmallestMultipleReque
     public SmallestMultipleResult finish(SmallestMultipleRequest request, Multiples multiples) {
         Long smallest = multiples.smallest() == 0 ? null : multiples.smallest();
         return new SmallestMultipleResult(smallest, multiples.count());
+    }
+
+    @Override
+    public Plot plot(SmallestMultipleRequest request, SmallestMultipleResult result) {
+        return Charts.smallestMultiple(result);
+    }
+
+    /** A scalar kernel, fast in C1 code too: run a few times to load its classes. */
+    @Override
+    public WorkerWarmup<SmallestMultipleRequest> workerWarmup() {
+        return WorkerWarmup.once(new SmallestMultipleRequest(65L, 7L, null, null));
     }
 }

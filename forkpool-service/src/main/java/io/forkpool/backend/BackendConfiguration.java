@@ -4,13 +4,12 @@ import io.forkpool.catalog.RequestBinder;
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.dispatch.ShardTransport;
-import io.forkpool.job.Backend;
 import io.forkpool.job.InMemoryJobStore;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.JobStore;
 import io.forkpool.job.TimelineSettings;
-import io.forkpool.job.WorkerDirectory;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.pool.WorkerDirectory;
 import io.forkpool.redis.RedisBackend;
 import io.forkpool.redis.RedisConnection;
 import io.forkpool.redis.RedisJobStore;
@@ -52,7 +51,7 @@ class BackendConfiguration {
             case EMBEDDED -> durable(store, jobs, timeline, binder, json, metrics, new ShardQueue(tenants::weight));
             case MEMORY -> embedded(jobs, timeline, new ShardQueue(tenants::weight));
             // bound whichever backend runs; connects only here, and lazily
-            case REDIS -> RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics);
+            case REDIS -> redis(RedisBackend.open(redis, redisSettings, json, binder, jobs, shards, metrics));
         };
     }
 
@@ -68,6 +67,11 @@ class BackendConfiguration {
         var store = DurableJobStore.open(settings, jobs, timeline, queue, binder, json);
         metrics.storeBytes(store, DurableJobStore::bytes);
         return new Backend(store, queue, store);
+    }
+
+    /** Jobs in Redis, their shards on a Redis Stream that every replica reads. */
+    static Backend redis(RedisBackend redis) {
+        return new Backend(redis.store(), redis.shards(), redis, redis.workers());
     }
 
     /** Jobs in this JVM only, their shards on this JVM's fair queue. */

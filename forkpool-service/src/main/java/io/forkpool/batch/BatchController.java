@@ -1,8 +1,8 @@
 package io.forkpool.batch;
 
 import io.forkpool.job.Job;
+import io.forkpool.job.JobAdmission;
 import io.forkpool.job.JobRejectedException;
-import io.forkpool.job.JobRunner;
 import io.forkpool.job.JobStore;
 import io.forkpool.plugin.FieldError;
 import io.forkpool.tenant.Tenant;
@@ -46,11 +46,11 @@ class BatchController {
 
     private static final String KEY = "must be 1 to 200 characters";
 
-    private final JobRunner runner;
+    private final JobAdmission admission;
     private final JobStore store;
 
-    BatchController(JobRunner runner, JobStore store) {
-        this.runner = runner;
+    BatchController(JobAdmission admission, JobStore store) {
+        this.admission = admission;
         this.store = store;
     }
 
@@ -86,7 +86,7 @@ class BatchController {
                     List.of(new FieldError("jobs", "must be an array of 1 to " + MAX_JOBS + " job bodies")));
         }
         var errors = new ArrayList<FieldError>();
-        var ready = new ArrayList<JobRunner.Prepared>(jobs.size());
+        var ready = new ArrayList<JobAdmission.Prepared>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             String at = "jobs[" + i + "]";
             if (!(jobs.get(i) instanceof ObjectNode one)) {
@@ -97,7 +97,7 @@ class BatchController {
             JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
             try {
                 JsonNode notify = fields.remove("notify");
-                ready.add(runner.prepare(fields, timeoutSeconds, notify, fields.remove("priority")));
+                ready.add(admission.prepare(fields, timeoutSeconds, notify, fields.remove("priority")));
             } catch (JobRejectedException.Invalid e) {
                 e.errors().forEach(err -> errors.add(new FieldError(at + "." + err.field(), err.message())));
             } catch (JacksonException e) { // a body no field can be blamed for: named by its index
@@ -105,11 +105,11 @@ class BatchController {
             }
         }
         if (!errors.isEmpty()) {
-            throw runner.invalid(errors);
+            throw admission.invalid(errors);
         }
         String id = UUID.randomUUID().toString();
         Tenant tenant = Tenant.of(http);
-        JobStore.Batch batch = runner.submitBatch(id, ready, idempotencyKey, tenant);
+        JobStore.Batch batch = admission.submitBatch(id, ready, idempotencyKey, tenant);
         HttpStatus status = batch.id().equals(id) ? HttpStatus.ACCEPTED : HttpStatus.OK;
         return ResponseEntity.status(status)
                 .location(URI.create("/api/v1/batches/" + batch.id()))
@@ -142,7 +142,7 @@ class BatchController {
     BatchView cancel(@PathVariable String id, HttpServletRequest http) {
         Tenant tenant = Tenant.of(http);
         JobStore.Batch batch = find(id, tenant);
-        runner.cancelAll(jobsOf(batch, tenant).stream()
+        admission.cancelAll(jobsOf(batch, tenant).stream()
                 .filter(job -> !job.status().isFinal())
                 .map(Job.Snapshot::id)
                 .toList());

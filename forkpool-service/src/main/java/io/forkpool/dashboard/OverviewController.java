@@ -3,7 +3,7 @@ package io.forkpool.dashboard;
 import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
-import io.forkpool.job.WorkerDirectory;
+import io.forkpool.pool.WorkerDirectory;
 import io.forkpool.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

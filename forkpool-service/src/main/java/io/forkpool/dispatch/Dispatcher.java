@@ -1,11 +1,16 @@
 package io.forkpool.dispatch;
 
+import io.forkpool.kind.api.WorkUnits;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.plugin.JobRequest;
+import io.forkpool.plugin.RequestFields;
 import io.forkpool.worker.Assignment;
 import io.forkpool.worker.Worker;
 import io.forkpool.worker.WorkerListener;
 import io.forkpool.worker.WorkerPool;
 import io.forkpool.worker.protocol.Message;
+import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +33,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     private final ShardSettings settings;
     private final ShardTransport shards;
-    private final ResultAggregator aggregator;
+    private final ShardOutcomes outcomes;
     private final WorkerPool<ShardTask> pool;
     private final AtomicLong tickets = new AtomicLong();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -56,18 +61,15 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             AttemptListener attempts) {
         this.settings = settings;
         this.shards = shards;
-        this.aggregator = new ResultAggregator(shards, settings, metrics, attempts);
+        this.outcomes = new ShardOutcomes(shards, settings, metrics, attempts);
         this.pool = pool;
         metrics.shardsQueued(shards, ShardTransport::queued);
         pool.listen(this);
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public <W extends ShardSource & ShardSink> void submit(W work) {
-        if (!(shards instanceof ShardQueue queue)) {
-            throw new IllegalStateException("jobs of a shared transport enter through their store");
-        }
-        queue.add(work);
+    public <W extends ShardSource & ShardSink> void submit(W job) {
+        shards.add(job);
     }
 
     /** Starts the worker processes now; {@link #start} waits for them (see {@link WorkerPool#prestart}). */
@@ -152,19 +154,19 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
     @Override
     public void answered(Worker<ShardTask> worker, Assignment<ShardTask> assignment, Message answer) {
         try {
-            if (!replacedForSlowness(worker, assignment.work(), answer)) {
+            if (!replacedForSlowness(worker, assignment.task(), answer)) {
                 freed(worker);
             }
         } catch (RuntimeException e) {
             log.error("dispatcher failed to refill {}; it goes on", worker, e);
         }
-        aggregator.answered(worker, assignment, answer);
+        outcomes.answered(worker, assignment, answer);
     }
 
     /** A worker is gone; the pool has already replaced it. */
     @Override
     public void lost(Worker<ShardTask> worker, Assignment<ShardTask> inFlight, String reason, String detail) {
-        aggregator.lost(worker, inFlight, reason, detail);
+        outcomes.lost(worker, inFlight, reason, detail);
     }
 
     /** True if {@code worker}, slow against the others on this work, just gave its slot to a warm spare. */
@@ -172,12 +174,27 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
         if (!(answer instanceof Message.Done done)) {
             return false;
         }
-        var request = task.work().request();
-        // one kind with one set of parameters: its shards cost the same per unit on any worker
-        var work = List.of(request.type(), request.params());
+        var request = task.sink().request();
         // judged on the kernel's CPU time: a busy machine's scheduling slows every worker by turns
         long nanos = done.cpuNanos() >= 0 ? done.cpuNanos() : done.computeNanos();
-        return pool.computed(worker, work, request.shardUnits(task.shard()), nanos);
+        if (nanos < WorkerPool.MIN_MEASURED_NANOS) {
+            return false;
+        }
+        return pool.computed(worker, work(request), request.shardUnits(task.shard()), nanos);
+    }
+
+    /**
+     * What a shard's cost per unit depends on: its kind and every parameter but the job's size (the
+     * {@link WorkUnits} field), so jobs of one kind that differ only in size compare with each other.
+     */
+    static List<Object> work(JobRequest request) {
+        var params = new HashMap<>(RequestFields.asMap(request.params()));
+        for (RecordComponent c : request.params().getClass().getRecordComponents()) {
+            if (RequestFields.has(c, WorkUnits.class)) {
+                params.remove(c.getName());
+            }
+        }
+        return List.of(request.type(), params);
     }
 
     /**
@@ -196,17 +213,17 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
 
     /** Sends {@code task} to {@code worker}, which holds nothing. */
     private void assign(Worker<ShardTask> worker, ShardTask task) {
-        if (task.work().isFinished()) {
+        if (task.sink().isFinished()) {
             pool.release(worker);
-            task.work().skipped(task.shard());
+            task.sink().skipped(task.shard());
             return;
         }
-        task.work().dispatched();
+        task.sink().dispatched();
         long ticket = tickets.incrementAndGet();
         long now = System.nanoTime();
         var assignment =
                 new Assignment<>(task, ticket, now, now + settings.timeout().toNanos());
-        if (!worker.send(assignment, new Message.Run(ticket, task.work().request(), task.shard()))) {
+        if (!worker.send(assignment, new Message.Run(ticket, task.sink().request(), task.shard()))) {
             shards.retry(task); // the worker died while idle: not this shard's fault
         }
     }
@@ -217,7 +234,7 @@ public class Dispatcher implements SmartLifecycle, WorkerListener<ShardTask> {
             Assignment<ShardTask> held = worker.inFlight();
             if (held != null && now - held.deadlineNanos() > 0) {
                 worker.kill(
-                        "timeout", "shard " + held.work().shard() + " passed its deadline of " + settings.timeout());
+                        "timeout", "shard " + held.task().shard() + " passed its deadline of " + settings.timeout());
             }
         }
     }

@@ -30,7 +30,7 @@ public final class ShardQueue implements ShardTransport {
      * A job's place in the rotation and the retries it owes; {@code fresh} is null for a job back
      * only for a retry (its source had nothing left to hand out when it left the rotation).
      */
-    private record Turn(ShardSink work, ShardSource fresh, ArrayDeque<ShardTask> retries) {}
+    private record Turn(ShardSink sink, ShardSource fresh, ArrayDeque<ShardTask> retries) {}
 
     /** A tenant's jobs: a rotation per priority, highest first. */
     private record Lane(ArrayDeque<Turn>[] rotations) {
@@ -55,10 +55,11 @@ public final class ShardQueue implements ShardTransport {
     }
 
     /** Queues a job's shards; they go out in turn with every other job's. */
-    public <W extends ShardSource & ShardSink> void add(W work) {
+    @Override
+    public <W extends ShardSource & ShardSink> void add(W job) {
         lock.lock();
         try {
-            turnOf(work, work);
+            turnOf(job, job);
         } finally {
             lock.unlock();
         }
@@ -68,7 +69,7 @@ public final class ShardQueue implements ShardTransport {
     public void retry(ShardTask task) {
         lock.lock();
         try {
-            turnOf(task.work(), null).retries.addLast(task);
+            turnOf(task.sink(), null).retries.addLast(task);
         } finally {
             lock.unlock();
         }
@@ -124,7 +125,7 @@ public final class ShardQueue implements ShardTransport {
                     rotation.addLast(turn);
                     return task;
                 }
-                turns.remove(turn.work()); // this job has nothing left to hand out
+                turns.remove(turn.sink()); // this job has nothing left to hand out
             }
         }
         return null;
@@ -137,7 +138,7 @@ public final class ShardQueue implements ShardTransport {
         try {
             long n = 0;
             for (Turn turn : turns.values()) {
-                if (!turn.work().isFinished()) {
+                if (!turn.sink().isFinished()) {
                     n += turn.retries.size()
                             + (turn.fresh() == null ? 0 : turn.fresh().shardsLeft());
                 }
@@ -149,7 +150,7 @@ public final class ShardQueue implements ShardTransport {
     }
 
     private static ShardTask next(Turn turn) {
-        if (turn.work().isFinished()) {
+        if (turn.sink().isFinished()) {
             return null;
         }
         ShardTask retry = turn.retries.pollFirst();
@@ -157,17 +158,17 @@ public final class ShardQueue implements ShardTransport {
             return retry;
         }
         int shard = turn.fresh() == null ? -1 : turn.fresh().nextShard();
-        return shard < 0 ? null : new ShardTask(turn.work(), shard, 0);
+        return shard < 0 ? null : new ShardTask(turn.sink(), shard, 0);
     }
 
-    private Turn turnOf(ShardSink work, ShardSource fresh) {
-        Turn turn = turns.get(work);
+    private Turn turnOf(ShardSink sink, ShardSource fresh) {
+        Turn turn = turns.get(sink);
         if (turn == null) {
-            turn = new Turn(work, fresh, new ArrayDeque<>());
-            turns.put(work, turn);
-            String tenant = work.tenant();
+            turn = new Turn(sink, fresh, new ArrayDeque<>());
+            turns.put(sink, turn);
+            String tenant = sink.tenant();
             lanes.computeIfAbsent(tenant, t -> new Lane())
-                    .rotations()[work.priority().ordinal()]
+                    .rotations()[sink.priority().ordinal()]
                     .addLast(turn);
             share.waiting(tenant);
             notEmpty.signal();

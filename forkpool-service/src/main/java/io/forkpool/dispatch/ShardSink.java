@@ -2,7 +2,7 @@ package io.forkpool.dispatch;
 
 import io.forkpool.plugin.JobRequest;
 
-/** Where the outcomes of a job's shards go: what the dispatcher and the aggregator tell the job. */
+/** Where the outcomes of a job's shards go: what the dispatcher and ShardOutcomes tell the job. */
 public interface ShardSink {
 
     JobRequest request();
@@ -12,7 +12,7 @@ public interface ShardSink {
     /** A shard of this job is going to a worker now. */
     void dispatched();
 
-    /** A shard's answer (its partial as the kind's codec wrote it); called once per arriving answer, by the aggregator, one call at a time. */
+    /** A shard's answer (its partial as the kind's codec wrote it); called once per arriving answer, by ShardOutcomes, one call at a time. */
     void shardDone(int shard, byte[] partial, long computeNanos);
 
     /** A shard failed on its last allowed try: the job fails. */

@@ -22,6 +22,15 @@ public interface ShardTransport {
         return null;
     }
 
+    /**
+     * Queues a job's shards, to go out in turn with every other job's: a transport of this JVM
+     * ({@link ShardQueue}). A shared one refuses: its jobs enter through their store, which puts
+     * their shards where every replica reads them.
+     */
+    default <W extends ShardSource & ShardSink> void add(W job) {
+        throw new IllegalStateException("jobs of a shared transport enter through their store");
+    }
+
     /** A shard to try again here, before fresh ones. */
     void retry(ShardTask task);
 

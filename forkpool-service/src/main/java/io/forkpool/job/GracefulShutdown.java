@@ -19,13 +19,13 @@ class GracefulShutdown implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
 
-    private final JobRunner runner;
+    private final JobAdmission admission;
     private final JobStore store;
     private final JobSettings settings;
     private volatile boolean running;
 
-    GracefulShutdown(JobRunner runner, JobStore store, JobSettings settings) {
-        this.runner = runner;
+    GracefulShutdown(JobAdmission admission, JobStore store, JobSettings settings) {
+        this.admission = admission;
         this.store = store;
         this.settings = settings;
     }
@@ -37,7 +37,7 @@ class GracefulShutdown implements SmartLifecycle {
 
     @Override
     public void stop() {
-        runner.stopAccepting();
+        admission.stopAccepting();
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         int left = store.runningHere().size();
         if (left > 0) {

@@ -294,7 +294,7 @@ public final class Job implements ShardSource, ShardSink {
                 computeNanos,
                 notifyUrl,
                 batch,
-                status == JobStatus.SUCCEEDED ? null : partialResult(),
+                status == JobStatus.SUCCEEDED || status == JobStatus.FAILED ? null : partialResult(),
                 tenant,
                 priority);
     }
@@ -395,21 +395,9 @@ public final class Job implements ShardSource, ShardSink {
                     null);
         }
 
-        /** A job submitted on its own, without a webhook. */
-        public Snapshot(
-                String id,
-                JobRequest request,
-                Integer timeoutSeconds,
-                JobStatus status,
-                int shardsDone,
-                int shardsTotal,
-                Record result,
-                String error,
-                Instant submittedAt,
-                Instant startedAt,
-                Instant finishedAt,
-                long computeNanos) {
-            this(
+        /** This snapshot with {@code partial} as its partial result (every other field, its tenant too, kept). */
+        public Snapshot withPartialResult(PartialResult partial) {
+            return new Snapshot(
                     id,
                     request,
                     timeoutSeconds,
@@ -422,9 +410,11 @@ public final class Job implements ShardSource, ShardSink {
                     startedAt,
                     finishedAt,
                     computeNanos,
-                    null,
-                    null,
-                    null);
+                    notifyUrl,
+                    batch,
+                    partial,
+                    tenant,
+                    priority);
         }
 
         public Duration queued() {

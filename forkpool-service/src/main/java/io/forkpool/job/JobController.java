@@ -47,14 +47,14 @@ class JobController {
     private static final String KEY = "must be 1 to 200 characters";
     private static final String SIZE = "must be between 1 and 100";
 
-    private final JobRunner runner;
+    private final JobAdmission admission;
     private final JobStore store;
     private final JobEvents events;
     private final ObjectMapper json;
 
-    JobController(JobRunner runner, JobStore store, JobEvents events, ObjectMapper json) {
+    JobController(JobAdmission admission, JobStore store, JobEvents events, ObjectMapper json) {
         this.json = json;
-        this.runner = runner;
+        this.admission = admission;
         this.store = store;
         this.events = events;
     }
@@ -66,7 +66,10 @@ class JobController {
                     + "if it ends in time. A repeated Idempotency-Key with the same body returns the same job. Any kind "
                     + "takes an optional timeoutSeconds (1-86400): past it the job FAILS as timed out, and an optional "
                     + "notify {\"url\": ...}: the job's JSON is POSTed there, signed, when it ends "
-                    + "(GET .../deliveries shows each attempt).")
+                    + "(GET .../deliveries shows each attempt). A kind with precision fields takes until "
+                    + "{\"<field>\": target}: the job stops at the smallest in-order prefix of its shards whose "
+                    + "result meets it (the same on any number of workers and replicas), its size is then the cap, "
+                    + "and its convergence says why it stopped.")
     @ApiResponse(responseCode = "202", description = "accepted; poll Location or follow /events")
     @ApiResponse(responseCode = "200", description = "finished within ?wait")
     @ApiResponse(responseCode = "400", description = "invalid field(s), each named in errors[]")
@@ -90,9 +93,6 @@ class JobController {
                     @Size(min = 1, max = 200, message = KEY)
                     @Pattern(regexp = ".*\\S.*", message = KEY)
                     String idempotencyKey,
-            @io.swagger.v3.oas.annotations.Parameter(hidden = true)
-                    @RequestHeader(name = Warmup.HEADER, required = false)
-                    String warmup,
             HttpServletRequest http)
             throws InterruptedException {
         if (!(body instanceof ObjectNode fields)) {
@@ -102,10 +102,7 @@ class JobController {
         JsonNode timeoutSeconds = fields.remove("timeoutSeconds");
         JsonNode notify = fields.remove("notify");
         JsonNode priority = fields.remove("priority");
-        if (notify == null && Warmup.isOwn(warmup)) {
-            notify = tools.jackson.databind.node.NullNode.getInstance(); // the service's own jobs post nothing
-        }
-        Job.Snapshot job = runner.submit(fields, timeoutSeconds, notify, priority, idempotencyKey, Tenant.of(http));
+        Job.Snapshot job = admission.submit(fields, timeoutSeconds, notify, priority, idempotencyKey, Tenant.of(http));
         if (wait != null && wait > 0 && !job.status().isFinal()) {
             job = store.await(job.id(), Duration.ofSeconds(wait)).orElse(job);
         }
@@ -118,7 +115,8 @@ class JobController {
     @Operation(
             summary = "Get a job",
             description = "Its status, progress, timings and, once it SUCCEEDED, its result: the schema of its type's "
-                    + "result (the JobView of its kind)")
+                    + "result (the JobView of its kind); while it runs, partialResult (kinds that show one: the "
+                    + "result of the shards merged so far, made at most 5 times a second)")
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView get(@PathVariable String id, HttpServletRequest http) {
         return JobView.of(find(id, http));
@@ -156,14 +154,14 @@ class JobController {
     @DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView cancel(@PathVariable String id, HttpServletRequest http) {
         find(id, http);
-        return JobView.of(runner.cancel(id).orElseThrow(() -> notFound(id)));
+        return JobView.of(admission.cancel(id).orElseThrow(() -> notFound(id)));
     }
 
     @Operation(
             summary = "Follow a job's progress",
-            description =
-                    "Server-sent events: `progress` events ({status, shardsDone, shardsTotal}) while it runs, then one "
-                            + "`job` event with the final job (a JobView), and the stream ends")
+            description = "Server-sent events: `progress` events ({status, shardsDone, shardsTotal, partialResult, "
+                    + "convergence}, at most 5 a second) while it runs, then one `job` event with the final job "
+                    + "(a JobView), and the stream ends")
     @ApiResponse(
             responseCode = "200",
             description = "the event stream",

@@ -4,15 +4,21 @@ import io.forkpool.job.Job;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The ends of jobs, heard from every replica: the END script publishes each ended job's id, and
@@ -29,6 +35,7 @@ final class JobEnds implements AutoCloseable {
 
     private final RedisClient client;
     private final String channel;
+    private final Duration recheck;
     private final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
     private final Map<String, Boolean> ended = lru(REMEMBERED);
     private final Map<String, Job.Snapshot> endedHere = lru(KEPT);
@@ -39,12 +46,61 @@ final class JobEnds implements AutoCloseable {
     /** Told the id of each end heard, on Lettuce's thread: must be quick and call no Redis. */
     private final List<Consumer<String>> heard = new CopyOnWriteArrayList<>();
 
+    /**
+     * The job once it has ended, or as it is after the timeout (for {@code ?wait}): woken by its
+     * end; looks at the job again every second all the
+     * same, as a pub/sub message is lost while the subscription reconnects.
+     */
+    Optional<Job.Snapshot> await(String id, Duration timeout, Function<String, Optional<Job.Snapshot>> find)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Job.Snapshot> end = waitFor(id);
+        try {
+            while (true) {
+                Job.Snapshot here = endedHere(id);
+                if (here != null) {
+                    return Optional.of(here);
+                }
+                long left = deadline - System.nanoTime();
+                // Just submitted here, as a rule: read it once it has ended, at the deadline, or every recheck.
+                if (hasEnded(id) || left <= 0 || end.isDone()) {
+                    var job = find.apply(id);
+                    if (job.isEmpty() || job.get().status().isFinal() || left <= 0) {
+                        return job;
+                    }
+                    end = new CompletableFuture<>(); // not ended after all (a stale mark): wait by recheck
+                }
+                try {
+                    Job.Snapshot ended = end.get(Math.min(left, recheck.toNanos()), TimeUnit.NANOSECONDS);
+                    if (ended != null) {
+                        return Optional.of(ended);
+                    }
+                } catch (TimeoutException e) {
+                    var job = find.apply(id); // a lost message, or the deadline
+                    if (job.isEmpty() || job.get().status().isFinal() || deadline - System.nanoTime() <= 0) {
+                        return job;
+                    }
+                } catch (ExecutionException e) {
+                    // look again
+                }
+            }
+        } finally {
+            stopWaiting(id);
+        }
+    }
+
     /** The requests waiting for one job: one future for all of them, dropped when the last gives up. */
     private record Waiting(CompletableFuture<Job.Snapshot> end, int count) {}
 
     JobEnds(RedisClient client, String channel) {
+        this(client, channel, Duration.ofSeconds(1));
+    }
+
+    /** {@code recheck}: how often a waiter reads its job all the same (a lost message). */
+    JobEnds(RedisClient client, String channel, Duration recheck) {
         this.client = client;
         this.channel = channel;
+        this.recheck = recheck;
     }
 
     /** Subscribes unless it has: called at boot and then periodically, as Redis may be down at first. */

@@ -2,9 +2,10 @@ package io.forkpool.redis;
 
 import io.forkpool.catalog.RequestBinder;
 import io.forkpool.dispatch.ShardSettings;
-import io.forkpool.job.Backend;
+import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.job.JobSettings;
 import io.forkpool.metrics.ForkpoolMetrics;
+import io.forkpool.pool.WorkerDirectory;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -22,12 +23,22 @@ import tools.jackson.databind.ObjectMapper;
  * {@code spring.data.redis.*} properties. Spring's own Redis auto-configuration stays off (see
  * application.yaml), so the embedded default never needs a Redis.
  */
-public final class RedisBackend {
+public final class RedisBackend implements AutoCloseable {
 
-    private RedisBackend() {}
+    private final RedisJobStore store;
+    private final StreamShards shards;
+    private final WorkerBeats beats;
+    private final AutoCloseable resources;
+
+    private RedisBackend(RedisJobStore store, StreamShards shards, WorkerBeats beats, AutoCloseable resources) {
+        this.store = store;
+        this.shards = shards;
+        this.beats = beats;
+        this.resources = resources;
+    }
 
     /** Connects lazily: a Redis that is down makes readiness DOWN and POSTs 503, not a failed start. */
-    public static Backend open(
+    public static RedisBackend open(
             RedisConnection connection,
             RedisSettings settings,
             ObjectMapper json,
@@ -43,20 +54,37 @@ public final class RedisBackend {
         var store = new RedisJobStore(redis, ends, keys, json, binder, jobs);
         var shards = new StreamShards(redis, reader, ends, keys, store, shardSettings, metrics, consumerName());
         var beats = new WorkerBeats(redis, keys, shards.consumer());
-        return new Backend(
-                store,
-                shards,
-                () -> {
-                    beats.close();
-                    shards.close();
-                    store.close();
-                    ends.close();
-                    reader.close();
-                    redis.close();
-                    client.shutdown();
-                    client.getResources().shutdown();
-                },
-                beats);
+        return new RedisBackend(store, shards, beats, () -> {
+            beats.close();
+            shards.close();
+            store.close();
+            ends.close();
+            reader.close();
+            redis.close();
+            client.shutdown();
+            client.getResources().shutdown();
+        });
+    }
+
+    /** The jobs, in Redis. */
+    public RedisJobStore store() {
+        return store;
+    }
+
+    /** The shards of every replica, on one Redis Stream. */
+    public ShardTransport shards() {
+        return shards;
+    }
+
+    /** Where the replicas publish their workers. */
+    public WorkerDirectory workers() {
+        return beats;
+    }
+
+    /** Closes the connections, after every bean that uses them. */
+    @Override
+    public void close() throws Exception {
+        resources.close();
     }
 
     private static RedisClient client(RedisConnection connection) {

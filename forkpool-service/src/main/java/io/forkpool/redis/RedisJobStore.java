@@ -12,22 +12,15 @@ import io.forkpool.plugin.JobRequest;
 import io.forkpool.tenant.Tenant;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,13 +38,11 @@ public final class RedisJobStore implements JobStore {
     /** Shards put on the stream at submission, so that blocked readers (of every replica) wake at once. */
     private static final int FIRST_FEED = 8;
 
-    private static final Duration RECHECK = Duration.ofSeconds(1);
     private static final Duration DEADLINE_SWEEP = Duration.ofSeconds(1);
     private static final Duration STRANDED_SWEEP = Duration.ofSeconds(5);
-    /** A batch's record outlives its creation by the retention and this (its jobs may run that long). */
-    private static final long BATCH_GRACE_SECONDS = 86_400;
 
     private final RedisJobs jobs;
+    private final RedisBatches batches;
     private final RedisLink redis;
     private final JobEnds ends;
     private final RedisKeys keys;
@@ -69,12 +60,18 @@ public final class RedisJobStore implements JobStore {
             ObjectMapper json,
             RequestBinder binder,
             JobSettings settings) {
-        this.jobs = new RedisJobs(redis, ends, keys, json, binder, settings);
-        this.redis = redis;
-        this.ends = ends;
-        this.keys = keys;
-        this.json = json;
-        this.settings = settings;
+        this(new RedisJobs(redis, ends, keys, json, binder, settings, Clock.systemUTC()));
+    }
+
+    /** The store of these jobs (a test's on a clock of its own: deadlines and stamps without waiting). */
+    RedisJobStore(RedisJobs jobs) {
+        this.jobs = jobs;
+        this.redis = jobs.redis();
+        this.ends = jobs.ends();
+        this.keys = jobs.keys();
+        this.json = jobs.json();
+        this.settings = jobs.settings();
+        this.batches = new RedisBatches(redis, keys, settings);
         deadlines.scheduleWithFixedDelay(
                 this::enforceDeadlines, DEADLINE_SWEEP.toMillis(), DEADLINE_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         deadlines.scheduleWithFixedDelay(
@@ -97,56 +94,23 @@ public final class RedisJobStore implements JobStore {
     @Override
     public Job.Snapshot submitInBatch(String batch, Submission job, int maxActive, Tenant tenant) {
         var s = submit(job, maxActive, null, batch, tenant);
-        call(() -> redis.sync().rpush(keys.batchJobs(batch), job.id()));
+        batches.add(batch, job.id());
         return s;
     }
 
     @Override
     public void recordBatch(Batch batch, Keyed key) {
-        long ttl = Long.parseLong(jobs.ttl()) + BATCH_GRACE_SECONDS;
-        var fields = new java.util.LinkedHashMap<String, String>();
-        fields.put("size", Integer.toString(batch.size()));
-        fields.put("created", batch.created().toString());
-        if (key != null) {
-            fields.put("body", key.body());
-        }
-        call(() -> {
-            var sync = redis.sync();
-            sync.hset(keys.batch(batch.id()), fields);
-            sync.expire(keys.batch(batch.id()), ttl);
-            sync.expire(keys.batchJobs(batch.id()), ttl);
-            if (key != null) {
-                sync.set(
-                        keys.batchKey(digest(key.key())),
-                        batch.id(),
-                        io.lettuce.core.SetArgs.Builder.nx().ex(ttl));
-            }
-            return null;
-        });
+        batches.record(batch, key);
     }
 
     @Override
     public Optional<Batch> batchByKey(Keyed key) {
-        String id = call(() -> redis.sync().get(keys.batchKey(digest(key.key()))));
-        if (id == null) {
-            return Optional.empty();
-        }
-        Map<String, String> f = call(() -> redis.sync().hgetall(keys.batch(id)));
-        if (f.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!key.body().equals(f.get("body"))) {
-            throw new JobRejectedException.KeyReused();
-        }
-        return batch(id);
+        return batches.byKey(key);
     }
 
     @Override
     public Optional<Batch> batch(String id) {
-        Map<String, String> f = call(() -> redis.sync().hgetall(keys.batch(id)));
-        return f.isEmpty()
-                ? Optional.empty()
-                : Optional.of(new Batch(id, Integer.parseInt(f.get("size")), Instant.parse(f.get("created"))));
+        return batches.find(id);
     }
 
     private Job.Snapshot submit(Submission job, int maxActive, Keyed key, String batch, Tenant tenant) {
@@ -154,7 +118,7 @@ public final class RedisJobStore implements JobStore {
         JobRequest request = job.request();
         Integer timeoutSeconds = job.timeoutSeconds();
         String notify = job.notifyUrl();
-        Instant now = Instant.now();
+        Instant now = jobs.now();
         var args = new ArrayList<>(List.of(
                 id,
                 Integer.toString(maxActive),
@@ -213,7 +177,7 @@ public final class RedisJobStore implements JobStore {
                     keys.feed(),
                     keys.shards(),
                     keys.deadlines(),
-                    keys.idempotency(key == null ? "-" : digest(key.key()))
+                    keys.idempotency(key == null ? "-" : RedisKeys.digest(key.key()))
                 },
                 args.toArray(String[]::new)));
         switch (((Long) answer.getFirst()).intValue()) {
@@ -282,16 +246,6 @@ public final class RedisJobStore implements JobStore {
         return deadline.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
-    /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */
-    private static String digest(String key) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
     /**
      * Fails the jobs past their deadline, of any replica: at the deadline of a job submitted here
      * (a timer), and every {@link #DEADLINE_SWEEP} for those whose replica is gone. Once per job.
@@ -302,9 +256,9 @@ public final class RedisJobStore implements JobStore {
                     redis.sync(),
                     ScriptOutputType.MULTI,
                     new String[] {keys.deadlines(), keys.unfinished(), keys.feed()},
-                    Long.toString(System.currentTimeMillis()),
+                    Long.toString(jobs.now().toEpochMilli()),
                     keys.jobPrefix(),
-                    Instant.now().toString(),
+                    jobs.now().toString(),
                     jobs.ttl(),
                     keys.ends(),
                     "100");
@@ -355,18 +309,8 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Page page(JobStatus status, String type, String batch, String tenant, int page, int size) {
-        if (batch != null) { // at most 1,000 jobs: read them all, newest first
-            List<String> members = call(() -> redis.sync().lrange(keys.batchJobs(batch), 0, -1));
-            var matching = members.reversed().stream()
-                    .map(this::find)
-                    .flatMap(Optional::stream)
-                    .filter(s -> (status == null || s.status() == status)
-                            && (type == null || type.equals(s.request().type()))
-                            && (tenant == null || tenant.equals(s.tenant())))
-                    .toList();
-            int from = (int) Math.min((long) page * size, matching.size());
-            return new Page(
-                    matching.subList(from, (int) Math.min((long) from + size, matching.size())), matching.size());
+        if (batch != null) {
+            return batches.page(batch, status, type, tenant, page, size, this::find);
         }
         List<String> ids = call(() -> Scripts.PAGE.run(
                 redis.sync(),
@@ -385,7 +329,7 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public Optional<Job.Snapshot> cancel(String id) {
-        jobs.end(id, JobStatus.CANCELLED, "cancelled by request");
+        jobs.cancel(id);
         return find(id);
     }
 
@@ -394,46 +338,9 @@ public final class RedisJobStore implements JobStore {
         return jobs.end(id, JobStatus.FAILED, problem);
     }
 
-    /**
-     * Woken by the job's end (see {@link JobEnds}); looks at the job again every second all the
-     * same, as a pub/sub message is lost while the subscription reconnects.
-     */
     @Override
     public Optional<Job.Snapshot> await(String id, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        CompletableFuture<Job.Snapshot> end = ends.waitFor(id);
-        try {
-            while (true) {
-                Job.Snapshot here = ends.endedHere(id);
-                if (here != null) {
-                    return Optional.of(here);
-                }
-                long left = deadline - System.nanoTime();
-                // Just submitted here, as a rule: read it once it has ended, at the deadline, or every RECHECK.
-                if (ends.hasEnded(id) || left <= 0 || end.isDone()) {
-                    var job = find(id);
-                    if (job.isEmpty() || job.get().status().isFinal() || left <= 0) {
-                        return job;
-                    }
-                    end = new CompletableFuture<>(); // not ended after all (a stale mark): wait by RECHECK
-                }
-                try {
-                    Job.Snapshot ended = end.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
-                    if (ended != null) {
-                        return Optional.of(ended);
-                    }
-                } catch (TimeoutException e) {
-                    var job = find(id); // a lost message, or the deadline
-                    if (job.isEmpty() || job.get().status().isFinal() || deadline - System.nanoTime() <= 0) {
-                        return job;
-                    }
-                } catch (ExecutionException e) {
-                    // look again
-                }
-            }
-        } finally {
-            ends.stopWaiting(id);
-        }
+        return ends.await(id, timeout, this::find);
     }
 
     @Override
@@ -459,7 +366,7 @@ public final class RedisJobStore implements JobStore {
                     new String[] {keys.jobs()},
                     keys.jobPrefix(),
                     Long.toString(
-                            System.currentTimeMillis() - settings.retention().toMillis()));
+                            jobs.now().toEpochMilli() - settings.retention().toMillis()));
         } catch (RedisException e) {
             log.warn("could not sweep expired jobs: {}", e.getMessage());
         }

@@ -1,5 +1,10 @@
 package io.forkpool.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /** Every key of the redis backend, under one prefix. */
 record RedisKeys(String prefix) {
 
@@ -71,7 +76,6 @@ record RedisKeys(String prefix) {
         return prefix + ":key:" + keyDigest;
     }
 
-    /** Jobs with a deadline, by deadline (epoch ms): any replica enforces them. */
     /** A batch's record (size, created, its key's body digest). */
     String batch(String id) {
         return prefix + ":batch:" + id;
@@ -87,6 +91,7 @@ record RedisKeys(String prefix) {
         return prefix + ":batchkey:" + keyDigest;
     }
 
+    /** Jobs with a deadline, by deadline (epoch ms): any replica enforces them. */
     String deadlines() {
         return prefix + ":deadlines";
     }
@@ -102,5 +107,15 @@ record RedisKeys(String prefix) {
 
     String heartbeat(String consumer) {
         return prefix + ":replica:" + consumer;
+    }
+
+    /** Keys are the client's text, up to 200 characters: Redis gets a digest of fixed length. */
+    static String digest(String key) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -20,6 +20,10 @@ final class Scripts {
     static final LuaScript MERGE = LuaScript.load("merge", "final", "fair", "finish");
     static final LuaScript DROP = LuaScript.load("drop");
     static final LuaScript END = LuaScript.load("end", "final", "fair", "finish");
+
+    /** Moves a job's in-order prefix, or ends the job on it (the prefix rule). */
+    static final LuaScript ADVANCE = LuaScript.load("advance", "final", "fair", "finish");
+
     static final LuaScript DEADLINES = LuaScript.load("deadlines", "final", "fair", "finish");
     static final LuaScript STRANDED = LuaScript.load("stranded", "final");
     static final LuaScript PAGE = LuaScript.load("page");

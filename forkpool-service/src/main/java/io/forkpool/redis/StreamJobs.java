@@ -1,7 +1,6 @@
 package io.forkpool.redis;
 
 import io.forkpool.dispatch.ShardAttempt;
-import io.forkpool.job.Job;
 import io.forkpool.job.JobStatus;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.ScriptOutputType;
@@ -78,7 +77,7 @@ final class StreamJobs {
                 consumer,
                 Integer.toString(n),
                 keys.jobPrefix(),
-                Instant.now().toString(),
+                jobs.now().toString(),
                 Integer.toString(ahead)));
     }
 
@@ -93,7 +92,7 @@ final class StreamJobs {
                         consumer,
                         "0",
                         keys.jobPrefix(),
-                        Instant.now().toString(),
+                        jobs.now().toString(),
                         Integer.toString(ahead))
                 .handleAsync(
                         (reply, e) -> {
@@ -116,7 +115,7 @@ final class StreamJobs {
      */
     List<Delivery> accept(List<StreamMessage<String, String>> read) {
         var args = new ArrayList<>(
-                List.of(keys.group(), keys.jobPrefix(), Instant.now().toString()));
+                List.of(keys.group(), keys.jobPrefix(), jobs.now().toString()));
         var out = new ArrayList<Delivery>();
         for (var m : read) {
             String job = m.getBody().get("job");
@@ -145,25 +144,12 @@ final class StreamJobs {
     /** Reads accept's answer: {started count, (id, submittedAt)..., (entry, job, shard)...}. */
     private List<Delivery> accepted(List<Object> reply) {
         int started = ((Long) reply.getFirst()).intValue();
-        Instant now = Instant.now();
+        Instant now = jobs.now();
         for (int i = 0; i < started; i++) {
             String id = (String) reply.get(1 + 2 * i);
             JobRequest request = request(id);
-            jobs.changed(new Job.Snapshot(
-                    id,
-                    request,
-                    null,
-                    JobStatus.RUNNING,
-                    0,
-                    request.shardCount(),
-                    null,
-                    null,
-                    RedisJobs.instant((String) reply.get(2 + 2 * i)),
-                    now,
-                    null,
-                    0,
-                    null,
-                    null));
+            Instant submittedAt = RedisJobs.instant((String) reply.get(2 + 2 * i));
+            jobs.changed(RedisJobs.beginning(id, request, null, JobStatus.RUNNING, submittedAt, now, null, null));
         }
         var out = new ArrayList<Delivery>();
         for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {
@@ -213,18 +199,21 @@ final class StreamJobs {
                         Base64.getEncoder().encodeToString(partial),
                         id,
                         whole,
-                        Instant.now().toString(),
+                        jobs.now().toString(),
                         jobs.ttl(),
                         keys.ends(),
                         done == null ? "" : ShardTries.entry(done),
                         Integer.toString(ShardTries.CAP),
-                        jobs.tries().ttlSeconds())
+                        jobs.tries().ttlSeconds(),
+                        request.until() == null ? "" : "1")
                 .thenAccept(outcome -> {
                     long code = (Long) outcome.getFirst();
                     if (code == 1) { // Java merges, then END: not on Lettuce's I/O thread
                         jobs.notices().execute(() -> jobs.complete(id, outcome.subList(1, outcome.size())));
                     } else if (code == 2) { // no Redis call in ended(): on the I/O thread, one hop less
                         jobs.ended(id, outcome.subList(1, outcome.size()));
+                    } else if (code == 3) { // the next shard of the job's prefix: move it on
+                        jobs.notices().execute(() -> jobs.advance(id));
                     } else if (!whole.isEmpty()) {
                         jobs.ends().notEndingHere(id);
                     }

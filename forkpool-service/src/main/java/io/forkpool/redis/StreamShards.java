@@ -7,18 +7,12 @@ import io.forkpool.dispatch.ShardTransport;
 import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.JobRequest;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
-import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -52,8 +46,8 @@ final class StreamShards implements ShardTransport, AutoCloseable {
     private final JobEnds ends;
     private final RedisKeys keys;
     private final StreamJobs jobs;
+    private final Reclaims reclaims;
     private final ShardSettings settings;
-    private final ForkpoolMetrics metrics;
     private final String consumer;
     private final LinkedBlockingDeque<ShardTask> local = new LinkedBlockingDeque<>();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -80,19 +74,19 @@ final class StreamShards implements ShardTransport, AutoCloseable {
             ShardSettings settings,
             ForkpoolMetrics metrics,
             String consumer) {
-        this.metrics = metrics;
         this.ends = ends;
         this.redis = redis;
         this.reader = reader;
         this.keys = keys;
         this.jobs = new StreamJobs(store.jobs());
+        this.reclaims = new Reclaims(redis, keys, jobs, settings, metrics, consumer);
         this.settings = settings;
         this.consumer = consumer;
         // A shard takes at most max-attempts tries, and one more answering late after a reclaim;
         // twice that margin: jobs this small keep every try in their tries list, no summary needed.
         jobs.summariseJobsOver(ShardTries.CAP / (2 * (settings.maxAttempts() + 1)));
         housekeeping.scheduleWithFixedDelay(this::heartbeat, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::removeDeadConsumers, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(reclaims::removeDeadConsumers, 10, 10, TimeUnit.SECONDS);
     }
 
     /** This replica's consumer name in the group. */
@@ -125,7 +119,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
                 ensureGroup();
                 if (System.nanoTime() - nextReclaimNanos >= 0) {
                     nextReclaimNanos = System.nanoTime() + reclaimEvery().toNanos();
-                    reclaim(count);
+                    reclaims.reclaim(count, this::queue);
                     if (!local.isEmpty()) {
                         continue;
                     }
@@ -238,67 +232,8 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         }
     }
 
-    /** Entries idle past a shard's deadline (their replica died or hangs) come here. */
-    private void reclaim(int count) {
-        var claimed = redis.sync()
-                .xautoclaim(
-                        keys.shards(),
-                        XAutoClaimArgs.Builder.xautoclaim(Consumer.from(keys.group(), consumer), reclaimAfter(), "0-0")
-                                .count(count));
-        var live = new ArrayList<StreamMessage<String, String>>();
-        var deliveries = new HashMap<String, Long>();
-        for (var m : claimed.getMessages()) {
-            if (m.getBody() == null || m.getBody().isEmpty()) {
-                continue; // deleted meanwhile
-            }
-            var pending = redis.sync()
-                    .xpending(keys.shards(), keys.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
-            long delivered = pending.isEmpty() ? 1 : pending.getFirst().getRedeliveryCount();
-            log.info(
-                    "reclaimed shard {} of job {} (delivery {})",
-                    m.getBody().get("shard"),
-                    m.getBody().get("job"),
-                    delivered);
-            if (delivered > settings.maxAttempts()) {
-                deadLetter(
-                        m.getId(),
-                        m.getBody().get("job"),
-                        Integer.parseInt(m.getBody().get("shard")),
-                        "delivered " + delivered + " times without an answer");
-            } else {
-                metrics.shardRetried("reclaimed"); // its replica died, hangs or lost Redis
-                live.add(m);
-                deliveries.put(m.getId(), delivered);
-            }
-        }
-        if (!live.isEmpty()) {
-            for (var d : jobs.accept(live)) {
-                queue(d, (int) (deliveries.get(d.entry()) - 1));
-            }
-        }
-    }
-
     private void queue(StreamJobs.Delivery d, int attempt) {
         local.addLast(new ShardTask(new Entry(d.entry(), d.job(), jobs.request(d.job())), d.shard(), attempt));
-    }
-
-    private void deadLetter(String entry, String job, int shard, String problem) {
-        var sync = redis.sync();
-        sync.xadd(
-                keys.deadLetters(),
-                XAddArgs.Builder.maxlen(10_000).approximateTrimming(),
-                "job",
-                job,
-                "shard",
-                Integer.toString(shard),
-                "reason",
-                problem,
-                "consumer",
-                consumer);
-        sync.xack(keys.shards(), keys.group(), entry);
-        sync.xdel(keys.shards(), entry);
-        log.warn("shard {} of job {} dead-lettered: {}", shard, job, problem);
-        jobs.fail(job, "shard " + shard + " failed and went to the dead-letter stream: " + problem);
     }
 
     private void ensureGroup() {
@@ -325,36 +260,6 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         } catch (RuntimeException e) {
             // readiness reports it; the reader warns
         }
-    }
-
-    /** Consumers without a heartbeat and with nothing pending are replicas that are gone. */
-    private void removeDeadConsumers() {
-        try {
-            var sync = redis.sync();
-            for (Object info : sync.xinfoConsumers(keys.shards(), keys.group())) {
-                var fields = (List<?>) info;
-                String name = null;
-                long pending = -1;
-                for (int i = 0; i + 1 < fields.size(); i += 2) {
-                    String field = String.valueOf(fields.get(i));
-                    if (field.equals("name")) {
-                        name = String.valueOf(fields.get(i + 1));
-                    } else if (field.equals("pending")) {
-                        pending = ((Number) fields.get(i + 1)).longValue();
-                    }
-                }
-                if (name != null && !name.equals(consumer) && pending == 0 && sync.exists(keys.heartbeat(name)) == 0) {
-                    sync.xgroupDelconsumer(keys.shards(), Consumer.from(keys.group(), name));
-                    log.info("removed consumer {} of a replica that is gone", name);
-                }
-            }
-        } catch (RuntimeException e) {
-            log.debug("could not look for dead consumers: {}", e.getMessage());
-        }
-    }
-
-    private Duration reclaimAfter() {
-        return settings.timeout().plusSeconds(1);
     }
 
     private Duration reclaimEvery() {
@@ -385,7 +290,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
         private final String id;
         private final String job;
         private final JobRequest request;
-        /** Set by attemptEnded just before shardDone, on the same thread (the aggregator's). */
+        /** Set by attemptEnded just before shardDone, on the same thread (ShardOutcomes'). */
         private io.forkpool.dispatch.ShardAttempt doneTry;
 
         Entry(String id, String job, JobRequest request) {
@@ -419,7 +324,7 @@ final class StreamShards implements ShardTransport, AutoCloseable {
 
         @Override
         public void shardFailed(int shard, String problem) {
-            deadLetter(id, job, shard, problem);
+            reclaims.deadLetter(id, job, shard, problem);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.forkpool.redis;
 
-import io.forkpool.job.WorkerDirectory;
+import io.forkpool.pool.WorkerDirectory;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.Collections;

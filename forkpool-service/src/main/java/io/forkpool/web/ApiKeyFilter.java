@@ -1,8 +1,8 @@
 package io.forkpool.web;
 
-import io.forkpool.job.Warmup;
 import io.forkpool.tenant.Tenant;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,10 +43,12 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private final Tenants tenants;
     private final ObjectMapper json;
+    private final WarmupKey warmupKey;
 
-    ApiKeyFilter(Tenants tenants, ObjectMapper json) {
+    ApiKeyFilter(Tenants tenants, ObjectMapper json, WarmupKey warmupKey) {
         this.json = json;
         this.tenants = tenants;
+        this.warmupKey = warmupKey;
     }
 
     /** Paths that never need a key: probes, scrapes and the API's documentation. */
@@ -78,7 +80,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
         Tenant byHeader = tenants.withKey(request.getHeader(HEADER));
         Tenant byBearer = tenants.withKey(bearer(request.getHeader(HttpHeaders.AUTHORIZATION)));
         Tenant tenant = byHeader != null ? byHeader : byBearer;
-        if (tenant != null | (Warmup.isOwn(request.getHeader(Warmup.HEADER)) && loopback(request.getRemoteAddr()))) {
+        if (tenant != null
+                | (warmupKey.isOwn(request.getHeader(WarmupKey.HEADER)) && loopback(request.getRemoteAddr()))) {
             (tenant != null ? tenant : Tenant.DEFAULT).authenticated(request); // the warm-up runs as the default tenant
             chain.doFilter(request, response);
             return;

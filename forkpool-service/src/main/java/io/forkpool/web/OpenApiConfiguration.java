@@ -115,13 +115,30 @@ class OpenApiConfiguration {
             Schema<?> result = ResultSchemas.orNull(results.add(kind.resultType(), name + "Result"))
                     .description("the result of the " + kind.name() + " job once it SUCCEEDED; null before, and if it "
                             + "failed or was cancelled");
+            var typedView = typed("object").addProperty("result", result);
+            if (kind.partialResults()) {
+                // the kind's finish of the shards merged so far: the same result schema
+                typedView.addProperty(
+                        "partialResult",
+                        ResultSchemas.orNull(typed("object")
+                                        .addProperty("result", results.add(kind.resultType(), name + "Result"))
+                                        .addProperty(
+                                                "samples",
+                                                typed("integer")
+                                                        .format("int64")
+                                                        .description("work units of the shards merged"))
+                                        .addProperty(
+                                                "shards",
+                                                typed("integer").format("int32").description("shards merged"))
+                                        .required(List.of("result", "samples", "shards")))
+                                .description("while it runs (and kept when it is cancelled): the " + kind.name()
+                                        + " result of the shards merged so far; with until, of the in-order prefix"));
+            }
             components.addSchemas(
                     name + "JobView",
                     new Schema<>()
                             .description("A " + kind.name() + " job (" + kind.description() + ") with its typed result")
-                            .allOf(List.of(
-                                    new Schema<>().$ref("#/components/schemas/JobView"),
-                                    typed("object").addProperty("result", result))));
+                            .allOf(List.of(new Schema<>().$ref("#/components/schemas/JobView"), typedView)));
             mapping.put(kind.name(), "#/components/schemas/" + name + "JobView");
         }
         view.description("A job as the API shows it. Its result depends on its type: the discriminator names the "
@@ -164,6 +181,12 @@ class OpenApiConfiguration {
                 required.forEach(name -> schema.addRequiredItem((String) name));
             }
             schema.additionalProperties(false);
+        }
+        if (field.get("minProperties") instanceof Integer min) { // until: exactly one precision field
+            schema.minProperties(min);
+        }
+        if (field.get("maxProperties") instanceof Integer max) {
+            schema.maxProperties(max);
         }
         return schema;
     }

@@ -1,7 +1,7 @@
 package io.forkpool.worker;
 
 /**
- * One try of one piece of work on one worker. {@code work} is what the dispatcher handed out
+ * One try of one piece of work on one worker. {@code task} is what the dispatcher handed out
  * (its shard); the pool only carries it back, typed, with the answer.
  */
-public record Assignment<T>(T work, long ticket, long sentNanos, long deadlineNanos) {}
+public record Assignment<T>(T task, long ticket, long sentNanos, long deadlineNanos) {}

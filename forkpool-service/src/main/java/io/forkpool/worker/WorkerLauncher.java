@@ -170,7 +170,7 @@ final class WorkerLauncher {
         command.add("-Xlog:all=warning:stderr:uptime,level,tags");
         command.add("-XX:+DisplayVMOutputToStderr");
         // The kernels reach C2 after 5% of the usual call counts: with the warm-up's calls
-        // (Warmup) a worker is warm in ~1.4 s instead of ~1.7-2.8 s on a loaded 2-core machine,
+        // (KernelWarmup) a worker is warm in ~1.4 s instead of ~1.7-2.8 s on a loaded 2-core machine,
         // as the one C2 compiler thread gets the kernels sooner (docs/benchmarks.md).
         command.add("-XX:CompileCommand=quiet");
         command.add("-XX:CompileCommand=CompileThresholdScaling,io.forkpool.kind.*::*,0.05");

@@ -32,12 +32,14 @@ public final class WorkerPool<T> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
-    /** A worker this much slower than the others' median on the same work, {@link #SLOW_STREAK} shards in a row, is slow. */
+    /** A worker whose rate on a work is this much under the others' is slow ({@link ComputeRates}). */
     static final double SLOWER_BY = 0.10;
-
-    static final int SLOW_STREAK = 3;
+    /** A worker's rate on a work: the median of its last this many shards there. */
+    static final int RATE_WINDOW = 8;
+    /** A worker is judged on a work only after this many shards of it (its first ones run while its JIT compiles). */
+    static final int JUDGED_AFTER = 24;
     /** Shards that computed for less are not measured (timer and cache noise; a shard aims at ~20 ms). */
-    static final long MIN_MEASURED_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    public static final long MIN_MEASURED_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /**
      * At most one worker replaced for slowness per this much time: each replacement costs a new
      * spare's start and warm-up, so a noisy machine cannot make the pool churn.
@@ -61,7 +63,8 @@ public final class WorkerPool<T> implements AutoCloseable {
     private final Slot<T>[] slots;
     private final ArrayDeque<Worker<T>> idle = new ArrayDeque<>();
     /** Each worker's speed against the others', per work: a slow one gives its slot to a warm spare. */
-    private final ComputeRates<Worker<T>> rates = new ComputeRates<>(SLOWER_BY, SLOW_STREAK, MIN_MEASURED_NANOS);
+    private final ComputeRates<Worker<T>> rates =
+            new ComputeRates<>(SLOWER_BY, RATE_WINDOW, JUDGED_AFTER, MIN_MEASURED_NANOS);
     /** Workers that gave their slot to a spare for being slow, until their process has exited. */
     private final Set<Worker<T>> retired = Collections.newSetFromMap(new IdentityHashMap<>());
     /** System.nanoTime of the last replacement for slowness; none yet while {@code replacedSlow} is false. */
@@ -200,7 +203,10 @@ public final class WorkerPool<T> implements AutoCloseable {
         Double relative;
         synchronized (lock) {
             int id = worker.id();
-            if (closed || slots[id].worker() != worker || !rates.slow(worker, work, units, nanos, workers())) {
+            if (!settings.replaceSlow()
+                    || closed
+                    || slots[id].worker() != worker
+                    || !rates.slow(worker, work, units, nanos, workers())) {
                 return false;
             }
             relative = rates.relative(worker);
@@ -222,12 +228,11 @@ public final class WorkerPool<T> implements AutoCloseable {
             addIdle(spare);
         }
         log.info(
-                "{} ran {} shards in a row more than {}% slower than the other workers (last: {}x their median);"
+                "{} computes {}x as fast as the other workers on the same work (median of its last {} shards);"
                         + " {} takes its place",
                 worker,
-                SLOW_STREAK,
-                Math.round(SLOWER_BY * 100),
                 String.format(java.util.Locale.ROOT, "%.2f", relative),
+                RATE_WINDOW,
                 spare);
         spares.promoted(spare);
         worker.close();

@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     only take CPU the workers and the service leave unused and never slow a running job; it is
  *     set back to normal priority when it takes a slot, where the OS allows that (root or
  *     CAP_SYS_NICE); {@code normal}: as the workers
+ * @param replaceSlow a worker that computes more than 10% slower per CPU second than the other
+ *     workers on the same work gives its slot to a warm spare (docs/design.md); off where workers
+ *     share their cores with much else, so that the noise is not taken for a slow worker
  */
 @ConfigurationProperties("forkpool.workers")
 public record WorkerSettings(
@@ -41,7 +44,8 @@ public record WorkerSettings(
         @DefaultValue("100ms") Duration respawnBackoff,
         @DefaultValue("10s") Duration maxRespawnBackoff,
         @DefaultValue("1") int spares,
-        @DefaultValue("idle") SparePriority sparePriority) {
+        @DefaultValue("idle") SparePriority sparePriority,
+        @DefaultValue("true") boolean replaceSlow) {
 
     /** The CPU priority a spare warms at: idle (only CPU nobody else wants) or normal. */
     public enum SparePriority {
@@ -59,7 +63,7 @@ public record WorkerSettings(
         }
     }
 
-    /** Spares at idle priority. */
+    /** Spares at idle priority; no worker replaced for being slow (the tests that count every process). */
     public WorkerSettings(
             int count,
             String heap,
@@ -80,7 +84,8 @@ public record WorkerSettings(
                 respawnBackoff,
                 maxRespawnBackoff,
                 spares,
-                SparePriority.IDLE);
+                SparePriority.IDLE,
+                false);
     }
 
     /** Without spares (the tests that count every process the pool starts). */
@@ -103,7 +108,8 @@ public record WorkerSettings(
                 respawnBackoff,
                 maxRespawnBackoff,
                 0,
-                SparePriority.IDLE);
+                SparePriority.IDLE,
+                false);
     }
 
     public int size() {

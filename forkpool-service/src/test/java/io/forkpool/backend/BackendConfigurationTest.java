@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forkpool.dispatch.ShardQueue;
 import io.forkpool.dispatch.ShardSettings;
-import io.forkpool.job.Backend;
 import io.forkpool.job.InMemoryJobStore;
 import io.forkpool.job.JobSettings;
 import io.forkpool.job.TimelineSettings;

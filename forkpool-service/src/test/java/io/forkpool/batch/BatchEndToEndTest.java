@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.forkpool.web.Api;
+import io.forkpool.web.ServiceApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -26,6 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"forkpool.workers.count=2", "forkpool.workers.warmup=0ms", "forkpool.queue.max-jobs=40"})
+@ExtendWith(ServiceApi.class)
 class BatchEndToEndTest {
 
     private static final String BATCHES = "/api/v1/batches";
@@ -36,15 +37,10 @@ class BatchEndToEndTest {
               {"type": "sine", "x": 0.5, "terms": 3}
             ]}""";
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port);
-        api.awaitReady();
+    BatchEndToEndTest(Api api) {
+        this.api = api;
     }
 
     @Test

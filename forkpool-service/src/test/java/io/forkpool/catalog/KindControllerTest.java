@@ -12,6 +12,7 @@ import io.forkpool.plugin.KindRegistry;
 import io.forkpool.plugin.KindRegistry.Installed;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +31,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * service's work-unit limit, and an example body.
  */
 @WebMvcTest(KindController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class KindControllerTest {
 

@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,7 +23,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * address does, so the page never shadows the API, the actuator or the API's documentation.
  */
 @WebMvcTest(DashboardPages.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class DashboardPagesTest {

@@ -15,9 +15,10 @@ import io.forkpool.dispatch.Dispatcher;
 import io.forkpool.dispatch.ShardTask;
 import io.forkpool.job.JobStatus;
 import io.forkpool.job.JobStore;
-import io.forkpool.job.WorkerDirectory;
+import io.forkpool.pool.WorkerDirectory;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import io.forkpool.worker.Worker;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/v1/overview}: the store's counts, the pool's states and the rates, in one answer. */
 @WebMvcTest(OverviewController.class)
-@Import({Tenants.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry.class})
+@Import({Tenants.class, WarmupKey.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry.class})
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class
 }) // the service's filters run in the slice too
 class OverviewControllerTest {

@@ -74,7 +74,7 @@ class ShardQueueOrderTest {
         var order = new ArrayList<String>();
         ShardTask task;
         while ((task = queue.poll()) != null) {
-            order.add(((Work) task.work()).name + task.shard() + (task.attempt() > 0 ? "'" : ""));
+            order.add(((Work) task.sink()).name + task.shard() + (task.attempt() > 0 ? "'" : ""));
         }
         return order;
     }

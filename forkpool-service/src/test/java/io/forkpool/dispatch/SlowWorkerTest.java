@@ -40,7 +40,9 @@ class SlowWorkerTest {
                 List.of(),
                 Duration.ofMillis(50),
                 Duration.ofMillis(500),
-                1);
+                1,
+                WorkerSettings.SparePriority.IDLE,
+                true);
         var registry = new SimpleMeterRegistry();
         var metrics = new ForkpoolMetrics(registry);
         var dispatcher = new Dispatcher(
@@ -53,7 +55,8 @@ class SlowWorkerTest {
                     .until(() -> dispatcher.spares().size() == 1);
             long spare = dispatcher.spares().getFirst().pid();
             var slow = dispatcher.workers().getFirst();
-            // 300 shards of 100 units at 0.1 ms of CPU each: 10 ms a shard, 20 ms in the slow process
+            // 300 shards of 100 units at 0.1 ms of CPU each: 10 ms a shard, 20 ms in the slow process, which
+            // takes about 100 of them: judged after 24
             Record body = (Record)
                     spinner.requestType().getDeclaredConstructors()[0].newInstance(30_000L, 100_000L, slow.pid());
             var work = new RecordingWork(JobRequest.of(spinner, RequestFields.withDefaults(body), null));

@@ -404,7 +404,26 @@ class OpenApiSnapshotIT {
                         "stdError",
                         "number",
                         "ci95",
-                        "array"));
+                        "array",
+                        "exact",
+                        "number"));
+        // a kind with partial results types its partialResult with its own result schema, and its
+        // body's until with its precision fields (issue 21)
+        JsonNode piPartial = schemas.path("PiJobView")
+                .path("allOf")
+                .path(1)
+                .path("properties")
+                .path("partialResult");
+        assertThat(piPartial.path("properties").path("result").path("$ref").asString())
+                .isEqualTo("#/components/schemas/PiResult");
+        assertThat(piPartial.path("properties").path("samples").path("type").asString())
+                .isEqualTo("integer");
+        JsonNode until = schemas.path("PiJob").path("properties").path("until");
+        assertThat(names(until.path("properties"))).containsExactly("stdError");
+        assertThat(until.path("maxProperties").asInt()).isEqualTo(1);
+        assertThat(schemas.path("SineJob").path("properties").has("until"))
+                .as("a kind without precision fields takes no until")
+                .isFalse();
         assertThat(schemas.path("PiResult")
                         .path("properties")
                         .path("ci95")

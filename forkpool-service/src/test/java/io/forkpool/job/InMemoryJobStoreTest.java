@@ -65,8 +65,8 @@ class InMemoryJobStoreTest extends JobStoreContract {
                 threads.submit(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
                         ShardTask task = queue.take(1);
-                        task.work().dispatched();
-                        task.work().shardDone(task.shard(), partial, 1);
+                        task.sink().dispatched();
+                        task.sink().shardDone(task.shard(), partial, 1);
                     }
                     return null;
                 });

@@ -18,9 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,15 +30,10 @@ import tools.jackson.databind.JsonNode;
 @ForkpoolServiceTest
 class JobApiEndToEndTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() throws InterruptedException {
-        api = new Api(port);
-        api.awaitReady();
+    JobApiEndToEndTest(Api api) {
+        this.api = api;
     }
 
     // ---------------------------------------------------------------- around a job
@@ -254,6 +247,70 @@ class JobApiEndToEndTest {
     }
 
     @Test
+    void aRunningJobShowsItsPartialResultAndACancelKeepsIt() {
+        var posted = api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":10000000000000,\"seed\":3}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        String id = Api.parse(posted.body()).path("id").asString();
+        JsonNode running = await("a partial result")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> Api.parse(api.get("/api/v1/jobs/" + id).body()),
+                        j -> j.path("partialResult").isObject());
+        JsonNode partial = running.path("partialResult");
+        long samples = partial.path("samples").longValue();
+        assertThat(samples)
+                .isPositive()
+                .isEqualTo(partial.path("result").path("samples").longValue());
+        assertThat(samples % (1L << 26)).as("whole shards of 2^26 samples").isZero();
+        double estimate = partial.path("result").path("estimate").doubleValue();
+        double stdError = partial.path("result").path("stdError").doubleValue();
+        assertThat(Math.abs(estimate - Math.PI)).as("within 6 standard errors").isLessThan(6 * stdError);
+        assertThat(running.path("result").isNull()).isTrue();
+
+        JsonNode cancelled = Api.parse(api.delete("/api/v1/jobs/" + id).body());
+        assertThat(cancelled.path("status").asString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("error").asString()).contains("partialResult");
+        assertThat(cancelled.path("partialResult").path("samples").longValue()).isGreaterThanOrEqualTo(samples);
+        JsonNode later = Api.parse(api.get("/api/v1/jobs/" + id).body());
+        assertThat(later.path("partialResult")).isEqualTo(cancelled.path("partialResult"));
+    }
+
+    @Test
+    void aJobWithATargetStopsOnItAndSaysSo() {
+        JsonNode job =
+                api.runToSuccess("{\"type\":\"pi\",\"samples\":3000000000,\"seed\":5,\"until\":{\"stdError\":0.0001}}");
+        JsonNode convergence = job.path("convergence");
+        assertThat(convergence.path("stoppedOn").asString()).isEqualTo("target");
+        assertThat(convergence.path("met").booleanValue()).isTrue();
+        long used = convergence.path("samplesUsed").longValue();
+        assertThat(used)
+                .isEqualTo(job.path("result").path("samples").longValue())
+                .isLessThan(3_000_000_000L);
+        assertThat(job.path("result").path("stdError").doubleValue()).isLessThanOrEqualTo(0.0001);
+        assertThat(job.path("request").path("until").path("stdError").doubleValue())
+                .isEqualTo(0.0001);
+        // the same body again: the same prefix, the same bits
+        JsonNode again =
+                api.runToSuccess("{\"type\":\"pi\",\"samples\":3000000000,\"seed\":5,\"until\":{\"stdError\":0.0001}}");
+        assertThat(again.path("result")).isEqualTo(job.path("result"));
+    }
+
+    @Test
+    void untilOnAKindWithoutPrecisionFieldsIsA400NamingIt() {
+        var response =
+                api.post("/api/v1/jobs", "{\"type\":\"sine\",\"x\":1.0,\"terms\":10,\"until\":{\"absError\":1e-9}}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        JsonNode problem = Api.parse(response.body());
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("until");
+        var unknown = api.post("/api/v1/jobs", "{\"type\":\"pi\",\"samples\":1000,\"until\":{\"stdError\":-1}}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(Api.parse(unknown.body()).path("errors").get(0).path("field").asString())
+                .isEqualTo("until.stdError");
+    }
+
+    @Test
     void eventsStreamProgressThenTheFinishedJob() {
         // About 160 pi shards: a second or more on two workers, so the stream opens while the job
         // runs (3·10^8, 16 shards, once ended in 0.3 s, before the stream opened: no progress event).
@@ -318,6 +375,14 @@ class JobApiEndToEndTest {
             // each progress event reports a move, never backwards, never the whole job
             assertThat(p.path("shardsDone").intValue()).isGreaterThan(done).isLessThanOrEqualTo(shardsTotal);
             done = p.path("shardsDone").intValue();
+            if (done > 0) {
+                assertThat(p.path("partialResult")
+                                .path("result")
+                                .path("estimate")
+                                .doubleValue())
+                        .as("a partial estimate of pi in %s", p)
+                        .isBetween(3.1, 3.2);
+            }
         }
     }
 

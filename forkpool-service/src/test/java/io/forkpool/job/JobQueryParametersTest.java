@@ -16,6 +16,7 @@ import io.forkpool.catalog.LimitSettings;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,10 +33,10 @@ import org.springframework.test.web.servlet.MockMvc;
 /**
  * The query parameters and headers of the jobs resource: what is refused, with which 400 problem
  * (one entry per bad parameter, in the order of the signature), and what reaches the store. The
- * web layer alone: the runner and the store are mocks, the kinds the five built-in ones.
+ * web layer alone: the admission and the store are mocks, the kinds the five built-in ones.
  */
 @WebMvcTest(JobController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobQueryParametersTest {
 
@@ -46,7 +47,7 @@ class JobQueryParametersTest {
     MockMvc mvc;
 
     @MockitoBean
-    JobRunner runner;
+    JobAdmission admission;
 
     @MockitoBean
     JobStore store;
@@ -134,7 +135,7 @@ class JobQueryParametersTest {
                     "Idempotency-Key",
                     "must be 1 to 200 characters");
         }
-        verifyNoInteractions(runner);
+        verifyNoInteractions(admission);
     }
 
     private void expectOneError(

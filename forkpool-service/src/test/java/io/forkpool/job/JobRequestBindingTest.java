@@ -13,6 +13,7 @@ import io.forkpool.metrics.ForkpoolMetrics;
 import io.forkpool.plugin.KindRegistry;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -36,11 +37,11 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Bad job bodies, the web layer alone: each is a 400 {@code application/problem+json} naming the
  * bad field with a message, nothing internal in it, and no job reaches the store. The controller,
- * the runner and the request binder are the real ones with the five built-in kinds; the store is
+ * the admission and the request binder are the real ones with the five built-in kinds; the store is
  * a mock. (BadInputTest sends a few of these, and what only real HTTP can, to the whole service.)
  */
 @WebMvcTest(JobController.class)
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 class JobRequestBindingTest {
 
@@ -69,12 +70,12 @@ class JobRequestBindingTest {
         }
 
         @Bean
-        JobRunner jobRunner(
+        JobAdmission jobAdmission(
                 RequestBinder binder,
                 JobStore store,
                 ObjectMapper json,
                 org.springframework.beans.factory.ObjectProvider<AdmissionListener> admissions) {
-            return new JobRunner(
+            return new JobAdmission(
                     new QueueSettings(1000),
                     binder,
                     store,

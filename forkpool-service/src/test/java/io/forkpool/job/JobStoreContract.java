@@ -100,11 +100,11 @@ public abstract class JobStoreContract {
         }
         for (int i = 0; i < shards; i++) {
             ShardTask task = take();
-            task.work().dispatched();
-            byte[] partial = task.work().request().computeEncoded(task.shard());
-            task.work().shardDone(task.shard(), partial, 1000);
+            task.sink().dispatched();
+            byte[] partial = task.sink().request().computeEncoded(task.shard());
+            task.sink().shardDone(task.shard(), partial, 1000);
             if (i == 0) {
-                task.work().shardDone(task.shard(), partial, 1000); // delivered twice: counted once
+                task.sink().shardDone(task.shard(), partial, 1000); // delivered twice: counted once
             }
         }
         for (int k = 0; k < requests.size(); k++) {
@@ -132,12 +132,12 @@ public abstract class JobStoreContract {
         var store = store();
         var job = store.submit(id(), pi(3), null, MANY);
         ShardTask task = take();
-        assertThat(task.work().isFinished()).isFalse();
+        assertThat(task.sink().isFinished()).isFalse();
         var cancelled = store.cancel(job.id()).orElseThrow();
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.error()).isEqualTo("cancelled by request");
-        assertThat(task.work().isFinished()).as("replicas see the cancel").isTrue();
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        assertThat(task.sink().isFinished()).as("replicas see the cancel").isTrue();
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         assertThat(store.find(job.id()).orElseThrow().shardsDone()).isZero();
         assertThat(store.fail(job.id(), "too late")).isFalse();
         assertThat(store.cancel(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
@@ -174,7 +174,7 @@ public abstract class JobStoreContract {
         var store = store();
         store.submit(id(), pi(7), null, MANY);
         ShardTask first = take();
-        shards().retry(new ShardTask(first.work(), first.shard(), first.attempt() + 1));
+        shards().retry(new ShardTask(first.sink(), first.shard(), first.attempt() + 1));
         ShardTask again = take();
         assertThat(again.shard()).isEqualTo(first.shard());
         assertThat(again.attempt()).isEqualTo(1);
@@ -401,10 +401,10 @@ public abstract class JobStoreContract {
         }
         java.util.Collections.reverse(tasks); // the shards past the prefix answer first
         for (ShardTask task : tasks) {
-            task.work().dispatched();
-            byte[] partial = task.work().request().computeEncoded(task.shard());
-            task.work().shardDone(task.shard(), partial, 1000);
-            task.work().shardDone(task.shard(), partial, 1000); // a retry's second answer: counted once
+            task.sink().dispatched();
+            byte[] partial = task.sink().request().computeEncoded(task.shard());
+            task.sink().shardDone(task.shard(), partial, 1000);
+            task.sink().shardDone(task.shard(), partial, 1000); // a retry's second answer: counted once
         }
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
         assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -427,8 +427,8 @@ public abstract class JobStoreContract {
         var job = store.submit(id(), request, null, MANY);
         for (int i = 0; i < request.shardCount(); i++) {
             ShardTask task = take();
-            task.work().dispatched();
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().dispatched();
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
         }
         var ended = store.await(job.id(), Duration.ofSeconds(10)).orElseThrow();
         assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -448,8 +448,8 @@ public abstract class JobStoreContract {
         var done = new ArrayList<Integer>();
         for (int i = 0; i < 3; i++) {
             ShardTask task = take();
-            task.work().dispatched();
-            task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+            task.sink().dispatched();
+            task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
             done.add(task.shard());
         }
         org.awaitility.Awaitility.await()

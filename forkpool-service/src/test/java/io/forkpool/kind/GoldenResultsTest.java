@@ -2,12 +2,16 @@ package io.forkpool.kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forkpool.plot.SvgPlot;
 import io.forkpool.plugin.JobRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -26,8 +30,13 @@ class GoldenResultsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Result fields added after the recording, by kind. */
-    private static final java.util.Map<String, List<String>> ADDED =
-            java.util.Map.of("dice", List.of("maxStdError"), "projectile", List.of("meanRange", "meanRangeStdError"));
+    private static final java.util.Map<String, List<String>> ADDED = java.util.Map.of(
+            "pi",
+            List.of("exact"),
+            "dice",
+            List.of("maxStdError"),
+            "projectile",
+            List.of("meanRange", "meanRangeStdError"));
 
     static Stream<JsonNode> recorded() throws IOException {
         try (InputStream in = GoldenResultsTest.class.getResourceAsStream("/golden/results.json")) {
@@ -65,6 +74,24 @@ class GoldenResultsTest {
                 .as("result of %s", row.get("body"))
                 .isEqualTo(JSON.writeValueAsString(row.get("result")));
         assertThat(exactDoubles(result)).isEqualTo(exactDoubles(row.get("result")));
+    }
+
+    /** The plot of each recorded result, byte for byte (golden/plots/NN-type.svg, NN the row). */
+    @Test
+    void eachRecordedResultDrawsTheRecordedPlot() throws IOException {
+        List<JsonNode> rows = recorded().toList();
+        for (int i = 0; i < rows.size(); i++) {
+            JobRequest request = TestJobs.binder()
+                    .bind((ObjectNode) rows.get(i).get("body").deepCopy())
+                    .withSeed(12345);
+            String name = String.format(Locale.ROOT, "/golden/plots/%02d-%s.svg", i, request.type());
+            try (InputStream in = GoldenResultsTest.class.getResourceAsStream(name)) {
+                assertThat(in).as(name).isNotNull();
+                assertThat(SvgPlot.render(request, request.finish(TestJobs.reference(request))))
+                        .as(name)
+                        .isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
     }
 
     /** Every number of the tree as its exact bits (a tree's equality may compare 1.0 and 1 alike). */

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.forkpool.web.Api;
 import io.forkpool.web.ForkpoolServiceTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,15 +16,10 @@ import tools.jackson.databind.JsonNode;
 @ForkpoolServiceTest
 class KindsEndToEndTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() {
-        api = new Api(port);
-        api.awaitReady();
+    KindsEndToEndTest(Api api) {
+        this.api = api;
     }
 
     @Test

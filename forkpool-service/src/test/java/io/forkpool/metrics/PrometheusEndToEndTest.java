@@ -11,9 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * {@code /actuator/prometheus} after one job of each kind: the contract's meters, with the values the
@@ -22,15 +20,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @ForkpoolServiceTest
 class PrometheusEndToEndTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() {
-        api = new Api(port);
-        api.awaitReady();
+    PrometheusEndToEndTest(Api api) {
+        this.api = api;
     }
 
     @Test

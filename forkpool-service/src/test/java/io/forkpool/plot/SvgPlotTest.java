@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.forkpool.kind.DiceKind;
 import io.forkpool.kind.JobResult;
 import io.forkpool.kind.JobResult.Bin;
 import io.forkpool.kind.JobResult.DiceResult;
@@ -11,6 +12,12 @@ import io.forkpool.kind.JobResult.PiResult;
 import io.forkpool.kind.JobResult.ProjectileResult;
 import io.forkpool.kind.JobResult.SineResult;
 import io.forkpool.kind.JobResult.SmallestMultipleResult;
+import io.forkpool.kind.PiKind;
+import io.forkpool.kind.ProjectileKind;
+import io.forkpool.kind.SineKind;
+import io.forkpool.kind.SmallestMultipleKind;
+import io.forkpool.kind.TestJobs;
+import io.forkpool.kind.api.Plot;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,8 +26,6 @@ import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -40,7 +45,7 @@ class SvgPlotTest {
         }
         var result = new ProjectileResult(bins, 233_966, 865.2308850653702, 865.2308850653702 + 8 * width, 0, 0);
 
-        Document svg = parse(SvgPlot.render("projectile", result));
+        Document svg = parse(draw(result));
 
         assertIsAStandaloneSvg(svg);
         List<Element> bars = barsLeftToRight(svg);
@@ -58,7 +63,7 @@ class SvgPlotTest {
         var result =
                 new DiceResult(counts, new double[] {0.167, 0.166, 0.166, 0.167, 0.167, 0.166}, 2.5846, 0.7637, 0.0004);
 
-        Document svg = parse(SvgPlot.render("dice", result));
+        Document svg = parse(draw(result));
 
         assertIsAStandaloneSvg(svg);
         List<Element> bars = barsLeftToRight(svg);
@@ -78,7 +83,7 @@ class SvgPlotTest {
         for (int f = 0; f < counts.length; f++) {
             counts[f] = 1000 + (f * 7919L) % 97;
         }
-        Document svg = parse(SvgPlot.render("dice", new DiceResult(counts, new double[1000], 990, 0.5, 0)));
+        Document svg = parse(draw(new DiceResult(counts, new double[1000], 990, 0.5, 0)));
 
         List<Element> bars = barsLeftToRight(svg);
         assertThat(bars).hasSize(1000);
@@ -88,13 +93,12 @@ class SvgPlotTest {
         for (int i = 1; i < bars.size(); i++) {
             assertThat(num(bars.get(i), "x")).isGreaterThan(num(bars.get(i - 1), "x"));
         }
-        assertThat(num(bars.get(999), "x") + num(bars.get(999), "width")).isLessThanOrEqualTo(SvgPlot.RIGHT + 0.01);
+        assertThat(num(bars.get(999), "x") + num(bars.get(999), "width")).isLessThanOrEqualTo(Svg.RIGHT + 0.01);
     }
 
     @Test
     void allZeroCountsDrawFlatBarsAndNoNumbersThatAreNotNumbers() {
-        String text = SvgPlot.render(
-                "dice", new DiceResult(new long[] {0, 0, 0}, new double[3], Double.NaN, Double.NaN, Double.NaN));
+        String text = draw(new DiceResult(new long[] {0, 0, 0}, new double[3], Double.NaN, Double.NaN, Double.NaN));
         Document svg = parse(text);
 
         assertThat(barsLeftToRight(svg))
@@ -105,16 +109,20 @@ class SvgPlotTest {
 
     @Test
     void piShowsTheEstimateInsideItsIntervalAndPiAgainstIt() {
-        var result = new PiResult(3.14202532, 78_550_633, 100_000_000, 1.6418825075135242E-4, new double[] {
-            3.141703516941843, 3.1423471230581574
-        });
+        var result = new PiResult(
+                3.14202532,
+                78_550_633,
+                100_000_000,
+                1.6418825075135242E-4,
+                new double[] {3.141703516941843, 3.1423471230581574},
+                Math.PI);
 
-        Document svg = parse(SvgPlot.render("pi", result));
+        Document svg = parse(draw(result));
 
         assertIsAStandaloneSvg(svg);
         Element interval = only(svg, "interval");
         Element estimate = only(svg, "estimate");
-        Element pi = only(svg, "pi");
+        Element pi = only(svg, "reference");
         double lo = num(interval, "x1");
         double hi = num(interval, "x2");
         double at = num(estimate, "cx");
@@ -140,11 +148,11 @@ class SvgPlotTest {
 
     @Test
     void piInsideItsIntervalSaysSo() {
-        var result = new PiResult(3.1416, 785_400, 1_000_000, 0.0016, new double[] {3.1385, 3.1447});
+        var result = new PiResult(3.1416, 785_400, 1_000_000, 0.0016, new double[] {3.1385, 3.1447}, Math.PI);
 
-        Document svg = parse(SvgPlot.render("pi", result));
+        Document svg = parse(draw(result));
 
-        double piX = num(only(svg, "pi"), "x1");
+        double piX = num(only(svg, "reference"), "x1");
         assertThat(piX).isBetween(num(only(svg, "interval"), "x1"), num(only(svg, "interval"), "x2"));
         assertThat(texts(svg)).contains("\u03c0 lies inside the 95% interval");
     }
@@ -153,7 +161,7 @@ class SvgPlotTest {
     void sineDrawsTheApproximationAndTheExactValueWithTheError() {
         var result = new SineResult(0.47942708333333334, 0.479425538604203, 1.5447291303316568E-6, 3);
 
-        Document svg = parse(SvgPlot.render("sine", result));
+        Document svg = parse(draw(result));
 
         assertIsAStandaloneSvg(svg);
         List<Element> bars = byClass(svg, "value-bar");
@@ -167,7 +175,7 @@ class SvgPlotTest {
 
     @Test
     void negativeSineValuesHangBelowTheZeroLine() {
-        Document svg = parse(SvgPlot.render("sine", new SineResult(-0.5, -0.479, 0.021, 1)));
+        Document svg = parse(draw(new SineResult(-0.5, -0.479, 0.021, 1)));
 
         List<Element> bars = byClass(svg, "value-bar");
         double zero = byClass(svg, "axis").stream()
@@ -183,45 +191,89 @@ class SvgPlotTest {
 
     @Test
     void smallestMultipleIsATextCard() {
-        Document svg = parse(SvgPlot.render("smallest-multiple", new SmallestMultipleResult(7L, 142_412)));
+        Document svg = parse(draw(new SmallestMultipleResult(7L, 142_412)));
         assertIsAStandaloneSvg(svg);
         assertThat(only(svg, "card-value").getTextContent()).isEqualTo("7");
         assertThat(texts(svg)).contains("142,412 multiples among the samples");
 
-        Document none = parse(SvgPlot.render("smallest-multiple", new SmallestMultipleResult(null, 0)));
+        Document none = parse(draw(new SmallestMultipleResult(null, 0)));
         assertThat(only(none, "card-value").getTextContent()).isEqualTo("none");
     }
 
     @Test
     void textIsEscaped() {
-        assertThat(SvgPlot.escape("a<b & \"c\" 'd' > e")).isEqualTo("a&lt;b &amp; &quot;c&quot; &#39;d&#39; &gt; e");
+        assertThat(Svg.escape("a<b & \"c\" 'd' > e")).isEqualTo("a&lt;b &amp; &quot;c&quot; &#39;d&#39; &gt; e");
         // characters XML 1.0 cannot carry at all become U+FFFD instead of breaking the document
-        assertThat(SvgPlot.escape("x\u0000y\u001bz\ud800")).isEqualTo("x\uFFFDy\uFFFDz\uFFFD");
-        assertThat(SvgPlot.escape("\uD83C\uDFB2 dice")).isEqualTo("\uD83C\uDFB2 dice");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"dice", "pi", "<script>", ""})
-    void aTypeThatIsNotTheResultsKindIsRefused(String type) {
-        JobResult projectile = new ProjectileResult(List.of(new Bin(0, 1, 1)), 1, 0, 1, 0.5, Double.NaN);
-        assertThatThrownBy(() -> SvgPlot.render(type, projectile)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Svg.escape("x\u0000y\u001bz\ud800")).isEqualTo("x\uFFFDy\uFFFDz\uFFFD");
+        assertThat(Svg.escape("\uD83C\uDFB2 dice")).isEqualTo("\uD83C\uDFB2 dice");
     }
 
     @Test
     void noResultIsRefused() {
-        assertThatThrownBy(() -> SvgPlot.render("pi", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SvgPlot.render(TestJobs.pi(1000L, 1L), null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void barsOfAPluginCanTitleTheAxisAndSayTheirOwnTooltips() {
+        var plot = new Plot.Bars(
+                "t",
+                "s",
+                "x",
+                List.of(new Plot.Bar("a", 2.5, "a is 2.5 %"), new Plot.Bar("b", 1)),
+                null,
+                null,
+                "percent",
+                null);
+
+        Document svg = parse(SvgPlot.render(plot));
+
+        assertThat(only(svg, "y-title").getTextContent()).isEqualTo("percent");
+        List<Element> bars = barsLeftToRight(svg);
+        assertThat(child(bars.get(0), "title")).isEqualTo("a is 2.5 %");
+        assertThat(child(bars.get(1), "title")).isEqualTo("b: 1");
+        assertThat(byClass(svg, "x-label")).extracting(Element::getTextContent).containsExactly("a", "b");
+    }
+
+    @Test
+    void textsAKindLeftOutAreDrawnEmpty() {
+        Document svg = parse(SvgPlot.render(new Plot.Headline("t", "s", null, "42", null)));
+
+        assertThat(only(svg, "card-value").getTextContent()).isEqualTo("42");
+        assertThat(only(svg, "card-label").getTextContent()).isEmpty();
+        assertThat(only(svg, "card-detail").getTextContent()).isEmpty();
+    }
+
+    @Test
+    void aHistogramNeedsOneEdgeMoreThanItHasBars() {
+        assertThatThrownBy(() ->
+                        new Plot.Bars("t", "s", "x", List.of(new Plot.Bar("a", 1)), null, null, null, List.of(0.0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 bars need 2 edges");
     }
 
     @Test
     void niceStepsAreOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen() {
-        assertThat(SvgPlot.niceStep(19_000)).isEqualTo(20_000);
-        assertThat(SvgPlot.niceStep(0.00013)).isCloseTo(0.0002, within(1e-12));
-        assertThat(SvgPlot.niceStep(2.2)).isEqualTo(2.5);
-        assertThat(SvgPlot.niceStep(7)).isEqualTo(10);
-        assertThat(SvgPlot.niceStep(0)).isEqualTo(1);
+        assertThat(Svg.niceStep(19_000)).isEqualTo(20_000);
+        assertThat(Svg.niceStep(0.00013)).isCloseTo(0.0002, within(1e-12));
+        assertThat(Svg.niceStep(2.2)).isEqualTo(2.5);
+        assertThat(Svg.niceStep(7)).isEqualTo(10);
+        assertThat(Svg.niceStep(0)).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A built-in result as its kind describes it and the service draws it. */
+    private static String draw(JobResult result) {
+        Plot plot = switch (result) {
+            case PiResult r -> new PiKind().plot(null, r);
+            case ProjectileResult r -> new ProjectileKind().plot(null, r);
+            case DiceResult r -> new DiceKind().plot(null, r);
+            case SineResult r -> new SineKind().plot(null, r);
+            case SmallestMultipleResult r -> new SmallestMultipleKind().plot(null, r);
+        };
+        return SvgPlot.render(plot);
+    }
 
     private static void assertIsAStandaloneSvg(Document svg) {
         Element root = svg.getDocumentElement();
@@ -273,7 +325,7 @@ class SvgPlotTest {
             assertThat(Long.parseLong(bar.getAttribute("data-count"))).isEqualTo(counts[i]);
         }
         // the tallest bar uses most of the plot's height, so differences are visible
-        assertThat(num(bars.get(tallest), "height")).isGreaterThan(0.5 * (SvgPlot.BOTTOM - SvgPlot.TOP));
+        assertThat(num(bars.get(tallest), "height")).isGreaterThan(0.5 * (Svg.BOTTOM - Svg.TOP));
     }
 
     private static Document parse(String svg) {

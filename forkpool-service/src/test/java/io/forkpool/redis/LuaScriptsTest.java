@@ -41,6 +41,7 @@ class LuaScriptsTest {
             Scripts.MERGE,
             Scripts.DROP,
             Scripts.END,
+            Scripts.ADVANCE,
             Scripts.DEADLINES,
             Scripts.STRANDED,
             Scripts.PAGE,
@@ -187,7 +188,8 @@ class LuaScriptsTest {
                         "FAILED",
                         "",
                         "0",
-                        "10"))
+                        "10",
+                        "")) // any tenant
                 .containsExactly("1", "job-2");
         redis.del(keys.job("job-x"), keys.job(job));
         assertThat((Long) Scripts.SWEEP.run(
@@ -273,6 +275,12 @@ class LuaScriptsTest {
                 "1",
                 "",
                 deadlineMillis,
+                "default", // tenant, normal priority, weight 1, 2,000 units, no quotas
+                "1",
+                "1",
+                "2000",
+                "0",
+                "0",
                 "id",
                 id,
                 "type",

@@ -2,16 +2,17 @@ package io.forkpool.redis;
 
 import io.forkpool.dispatch.ShardSettings;
 import io.forkpool.job.JobSettings;
-import io.forkpool.job.JobStore;
 import io.forkpool.kind.TestJobs;
 import io.forkpool.webhook.DeliveryLog;
 import io.lettuce.core.RedisClient;
+import java.time.Clock;
 import java.time.Duration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What one replica holds of the redis backend, for tests of other packages (webhooks): its store,
- * its delivery log, and a hand that answers its shards as a worker would.
+ * What one replica holds of the redis backend, for tests of several replicas on one Redis (here
+ * and in other packages: webhooks): its store, its shards, its delivery log, and a hand that
+ * answers its shards as a worker would.
  */
 public final class RedisReplicaFixture implements AutoCloseable {
 
@@ -22,18 +23,23 @@ public final class RedisReplicaFixture implements AutoCloseable {
     private final StreamShards shards;
 
     public RedisReplicaFixture(RedisClient client, String prefix, String name) {
-        var keys = new RedisKeys(prefix);
+        this(client, new RedisKeys(prefix), name, Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    /** On its own clock, its waiters reading their jobs again every {@code recheck}. */
+    RedisReplicaFixture(RedisClient client, RedisKeys keys, String name, Clock clock, Duration recheck) {
         link = new RedisLink(client);
         reader = new RedisLink(client);
-        ends = new JobEnds(client, keys.ends());
+        ends = new JobEnds(client, keys.ends(), recheck);
         ends.subscribe();
-        store = new RedisJobStore(
+        store = new RedisJobStore(new RedisJobs(
                 link,
                 ends,
                 keys,
                 JsonMapper.builder().build(),
                 TestJobs.binder(),
-                new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)));
+                new JobSettings(Duration.ofHours(1), 100, Duration.ofSeconds(1)),
+                clock));
         shards = new StreamShards(
                 link,
                 reader,
@@ -45,8 +51,16 @@ public final class RedisReplicaFixture implements AutoCloseable {
                 name);
     }
 
-    public JobStore store() {
+    public RedisJobStore store() {
         return store;
+    }
+
+    RedisLink link() {
+        return link;
+    }
+
+    StreamShards shards() {
+        return shards;
     }
 
     public DeliveryLog deliveries() {
@@ -56,7 +70,7 @@ public final class RedisReplicaFixture implements AutoCloseable {
     /** Takes one shard of any job and answers it computed, on this replica. */
     public void computeOneShard() throws InterruptedException {
         var task = shards.take(1);
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 1);
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 1);
     }
 
     @Override

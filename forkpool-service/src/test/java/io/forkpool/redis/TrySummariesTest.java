@@ -251,7 +251,7 @@ class TrySummariesTest {
                         task = stream.take(1);
                     }
                     Instant start = Instant.now();
-                    task.work()
+                    task.sink()
                             .attemptEnded(new ShardAttempt(
                                     task.shard(),
                                     task.attempt(),
@@ -261,7 +261,7 @@ class TrySummariesTest {
                                     start,
                                     start.plusMillis(1),
                                     ShardAttempt.DONE));
-                    task.work()
+                    task.sink()
                             .shardDone(
                                     task.shard(),
                                     partial,

@@ -108,9 +108,9 @@ class DiskFullTest {
                 });
         // a shard answered while the disk is full: its partial waits for room, not counted yet
         ShardTask task = shards.poll();
-        task.work().dispatched();
-        task.work().shardDone(task.shard(), task.work().request().computeEncoded(task.shard()), 10);
-        String waiting = task.work().jobId();
+        task.sink().dispatched();
+        task.sink().shardDone(task.shard(), task.sink().request().computeEncoded(task.shard()), 10);
+        String waiting = task.sink().jobId();
         await("the partial refused for now")
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20))

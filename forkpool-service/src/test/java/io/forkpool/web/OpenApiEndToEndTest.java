@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,15 +13,10 @@ import tools.jackson.databind.JsonNode;
 @ForkpoolServiceTest
 class OpenApiEndToEndTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() {
-        api = new Api(port);
-        api.awaitReady();
+    OpenApiEndToEndTest(Api api) {
+        this.api = api;
     }
 
     @Test

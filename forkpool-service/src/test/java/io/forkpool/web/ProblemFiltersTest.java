@@ -8,8 +8,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.forkpool.catalog.LimitSettings;
 import io.forkpool.dispatch.Dispatcher;
+import io.forkpool.pool.WorkerController;
 import io.forkpool.tenant.SecuritySettings;
 import io.forkpool.tenant.Tenants;
+import io.forkpool.warmup.WarmupKey;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,7 +34,7 @@ import org.springframework.test.web.servlet.MockMvc;
             "forkpool.security.api-keys=k1",
             "forkpool.limits.max-body=100B",
         })
-@Import(Tenants.class)
+@Import({Tenants.class, WarmupKey.class}) // ApiKeyFilter's
 @EnableConfigurationProperties({SecuritySettings.class, LimitSettings.class})
 @AutoConfigureMockMvc(print = MockMvcPrint.NONE) // printing a request decodes its body with its (unknown) charset
 class ProblemFiltersTest {
@@ -44,7 +46,7 @@ class ProblemFiltersTest {
     Dispatcher dispatcher;
 
     @MockitoBean
-    io.forkpool.job.WorkerDirectory directory;
+    io.forkpool.pool.WorkerDirectory directory;
 
     @Test
     void noKeyIs401WithTheChallengesAndThePathAsInstance() throws Exception {

@@ -3,9 +3,7 @@ package io.forkpool.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,15 +13,10 @@ import tools.jackson.databind.JsonNode;
 @ForkpoolServiceTest
 class WorkersAndHealthEndToEndTest {
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() {
-        api = new Api(port);
-        api.awaitReady();
+    WorkersAndHealthEndToEndTest(Api api) {
+        this.api = api;
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.forkpool.web.Api;
+import io.forkpool.web.ServiceApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +40,7 @@ import tools.jackson.databind.JsonNode;
             "forkpool.webhooks.max-elapsed=30s",
         })
 @AutoConfigureMetrics
+@ExtendWith(ServiceApi.class)
 class WebhookEndToEndTest {
 
     static final String SECRET = "test-secret-0f3c";
@@ -76,15 +77,10 @@ class WebhookEndToEndTest {
         registry.add("forkpool.store.dir", dir::toString);
     }
 
-    @LocalServerPort
-    int port;
+    final Api api;
 
-    Api api;
-
-    @BeforeEach
-    void ready() {
-        api = new Api(port);
-        api.awaitReady();
+    WebhookEndToEndTest(Api api) {
+        this.api = api;
     }
 
     private String url(String path) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** When a worker counts as slow against the other workers on the same work. */
@@ -12,63 +13,81 @@ class ComputeRatesTest {
     static final long MS = 1_000_000;
     static final List<String> POOL = List.of("a", "b", "c");
 
-    /** 10% slower, 3 shards in a row, shards of 20 ms and more. */
-    final ComputeRates<String> rates = new ComputeRates<>(0.10, 3, 20 * MS);
+    /** 10% slower, windows of 4 shards, judged after 6, shards of 5 ms and more. */
+    final ComputeRates<String> rates = new ComputeRates<>(0.10, 4, 6, 5 * MS);
 
-    /** {@code worker} computes 1,000 units of {@code work} in {@code millis}. */
+    /** {@code worker} computes 1,000 units of {@code work} in {@code millis}; true if that shows it slow. */
     boolean shard(String worker, String work, long millis) {
         return rates.slow(worker, work, 1_000, millis * MS, POOL);
     }
 
-    @Test
-    void threeShardsInARowMoreThanTenPercentUnderTheOthersMedianMakeAWorkerSlow() {
-        shard("a", "pi", 100);
-        shard("b", "pi", 100);
-        assertThat(shard("c", "pi", 125)).as("first slow shard").isFalse();
-        assertThat(shard("c", "pi", 125)).as("second").isFalse();
-        assertThat(shard("c", "pi", 125)).as("third in a row").isTrue();
-        assertThat(rates.relative("c")).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(shard("c", "pi", 125)).as("its count starts again").isFalse();
+    /** a and b each run 4 shards of 100 ms (10 units/ms): a full window each. */
+    void peersAtTenUnitsPerMs(String work) {
+        for (int i = 0; i < 4; i++) {
+            shard("a", work, 100);
+            shard("b", work, 100);
+        }
     }
 
     @Test
-    void withinTenPercentIsNotSlowAndOneFastShardBreaksTheRun() {
-        shard("a", "pi", 100);
-        shard("b", "pi", 100);
-        for (int i = 0; i < 10; i++) {
-            // 1,000 units in 110 ms: 0.909 of the others' rate, not more than 10% under it
+    void aWorkerMoreThanTenPercentUnderItsPeersIsSlowOnceJudged() {
+        peersAtTenUnitsPerMs("pi");
+        for (int i = 1; i <= 5; i++) {
+            assertThat(shard("c", "pi", 125)).as("shard %d: not judged yet", i).isFalse();
+        }
+        assertThat(rates.relative("c")).isCloseTo(0.8, Offset.offset(1e-9));
+        assertThat(shard("c", "pi", 125))
+                .as("the sixth: judged, 0.8 of its peers")
+                .isTrue();
+        assertThat(shard("c", "pi", 125)).as("it starts again from nothing").isFalse();
+    }
+
+    @Test
+    void withinTenPercentIsNeverSlow() {
+        peersAtTenUnitsPerMs("pi");
+        for (int i = 0; i < 50; i++) {
+            // 1,000 units in 110 ms: 0.909 of the others' rate
             assertThat(shard("c", "pi", 110)).isFalse();
         }
-        assertThat(shard("c", "pi", 150)).isFalse();
-        assertThat(shard("c", "pi", 150)).isFalse();
-        assertThat(shard("c", "pi", 100))
-                .as("as fast as the others: the run is broken")
-                .isFalse();
-        assertThat(shard("c", "pi", 150)).isFalse();
-        assertThat(shard("c", "pi", 150)).isFalse();
-        assertThat(shard("c", "pi", 150)).isTrue();
     }
 
     @Test
-    void theMedianOfThePeersNotTheirMeanIsTheYardstick() {
-        // peers at 10, 10 and 1 units/ms: median 10 (their mean, 7, would make 8.3 units/ms look fast)
-        var four = List.of("a", "b", "c", "d");
-        rates.slow("a", "pi", 1_000, 100 * MS, four);
-        rates.slow("b", "pi", 1_000, 100 * MS, four);
-        rates.slow("c", "pi", 1_000, 1_000 * MS, four);
-        for (int i = 0; i < 2; i++) {
-            assertThat(rates.slow("d", "pi", 1_000, 120 * MS, four)).isFalse();
+    void aFewSlowShardsInAWindowDoNotMakeItSlow() {
+        peersAtTenUnitsPerMs("pi");
+        for (int i = 0; i < 50; i++) {
+            // one shard in four waited (3x as long): the window's median is the other three
+            assertThat(shard("c", "pi", i % 4 == 0 ? 300 : 100))
+                    .as("shard %d", i)
+                    .isFalse();
         }
-        assertThat(rates.slow("d", "pi", 1_000, 120 * MS, four))
-                .as("8.3 units/ms against a median of 10")
-                .isTrue();
+        // two of four: the median is halfway between a slow and a fast one (6.7 units/ms), under 9
+        boolean slow = false;
+        for (int i = 0; i < 8 && !slow; i++) {
+            slow = shard("c", "pi", i % 2 == 0 ? 300 : 100);
+        }
+        assertThat(slow).as("half its shards three times as slow").isTrue();
+    }
+
+    @Test
+    void theYardstickIsThePeersMedianAndOnlyFullWindowsCount() {
+        var four = List.of("a", "b", "c", "d");
+        for (int i = 0; i < 4; i++) {
+            rates.slow("a", "pi", 1_000, 100 * MS, four);
+            rates.slow("b", "pi", 1_000, 100 * MS, four);
+            rates.slow("c", "pi", 1_000, 1_000 * MS, four); // one very slow peer: 1 unit/ms
+        }
+        // peers at 10, 10 and 1 units/ms: median 10 (their mean, 7, would make 8.3 look fast)
+        boolean slow = false;
+        for (int i = 0; i < 6; i++) {
+            slow = rates.slow("d", "pi", 1_000, 120 * MS, four);
+        }
+        assertThat(slow).as("8.3 units/ms against a median of 10").isTrue();
     }
 
     @Test
     void worksAreComparedOnlyWithThemselves() {
-        shard("a", "pi n=1", 100);
-        shard("b", "pi n=1", 100);
-        for (int i = 0; i < 5; i++) {
+        peersAtTenUnitsPerMs("pi n=1");
+        for (int i = 0; i < 20; i++) {
             assertThat(shard("c", "pi n=2", 200))
                     .as("no peer has run this work")
                     .isFalse();
@@ -78,25 +97,28 @@ class ComputeRatesTest {
 
     @Test
     void shortShardsAndWorkersThatLeftDoNotCount() {
-        shard("a", "pi", 100);
-        for (int i = 0; i < 5; i++) {
-            assertThat(shard("c", "pi", 19)).as("under 20 ms: not measured").isFalse();
+        peersAtTenUnitsPerMs("pi");
+        for (int i = 0; i < 20; i++) {
+            assertThat(shard("c", "pi", 4)).as("under 5 ms: not measured").isFalse();
         }
+        assertThat(rates.relative("c")).isNull();
         rates.forget("a");
-        for (int i = 0; i < 5; i++) {
-            assertThat(shard("c", "pi", 500)).as("a is gone, b has no rate").isFalse();
+        rates.forget("b");
+        for (int i = 0; i < 20; i++) {
+            assertThat(shard("c", "pi", 500)).as("its peers are gone").isFalse();
         }
-        // a peer outside the pool now is not a peer
-        rates.slow("x", "pi", 1_000, 100 * MS, List.of("x"));
-        for (int i = 0; i < 5; i++) {
-            assertThat(rates.slow("c", "pi", 1_000, 500 * MS, List.of("c"))).isFalse();
+        peersAtTenUnitsPerMs("pi");
+        for (int i = 0; i < 20; i++) {
+            assertThat(rates.slow("c", "pi", 1_000, 500 * MS, List.of("c")))
+                    .as("a and b are not in the pool now")
+                    .isFalse();
         }
     }
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> new ComputeRates<String>(0, 3, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ComputeRates<String>(0.1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ComputeRates<String>(0, 4, 6, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ComputeRates<String>(0.1, 4, 3, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(ComputeRates.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(ComputeRates.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
     }

@@ -95,7 +95,8 @@ class WorkerLauncherTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(10),
                 1,
-                WorkerSettings.SparePriority.NORMAL);
+                WorkerSettings.SparePriority.NORMAL,
+                false);
         assertThat(new WorkerLauncher(normal).sparePriority()).isEqualTo(WorkerLauncher.Priority.NORMAL);
 
         var command = new java.util.ArrayList<>(priority.prefix());

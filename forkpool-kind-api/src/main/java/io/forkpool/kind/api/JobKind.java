@@ -60,6 +60,14 @@ public interface JobKind<R extends Record, P, T extends Record> {
     }
 
     /**
+     * What a worker process runs before it takes shards, so that this kind's kernel is compiled when
+     * the first one comes ({@link WorkerWarmup}); null (the default): nothing.
+     */
+    default WorkerWarmup<R> workerWarmup() {
+        return null;
+    }
+
+    /**
      * Whether the job uses randomness: then the body takes an optional {@code seed} (forkpool picks
      * one when it is absent and shows it in the job's request) and {@link Shard#random} works.
      */

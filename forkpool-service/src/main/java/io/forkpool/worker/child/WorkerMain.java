@@ -47,7 +47,7 @@ public final class WorkerMain {
         watchParent();
         String dir = System.getProperty("forkpool.kinds.dir");
         KindRegistry kinds = KindRegistry.load(dir == null || dir.isBlank() ? null : Path.of(dir));
-        if (Warmup.run(Long.getLong("forkpool.worker.warmup-ms", 0), kinds) == Warmup.Outcome.COLD) {
+        if (KernelWarmup.run(Long.getLong("forkpool.worker.warmup-ms", 0), kinds) == KernelWarmup.Outcome.COLD) {
             System.err.println("kernels not at compiled speed after 3x the warm-up budget: exiting (code "
                     + Message.EXIT_COLD + ") to be replaced");
             System.exit(Message.EXIT_COLD);

@@ -9,7 +9,8 @@
 -- {-1} job ended or gone, {-2} shard already merged (both counted in the job's late field while it
 -- is retained: a reclaimed shard's first owner answering after all, say once its partition heals),
 -- {0} merged, {1, every partial...} merged and the job is complete, {2, the job's fields...} merged
--- and the job ended here.
+-- and the job ended here, {3} merged and it is the next shard of the in-order prefix of a job with
+-- a target (ARGV[14] '1'): the caller advances the prefix (advance.lua).
 redis.call('XACK', KEYS[4], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[4], ARGV[2])
 if ARGV[11] ~= '' then
@@ -32,7 +33,12 @@ if ARGV[7] ~= '' and done == 1 and tonumber(f[2]) == 1 then
   return out
 end
 redis.call('HSETNX', KEYS[3], ARGV[3], ARGV[5])
-if done < tonumber(f[2]) then return {0} end
+if done < tonumber(f[2]) then
+  if ARGV[14] == '1' and tonumber(redis.call('HGET', KEYS[1], 'prefix') or '0') == tonumber(ARGV[3]) then
+    return {3}
+  end
+  return {0}
+end
 local out = redis.call('HVALS', KEYS[3])
 table.insert(out, 1, 1)
 return out

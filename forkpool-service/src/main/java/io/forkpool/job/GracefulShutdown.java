@@ -3,7 +3,12 @@ package io.forkpool.job;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +38,19 @@ class GracefulShutdown implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+    }
+
+    /**
+     * New jobs are refused from the moment readiness goes DOWN as the context closes (this listener
+     * runs before the one that records the state): a client that saw readiness DOWN is refused even
+     * while lifecycle beans of a later phase than this one's {@link #stop} are still stopping.
+     */
+    @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    void readiness(AvailabilityChangeEvent<ReadinessState> event) {
+        if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
+            admission.stopAccepting();
+        }
     }
 
     @Override

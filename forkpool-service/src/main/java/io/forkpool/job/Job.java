@@ -242,7 +242,23 @@ public final class Job implements ShardSource, ShardSink {
      * The kind's {@code finish} of the shards merged so far, with the shards and samples it covers:
      * shown while the job runs (kinds that opt in), and kept when it is cancelled.
      */
-    public record PartialResult(Record result, long samples, int shards) {}
+    public record PartialResult(Record result, long samples, int shards) {
+
+        /**
+         * A stored partial result: of a job with a target, the in-order prefix its {@code samples}
+         * cover (shards merged past it are not in it); of another, every shard merged ({@code merged}).
+         */
+        public static PartialResult stored(JobRequest request, Record result, long samples, int merged) {
+            if (request.until() == null) {
+                return new PartialResult(result, samples, merged);
+            }
+            int prefix = 0;
+            for (long covered = 0; covered < samples && prefix < request.shardCount(); prefix++) {
+                covered += request.shardUnits(prefix);
+            }
+            return new PartialResult(result, samples, prefix);
+        }
+    }
 
     /**
      * The partial result now: made from {@code sum} if the last one is older than

@@ -231,7 +231,8 @@ final class RedisJobs {
                 : null;
         Job.PartialResult partial =
                 status == JobStatus.CANCELLED && f.containsKey("merged") && f.containsKey("partialUnits")
-                        ? new Job.PartialResult(
+                        ? Job.PartialResult.stored(
+                                request,
                                 request.finish(request.decodePartial(
                                         Base64.getDecoder().decode(f.get("merged")))),
                                 Long.parseLong(f.get("partialUnits")),
@@ -375,7 +376,7 @@ final class RedisJobs {
                     Integer.toString(moved),
                     merged,
                     ending ? "1" : "",
-                    Instant.now().toString(),
+                    now().toString(),
                     ttl(),
                     keys.ends()));
             long code = (Long) outcome.getFirst();
@@ -529,8 +530,9 @@ final class RedisJobs {
     }
 
     /**
-     * A job none of whose shards is done, as a script of this replica just left it: QUEUED by
-     * SUBMIT, RUNNING by TAKE or ACCEPT (where the timeout, webhook and batch are not read: null).
+     * A job none of whose shards is done, as a script of this replica just left it: RUNNING by TAKE
+     * or ACCEPT (where the timeout, webhook, batch and priority are not read: null, normal), of
+     * {@code tenant} (the queue wait's meter is tagged with it).
      */
     static Job.Snapshot beginning(
             String id,
@@ -540,7 +542,8 @@ final class RedisJobs {
             Instant submittedAt,
             Instant startedAt,
             String notify,
-            String batch) {
+            String batch,
+            String tenant) {
         return new Job.Snapshot(
                 id,
                 request,
@@ -555,7 +558,10 @@ final class RedisJobs {
                 null,
                 0,
                 notify,
-                batch);
+                batch,
+                null,
+                tenant,
+                null);
     }
 
     /** Remembers a job submitted here: no read of its hash for its first shard. */

@@ -149,7 +149,8 @@ final class StreamJobs {
             String id = (String) reply.get(1 + 2 * i);
             JobRequest request = request(id);
             Instant submittedAt = RedisJobs.instant((String) reply.get(2 + 2 * i));
-            jobs.changed(RedisJobs.beginning(id, request, null, JobStatus.RUNNING, submittedAt, now, null, null));
+            jobs.changed(RedisJobs.beginning(
+                    id, request, null, JobStatus.RUNNING, submittedAt, now, null, null, jobs.tenant(id)));
         }
         var out = new ArrayList<Delivery>();
         for (int i = 1 + 2 * started; i + 2 < reply.size(); i += 3) {

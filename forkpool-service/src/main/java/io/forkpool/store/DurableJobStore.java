@@ -651,7 +651,8 @@ public final class DurableJobStore implements JobStore, PartialLog, AutoCloseabl
                 status == JobStatus.SUCCEEDED && merged != null ? request.finish(request.decodePartial(merged)) : null;
         Long partialUnits = longOrNull(rs, 17);
         Job.PartialResult partial = status != JobStatus.SUCCEEDED && merged != null && partialUnits != null
-                ? new Job.PartialResult(request.finish(request.decodePartial(merged)), partialUnits, rs.getInt(10))
+                ? Job.PartialResult.stored(
+                        request, request.finish(request.decodePartial(merged)), partialUnits, rs.getInt(10))
                 : null;
         return new Job.Snapshot(
                 rs.getString(2),

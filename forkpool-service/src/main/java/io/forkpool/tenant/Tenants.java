@@ -42,6 +42,11 @@ public final class Tenants {
                 throw new IllegalStateException(property + ": a tenant's name must be 1 to 63 lower-case letters,"
                         + " digits, '-' or '_', starting with a letter or digit");
             }
+            if (name.equals(Tenant.DEFAULT_NAME)) {
+                // it would own the jobs stored before tenants, the warm-up's, and their Idempotency-Keys
+                throw new IllegalStateException(property + ": '" + Tenant.DEFAULT_NAME
+                        + "' is the name of the tenant without a key; name it otherwise");
+            }
             if (p.weight() < 1) {
                 throw new IllegalStateException(property + ".weight must be 1 or more, not " + p.weight());
             }

@@ -203,10 +203,11 @@ public final class WorkerPool<T> implements AutoCloseable {
         Double relative;
         synchronized (lock) {
             int id = worker.id();
-            if (!settings.replaceSlow()
-                    || closed
+            // measured either way (relativeSpeed shows it); replaced only with forkpool.workers.replace-slow
+            if (closed
                     || slots[id].worker() != worker
-                    || !rates.slow(worker, work, units, nanos, workers())) {
+                    || !rates.slow(worker, work, units, nanos, workers())
+                    || !settings.replaceSlow()) {
                 return false;
             }
             relative = rates.relative(worker);

@@ -30,8 +30,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     set back to normal priority when it takes a slot, where the OS allows that (root or
  *     CAP_SYS_NICE); {@code normal}: as the workers
  * @param replaceSlow a worker that computes more than 10% slower per CPU second than the other
- *     workers on the same work gives its slot to a warm spare (docs/design.md); off where workers
- *     share their cores with much else, so that the noise is not taken for a slow worker
+ *     workers on the same work gives its slot to a warm spare (docs/design.md); off by default:
+ *     on a machine whose cores are shared with much else (CI at a load of 20 on 2 cores) healthy
+ *     workers differed by more than 10% and were replaced
  */
 @ConfigurationProperties("forkpool.workers")
 public record WorkerSettings(
@@ -45,7 +46,7 @@ public record WorkerSettings(
         @DefaultValue("10s") Duration maxRespawnBackoff,
         @DefaultValue("1") int spares,
         @DefaultValue("idle") SparePriority sparePriority,
-        @DefaultValue("true") boolean replaceSlow) {
+        @DefaultValue("false") boolean replaceSlow) {
 
     /** The CPU priority a spare warms at: idle (only CPU nobody else wants) or normal. */
     public enum SparePriority {

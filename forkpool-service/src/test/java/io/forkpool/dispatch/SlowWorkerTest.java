@@ -41,7 +41,7 @@ class SlowWorkerTest {
                 Duration.ofMillis(50),
                 Duration.ofMillis(500),
                 1,
-                WorkerSettings.SparePriority.IDLE,
+                WorkerSettings.SparePriority.NORMAL, // warms at once, however busy the machine
                 true);
         var registry = new SimpleMeterRegistry();
         var metrics = new ForkpoolMetrics(registry);
@@ -51,7 +51,7 @@ class SlowWorkerTest {
         try {
             dispatcher.startSpares();
             Awaitility.await("a warm spare")
-                    .atMost(Duration.ofSeconds(60))
+                    .atMost(Duration.ofSeconds(120))
                     .until(() -> dispatcher.spares().size() == 1);
             long spare = dispatcher.spares().getFirst().pid();
             var slow = dispatcher.workers().getFirst();

@@ -115,6 +115,43 @@ class TenantsTest {
     }
 
     @Test
+    void aTenantNamedDefaultFailsTheStart() {
+        context.withPropertyValues("forkpool.security.tenants.default.key=a")
+                .run(c -> assertThat(c)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("forkpool.security.tenants.default")
+                        .hasMessageContaining("name it otherwise"));
+    }
+
+    /**
+     * A misspelt key property fails the start with an analysis that names it without its value
+     * (Spring Boot's own prints each unbound property's value: measured on the packaged jar, it
+     * printed the key of {@code tenants.alice.kye}).
+     */
+    @Test
+    void theFailureAnalysisOfAMisspeltKeyNamesItWithoutTheKey() {
+        context.withPropertyValues(
+                        "forkpool.security.tenants.alice.key=a", "forkpool.security.tenants.alice.kye=s3cret-key-value")
+                .run(c -> {
+                    var analysis = new UnknownSecurityPropertyAnalyzer().analyze(c.getStartupFailure());
+                    assertThat(analysis).isNotNull();
+                    assertThat(analysis.getDescription() + analysis.getAction())
+                            .contains("forkpool.security.tenants.alice.kye")
+                            .doesNotContain("s3cret-key-value");
+                });
+        var unrelated = new org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException(
+                java.util.Set.of(new org.springframework.boot.context.properties.source.ConfigurationProperty(
+                        org.springframework.boot.context.properties.source.ConfigurationPropertyName.of(
+                                "forkpool.workers.cuont"),
+                        "2",
+                        null)));
+        assertThat(new UnknownSecurityPropertyAnalyzer().analyze(unrelated))
+                .as("another prefix: Spring Boot's own analysis")
+                .isNull();
+    }
+
+    @Test
     void aTenantWithoutAKeyFailsTheStart() {
         context.withPropertyValues("forkpool.security.tenants.alice.weight=2")
                 .run(c ->

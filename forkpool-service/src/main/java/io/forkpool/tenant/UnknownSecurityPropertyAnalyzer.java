@@ -15,7 +15,7 @@ import org.springframework.core.annotation.Order;
  * META-INF/spring.factories, ahead of Boot's.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public final class UnknownSecurityPropertyAnalyzer
+final class UnknownSecurityPropertyAnalyzer
         extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException> {
 
     @Override

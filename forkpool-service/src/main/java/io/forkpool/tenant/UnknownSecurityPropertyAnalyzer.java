@@ -15,8 +15,7 @@ import org.springframework.core.annotation.Order;
  * META-INF/spring.factories, ahead of Boot's.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
-final class UnknownSecurityPropertyAnalyzer
-        extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException> {
+final class UnknownSecurityPropertyAnalyzer extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnboundConfigurationPropertiesException cause) {

@@ -107,6 +107,16 @@ class OpenApiConfiguration {
         var components = openApi.getComponents();
         Schema<?> view = components.getSchemas().get("JobView");
         view.getProperties().remove("result");
+        // untyped here, typed in each kind's view (as result is): a generated client's typed view then
+        // overrides a getter of Object, not of another class
+        view.getProperties()
+                .put(
+                        "partialResult",
+                        ResultSchemas.orNull(typed("object"))
+                                .description("while it runs (and kept when it is cancelled), for kinds that show"
+                                        + " one: the result of the shards merged so far, with the samples and shards"
+                                        + " it covers; typed in each kind's view"));
+        components.getSchemas().remove("PartialView");
         var mapping = new LinkedHashMap<String, String>();
         var results = new ResultSchemas(components.getSchemas());
         for (var installed : kinds.all()) {
